@@ -1,0 +1,65 @@
+/* The command line: one file per command, shared helpers in util.c. Only
+ * this directory prints and chooses exit codes. */
+#ifndef ENDORSE_CLI_H
+#define ENDORSE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "endorse.h"
+
+/* Exit codes (minisign's): valid, invalid, could not run. */
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_TROUBLE = 2 };
+
+/* Prints "endorse: <message>" to stderr and returns EXIT_TROUBLE. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Maps a library error to an exit code after printing its message. */
+int cli_library_error(int rc);
+/* Prints usage for a command and returns 2. */
+int cli_usage(const char *usage);
+
+/* Writes s with control characters, bidirectional overrides and invalid
+ * UTF-8 replaced by '?': text written by strangers stays text. */
+void cli_print_safe(FILE *f, const char *s);
+/* The same into a malloc'd string. */
+char *cli_safe_strdup(const char *s);
+/* Prints s as a JSON string literal, made safe first. */
+void cli_print_json_string(FILE *f, const char *s);
+
+/* Flushes stdout and reports a write error: exit codes must not claim
+ * success when the output was lost. */
+int cli_finish(int code);
+
+/* Reads a passphrase into sodium_malloc memory: from file ("-" is standard
+ * input; the first line, without its line ending), or from the terminal
+ * with echo off (twice if confirm). Never from argv or the environment. */
+int cli_read_passphrase(char **out, size_t *len, const char *file, const char *prompt,
+	bool confirm);
+/* Loads a secret key, asking for its passphrase only if it is encrypted.
+ * A path without '/' that does not exist is looked up in the default key
+ * directory. */
+int cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file);
+/* ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.EXT with '/' in NAME as '_'. */
+char *cli_default_key_path(const char *name, const char *ext);
+
+/* Reads a whole file (or standard input for "-") up to max bytes. */
+int cli_read_file(char **out, size_t *len, const char *path, size_t max);
+/* SHA-256 of a file as 64 hex digits. */
+int cli_sha256_file(char out[65], const char *path);
+
+/* Prints a verification problem as FILE:LINE: RULE: message on stderr. */
+void cli_print_problem(void *ctx, const endorse_problem *p);
+
+/* Commands: argc/argv start at the command name. */
+int cmd_keygen(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_document(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_withdraw(int argc, char **argv);
+int cmd_rotate(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+
+#endif

@@ -1,0 +1,408 @@
+/* The commands that append to the log: init, document, sign, withdraw,
+ * rotate, revoke. Each loads its keys (asking for passphrases) before the
+ * library takes the log's lock, verifies the log and appends one entry. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+
+struct write_options {
+	const char *dir, *key, *pass_file, *new_key, *new_pass_file, *time;
+	const char *document, *title, *url, *id, *name, *target, *reason;
+};
+
+enum {
+	OPT_KEY = 256, OPT_PASS, OPT_NEW_KEY, OPT_NEW_PASS, OPT_TIME, OPT_DOCUMENT, OPT_TITLE,
+	OPT_URL, OPT_ID, OPT_NAME, OPT_TARGET, OPT_REASON,
+};
+
+static const struct option all_options[] = {
+	{"key", required_argument, NULL, OPT_KEY},
+	{"passphrase-file", required_argument, NULL, OPT_PASS},
+	{"new-key", required_argument, NULL, OPT_NEW_KEY},
+	{"new-passphrase-file", required_argument, NULL, OPT_NEW_PASS},
+	{"time", required_argument, NULL, OPT_TIME},
+	{"document", required_argument, NULL, OPT_DOCUMENT},
+	{"title", required_argument, NULL, OPT_TITLE},
+	{"url", required_argument, NULL, OPT_URL},
+	{"id", required_argument, NULL, OPT_ID},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"target", required_argument, NULL, OPT_TARGET},
+	{"reason", required_argument, NULL, OPT_REASON},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char common_help[] =
+	"  -C DIR                     run in DIR, the repository holding keys/ and log/\n"
+	"      --passphrase-file FILE read the key's passphrase from FILE (- is standard\n"
+	"                             input); without it, ask on the terminal\n"
+	"      --time TIME            the claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now)\n";
+
+/* Parses argv into o; options not in allowed (a string of OPT_* codes as
+ * chars offset by 256) are refused. Returns -1 on --help, 1 on error. */
+static int
+parse(struct write_options *o, int argc, char **argv, const char *allowed, const char *usage)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->dir = ".";
+	while ((c = getopt_long(argc, argv, "C:h", all_options, NULL)) != -1) {
+		if (c >= 256 && c != OPT_PASS && c != OPT_TIME && strchr(allowed, c - 256 + 'a') == NULL) {
+			cli_error("option --%s does not apply to this command", all_options[c - 256].name);
+			return 1;
+		}
+		switch (c) {
+		case 'C': o->dir = optarg; break;
+		case OPT_KEY: o->key = optarg; break;
+		case OPT_PASS: o->pass_file = optarg; break;
+		case OPT_NEW_KEY: o->new_key = optarg; break;
+		case OPT_NEW_PASS: o->new_pass_file = optarg; break;
+		case OPT_TIME: o->time = optarg; break;
+		case OPT_DOCUMENT: o->document = optarg; break;
+		case OPT_TITLE: o->title = optarg; break;
+		case OPT_URL: o->url = optarg; break;
+		case OPT_ID: o->id = optarg; break;
+		case OPT_NAME: o->name = optarg; break;
+		case OPT_TARGET: o->target = optarg; break;
+		case OPT_REASON: o->reason = optarg; break;
+		case 'h': return -1;
+		default: cli_usage(usage); return 1;
+		}
+	}
+	if (optind != argc) {
+		cli_usage(usage);
+		return 1;
+	}
+	if (o->time != NULL && !endorse_time_valid(o->time)) {
+		cli_error("--time must be a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ");
+		return 1;
+	}
+	return 0;
+}
+
+#define ALLOW(...) ((const char[]){__VA_ARGS__, 0})
+#define A(opt) ((char)((opt) - 256 + 'a'))
+
+static char *
+xstrdup(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+/* A document id from its title: lowercase letters and digits, other runs
+ * as one '-', at most 64 characters. */
+static char *
+slug(const char *title)
+{
+	char *out = malloc(65);
+	size_t n = 0;
+	bool dash = false;
+
+	if (out == NULL)
+		return NULL;
+	for (const char *p = title; *p && n < 64; p++) {
+		char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (dash && n > 0 && n < 63)
+				out[n++] = '-';
+			out[n++] = c;
+			dash = false;
+		} else {
+			dash = true;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int
+document_statement(endorse_statement *st, const struct write_options *o)
+{
+	char sha[65];
+
+	memset(st, 0, sizeof(*st));
+	if (o->key == NULL || o->document == NULL || o->title == NULL || o->url == NULL)
+		return cli_error("--key, --document, --title and --url are required");
+	if (cli_sha256_file(sha, o->document) != 0)
+		return EXIT_TROUBLE;
+	st->type = ENDORSE_DOCUMENT;
+	st->sha256 = xstrdup(sha);
+	st->title = xstrdup(o->title);
+	st->url = xstrdup(o->url);
+	st->id = o->id != NULL ? xstrdup(o->id) : slug(o->title);
+	st->time = xstrdup(o->time);
+	if (st->id != NULL && st->id[0] == '\0')
+		return cli_error("cannot derive a document id from the title; use --id");
+	return 0;
+}
+
+static void
+report_append(const endorse_statement *st, uint64_t seq, const char *dir)
+{
+	printf("appended entry %llu to %s/%s: %s", (unsigned long long)seq, dir, ENDORSE_LOG_PATH,
+		endorse_statement_type_name(st->type));
+	if (st->org_id != NULL)
+		printf(" by %s", st->org_id);
+	if (st->type == ENDORSE_DOCUMENT)
+		printf(" %s (sha256 %s)", st->id, st->sha256);
+	else if (st->document != NULL)
+		printf(" of document %.12s", st->document);
+	printf("\n");
+}
+
+/* Loads the keys, appends the statement, and prints the outcome. */
+static int
+append(endorse_statement *st, const struct write_options *o)
+{
+	endorse_secret_key *key = NULL, *new_key = NULL;
+	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
+	endorse_append req = {o->dir, NULL, NULL, st};
+	uint64_t seq = 0;
+	int rc, code = EXIT_TROUBLE;
+
+	if (cli_load_key(&key, o->key, o->pass_file) != 0)
+		goto out;
+	if (o->new_key != NULL &&
+	    cli_load_key(&new_key, o->new_key, o->new_pass_file ? o->new_pass_file : o->pass_file) != 0)
+		goto out;
+	if (st->type != ENDORSE_DOCUMENT && st->type != ENDORSE_REVOKE && st->org_id == NULL) {
+		const char *id = endorse_secret_key_vkey(key)->name;
+		if (!endorse_name_is_org_id(id)) {
+			cli_error("the key's name '%s' is not an organization id (a lowercase DNS domain); "
+				"generate the key with 'endorse keygen DOMAIN'", id);
+			goto out;
+		}
+		st->org_id = strdup(id);
+	}
+	if (new_key != NULL) {
+		char vkey[ENDORSE_VKEY_MAX];
+		endorse_vkey_format(vkey, endorse_secret_key_vkey(new_key));
+		st->new_signer = strdup(vkey);
+	}
+	req.key = key;
+	req.new_key = new_key;
+	rc = endorse_append_statement(&req, &vopt, &seq);
+	if (rc != 0) {
+		code = cli_library_error(rc);
+		goto out;
+	}
+	report_append(st, seq, o->dir);
+	code = EXIT_VALID;
+out:
+	endorse_secret_key_free(key);
+	endorse_secret_key_free(new_key);
+	endorse_statement_clear(st);
+	return code;
+}
+
+static const char init_usage[] =
+	"endorse init [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]";
+static const char document_usage[] =
+	"endorse document [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]";
+
+static int
+document_help(const char *usage, const char *what)
+{
+	printf("usage: %s\n\n%s\n\n"
+		"      --key LOG.key          the log's secret key; its name is the log's origin\n"
+		"      --document FILE        the exact bytes of the document version (SHA-256)\n"
+		"      --title TITLE          its title, 1 to 200 characters\n"
+		"      --url URL              where it is published (https://)\n"
+		"      --id ID                the document's id, a-z 0-9 - (default: from the title)\n"
+		"%s", usage, what, common_help);
+	return EXIT_VALID;
+}
+
+int
+cmd_init(int argc, char **argv)
+{
+	struct write_options o;
+	endorse_statement st;
+	endorse_secret_key *key = NULL;
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_DOCUMENT), A(OPT_TITLE), A(OPT_URL),
+		A(OPT_ID)), init_usage);
+
+	if (rc < 0)
+		return document_help(init_usage,
+			"Creates a log in DIR: keys/policy naming the log key (quorum none) and\n"
+			"log/endorsements.jsonl whose first entry registers the document. Refuses\n"
+			"where a log exists.");
+	if (rc > 0 || document_statement(&st, &o) != 0)
+		return EXIT_TROUBLE;
+	if (cli_load_key(&key, o.key, o.pass_file) != 0) {
+		endorse_statement_clear(&st);
+		return EXIT_TROUBLE;
+	}
+	rc = endorse_log_create(o.dir, key, &st);
+	endorse_secret_key_free(key);
+	if (rc == 0) {
+		printf("created a log in %s with origin %s\n", o.dir, st.signer);
+		report_append(&st, 0, o.dir);
+	}
+	endorse_statement_clear(&st);
+	return rc == 0 ? EXIT_VALID : cli_library_error(rc);
+}
+
+int
+cmd_document(int argc, char **argv)
+{
+	struct write_options o;
+	endorse_statement st;
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_DOCUMENT), A(OPT_TITLE), A(OPT_URL),
+		A(OPT_ID)), document_usage);
+
+	if (rc < 0)
+		return document_help(document_usage,
+			"Registers a new version of a document, signed by the log key.");
+	if (rc > 0 || document_statement(&st, &o) != 0)
+		return EXIT_TROUBLE;
+	return append(&st, &o);
+}
+
+static const char sign_usage[] =
+	"endorse sign [-C DIR] --key ORG.key --name NAME --url URL [--document SHA256]";
+
+int
+cmd_sign(int argc, char **argv)
+{
+	struct write_options o;
+	endorse_statement st = {0};
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_NAME), A(OPT_URL), A(OPT_DOCUMENT)),
+		sign_usage);
+
+	if (rc < 0) {
+		printf("usage: %s\n\n"
+			"Appends an endorsement of a document version by the organization whose key\n"
+			"signs it (the key's name is the organization id, its DNS domain), and pins\n"
+			"its key in keys/orgs/ID.vkey.\n\n"
+			"      --key ORG.key          the organization's secret key\n"
+			"      --name NAME            the organization's name, 1 to 200 characters\n"
+			"      --url URL              the organization's website (https://)\n"
+			"      --document SHA256      the version to endorse (default: the newest)\n"
+			"%s", sign_usage, common_help);
+		return EXIT_VALID;
+	}
+	if (rc > 0)
+		return EXIT_TROUBLE;
+	if (o.key == NULL || o.name == NULL || o.url == NULL)
+		return cli_error("--key, --name and --url are required");
+	st.type = ENDORSE_ENDORSE;
+	st.org_name = xstrdup(o.name);
+	st.org_url = xstrdup(o.url);
+	st.document = xstrdup(o.document);
+	st.time = xstrdup(o.time);
+	return append(&st, &o);
+}
+
+static const char withdraw_usage[] = "endorse withdraw [-C DIR] --key ORG.key [--document SHA256]";
+
+int
+cmd_withdraw(int argc, char **argv)
+{
+	struct write_options o;
+	endorse_statement st = {0};
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_DOCUMENT)), withdraw_usage);
+
+	if (rc < 0) {
+		printf("usage: %s\n\n"
+			"Ends the organization's endorsement of a document version.\n\n"
+			"      --key ORG.key          the organization's current secret key\n"
+			"      --document SHA256      the version (default: the newest one it endorses)\n"
+			"%s", withdraw_usage, common_help);
+		return EXIT_VALID;
+	}
+	if (rc > 0)
+		return EXIT_TROUBLE;
+	if (o.key == NULL)
+		return cli_error("--key is required");
+	st.type = ENDORSE_WITHDRAW;
+	st.document = xstrdup(o.document);
+	st.time = xstrdup(o.time);
+	return append(&st, &o);
+}
+
+static const char rotate_usage[] =
+	"endorse rotate [-C DIR] --key OLD.key --new-key NEW.key [--new-passphrase-file FILE]";
+
+int
+cmd_rotate(int argc, char **argv)
+{
+	struct write_options o;
+	endorse_statement st = {0};
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_NEW_KEY), A(OPT_NEW_PASS)),
+		rotate_usage);
+
+	if (rc < 0) {
+		printf("usage: %s\n\n"
+			"Replaces the organization's current key by a new one (generate it first with\n"
+			"endorse keygen under the same name). Both keys sign the rotation.\n\n"
+			"      --key OLD.key              the current secret key\n"
+			"      --new-key NEW.key          the new secret key\n"
+			"      --new-passphrase-file FILE the new key's passphrase (default: the same\n"
+			"                                 source as --passphrase-file)\n"
+			"%s", rotate_usage, common_help);
+		return EXIT_VALID;
+	}
+	if (rc > 0)
+		return EXIT_TROUBLE;
+	if (o.key == NULL || o.new_key == NULL)
+		return cli_error("--key and --new-key are required");
+	st.type = ENDORSE_ROTATE;
+	st.time = xstrdup(o.time);
+	return append(&st, &o);
+}
+
+static const char revoke_usage[] =
+	"endorse revoke [-C DIR] --key KEY --target VKEY --reason TEXT";
+
+int
+cmd_revoke(int argc, char **argv)
+{
+	struct write_options o;
+	endorse_statement st = {0};
+	endorse_vkey target;
+	char *text = NULL;
+	size_t len = 0;
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_TARGET), A(OPT_REASON)), revoke_usage);
+
+	if (rc < 0) {
+		printf("usage: %s\n\n"
+			"Revokes an organization's key: it signs nothing after this entry, and the\n"
+			"organization has no current key until it signs a new endorsement with a new\n"
+			"key. Signed by the organization's current key or by the log key.\n\n"
+			"      --key KEY              the organization's current key, or the log key\n"
+			"      --target VKEY          the key to revoke: a vkey, or a .vkey file\n"
+			"      --reason TEXT          why, 1 to 200 characters (no personal data)\n"
+			"%s", revoke_usage, common_help);
+		return EXIT_VALID;
+	}
+	if (rc > 0)
+		return EXIT_TROUBLE;
+	if (o.key == NULL || o.target == NULL || o.reason == NULL)
+		return cli_error("--key, --target and --reason are required");
+	if (endorse_vkey_parse(&target, o.target, strlen(o.target)) != 0) {
+		if (cli_read_file(&text, &len, o.target, ENDORSE_VKEY_MAX + 1) != 0)
+			return EXIT_TROUBLE;
+		if (len > 0 && text[len - 1] == '\n')
+			text[--len] = '\0';
+		rc = endorse_vkey_parse(&target, text, len);
+		free(text);
+		if (rc != 0)
+			return cli_library_error(rc), EXIT_TROUBLE;
+	}
+	char vkey[ENDORSE_VKEY_MAX];
+	endorse_vkey_format(vkey, &target);
+	st.type = ENDORSE_REVOKE;
+	st.key = xstrdup(vkey);
+	st.org_id = xstrdup(target.name);
+	st.reason = xstrdup(o.reason);
+	st.time = xstrdup(o.time);
+	return append(&st, &o);
+}

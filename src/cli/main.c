@@ -1,0 +1,62 @@
+/* endorse: command table, one-time initialisation, exit codes. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "cli.h"
+
+static const struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{"keygen", cmd_keygen, "generate a key pair (organization, log or witness)"},
+	{"key", cmd_key, "convert keys to and from the Go note format"},
+	{"init", cmd_init, "create a log: keys/policy and its first document"},
+	{"document", cmd_document, "register a new version of a document"},
+	{"sign", cmd_sign, "endorse a document version as an organization"},
+	{"withdraw", cmd_withdraw, "end an organization's endorsement"},
+	{"rotate", cmd_rotate, "replace an organization's key"},
+	{"revoke", cmd_revoke, "revoke a key"},
+	{"verify", cmd_verify, "check the whole log and keys/orgs"},
+	{"audit", cmd_audit, "list who endorses which document version"},
+};
+
+static int
+usage(FILE *f, int code)
+{
+	fprintf(f, "usage: endorse COMMAND [OPTIONS]\n\n"
+		"Verifiable endorsements of public documents: an append-only, hash-chained,\n"
+		"signed log of who supports which version.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'endorse COMMAND --help' for a command's options.\n"
+		"Exit status: 0 valid or done, 1 the log or a signature is invalid,\n"
+		"2 the command could not run (usage, I/O, missing file).\n");
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	/* No core dump may ever hold a seed or a passphrase. */
+	struct rlimit no_core = {0, 0};
+
+	setrlimit(RLIMIT_CORE, &no_core);
+	if (argc < 2)
+		return usage(stderr, EXIT_TROUBLE);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0)
+		return cli_finish(usage(stdout, EXIT_VALID));
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("endorse %s\n", ENDORSE_VERSION);
+		return cli_finish(EXIT_VALID);
+	}
+	if (endorse_init() != 0)
+		return cli_library_error(ENDORSE_EIO);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return cli_finish(commands[i].run(argc - 1, argv + 1));
+	cli_error("unknown command '%s'", argv[1]);
+	return usage(stderr, EXIT_TROUBLE);
+}

@@ -1,0 +1,383 @@
+/* Helpers shared by the commands: errors, safe printing, passphrases, keys. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+
+#define PASSPHRASE_MAX 1024
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("endorse: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_TROUBLE;
+}
+
+int
+cli_library_error(int rc)
+{
+	fputs("endorse: ", stderr);
+	cli_print_safe(stderr, endorse_error_last());
+	fputc('\n', stderr);
+	return rc == ENDORSE_EINVALID ? EXIT_INVALID : EXIT_TROUBLE;
+}
+
+int
+cli_usage(const char *usage)
+{
+	fprintf(stderr, "usage: %s\nRun the command with --help for details.\n", usage);
+	return EXIT_TROUBLE;
+}
+
+/* Length of the valid UTF-8 sequence at s, or 0. */
+static size_t
+utf8_sequence(const unsigned char *s, uint32_t *cp)
+{
+	size_t n;
+	uint32_t min;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		n = 2, *cp = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, *cp = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4, *cp = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static bool
+is_unsafe(uint32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||     /* C0, DEL, C1 */
+		(cp >= 0x200e && cp <= 0x200f) ||            /* LRM, RLM */
+		(cp >= 0x202a && cp <= 0x202e) ||            /* embeddings, overrides */
+		(cp >= 0x2066 && cp <= 0x2069) ||            /* isolates */
+		cp == 0x061c;                                /* Arabic letter mark */
+}
+
+char *
+cli_safe_strdup(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out = malloc(strlen(s) + 1), *o = out;
+
+	if (out == NULL)
+		return NULL;
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_sequence(p, &cp);
+		if (n == 0 || is_unsafe(cp)) {
+			*o++ = '?';
+			p += n ? n : 1;
+		} else {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void
+cli_print_safe(FILE *f, const char *s)
+{
+	char *safe = cli_safe_strdup(s);
+
+	fputs(safe != NULL ? safe : "?", f);
+	free(safe);
+}
+
+void
+cli_print_json_string(FILE *f, const char *s)
+{
+	char *safe = cli_safe_strdup(s), *q = safe ? endorse_json_quote(safe) : NULL;
+
+	fputs(q != NULL ? q : "\"\"", f);
+	free(q);
+	free(safe);
+}
+
+int
+cli_finish(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "endorse: cannot write the output: %s\n", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	return code;
+}
+
+/* Reads one line byte by byte, so that two passphrases can follow each
+ * other on standard input. */
+static int
+read_line_fd(int fd, char *buf, size_t max, size_t *len)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0 || c == '\n')
+			break;
+		if (n + 1 >= max)
+			return -2;
+		buf[n++] = c;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+static int
+read_from_terminal(char *buf, size_t max, size_t *len, const char *prompt)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -1;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return -1;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
+		close(fd);
+		return -1;
+	}
+	rc = read_line_fd(fd, buf, max, len);
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0)
+		rc = -1;
+	close(fd);
+	return rc;
+}
+
+int
+cli_read_passphrase(char **out, size_t *len, const char *file, const char *prompt, bool confirm)
+{
+	char *buf = sodium_malloc(PASSPHRASE_MAX), *again = NULL;
+	size_t again_len = 0;
+	int rc = EXIT_TROUBLE;
+
+	*out = NULL;
+	*len = 0;
+	if (buf == NULL)
+		return cli_error("out of secure memory");
+	if (file != NULL) {
+		int fd = strcmp(file, "-") == 0 ? 0 : open(file, O_RDONLY | O_CLOEXEC);
+		int r = fd < 0 ? -1 : read_line_fd(fd, buf, PASSPHRASE_MAX, len);
+		if (fd > 0)
+			close(fd);
+		if (r == -2) {
+			cli_error("%s: the passphrase is longer than %d bytes", file, PASSPHRASE_MAX - 1);
+			goto out;
+		} else if (r != 0) {
+			cli_error("cannot read the passphrase from %s: %s", file, strerror(errno));
+			goto out;
+		}
+	} else {
+		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK | W_OK) != 0) {
+			cli_error("no terminal to ask for the passphrase: use --passphrase-file FILE "
+				"(- reads standard input)");
+			goto out;
+		}
+		if (read_from_terminal(buf, PASSPHRASE_MAX, len, prompt) != 0) {
+			cli_error("cannot read the passphrase from the terminal; use --passphrase-file FILE");
+			goto out;
+		}
+		if (confirm) {
+			again = sodium_malloc(PASSPHRASE_MAX);
+			if (again == NULL ||
+			    read_from_terminal(again, PASSPHRASE_MAX, &again_len, "Repeat the passphrase: ") != 0) {
+				cli_error("cannot read the passphrase from the terminal");
+				goto out;
+			}
+			if (again_len != *len || sodium_memcmp(again, buf, *len) != 0) {
+				cli_error("the passphrases do not match; nothing was written");
+				goto out;
+			}
+		}
+	}
+	if (*len == 0) {
+		cli_error("the passphrase is empty");
+		goto out;
+	}
+	*out = buf;
+	buf = NULL;
+	rc = 0;
+out:
+	sodium_free(buf);
+	sodium_free(again);
+	return rc;
+}
+
+char *
+cli_default_key_path(const char *name, const char *ext)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char base[4096], *path, *p;
+	size_t n;
+
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(base, sizeof(base), "%s/endorse", xdg);
+	else if (home != NULL && home[0] != '\0')
+		snprintf(base, sizeof(base), "%s/.config/endorse", home);
+	else
+		return NULL;
+	n = strlen(base) + strlen(name) + strlen(ext) + 3;
+	path = malloc(n);
+	if (path == NULL)
+		return NULL;
+	snprintf(path, n, "%s/%s.%s", base, name, ext);
+	for (p = path + strlen(base) + 1; *p; p++)
+		if (*p == '/')
+			*p = '_';
+	return path;
+}
+
+int
+cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file)
+{
+	char *pass = NULL, *fallback = NULL, prompt[512];
+	size_t len = 0;
+	int rc;
+
+	if (strchr(path, '/') == NULL && access(path, F_OK) != 0 &&
+	    (fallback = cli_default_key_path(path, "key")) != NULL && access(fallback, F_OK) == 0)
+		path = fallback;
+	rc = endorse_secret_key_load(out, path, NULL, 0);
+	if (rc == ENDORSE_ENEEDPASS) {
+		snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", path);
+		if (cli_read_passphrase(&pass, &len, passphrase_file, prompt, false) != 0) {
+			free(fallback);
+			return EXIT_TROUBLE;
+		}
+		rc = endorse_secret_key_load(out, path, pass, len);
+		sodium_free(pass);
+	}
+	free(fallback);
+	if (rc != 0) {
+		cli_library_error(rc);
+		return EXIT_TROUBLE;
+	}
+	return 0;
+}
+
+int
+cli_read_file(char **out, size_t *len, const char *path, size_t max)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	size_t cap = 4096, n = 0;
+	char *buf = NULL;
+
+	*out = NULL;
+	if (fd < 0)
+		return cli_error("%s: %s", path, strerror(errno));
+	buf = malloc(cap + 1);
+	for (;;) {
+		ssize_t r;
+		if (buf == NULL)
+			break;
+		if (n == cap) {
+			char *grown = cap >= max ? NULL : realloc(buf, 2 * cap + 1);
+			if (grown == NULL) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = grown;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0) {
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		n += (size_t)r;
+	}
+	if (fd > 0)
+		close(fd);
+	if (buf == NULL || n > max)
+		return free(buf), cli_error("%s: cannot read, or larger than %zu bytes", path, max);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int
+cli_sha256_file(char out[65], const char *path)
+{
+	crypto_hash_sha256_state st;
+	uint8_t buf[1 << 16], digest[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return cli_error("%s: %s", path, strerror(errno));
+	crypto_hash_sha256_init(&st);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			crypto_hash_sha256_update(&st, buf, (size_t)n);
+	close(fd);
+	if (n < 0)
+		return cli_error("%s: read failed: %s", path, strerror(errno));
+	crypto_hash_sha256_final(&st, digest);
+	sodium_bin2hex(out, 65, digest, sizeof(digest));
+	return 0;
+}
+
+void
+cli_print_problem(void *ctx, const endorse_problem *p)
+{
+	(void)ctx;
+	cli_print_safe(stderr, p->file);
+	if (p->line > 0)
+		fprintf(stderr, ":%llu", (unsigned long long)p->line);
+	fprintf(stderr, ": %s: ", p->rule);
+	cli_print_safe(stderr, p->message);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,46 @@
+/* The last error of each thread, as libgit2's git_error_last. */
+#include <stdio.h>
+#include <stdarg.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+static _Thread_local char last_error[1024] = "no error";
+
+const char *
+endorse_error_last(void)
+{
+	return last_error;
+}
+
+int
+endorse_fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+
+	diag->rule = rule;
+	va_start(ap, fmt);
+	vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+	va_end(ap);
+	return ENDORSE_EINVALID;
+}
+
+int
+endorse_init(void)
+{
+	if (sodium_init() < 0)
+		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
+	return 0;
+}

@@ -1,0 +1,205 @@
+/* Reading and replacing small files safely: no symbolic links followed, no
+ * partial file ever visible, nothing overwritten unless asked. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+char *
+endorse_path_join(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = malloc(n);
+
+	if (p != NULL)
+		snprintf(p, n, "%s/%s", dir, rel);
+	return p;
+}
+
+int
+endorse_file_read(char **out, size_t *len, const char *path, size_t max)
+{
+	int fd = -1, rc = 0;
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			rc = endorse_fail(ENDORSE_EINVALID, "%s: is a symbolic link; refusing to follow it", path);
+		else if (errno == ENOENT)
+			rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such file", path);
+		else
+			rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = endorse_fail(ENDORSE_EINVALID, "%s: not a regular file", path);
+		goto out;
+	}
+	if ((size_t)st.st_size > max) {
+		rc = endorse_fail(ENDORSE_EINVALID, "%s: larger than %zu bytes", path, max);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = endorse_fail(ENDORSE_EIO, "%s: read failed: %s", path,
+				n < 0 ? strerror(errno) : "file shrank");
+			goto out;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	buf = NULL;
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int
+endorse_fsync_dir(const char *path)
+{
+	char *copy = strdup(path), *slash;
+	int fd, rc = 0;
+
+	if (copy == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	slash = strrchr(copy, '/');
+	if (slash == NULL)
+		strcpy(copy, ".");
+	else if (slash == copy)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) != 0)
+		rc = endorse_fail(ENDORSE_EIO, "%s: cannot sync directory: %s", copy, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+endorse_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+	bool exclusive)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	int fd = -1, rc = 0;
+	uint8_t rnd[6];
+	char rnd_hex[13];
+
+	if (tmp == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	randombytes_buf(rnd, sizeof(rnd));
+	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
+	snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0) {
+		rc = endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (exclusive) {
+		/* link() never replaces an existing file, unlike rename(). */
+		if (link(tmp, path) != 0) {
+			rc = errno == EEXIST
+				? endorse_fail(ENDORSE_EEXISTS, "%s: already exists", path)
+				: endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", path, strerror(errno));
+			goto out;
+		}
+	} else if (rename(tmp, path) != 0) {
+		rc = endorse_fail(ENDORSE_EIO, "%s: cannot replace: %s", path, strerror(errno));
+		goto out;
+	}
+	rc = endorse_fsync_dir(path);
+out:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+int
+endorse_file_remove(const char *path)
+{
+	if (unlink(path) != 0 && errno != ENOENT)
+		return endorse_fail(ENDORSE_EIO, "%s: cannot remove: %s", path, strerror(errno));
+	return endorse_fsync_dir(path);
+}
+
+int
+endorse_mkdir_p(const char *path, mode_t mode)
+{
+	char *copy = strdup(path);
+	int rc = 0;
+
+	if (copy == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	for (char *p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(copy, mode) != 0 && errno != EEXIST) {
+			rc = endorse_fail(ENDORSE_EIO, "%s: cannot create directory: %s", copy,
+				strerror(errno));
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	free(copy);
+	return rc;
+}

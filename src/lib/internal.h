@@ -1,0 +1,98 @@
+/* Declarations shared by the library's files; not part of the public API. */
+#ifndef ENDORSE_INTERNAL_H
+#define ENDORSE_INTERNAL_H
+
+#include <stdarg.h>
+#include <sys/types.h>
+
+#include "endorse.h"
+
+#if defined(__GNUC__)
+#define ENDORSE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define ENDORSE_PRINTF(a, b)
+#endif
+
+/* error.c: sets the thread's last error message and returns code. */
+int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
+
+/* A rule broken by an input: the rule's short name and a message. */
+typedef struct endorse_diag {
+	const char *rule;
+	char message[512];
+} endorse_diag;
+int endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
+	ENDORSE_PRINTF(3, 4);
+
+/* encoding.c */
+/* Decodes canonical padded standard base64 of exactly want bytes. */
+bool endorse_base64_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
+/* out must hold sodium_base64_ENCODED_LEN(len, ORIGINAL) bytes. */
+void endorse_base64_encode(char *out, size_t out_len, const uint8_t *bin, size_t len);
+bool endorse_hex_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
+void endorse_hex_encode(char *out, const uint8_t *bin, size_t len);
+bool endorse_is_lower_hex(const char *text, size_t len);
+/* Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF. */
+bool endorse_utf8_valid(const uint8_t *text, size_t len);
+/* Number of code points of valid UTF-8. */
+size_t endorse_utf8_length(const char *text);
+
+/* vkey.c: the vkey of a public key (name must already be checked). */
+void endorse_vkey_from_public(endorse_vkey *out, const char *name, uint8_t type,
+	const uint8_t pk[32]);
+
+/* file.c */
+/* Reads a whole regular file, refusing symbolic links and files over max. */
+int endorse_file_read(char **out, size_t *len, const char *path, size_t max);
+/* Replaces path atomically (temporary file, fsync, rename, fsync of the
+ * directory). With exclusive, fails with ENDORSE_EEXISTS if path exists. */
+int endorse_file_write_atomic(const char *path, const void *data, size_t len,
+	mode_t mode, bool exclusive);
+int endorse_file_remove(const char *path);
+int endorse_fsync_dir(const char *path);
+/* dir + "/" + rel, malloc'd. */
+char *endorse_path_join(const char *dir, const char *rel);
+int endorse_mkdir_p(const char *path, mode_t mode);
+
+/* json.c: the only user of jansson. */
+/* Parses one log line (without LF): canonical JSON, restricted values,
+ * exactly the members of SPEC.md §3 and §4, well-formed field values. */
+int endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag);
+/* Parses any JSON text the way endorse_entry_parse does before it applies
+ * the log's restrictions; used by tests against JSON corpora. */
+int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
+
+/* statement.c */
+/* Checks the members' values of a parsed statement (lengths, formats). */
+int endorse_statement_check_values(const endorse_statement *st, endorse_diag *diag);
+
+/* policy.c: as endorse_policy_parse, with the failing line (0: the whole
+ * file) and rule in line_no and diag. */
+int endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len,
+	uint64_t *line_no, endorse_diag *diag);
+
+/* state.c */
+typedef struct endorse_org_record endorse_org_record;
+endorse_state *endorse_state_new(void);
+int endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key);
+/* Checks entry (already parsed, line number seq) against the state and, when
+ * apply is set and it passes, applies its effect. */
+int endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
+	endorse_diag *diag);
+
+/* Counts one more line of the log, valid or not: state size is the next seq. */
+void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32]);
+/* SHA-256 of the last line: the prev of the next entry. */
+const uint8_t *endorse_state_head(const endorse_state *state);
+
+/* log.c */
+/* Replays the log at dir into state (policy already set), reporting problems. */
+int endorse_log_replay(endorse_state *state, const char *dir, const endorse_verify_options *opt,
+	uint64_t *problems);
+/* Checks that keys/orgs at dir agrees with state. */
+int endorse_orgs_check(const endorse_state *state, const char *dir,
+	const endorse_verify_options *opt, uint64_t *problems);
+void endorse_report(const endorse_verify_options *opt, uint64_t *problems,
+	const char *file, uint64_t line, const char *rule, const char *message);
+
+#endif

@@ -1,0 +1,335 @@
+/* keys/policy: a C2SP tlog-policy, with the one restriction of SPEC.md §2
+ * that it names exactly one log, whose key name is the log's origin.
+ * Anything the grammar does not define is refused rather than ignored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define POLICY_MAX_BYTES (1u << 20)
+#define POLICY_MAX_NAMES 4096
+#define POLICY_MAX_FIELDS 1026 /* "group", name, k and up to 1023 members */
+
+enum name_kind { NAME_WITNESS, NAME_GROUP };
+
+struct policy_name {
+	char *name;
+	enum name_kind kind;
+	endorse_vkey key;      /* witness */
+	size_t threshold;      /* group: k */
+	size_t *members;       /* group: indices of earlier names */
+	size_t member_count;
+};
+
+struct endorse_policy {
+	endorse_vkey log_key;
+	bool has_log;
+	struct policy_name *names;
+	size_t name_count;
+	bool has_quorum;
+	bool quorum_none;
+	size_t quorum;         /* index into names unless quorum_none */
+};
+
+void
+endorse_policy_free(endorse_policy *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->name_count; i++) {
+		free(p->names[i].name);
+		free(p->names[i].members);
+	}
+	free(p->names);
+	free(p);
+}
+
+const endorse_vkey *
+endorse_policy_log_key(const endorse_policy *p)
+{
+	return &p->log_key;
+}
+
+static long
+find_name(const endorse_policy *p, const char *name)
+{
+	for (size_t i = 0; i < p->name_count; i++)
+		if (strcmp(p->names[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static bool
+key_is_duplicate(const endorse_policy *p, const endorse_vkey *k)
+{
+	if (p->has_log && memcmp(p->log_key.public_key, k->public_key, 32) == 0)
+		return true;
+	for (size_t i = 0; i < p->name_count; i++)
+		if (p->names[i].kind == NAME_WITNESS &&
+		    memcmp(p->names[i].key.public_key, k->public_key, 32) == 0)
+			return true;
+	return false;
+}
+
+static int
+add_name(endorse_policy *p, const char *name, struct policy_name **out, endorse_diag *diag)
+{
+	struct policy_name *grown;
+
+	if (strcmp(name, "none") == 0)
+		return endorse_diag_set(diag, "policy", "\"none\" is reserved and cannot be defined");
+	if (find_name(p, name) >= 0)
+		return endorse_diag_set(diag, "policy", "name \"%.64s\" is defined twice", name);
+	if (p->name_count >= POLICY_MAX_NAMES)
+		return endorse_diag_set(diag, "policy", "more than %d witnesses and groups",
+			POLICY_MAX_NAMES);
+	grown = realloc(p->names, (p->name_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	p->names = grown;
+	*out = &p->names[p->name_count];
+	memset(*out, 0, sizeof(**out));
+	(*out)->name = strdup(name);
+	if ((*out)->name == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	p->name_count++;
+	return 0;
+}
+
+static int
+parse_key(endorse_vkey *k, const char *text, uint8_t type, const char *what, endorse_diag *diag)
+{
+	if (endorse_vkey_parse(k, text, strlen(text)) != 0)
+		return endorse_diag_set(diag, "policy", "%s key: %s", what, endorse_error_last());
+	if (k->type != type)
+		return endorse_diag_set(diag, "policy", "%s key must have type 0x%02x", what, type);
+	return 0;
+}
+
+static int
+parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+{
+	struct policy_name *g;
+	size_t members = n - 3;
+	int rc;
+
+	if (n < 4)
+		return endorse_diag_set(diag, "policy", "group needs a name, a threshold and members");
+	if ((rc = add_name(p, f[1], &g, diag)) != 0)
+		return rc;
+	g->kind = NAME_GROUP;
+	g->members = calloc(members, sizeof(size_t));
+	if (g->members == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	for (size_t i = 0; i < members; i++) {
+		long idx = find_name(p, f[3 + i]);
+		if (idx < 0 || (size_t)idx == p->name_count - 1)
+			return endorse_diag_set(diag, "policy",
+				"group member \"%.64s\" is not a witness or group defined above", f[3 + i]);
+		for (size_t j = 0; j < g->member_count; j++)
+			if (g->members[j] == (size_t)idx)
+				return endorse_diag_set(diag, "policy", "group member \"%.64s\" is listed twice",
+					f[3 + i]);
+		g->members[g->member_count++] = (size_t)idx;
+	}
+	if (strcmp(f[2], "all") == 0) {
+		g->threshold = members;
+	} else if (strcmp(f[2], "any") == 0) {
+		g->threshold = 1;
+	} else {
+		char *end;
+		unsigned long k = strtoul(f[2], &end, 10);
+		if (f[2][0] < '1' || f[2][0] > '9' || *end != '\0' || k < 1 || k > members)
+			return endorse_diag_set(diag, "policy",
+				"group threshold must be all, any or a number from 1 to %zu", members);
+		g->threshold = k;
+	}
+	return 0;
+}
+
+static int
+parse_line(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+{
+	struct policy_name *w;
+	int rc;
+
+	if (strcmp(f[0], "log") == 0) {
+		if (n < 2 || n > 3)
+			return endorse_diag_set(diag, "policy", "log takes a vkey and an optional URL");
+		if (p->has_log)
+			return endorse_diag_set(diag, "policy", "only one log line is allowed");
+		endorse_vkey k;
+		if ((rc = parse_key(&k, f[1], ENDORSE_KEY_ED25519, "log", diag)) != 0)
+			return rc;
+		if (key_is_duplicate(p, &k))
+			return endorse_diag_set(diag, "policy", "the log key is also a witness key");
+		p->log_key = k;
+		p->has_log = true;
+		return 0;
+	}
+	if (strcmp(f[0], "witness") == 0) {
+		endorse_vkey k;
+		if (n < 3 || n > 4)
+			return endorse_diag_set(diag, "policy",
+				"witness takes a name, a vkey and an optional URL");
+		if ((rc = parse_key(&k, f[2], ENDORSE_KEY_COSIGNATURE, "witness", diag)) != 0)
+			return rc;
+		if (key_is_duplicate(p, &k))
+			return endorse_diag_set(diag, "policy", "witness key of \"%.64s\" is listed twice",
+				f[1]);
+		if ((rc = add_name(p, f[1], &w, diag)) != 0)
+			return rc;
+		w->kind = NAME_WITNESS;
+		w->key = k;
+		return 0;
+	}
+	if (strcmp(f[0], "group") == 0)
+		return parse_group(p, f, n, diag);
+	if (strcmp(f[0], "quorum") == 0) {
+		long idx;
+		if (n != 2)
+			return endorse_diag_set(diag, "policy", "quorum takes exactly one name");
+		if (p->has_quorum)
+			return endorse_diag_set(diag, "policy", "only one quorum line is allowed");
+		p->has_quorum = true;
+		if (strcmp(f[1], "none") == 0) {
+			p->quorum_none = true;
+			return 0;
+		}
+		idx = find_name(p, f[1]);
+		if (idx < 0)
+			return endorse_diag_set(diag, "policy",
+				"quorum \"%.64s\" is not a witness or group defined above", f[1]);
+		p->quorum = (size_t)idx;
+		return 0;
+	}
+	return endorse_diag_set(diag, "policy", "unknown keyword \"%.32s\"", f[0]);
+}
+
+/* Splits line in place at runs of spaces and tabs. */
+static size_t
+split_fields(char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		if (n == max)
+			return max + 1;
+		f[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return n;
+}
+
+int
+endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, uint64_t *line_no,
+	endorse_diag *diag)
+{
+	endorse_policy *p = calloc(1, sizeof(*p));
+	char *copy = NULL, *line, **fields = NULL;
+	int rc = 0;
+
+	*out = NULL;
+	*line_no = 0;
+	if (p == NULL || (copy = malloc(len + 1)) == NULL ||
+	    (fields = calloc(POLICY_MAX_FIELDS, sizeof(char *))) == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (len == 0 || text[len - 1] != '\n') {
+		rc = endorse_diag_set(diag, "policy", "the policy must end with a newline");
+		goto out;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\n')
+			continue;
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			rc = endorse_diag_set(diag, "policy", "control character 0x%02x", c);
+			goto out;
+		}
+	}
+	if (!endorse_utf8_valid((const uint8_t *)text, len)) {
+		rc = endorse_diag_set(diag, "policy", "the policy is not valid UTF-8");
+		goto out;
+	}
+	line = copy;
+	while (*line) {
+		char *lf = strchr(line, '\n');
+		size_t n;
+
+		*lf = '\0';
+		(*line_no)++;
+		n = split_fields(line, fields, POLICY_MAX_FIELDS);
+		if (n > POLICY_MAX_FIELDS) {
+			rc = endorse_diag_set(diag, "policy", "too many fields on one line");
+			goto out;
+		}
+		if (n > 0 && fields[0][0] != '#' && (rc = parse_line(p, fields, n, diag)) != 0)
+			goto out;
+		line = lf + 1;
+	}
+	*line_no = 0;
+	if (!p->has_log)
+		rc = endorse_diag_set(diag, "policy", "the policy has no log line");
+	else if (!p->has_quorum)
+		rc = endorse_diag_set(diag, "policy", "the policy has no quorum line");
+out:
+	free(fields);
+	free(copy);
+	if (rc != 0)
+		endorse_policy_free(p);
+	else
+		*out = p;
+	return rc;
+}
+
+int
+endorse_policy_parse(endorse_policy **out, const char *text, size_t len)
+{
+	endorse_diag diag = {0};
+	uint64_t line = 0;
+	int rc = endorse_policy_parse_diag(out, text, len, &line, &diag);
+
+	if (rc == ENDORSE_EINVALID && diag.rule != NULL)
+		endorse_fail(rc, "line %llu: %s", (unsigned long long)line, diag.message);
+	return rc;
+}
+
+int
+endorse_policy_load(endorse_policy **out, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc = endorse_file_read(&text, &len, path, POLICY_MAX_BYTES);
+
+	*out = NULL;
+	if (rc == 0)
+		rc = endorse_policy_parse(out, text, len);
+	free(text);
+	return rc;
+}
+
+int
+endorse_policy_format_new(char **out, const endorse_vkey *log_key)
+{
+	char vkey[ENDORSE_VKEY_MAX];
+	size_t n;
+
+	endorse_vkey_format(vkey, log_key);
+	n = strlen(vkey) + 32;
+	*out = malloc(n);
+	if (*out == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	snprintf(*out, n, "log %s\nquorum none\n", vkey);
+	return 0;
+}

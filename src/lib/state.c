@@ -1,0 +1,549 @@
+/* The state of the log after replaying it: documents, organisations, their
+ * keys and endorsements; and the rules of SPEC.md §4 that depend on it.
+ * Memory grows with organisations and documents, never with entries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+/* A string-keyed hash table of indices. SipHash with a random key keeps a
+ * hostile log from forcing collisions. */
+struct index {
+	size_t *slots; /* index + 1; 0 is empty */
+	size_t cap;
+	size_t count;
+	uint8_t key[crypto_shorthash_KEYBYTES];
+};
+
+struct held_key {
+	endorse_vkey key;
+	bool revoked;
+};
+
+struct org_record {
+	endorse_org pub;
+	struct held_key *keys;
+	size_t key_count;
+};
+
+struct endorse_state {
+	endorse_vkey log_key;
+	uint64_t size;
+	uint8_t head[32]; /* SHA-256 of the last line */
+	endorse_document *documents;
+	size_t document_count;
+	struct org_record **orgs;
+	size_t org_count;
+	struct index document_index;
+	struct index org_index;
+};
+
+typedef const char *(*index_name_fn)(const endorse_state *state, size_t i);
+
+static const char *
+document_name(const endorse_state *state, size_t i)
+{
+	return state->documents[i].sha256;
+}
+
+static const char *
+org_name(const endorse_state *state, size_t i)
+{
+	return state->orgs[i]->pub.id;
+}
+
+static size_t
+index_hash(const struct index *ix, const char *name)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t v;
+
+	crypto_shorthash(h, (const uint8_t *)name, strlen(name), ix->key);
+	memcpy(&v, h, sizeof(v));
+	return (size_t)v;
+}
+
+static long
+index_find(const struct index *ix, const endorse_state *state, index_name_fn name_of,
+	const char *name)
+{
+	if (ix->cap == 0)
+		return -1;
+	for (size_t i = index_hash(ix, name) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
+		if (ix->slots[i] == 0)
+			return -1;
+		if (strcmp(name_of(state, ix->slots[i] - 1), name) == 0)
+			return (long)(ix->slots[i] - 1);
+	}
+}
+
+static void
+index_put_slot(struct index *ix, size_t *slots, size_t cap, const char *name, size_t value)
+{
+	size_t i = index_hash(ix, name) & (cap - 1);
+
+	while (slots[i] != 0)
+		i = (i + 1) & (cap - 1);
+	slots[i] = value + 1;
+}
+
+static int
+index_add(struct index *ix, const endorse_state *state, index_name_fn name_of, size_t value)
+{
+	if (ix->cap == 0)
+		randombytes_buf(ix->key, sizeof(ix->key));
+	if (2 * (ix->count + 1) > ix->cap) {
+		size_t cap = ix->cap ? 2 * ix->cap : 64;
+		size_t *slots = calloc(cap, sizeof(size_t));
+		if (slots == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		for (size_t i = 0; i < ix->cap; i++)
+			if (ix->slots[i] != 0)
+				index_put_slot(ix, slots, cap, name_of(state, ix->slots[i] - 1),
+					ix->slots[i] - 1);
+		free(ix->slots);
+		ix->slots = slots;
+		ix->cap = cap;
+	}
+	index_put_slot(ix, ix->slots, ix->cap, name_of(state, value), value);
+	ix->count++;
+	return 0;
+}
+
+endorse_state *
+endorse_state_new(void)
+{
+	return calloc(1, sizeof(endorse_state));
+}
+
+int
+endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key)
+{
+	state->log_key = *log_key;
+	return 0;
+}
+
+static void
+free_document(endorse_document *d)
+{
+	free(d->id);
+	free(d->title);
+	free(d->url);
+	free(d->sha256);
+	free(d->time);
+}
+
+static void
+free_endorsement(endorse_endorsement *e)
+{
+	free(e->name);
+	free(e->url);
+	free(e->time);
+}
+
+void
+endorse_state_free(endorse_state *state)
+{
+	if (state == NULL)
+		return;
+	for (size_t i = 0; i < state->document_count; i++)
+		free_document(&state->documents[i]);
+	for (size_t i = 0; i < state->org_count; i++) {
+		struct org_record *o = state->orgs[i];
+		for (size_t j = 0; j < o->pub.endorsement_count; j++)
+			free_endorsement(&o->pub.endorsements[j]);
+		free(o->pub.endorsements);
+		free(o->pub.id);
+		free(o->keys);
+		free(o);
+	}
+	free(state->documents);
+	free(state->orgs);
+	free(state->document_index.slots);
+	free(state->org_index.slots);
+	free(state);
+}
+
+const char *
+endorse_state_origin(const endorse_state *state)
+{
+	return state->log_key.name;
+}
+
+const endorse_vkey *
+endorse_state_log_key(const endorse_state *state)
+{
+	return &state->log_key;
+}
+
+uint64_t
+endorse_state_size(const endorse_state *state)
+{
+	return state->size;
+}
+
+size_t
+endorse_state_document_count(const endorse_state *state)
+{
+	return state->document_count;
+}
+
+const endorse_document *
+endorse_state_document(const endorse_state *state, size_t i)
+{
+	return i < state->document_count ? &state->documents[i] : NULL;
+}
+
+long
+endorse_state_find_document(const endorse_state *state, const char *sha256)
+{
+	return index_find(&state->document_index, state, document_name, sha256);
+}
+
+size_t
+endorse_state_org_count(const endorse_state *state)
+{
+	return state->org_count;
+}
+
+const endorse_org *
+endorse_state_org(const endorse_state *state, size_t i)
+{
+	return i < state->org_count ? &state->orgs[i]->pub : NULL;
+}
+
+static struct org_record *
+find_org(const endorse_state *state, const char *id)
+{
+	long i = index_find(&state->org_index, state, org_name, id);
+
+	return i < 0 ? NULL : state->orgs[i];
+}
+
+const endorse_org *
+endorse_state_find_org(const endorse_state *state, const char *id)
+{
+	struct org_record *o = find_org(state, id);
+
+	return o == NULL ? NULL : &o->pub;
+}
+
+static struct held_key *
+find_held_key(const struct org_record *o, const endorse_vkey *k)
+{
+	for (size_t i = 0; o != NULL && i < o->key_count; i++)
+		if (endorse_vkey_equal(&o->keys[i].key, k))
+			return &o->keys[i];
+	return NULL;
+}
+
+static bool
+is_revoked(const endorse_state *state, const endorse_vkey *k)
+{
+	struct held_key *h = find_held_key(find_org(state, k->name), k);
+
+	return h != NULL && h->revoked;
+}
+
+static endorse_endorsement *
+find_endorsement(const struct org_record *o, size_t document)
+{
+	for (size_t i = 0; o != NULL && i < o->pub.endorsement_count; i++)
+		if (o->pub.endorsements[i].document == document)
+			return &o->pub.endorsements[i];
+	return NULL;
+}
+
+static bool
+is_current_key(const struct org_record *o, const endorse_vkey *k)
+{
+	return o != NULL && o->pub.has_key && endorse_vkey_equal(&o->pub.key, k);
+}
+
+static int
+hold_key(struct org_record *o, const endorse_vkey *k)
+{
+	struct held_key *grown;
+
+	if (find_held_key(o, k) != NULL)
+		return 0;
+	grown = realloc(o->keys, (o->key_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	o->keys = grown;
+	o->keys[o->key_count].key = *k;
+	o->keys[o->key_count].revoked = false;
+	o->key_count++;
+	return 0;
+}
+
+static int
+add_org(endorse_state *state, const char *id, struct org_record **out)
+{
+	struct org_record *o = calloc(1, sizeof(*o)), **grown;
+
+	*out = NULL;
+	if (o == NULL || (o->pub.id = strdup(id)) == NULL)
+		goto nomem;
+	grown = realloc(state->orgs, (state->org_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		goto nomem;
+	state->orgs = grown;
+	state->orgs[state->org_count] = o;
+	if (index_add(&state->org_index, state, org_name, state->org_count) != 0) {
+		/* leave the record out of the table; it is freed below */
+		goto nomem;
+	}
+	state->org_count++;
+	*out = o;
+	return 0;
+nomem:
+	if (o != NULL)
+		free(o->pub.id);
+	free(o);
+	return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+}
+
+static int
+add_document(endorse_state *state, const endorse_statement *st, uint64_t seq)
+{
+	endorse_document *grown, *d;
+
+	grown = realloc(state->documents, (state->document_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	state->documents = grown;
+	d = &state->documents[state->document_count];
+	memset(d, 0, sizeof(*d));
+	d->id = strdup(st->id);
+	d->title = strdup(st->title);
+	d->url = strdup(st->url);
+	d->sha256 = strdup(st->sha256);
+	d->time = strdup(st->time);
+	d->seq = seq;
+	if (!d->id || !d->title || !d->url || !d->sha256 || !d->time) {
+		free_document(d);
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	}
+	if (index_add(&state->document_index, state, document_name, state->document_count) != 0) {
+		free_document(d);
+		return ENDORSE_ENOMEM;
+	}
+	state->document_count++;
+	return 0;
+}
+
+static int
+record_endorsement(struct org_record *o, size_t document, const endorse_statement *st,
+	const endorse_vkey *signer, uint64_t seq)
+{
+	endorse_endorsement *e = find_endorsement(o, document);
+
+	if (e == NULL) {
+		endorse_endorsement *grown = realloc(o->pub.endorsements,
+			(o->pub.endorsement_count + 1) * sizeof(*grown));
+		if (grown == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		o->pub.endorsements = grown;
+		e = &o->pub.endorsements[o->pub.endorsement_count++];
+		memset(e, 0, sizeof(*e));
+		e->document = document;
+	}
+	free_endorsement(e);
+	e->name = strdup(st->org_name);
+	e->url = strdup(st->org_url);
+	e->time = strdup(st->time);
+	endorse_vkey_id_hex(e->key_id, signer);
+	e->seq = seq;
+	e->active = true;
+	if (!e->name || !e->url || !e->time)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	return 0;
+}
+
+static int
+check_signature(const endorse_state *state, const endorse_vkey *key, const uint8_t sig[64],
+	const endorse_statement *st, const char *which, endorse_diag *diag)
+{
+	uint8_t *m = NULL;
+	size_t len = 0;
+	int rc = endorse_signed_message(&m, &len, state->log_key.name, st);
+
+	if (rc != 0)
+		return rc;
+	if (!endorse_vkey_verify(key, sig, m, len))
+		rc = endorse_diag_set(diag, "signature", "%s does not verify for %s", which, key->name);
+	free(m);
+	return rc;
+}
+
+static void
+parse_known_vkey(endorse_vkey *k, const char *text)
+{
+	/* Already checked by endorse_statement_check_values. */
+	endorse_vkey_parse(k, text, strlen(text));
+}
+
+static int
+check_document(endorse_state *state, const endorse_statement *st, const endorse_vkey *signer,
+	endorse_diag *diag)
+{
+	if (!endorse_vkey_equal(signer, &state->log_key))
+		return endorse_diag_set(diag, "signer", "a document must be signed by the log key");
+	if (endorse_state_find_document(state, st->sha256) >= 0)
+		return endorse_diag_set(diag, "duplicate-document", "document %.12s is already registered",
+			st->sha256);
+	return 0;
+}
+
+static int
+need_document(const endorse_state *state, const char *sha256, long *index, endorse_diag *diag)
+{
+	*index = endorse_state_find_document(state, sha256);
+	if (*index < 0)
+		return endorse_diag_set(diag, "document", "document %.12s is not registered", sha256);
+	return 0;
+}
+
+static int
+need_current_key(const struct org_record *o, const endorse_vkey *signer, const char *org_id,
+	endorse_diag *diag)
+{
+	if (strcmp(signer->name, org_id) != 0)
+		return endorse_diag_set(diag, "signer", "signer %s is not a key of %s", signer->name,
+			org_id);
+	if (o == NULL || !o->pub.has_key)
+		return endorse_diag_set(diag, "current-key", "%s has no current key", org_id);
+	if (!is_current_key(o, signer))
+		return endorse_diag_set(diag, "current-key", "signer is not the current key of %s",
+			org_id);
+	return 0;
+}
+
+int
+endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
+	endorse_diag *diag)
+{
+	const endorse_statement *st = &entry->statement;
+	struct org_record *o = st->org_id ? find_org(state, st->org_id) : NULL;
+	endorse_vkey signer, other;
+	long doc = -1;
+	int rc;
+
+	parse_known_vkey(&signer, st->signer);
+	if (state->size == 0 && st->type != ENDORSE_DOCUMENT)
+		return endorse_diag_set(diag, "first-entry", "the first entry must be a document");
+	if (is_revoked(state, &signer))
+		return endorse_diag_set(diag, "revoked", "signer %s was revoked earlier in the log",
+			st->signer);
+	if ((rc = check_signature(state, &signer, entry->sig, st, "sig", diag)) != 0)
+		return rc;
+
+	switch (st->type) {
+	case ENDORSE_DOCUMENT:
+		if ((rc = check_document(state, st, &signer, diag)) != 0)
+			return rc;
+		return apply ? add_document(state, st, entry->seq) : 0;
+	case ENDORSE_ENDORSE:
+		if ((rc = need_document(state, st->document, &doc, diag)) != 0)
+			return rc;
+		if (strcmp(signer.name, st->org_id) != 0)
+			return endorse_diag_set(diag, "signer", "signer %s is not a key of %s", signer.name,
+				st->org_id);
+		if (o != NULL && o->pub.has_key) {
+			const endorse_endorsement *e = find_endorsement(o, (size_t)doc);
+			if (!is_current_key(o, &signer))
+				return endorse_diag_set(diag, "current-key",
+					"signer is not the current key of %s", st->org_id);
+			if (e != NULL && e->active)
+				return endorse_diag_set(diag, "duplicate-endorsement",
+					"%s already endorses document %.12s", st->org_id, st->document);
+		}
+		if (!apply)
+			return 0;
+		if (o == NULL && (rc = add_org(state, st->org_id, &o)) != 0)
+			return rc;
+		if (o == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		if (!o->pub.has_key) {
+			if ((rc = hold_key(o, &signer)) != 0)
+				return rc;
+			o->pub.has_key = true;
+			o->pub.key = signer;
+		}
+		return record_endorsement(o, (size_t)doc, st, &signer, entry->seq);
+	case ENDORSE_WITHDRAW: {
+		endorse_endorsement *e;
+		if ((rc = need_current_key(o, &signer, st->org_id, diag)) != 0 ||
+		    (rc = need_document(state, st->document, &doc, diag)) != 0)
+			return rc;
+		e = find_endorsement(o, (size_t)doc);
+		if (e == NULL || !e->active)
+			return endorse_diag_set(diag, "withdraw", "%s does not endorse document %.12s",
+				st->org_id, st->document);
+		if (apply)
+			e->active = false;
+		return 0;
+	}
+	case ENDORSE_ROTATE:
+		if ((rc = need_current_key(o, &signer, st->org_id, diag)) != 0)
+			return rc;
+		parse_known_vkey(&other, st->new_signer);
+		if (strcmp(other.name, st->org_id) != 0)
+			return endorse_diag_set(diag, "signer", "new_signer %s is not a key of %s",
+				other.name, st->org_id);
+		if (endorse_vkey_equal(&other, &signer))
+			return endorse_diag_set(diag, "rotate", "new_signer is the current key");
+		if (is_revoked(state, &other))
+			return endorse_diag_set(diag, "revoked", "new_signer was revoked earlier in the log");
+		if ((rc = check_signature(state, &other, entry->new_sig, st, "new_sig", diag)) != 0)
+			return rc;
+		if (!apply)
+			return 0;
+		if ((rc = hold_key(o, &other)) != 0)
+			return rc;
+		o->pub.key = other;
+		return 0;
+	case ENDORSE_REVOKE: {
+		struct held_key *h;
+		parse_known_vkey(&other, st->key);
+		if (strcmp(other.name, st->org_id) != 0)
+			return endorse_diag_set(diag, "revoke", "key %s is not a key of %s", other.name,
+				st->org_id);
+		if (o == NULL)
+			return endorse_diag_set(diag, "revoke", "%s has never endorsed anything", st->org_id);
+		if (!endorse_vkey_equal(&signer, &state->log_key) &&
+		    (rc = need_current_key(o, &signer, st->org_id, diag)) != 0)
+			return rc;
+		h = find_held_key(o, &other);
+		if (h == NULL)
+			return endorse_diag_set(diag, "revoke", "%s never held the key it revokes",
+				st->org_id);
+		if (h->revoked)
+			return endorse_diag_set(diag, "revoke", "the key is already revoked");
+		if (!apply)
+			return 0;
+		h->revoked = true;
+		if (is_current_key(o, &other))
+			o->pub.has_key = false;
+		return 0;
+	}
+	}
+	return endorse_diag_set(diag, "statement-type", "unknown statement type");
+}
+
+void
+endorse_state_advance(endorse_state *state, const uint8_t line_hash[32])
+{
+	memcpy(state->head, line_hash, 32);
+	state->size++;
+}
+
+const uint8_t *
+endorse_state_head(const endorse_state *state)
+{
+	return state->head;
+}

@@ -1,0 +1,180 @@
+/* Statements: the rules on their members' values, and the signed message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define SIGNED_CONTEXT "endorse/v1\n"
+#define TEXT_MAX_CHARS 200
+#define DOCUMENT_ID_MAX 64
+
+bool
+endorse_time_valid(const char *t)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, mo, d, h, mi, s, leap;
+
+	if (strlen(t) != 20)
+		return false;
+	for (int i = 0; i < 20; i++) {
+		char want = "dddd-dd-ddTdd:dd:ddZ"[i];
+		if (want == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != want)
+			return false;
+	}
+	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6)
+		return false;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	/* Leap seconds are refused: POSIX time, Go and most parsers have none. */
+	return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 &&
+		d <= days[mo - 1] + (mo == 2 && leap) && h <= 23 && mi <= 59 && s <= 59;
+}
+
+void
+endorse_time_now(char out[21])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool
+is_document_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 1 || n > DOCUMENT_ID_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+static int
+check_text(const char *what, const char *s, endorse_diag *diag)
+{
+	size_t n = endorse_utf8_length(s);
+
+	if (n < 1 || n > TEXT_MAX_CHARS)
+		return endorse_diag_set(diag, "field", "%s must be 1 to %d characters, not %zu", what,
+			TEXT_MAX_CHARS, n);
+	return 0;
+}
+
+static int
+check_url(const char *what, const char *s, endorse_diag *diag)
+{
+	/* "https://" alone names no resource; spaces would not survive a link. */
+	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0' || strchr(s, ' ') != NULL)
+		return endorse_diag_set(diag, "field", "%s must start with https:// and contain no spaces",
+			what);
+	return 0;
+}
+
+static int
+check_sha256(const char *what, const char *s, endorse_diag *diag)
+{
+	if (strlen(s) != 64 || !endorse_is_lower_hex(s, 64))
+		return endorse_diag_set(diag, "field", "%s must be 64 lowercase hex digits", what);
+	return 0;
+}
+
+static int
+check_vkey(const char *what, const char *s, uint8_t type, endorse_diag *diag)
+{
+	endorse_vkey k;
+
+	if (endorse_vkey_parse(&k, s, strlen(s)) != 0)
+		return endorse_diag_set(diag, "vkey", "%s: %s", what, endorse_error_last());
+	if (k.type != type)
+		return endorse_diag_set(diag, "vkey", "%s must be an Ed25519 key (type 0x01)", what);
+	return 0;
+}
+
+int
+endorse_statement_check_values(const endorse_statement *st, endorse_diag *diag)
+{
+	if (check_vkey("signer", st->signer, ENDORSE_KEY_ED25519, diag) != 0)
+		return ENDORSE_EINVALID;
+	if (!endorse_time_valid(st->time))
+		return endorse_diag_set(diag, "time",
+			"time \"%.32s\" is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
+	if (st->org_id != NULL && !endorse_name_is_org_id(st->org_id))
+		return endorse_diag_set(diag, "org-id",
+			"org \"%.64s\" is not a lowercase DNS domain name", st->org_id);
+	switch (st->type) {
+	case ENDORSE_DOCUMENT:
+		if (!is_document_id(st->id))
+			return endorse_diag_set(diag, "field", "document id must be 1 to 64 of a-z 0-9 -");
+		if (check_text("title", st->title, diag) || check_url("url", st->url, diag) ||
+		    check_sha256("sha256", st->sha256, diag))
+			return ENDORSE_EINVALID;
+		return 0;
+	case ENDORSE_ENDORSE:
+		if (check_sha256("document", st->document, diag) ||
+		    check_text("org.name", st->org_name, diag) || check_url("org.url", st->org_url, diag))
+			return ENDORSE_EINVALID;
+		return 0;
+	case ENDORSE_WITHDRAW:
+		return check_sha256("document", st->document, diag);
+	case ENDORSE_ROTATE:
+		return check_vkey("new_signer", st->new_signer, ENDORSE_KEY_ED25519, diag);
+	case ENDORSE_REVOKE:
+		if (check_vkey("key", st->key, ENDORSE_KEY_ED25519, diag) ||
+		    check_text("reason", st->reason, diag))
+			return ENDORSE_EINVALID;
+		return 0;
+	}
+	return endorse_diag_set(diag, "statement-type", "unknown statement type");
+}
+
+int
+endorse_signed_message(uint8_t **out, size_t *len, const char *origin, const endorse_statement *st)
+{
+	char *jcs = NULL;
+	size_t jcs_len = 0, n;
+	uint8_t *m;
+	int rc = endorse_statement_serialize(&jcs, &jcs_len, st);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	n = strlen(SIGNED_CONTEXT) + strlen(origin) + 1 + jcs_len;
+	m = malloc(n);
+	if (m == NULL) {
+		free(jcs);
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	}
+	memcpy(m, SIGNED_CONTEXT, strlen(SIGNED_CONTEXT));
+	memcpy(m + strlen(SIGNED_CONTEXT), origin, strlen(origin));
+	m[strlen(SIGNED_CONTEXT) + strlen(origin)] = '\n';
+	memcpy(m + strlen(SIGNED_CONTEXT) + strlen(origin) + 1, jcs, jcs_len);
+	free(jcs);
+	*out = m;
+	*len = n;
+	return 0;
+}
+
+void
+endorse_statement_clear(endorse_statement *st)
+{
+	char **fields[] = {&st->signer, &st->time, &st->id, &st->title, &st->url, &st->sha256,
+		&st->document, &st->org_id, &st->org_name, &st->org_url, &st->new_signer, &st->key,
+		&st->reason};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		free(*fields[i]);
+		*fields[i] = NULL;
+	}
+}
+
+void
+endorse_entry_clear(endorse_entry *entry)
+{
+	endorse_statement_clear(&entry->statement);
+	memset(entry, 0, sizeof(*entry));
+}

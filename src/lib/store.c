@@ -1,0 +1,378 @@
+/* Writing the log: one entry at a time, under a lock, all or nothing.
+ *
+ * An append never modifies the log in place: it writes a complete new copy
+ * beside it and renames it over the old one, so that a crash, a kill or a
+ * full disk leaves either the old log or the new one, never a partial line.
+ * The lock (flock on the log/ directory) serialises writers, and the whole
+ * log is verified under it before anything is written. */
+#define _GNU_SOURCE /* copy_file_range */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+static int
+lock_log_dir(int *fd_out, const char *dir)
+{
+	char *path = endorse_path_join(dir, "log");
+	int fd;
+
+	*fd_out = -1;
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO,
+			"%s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	free(path);
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return endorse_fail(ENDORSE_EIO, "cannot lock the log: %s", strerror(errno));
+		}
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+static void
+unlock_log_dir(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+copy_file(int to, int from)
+{
+	char buf[1 << 16];
+
+	for (;;) {
+		ssize_t n = copy_file_range(from, NULL, to, NULL, 1 << 30, 0);
+		if (n > 0)
+			continue;
+		if (n == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+			return -1;
+		break;
+	}
+	for (;;) {
+		ssize_t n = read(from, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (write_all(to, buf, (size_t)n) != 0)
+			return -1;
+	}
+}
+
+/* Writes log + line + LF to a temporary file beside the log; returns its path. */
+static int
+write_new_log(char **tmp_out, const char *log_path, const char *line, size_t len)
+{
+	size_t n = strlen(log_path) + 32;
+	char *tmp = malloc(n), rnd_hex[13];
+	uint8_t rnd[6];
+	int from = -1, to = -1, rc = 0;
+
+	*tmp_out = NULL;
+	if (tmp == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	randombytes_buf(rnd, sizeof(rnd));
+	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
+	snprintf(tmp, n, "%s.tmp-%s", log_path, rnd_hex);
+	from = open(log_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	to = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (from < 0 || to < 0 || copy_file(to, from) != 0 || write_all(to, line, len) != 0 ||
+	    write_all(to, "\n", 1) != 0 || fsync(to) != 0) {
+		rc = endorse_fail(ENDORSE_EIO, "cannot write the new log %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (close(to) != 0) {
+		to = -1;
+		rc = endorse_fail(ENDORSE_EIO, "cannot write the new log %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	to = -1;
+	*tmp_out = tmp;
+	tmp = NULL;
+out:
+	if (from >= 0)
+		close(from);
+	if (to >= 0)
+		close(to);
+	if (tmp != NULL)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
+static int
+sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_append *req)
+{
+	uint8_t *m = NULL;
+	size_t len = 0;
+	int rc = endorse_signed_message(&m, &len, endorse_state_origin(state), &entry->statement);
+
+	if (rc != 0)
+		return rc;
+	endorse_secret_key_sign(entry->sig, req->key, m, len);
+	if (req->new_key != NULL) {
+		endorse_secret_key_sign(entry->new_sig, req->new_key, m, len);
+		entry->has_new_sig = true;
+	}
+	free(m);
+	return 0;
+}
+
+/* The bytes keys/orgs/ID.vkey must hold after the append, or NULL if the
+ * file must not exist. */
+static int
+pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, const char *org_id,
+	bool *exists)
+{
+	const endorse_org *org = endorse_state_find_org(state, org_id);
+
+	*exists = org != NULL && org->has_key;
+	if (*exists) {
+		endorse_vkey_format(out, &org->key);
+		strcat(out, "\n");
+	}
+	return 0;
+}
+
+/* Without an explicit document, an endorsement is for the newest version
+ * and a withdrawal ends the newest endorsement the organization holds. */
+static int
+choose_document(endorse_statement *st, const endorse_state *state)
+{
+	size_t n = endorse_state_document_count(state);
+	const endorse_org *org;
+
+	if (st->document != NULL || (st->type != ENDORSE_ENDORSE && st->type != ENDORSE_WITHDRAW))
+		return 0;
+	if (st->type == ENDORSE_ENDORSE) {
+		st->document = strdup(endorse_state_document(state, n - 1)->sha256);
+		return st->document ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	}
+	org = endorse_state_find_org(state, st->org_id);
+	for (size_t i = n; org != NULL && i-- > 0;) {
+		for (size_t j = 0; j < org->endorsement_count; j++) {
+			if (org->endorsements[j].document == i && org->endorsements[j].active) {
+				st->document = strdup(endorse_state_document(state, i)->sha256);
+				return st->document ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			}
+		}
+	}
+	return endorse_fail(ENDORSE_EUSAGE, "%s endorses no document in this log; nothing to withdraw",
+		st->org_id);
+}
+
+int
+endorse_append_statement(const endorse_append *req, const endorse_verify_options *opt,
+	uint64_t *seq_out)
+{
+	endorse_state *state = NULL;
+	endorse_entry entry, parsed;
+	endorse_diag diag = {0};
+	endorse_statement *st = req->statement;
+	char signer[ENDORSE_VKEY_MAX], now[21], *line = NULL, *log_path = NULL, *tmp = NULL;
+	char *vkey_path = NULL, vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1];
+	size_t len = 0;
+	uint64_t problems = 0;
+	int lock = -1, rc;
+	bool pin = false;
+
+	memset(&entry, 0, sizeof(entry));
+	memset(&parsed, 0, sizeof(parsed));
+	if ((rc = lock_log_dir(&lock, req->dir)) != 0)
+		goto out;
+	rc = endorse_verify(&state, req->dir, opt, &problems);
+	if (rc == ENDORSE_EINVALID) {
+		rc = endorse_fail(rc, "the log does not verify (%llu problems); refusing to append to it",
+			(unsigned long long)problems);
+		goto out;
+	} else if (rc != 0) {
+		goto out;
+	}
+	if ((rc = choose_document(st, state)) != 0)
+		goto out;
+	endorse_vkey_format(signer, endorse_secret_key_vkey(req->key));
+	if (st->signer == NULL && (st->signer = strdup(signer)) == NULL)
+		goto nomem;
+	if (st->time == NULL) {
+		endorse_time_now(now);
+		if ((st->time = strdup(now)) == NULL)
+			goto nomem;
+	}
+	entry.statement = *st;
+	entry.seq = endorse_state_size(state);
+	memcpy(entry.prev, endorse_state_head(state), 32);
+	if ((rc = sign_entry(&entry, state, req)) != 0)
+		goto out;
+	rc = endorse_entry_serialize(&line, &len, &entry);
+	if (rc != 0)
+		goto out;
+	/* The new line goes through exactly the checks verify will apply. */
+	if (endorse_entry_parse(&parsed, line, len, &diag) != 0 ||
+	    endorse_state_check(state, &parsed, true, &diag) != 0) {
+		rc = endorse_fail(ENDORSE_EINVALID, "refusing to append: %s (rule %s)", diag.message,
+			diag.rule);
+		goto out;
+	}
+	if (st->org_id != NULL) {
+		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
+		char *orgs = endorse_path_join(req->dir, ENDORSE_ORGS_DIR);
+		if (orgs == NULL || (vkey_path = endorse_path_join(req->dir, vkey_rel)) == NULL) {
+			free(orgs);
+			goto nomem;
+		}
+		rc = endorse_mkdir_p(orgs, 0755);
+		free(orgs);
+		if (rc != 0)
+			goto out;
+		pinned_key_text(vkey_text, state, st->org_id, &pin);
+	}
+	if ((log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) == NULL)
+		goto nomem;
+	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0)
+		goto out;
+	if (rename(tmp, log_path) != 0) {
+		rc = endorse_fail(ENDORSE_EIO, "cannot replace %s: %s", log_path, strerror(errno));
+		goto out;
+	}
+	if ((rc = endorse_fsync_dir(log_path)) != 0)
+		goto out;
+	if (vkey_path != NULL)
+		rc = pin ? endorse_file_write_atomic(vkey_path, vkey_text, strlen(vkey_text), 0644, false)
+			 : endorse_file_remove(vkey_path);
+	if (rc != 0)
+		rc = endorse_fail(rc, "the entry was appended, but %s could not be updated: %s; "
+			"write it by hand as endorse verify describes", vkey_rel, endorse_error_last());
+	if (seq_out != NULL)
+		*seq_out = entry.seq;
+	goto out;
+nomem:
+	rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+out:
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	entry.statement = (endorse_statement){0};
+	endorse_entry_clear(&parsed);
+	free(line);
+	free(log_path);
+	free(vkey_path);
+	endorse_state_free(state);
+	unlock_log_dir(lock);
+	return rc;
+}
+
+int
+endorse_log_create(const char *dir, const endorse_secret_key *log_key, endorse_statement *document)
+{
+	endorse_entry entry;
+	endorse_state *state = NULL;
+	endorse_diag diag = {0};
+	endorse_append req = {dir, log_key, NULL, document};
+	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
+	char *log_dir = NULL, signer[ENDORSE_VKEY_MAX], now[21];
+	size_t len = 0;
+	int rc = 0;
+
+	memset(&entry, 0, sizeof(entry));
+	if (endorse_secret_key_vkey(log_key)->type != ENDORSE_KEY_ED25519)
+		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
+	if (!(policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH)) ||
+	    !(log_path = endorse_path_join(dir, ENDORSE_LOG_PATH)) ||
+	    !(keys_dir = endorse_path_join(dir, "keys")) || !(log_dir = endorse_path_join(dir, "log")) ||
+	    !(state = endorse_state_new()))
+		goto nomem;
+	if (access(policy_path, F_OK) == 0 || access(log_path, F_OK) == 0) {
+		rc = endorse_fail(ENDORSE_EEXISTS, "%s already holds a log (keys/policy or %s exists)",
+			dir, ENDORSE_LOG_PATH);
+		goto out;
+	}
+	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
+	endorse_vkey_format(signer, endorse_secret_key_vkey(log_key));
+	if (document->signer == NULL && (document->signer = strdup(signer)) == NULL)
+		goto nomem;
+	if (document->time == NULL) {
+		endorse_time_now(now);
+		if ((document->time = strdup(now)) == NULL)
+			goto nomem;
+	}
+	entry.statement = *document;
+	if ((rc = sign_entry(&entry, state, &req)) != 0 ||
+	    (rc = endorse_entry_serialize(&line, &len, &entry)) != 0)
+		goto out;
+	{
+		endorse_entry parsed;
+		if (endorse_entry_parse(&parsed, line, len, &diag) != 0 ||
+		    endorse_state_check(state, &parsed, false, &diag) != 0) {
+			endorse_entry_clear(&parsed);
+			rc = endorse_fail(ENDORSE_EINVALID, "invalid document: %s (rule %s)", diag.message,
+				diag.rule);
+			goto out;
+		}
+		endorse_entry_clear(&parsed);
+	}
+	if ((rc = endorse_policy_format_new(&policy, endorse_secret_key_vkey(log_key))) != 0 ||
+	    (rc = endorse_mkdir_p(keys_dir, 0755)) != 0 || (rc = endorse_mkdir_p(log_dir, 0755)) != 0)
+		goto out;
+	line[len] = '\n'; /* json_dumps leaves room: the NUL becomes the LF */
+	if ((rc = endorse_file_write_atomic(log_path, line, len + 1, 0644, true)) != 0)
+		goto out;
+	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0) {
+		unlink(log_path);
+		goto out;
+	}
+	goto out;
+nomem:
+	rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+out:
+	entry.statement = (endorse_statement){0};
+	endorse_state_free(state);
+	free(policy);
+	free(policy_path);
+	free(log_path);
+	free(keys_dir);
+	free(log_dir);
+	free(line);
+	return rc;
+}
