@@ -196,9 +196,12 @@ typedef struct endorse_document {
 typedef struct endorse_endorsement {
 	size_t document;     /* index into the documents */
 	char *name, *url, *time;
-	char key_id[9];
+	char key_id[9];      /* of the key that signed it */
+	endorse_vkey key;
 	uint64_t seq;
 	bool active;         /* false after a withdraw */
+	bool key_revoked;    /* the key was revoked later; the endorsement still counts */
+	uint64_t key_revoked_seq;
 } endorse_endorsement;
 
 typedef struct endorse_org {

@@ -180,15 +180,19 @@ print_table(const endorse_state *state)
 			print_cell("ORG", w[0]);
 			print_cell("NAME", w[1]);
 			print_cell("URL", w[2]);
-			printf("KEY ID    SINCE                 SEQ\n");
+			printf("KEY ID    SINCE                 SEQ  NOTE\n");
 		}
 		for (size_t i = 0; i < n; i++) {
 			fputs("  ", stdout);
 			print_cell(rows[i].org->id, w[0]);
 			print_cell(rows[i].e->name, w[1]);
 			print_cell(rows[i].e->url, w[2]);
-			printf("%s  %s  %llu\n", rows[i].e->key_id, rows[i].e->time,
-				(unsigned long long)rows[i].e->seq);
+			printf("%s  %s  ", rows[i].e->key_id, rows[i].e->time);
+			if (rows[i].e->key_revoked)
+				printf("%-4llu key revoked in entry %llu\n", (unsigned long long)rows[i].e->seq,
+					(unsigned long long)rows[i].e->key_revoked_seq);
+			else
+				printf("%llu\n", (unsigned long long)rows[i].e->seq);
 		}
 		free(rows);
 	}
@@ -220,8 +224,12 @@ print_json(const endorse_state *state)
 			cli_print_json_string(stdout, rows[i].e->name);
 			printf(",\"url\":");
 			cli_print_json_string(stdout, rows[i].e->url);
-			printf(",\"key_id\":\"%s\",\"time\":\"%s\",\"seq\":%llu}", rows[i].e->key_id,
-				rows[i].e->time, (unsigned long long)rows[i].e->seq);
+			printf(",\"key_id\":\"%s\",\"time\":\"%s\",\"seq\":%llu,\"key_revoked_seq\":",
+				rows[i].e->key_id, rows[i].e->time, (unsigned long long)rows[i].e->seq);
+			if (rows[i].e->key_revoked)
+				printf("%llu}", (unsigned long long)rows[i].e->key_revoked_seq);
+			else
+				printf("null}");
 		}
 		printf("]}");
 		free(rows);

@@ -139,6 +139,9 @@ cmd_key(int argc, char **argv)
 	if (strcmp(verb, "import-go") == 0) {
 		if (optind != argc)
 			return cli_usage(usage_line);
+		if (pass_file != NULL && strcmp(pass_file, "-") == 0)
+			return cli_error("import-go reads the key on standard input; "
+				"give the passphrase in a file");
 		return import_go(secret_path, public_path, pass_file, unencrypted, force);
 	}
 	cli_error("unknown key command '%s': use export-go or import-go", verb);

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -52,6 +53,15 @@ print_json(const endorse_state *state, const struct collected *c, int rc)
 	printf("]}\n");
 }
 
+static bool
+checkpoint_present(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/log/checkpoint", dir);
+	return access(path, F_OK) == 0;
+}
+
 int
 cmd_verify(int argc, char **argv)
 {
@@ -97,10 +107,13 @@ cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	code = rc == 0 ? EXIT_VALID : EXIT_INVALID;
+	if (checkpoint_present(dir))
+		fprintf(stderr, "endorse: note: %s/log/checkpoint is not checked by this version; "
+			"only the log and keys/ are\n", dir);
 	if (strcmp(format, "json") == 0) {
 		print_json(state, &problems, rc);
 	} else if (rc == 0) {
-		printf("%s/%s: valid: %llu entries, %zu documents, %zu organizations (origin ", dir,
+		printf("%s/%s: valid: %llu entries, %zu document versions, %zu organizations (origin ", dir,
 			ENDORSE_LOG_PATH, (unsigned long long)endorse_state_size(state),
 			endorse_state_document_count(state), endorse_state_org_count(state));
 		cli_print_safe(stdout, endorse_state_origin(state));

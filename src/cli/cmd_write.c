@@ -243,7 +243,7 @@ cmd_init(int argc, char **argv)
 	rc = endorse_log_create(o.dir, key, &st);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
-		printf("created a log in %s with origin %s\n", o.dir, st.signer);
+		printf("created a log in %s with log key %s\n", o.dir, st.signer);
 		report_append(&st, 0, o.dir);
 	}
 	endorse_statement_clear(&st);

@@ -170,10 +170,10 @@ read_from_terminal(char *buf, size_t max, size_t *len, const char *prompt)
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc;
 
 	if (fd < 0)
-		return -1;
+		return -3;
 	if (tcgetattr(fd, &old) != 0) {
 		close(fd);
-		return -1;
+		return -3;
 	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
@@ -214,12 +214,12 @@ cli_read_passphrase(char **out, size_t *len, const char *file, const char *promp
 			goto out;
 		}
 	} else {
-		if (!isatty(STDIN_FILENO) && access("/dev/tty", R_OK | W_OK) != 0) {
+		int r = read_from_terminal(buf, PASSPHRASE_MAX, len, prompt);
+		if (r == -3) {
 			cli_error("no terminal to ask for the passphrase: use --passphrase-file FILE "
-				"(- reads standard input)");
+				"(- reads standard input)%s", confirm ? ", or --unencrypted" : "");
 			goto out;
-		}
-		if (read_from_terminal(buf, PASSPHRASE_MAX, len, prompt) != 0) {
+		} else if (r != 0) {
 			cli_error("cannot read the passphrase from the terminal; use --passphrase-file FILE");
 			goto out;
 		}

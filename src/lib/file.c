@@ -102,8 +102,8 @@ endorse_fsync_dir(const char *path)
 	return rc;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+endorse_write_all(int fd, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
@@ -119,27 +119,36 @@ write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+char *
+endorse_temp_path(const char *path)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n), rnd_hex[13];
+	uint8_t rnd[6];
+
+	if (tmp == NULL)
+		return NULL;
+	randombytes_buf(rnd, sizeof(rnd));
+	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
+	snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
+	return tmp;
+}
+
 int
 endorse_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	bool exclusive)
 {
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
+	char *tmp = endorse_temp_path(path);
 	int fd = -1, rc = 0;
-	uint8_t rnd[6];
-	char rnd_hex[13];
 
 	if (tmp == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	randombytes_buf(rnd, sizeof(rnd));
-	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
-	snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
 		rc = endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || endorse_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
 		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
 		goto out;
 	}

@@ -49,6 +49,9 @@ int endorse_file_read(char **out, size_t *len, const char *path, size_t max);
 int endorse_file_write_atomic(const char *path, const void *data, size_t len,
 	mode_t mode, bool exclusive);
 int endorse_file_remove(const char *path);
+/* path + ".tmp-" + 12 random hex digits, malloc'd. */
+char *endorse_temp_path(const char *path);
+int endorse_write_all(int fd, const void *data, size_t len);
 int endorse_fsync_dir(const char *path);
 /* dir + "/" + rel, malloc'd. */
 char *endorse_path_join(const char *dir, const char *rel);

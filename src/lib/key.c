@@ -139,7 +139,7 @@ int
 endorse_secret_key_save(const endorse_secret_key *key, const char *path, const char *passphrase,
 	size_t passphrase_len, bool force)
 {
-	char *file = NULL, kdf_line[256], salt_b64[64], nonce_b64[64];
+	char *file = NULL, kdf_line[256], salt_b64[100], nonce_b64[64];
 	uint8_t *derived = NULL, salt[SALT_LEN], nonce[NONCE_LEN], sealed[SEED_LEN + TAG_LEN];
 	int rc = 0, header_len;
 	size_t file_len;

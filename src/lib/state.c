@@ -357,8 +357,10 @@ record_endorsement(struct org_record *o, size_t document, const endorse_statemen
 	e->url = strdup(st->org_url);
 	e->time = strdup(st->time);
 	endorse_vkey_id_hex(e->key_id, signer);
+	e->key = *signer;
 	e->seq = seq;
 	e->active = true;
+	e->key_revoked = false;
 	if (!e->name || !e->url || !e->time)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	return 0;
@@ -529,6 +531,13 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 		h->revoked = true;
 		if (is_current_key(o, &other))
 			o->pub.has_key = false;
+		for (size_t i = 0; i < o->pub.endorsement_count; i++) {
+			endorse_endorsement *e = &o->pub.endorsements[i];
+			if (endorse_vkey_equal(&e->key, &other)) {
+				e->key_revoked = true;
+				e->key_revoked_seq = entry->seq;
+			}
+		}
 		return 0;
 	}
 	}

@@ -54,23 +54,6 @@ unlock_log_dir(int fd)
 }
 
 static int
-write_all(int fd, const void *data, size_t len)
-{
-	const uint8_t *p = data;
-
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 copy_file(int to, int from)
 {
 	char buf[1 << 16];
@@ -95,7 +78,7 @@ copy_file(int to, int from)
 			return -1;
 		if (n == 0)
 			return 0;
-		if (write_all(to, buf, (size_t)n) != 0)
+		if (endorse_write_all(to, buf, (size_t)n) != 0)
 			return -1;
 	}
 }
@@ -104,21 +87,16 @@ copy_file(int to, int from)
 static int
 write_new_log(char **tmp_out, const char *log_path, const char *line, size_t len)
 {
-	size_t n = strlen(log_path) + 32;
-	char *tmp = malloc(n), rnd_hex[13];
-	uint8_t rnd[6];
+	char *tmp = endorse_temp_path(log_path);
 	int from = -1, to = -1, rc = 0;
 
 	*tmp_out = NULL;
 	if (tmp == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	randombytes_buf(rnd, sizeof(rnd));
-	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
-	snprintf(tmp, n, "%s.tmp-%s", log_path, rnd_hex);
 	from = open(log_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	to = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (from < 0 || to < 0 || copy_file(to, from) != 0 || write_all(to, line, len) != 0 ||
-	    write_all(to, "\n", 1) != 0 || fsync(to) != 0) {
+	if (from < 0 || to < 0 || copy_file(to, from) != 0 || endorse_write_all(to, line, len) != 0 ||
+	    endorse_write_all(to, "\n", 1) != 0 || fsync(to) != 0) {
 		rc = endorse_fail(ENDORSE_EIO, "cannot write the new log %s: %s", tmp, strerror(errno));
 		goto out;
 	}
@@ -159,20 +137,57 @@ sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_appen
 	return 0;
 }
 
-/* The bytes keys/orgs/ID.vkey must hold after the append, or NULL if the
- * file must not exist. */
-static int
-pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, const char *org_id,
-	bool *exists)
+/* The line keys/orgs/ID.vkey must hold after the append; false if the
+ * file must not exist (the organization has no current key). */
+static bool
+pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, const char *org_id)
 {
 	const endorse_org *org = endorse_state_find_org(state, org_id);
 
-	*exists = org != NULL && org->has_key;
-	if (*exists) {
-		endorse_vkey_format(out, &org->key);
-		strcat(out, "\n");
+	if (org == NULL || !org->has_key)
+		return false;
+	endorse_vkey_format(out, &org->key);
+	strcat(out, "\n");
+	return true;
+}
+
+/* Completes the statement (signer, time), signs it as the next entry of
+ * state, and serialises the line; the line then goes through exactly the
+ * checks verify will apply, and its effect is applied to state. */
+static int
+make_line(char **line, size_t *len, endorse_state *state, const endorse_append *req)
+{
+	endorse_statement *st = req->statement;
+	endorse_entry entry, parsed;
+	endorse_diag diag = {0};
+	char signer[ENDORSE_VKEY_MAX], now[21];
+	int rc;
+
+	*line = NULL;
+	memset(&entry, 0, sizeof(entry));
+	endorse_vkey_format(signer, endorse_secret_key_vkey(req->key));
+	if (st->signer == NULL && (st->signer = strdup(signer)) == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if (st->time == NULL) {
+		endorse_time_now(now);
+		if ((st->time = strdup(now)) == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	}
-	return 0;
+	entry.statement = *st; /* borrowed: not cleared here */
+	entry.seq = endorse_state_size(state);
+	memcpy(entry.prev, endorse_state_head(state), 32);
+	if ((rc = sign_entry(&entry, state, req)) != 0 ||
+	    (rc = endorse_entry_serialize(line, len, &entry)) != 0)
+		return rc;
+	if (endorse_entry_parse(&parsed, *line, *len, &diag) != 0 ||
+	    endorse_state_check(state, &parsed, true, &diag) != 0) {
+		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
+			diag.message, diag.rule);
+		free(*line);
+		*line = NULL;
+	}
+	endorse_entry_clear(&parsed);
+	return rc;
 }
 
 /* Without an explicit document, an endorsement is for the newest version
@@ -207,18 +222,14 @@ endorse_append_statement(const endorse_append *req, const endorse_verify_options
 	uint64_t *seq_out)
 {
 	endorse_state *state = NULL;
-	endorse_entry entry, parsed;
-	endorse_diag diag = {0};
 	endorse_statement *st = req->statement;
-	char signer[ENDORSE_VKEY_MAX], now[21], *line = NULL, *log_path = NULL, *tmp = NULL;
-	char *vkey_path = NULL, vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1];
+	char *line = NULL, *log_path = NULL, *tmp = NULL, *vkey_path = NULL;
+	char vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1];
 	size_t len = 0;
-	uint64_t problems = 0;
+	uint64_t problems = 0, seq = 0;
 	int lock = -1, rc;
 	bool pin = false;
 
-	memset(&entry, 0, sizeof(entry));
-	memset(&parsed, 0, sizeof(parsed));
 	if ((rc = lock_log_dir(&lock, req->dir)) != 0)
 		goto out;
 	rc = endorse_verify(&state, req->dir, opt, &problems);
@@ -226,49 +237,26 @@ endorse_append_statement(const endorse_append *req, const endorse_verify_options
 		rc = endorse_fail(rc, "the log does not verify (%llu problems); refusing to append to it",
 			(unsigned long long)problems);
 		goto out;
-	} else if (rc != 0) {
-		goto out;
 	}
-	if ((rc = choose_document(st, state)) != 0)
+	seq = state != NULL ? endorse_state_size(state) : 0;
+	if (rc != 0 || (rc = choose_document(st, state)) != 0 ||
+	    (rc = make_line(&line, &len, state, req)) != 0)
 		goto out;
-	endorse_vkey_format(signer, endorse_secret_key_vkey(req->key));
-	if (st->signer == NULL && (st->signer = strdup(signer)) == NULL)
-		goto nomem;
-	if (st->time == NULL) {
-		endorse_time_now(now);
-		if ((st->time = strdup(now)) == NULL)
-			goto nomem;
-	}
-	entry.statement = *st;
-	entry.seq = endorse_state_size(state);
-	memcpy(entry.prev, endorse_state_head(state), 32);
-	if ((rc = sign_entry(&entry, state, req)) != 0)
-		goto out;
-	rc = endorse_entry_serialize(&line, &len, &entry);
-	if (rc != 0)
-		goto out;
-	/* The new line goes through exactly the checks verify will apply. */
-	if (endorse_entry_parse(&parsed, line, len, &diag) != 0 ||
-	    endorse_state_check(state, &parsed, true, &diag) != 0) {
-		rc = endorse_fail(ENDORSE_EINVALID, "refusing to append: %s (rule %s)", diag.message,
-			diag.rule);
-		goto out;
-	}
 	if (st->org_id != NULL) {
-		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 		char *orgs = endorse_path_join(req->dir, ENDORSE_ORGS_DIR);
-		if (orgs == NULL || (vkey_path = endorse_path_join(req->dir, vkey_rel)) == NULL) {
-			free(orgs);
-			goto nomem;
-		}
-		rc = endorse_mkdir_p(orgs, 0755);
+		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
+		vkey_path = endorse_path_join(req->dir, vkey_rel);
+		rc = orgs == NULL || vkey_path == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory")
+			: endorse_mkdir_p(orgs, 0755);
 		free(orgs);
 		if (rc != 0)
 			goto out;
-		pinned_key_text(vkey_text, state, st->org_id, &pin);
+		pin = pinned_key_text(vkey_text, state, st->org_id);
 	}
-	if ((log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) == NULL)
-		goto nomem;
+	if ((log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
 	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0)
 		goto out;
 	if (rename(tmp, log_path) != 0) {
@@ -284,17 +272,11 @@ endorse_append_statement(const endorse_append *req, const endorse_verify_options
 		rc = endorse_fail(rc, "the entry was appended, but %s could not be updated: %s; "
 			"write it by hand as endorse verify describes", vkey_rel, endorse_error_last());
 	if (seq_out != NULL)
-		*seq_out = entry.seq;
-	goto out;
-nomem:
-	rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		*seq_out = seq;
 out:
-	if (tmp != NULL) {
+	if (tmp != NULL)
 		unlink(tmp);
-		free(tmp);
-	}
-	entry.statement = (endorse_statement){0};
-	endorse_entry_clear(&parsed);
+	free(tmp);
 	free(line);
 	free(log_path);
 	free(vkey_path);
@@ -306,67 +288,38 @@ out:
 int
 endorse_log_create(const char *dir, const endorse_secret_key *log_key, endorse_statement *document)
 {
-	endorse_entry entry;
 	endorse_state *state = NULL;
-	endorse_diag diag = {0};
 	endorse_append req = {dir, log_key, NULL, document};
 	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
-	char *log_dir = NULL, signer[ENDORSE_VKEY_MAX], now[21];
+	char *log_dir = NULL;
 	size_t len = 0;
 	int rc = 0;
 
-	memset(&entry, 0, sizeof(entry));
 	if (endorse_secret_key_vkey(log_key)->type != ENDORSE_KEY_ED25519)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
 	if (!(policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH)) ||
 	    !(log_path = endorse_path_join(dir, ENDORSE_LOG_PATH)) ||
 	    !(keys_dir = endorse_path_join(dir, "keys")) || !(log_dir = endorse_path_join(dir, "log")) ||
-	    !(state = endorse_state_new()))
-		goto nomem;
+	    !(state = endorse_state_new())) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
 	if (access(policy_path, F_OK) == 0 || access(log_path, F_OK) == 0) {
 		rc = endorse_fail(ENDORSE_EEXISTS, "%s already holds a log (keys/policy or %s exists)",
 			dir, ENDORSE_LOG_PATH);
 		goto out;
 	}
 	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
-	endorse_vkey_format(signer, endorse_secret_key_vkey(log_key));
-	if (document->signer == NULL && (document->signer = strdup(signer)) == NULL)
-		goto nomem;
-	if (document->time == NULL) {
-		endorse_time_now(now);
-		if ((document->time = strdup(now)) == NULL)
-			goto nomem;
-	}
-	entry.statement = *document;
-	if ((rc = sign_entry(&entry, state, &req)) != 0 ||
-	    (rc = endorse_entry_serialize(&line, &len, &entry)) != 0)
-		goto out;
-	{
-		endorse_entry parsed;
-		if (endorse_entry_parse(&parsed, line, len, &diag) != 0 ||
-		    endorse_state_check(state, &parsed, false, &diag) != 0) {
-			endorse_entry_clear(&parsed);
-			rc = endorse_fail(ENDORSE_EINVALID, "invalid document: %s (rule %s)", diag.message,
-				diag.rule);
-			goto out;
-		}
-		endorse_entry_clear(&parsed);
-	}
-	if ((rc = endorse_policy_format_new(&policy, endorse_secret_key_vkey(log_key))) != 0 ||
+	if ((rc = make_line(&line, &len, state, &req)) != 0 ||
+	    (rc = endorse_policy_format_new(&policy, endorse_secret_key_vkey(log_key))) != 0 ||
 	    (rc = endorse_mkdir_p(keys_dir, 0755)) != 0 || (rc = endorse_mkdir_p(log_dir, 0755)) != 0)
 		goto out;
-	line[len] = '\n'; /* json_dumps leaves room: the NUL becomes the LF */
+	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
 	if ((rc = endorse_file_write_atomic(log_path, line, len + 1, 0644, true)) != 0)
 		goto out;
-	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0) {
+	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0)
 		unlink(log_path);
-		goto out;
-	}
-	goto out;
-nomem:
-	rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 out:
-	entry.statement = (endorse_statement){0};
 	endorse_state_free(state);
 	free(policy);
 	free(policy_path);
