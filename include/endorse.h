@@ -122,6 +122,10 @@ typedef struct endorse_statement {
 } endorse_statement;
 
 typedef struct endorse_entry {
+	/* statement.signer, and statement.new_signer or statement.key, parsed
+	 * and checked once by endorse_entry_parse */
+	endorse_vkey signer;
+	endorse_vkey other;
 	uint64_t seq;
 	uint8_t prev[32];
 	uint8_t sig[64];
@@ -197,7 +201,7 @@ typedef struct endorse_endorsement {
 	size_t document;     /* index into the documents */
 	char *name, *url, *time;
 	char key_id[9];      /* of the key that signed it */
-	endorse_vkey key;
+	uint8_t public_key[32];
 	uint64_t seq;
 	bool active;         /* false after a withdraw */
 	bool key_revoked;    /* the key was revoked later; the endorsement still counts */

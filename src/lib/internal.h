@@ -66,8 +66,9 @@ int endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endors
 int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
 
 /* statement.c */
-/* Checks the members' values of a parsed statement (lengths, formats). */
-int endorse_statement_check_values(const endorse_statement *st, endorse_diag *diag);
+/* Checks the members' values of a parsed statement (lengths, formats) and
+ * parses its signer and its new_signer or key into entry. */
+int endorse_statement_check_values(endorse_entry *entry, endorse_diag *diag);
 
 /* policy.c: as endorse_policy_parse, with the failing line (0: the whole
  * file) and rule in line_no and diag. */

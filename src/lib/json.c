@@ -238,8 +238,9 @@ endorse_statement_type_name(endorse_statement_type type)
 }
 
 static int
-parse_statement(endorse_statement *st, json_t *obj, endorse_diag *diag)
+parse_statement(endorse_entry *entry, json_t *obj, endorse_diag *diag)
 {
+	endorse_statement *st = &entry->statement;
 	json_t *type = json_object_get(obj, "type"), *org;
 	size_t i, n = sizeof(statement_types) / sizeof(statement_types[0]);
 
@@ -274,7 +275,7 @@ parse_statement(endorse_statement *st, json_t *obj, endorse_diag *diag)
 	} else if (json_is_string(org)) {
 		st->org_id = strdup(json_string_value(org));
 	}
-	return endorse_statement_check_values(st, diag);
+	return endorse_statement_check_values(entry, diag);
 }
 
 int
@@ -317,7 +318,7 @@ endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_di
 		}
 		out->has_new_sig = true;
 	}
-	if (parse_statement(&out->statement, json_object_get(root, "statement"), diag) != 0)
+	if (parse_statement(out, json_object_get(root, "statement"), diag) != 0)
 		goto out;
 	if (out->has_new_sig != (out->statement.type == ENDORSE_ROTATE)) {
 		endorse_diag_set(diag, "member", out->has_new_sig

@@ -357,7 +357,7 @@ record_endorsement(struct org_record *o, size_t document, const endorse_statemen
 	e->url = strdup(st->org_url);
 	e->time = strdup(st->time);
 	endorse_vkey_id_hex(e->key_id, signer);
-	e->key = *signer;
+	memcpy(e->public_key, signer->public_key, 32);
 	e->seq = seq;
 	e->active = true;
 	e->key_revoked = false;
@@ -380,13 +380,6 @@ check_signature(const endorse_state *state, const endorse_vkey *key, const uint8
 		rc = endorse_diag_set(diag, "signature", "%s does not verify for %s", which, key->name);
 	free(m);
 	return rc;
-}
-
-static void
-parse_known_vkey(endorse_vkey *k, const char *text)
-{
-	/* Already checked by endorse_statement_check_values. */
-	endorse_vkey_parse(k, text, strlen(text));
 }
 
 static int
@@ -431,11 +424,10 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 {
 	const endorse_statement *st = &entry->statement;
 	struct org_record *o = st->org_id ? find_org(state, st->org_id) : NULL;
-	endorse_vkey signer, other;
+	const endorse_vkey signer = entry->signer, other = entry->other;
 	long doc = -1;
 	int rc;
 
-	parse_known_vkey(&signer, st->signer);
 	if (state->size == 0 && st->type != ENDORSE_DOCUMENT)
 		return endorse_diag_set(diag, "first-entry", "the first entry must be a document");
 	if (is_revoked(state, &signer))
@@ -493,7 +485,6 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 	case ENDORSE_ROTATE:
 		if ((rc = need_current_key(o, &signer, st->org_id, diag)) != 0)
 			return rc;
-		parse_known_vkey(&other, st->new_signer);
 		if (strcmp(other.name, st->org_id) != 0)
 			return endorse_diag_set(diag, "signer", "new_signer %s is not a key of %s",
 				other.name, st->org_id);
@@ -511,7 +502,6 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 		return 0;
 	case ENDORSE_REVOKE: {
 		struct held_key *h;
-		parse_known_vkey(&other, st->key);
 		if (strcmp(other.name, st->org_id) != 0)
 			return endorse_diag_set(diag, "revoke", "key %s is not a key of %s", other.name,
 				st->org_id);
@@ -533,7 +523,7 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 			o->pub.has_key = false;
 		for (size_t i = 0; i < o->pub.endorsement_count; i++) {
 			endorse_endorsement *e = &o->pub.endorsements[i];
-			if (endorse_vkey_equal(&e->key, &other)) {
+			if (memcmp(e->public_key, other.public_key, 32) == 0) {
 				e->key_revoked = true;
 				e->key_revoked_seq = entry->seq;
 			}
