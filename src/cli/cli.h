@@ -50,6 +50,10 @@ int cli_sha256_file(char out[65], const char *path);
 /* Prints a verification problem as FILE:LINE: RULE: message on stderr. */
 void cli_print_problem(void *ctx, const endorse_problem *p);
 
+/* -C DIR: changes directory at once, as git -C does, so that every
+ * relative path given afterwards or before is taken relative to DIR. */
+int cli_chdir(const char *dir);
+
 /* Commands: argc/argv start at the command name. */
 int cmd_keygen(int argc, char **argv);
 int cmd_key(int argc, char **argv);

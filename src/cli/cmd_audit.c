@@ -335,7 +335,7 @@ cmd_audit(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *dir = ".", *format = "table";
+	const char *format = "table";
 	struct history hist = {NULL, NULL, 0};
 	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
 	endorse_state *state = NULL;
@@ -344,7 +344,10 @@ cmd_audit(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
 		switch (c) {
-		case 'C': dir = optarg; break;
+		case 'C':
+			if (cli_chdir(optarg) != 0)
+				return EXIT_TROUBLE;
+			break;
 		case 'f': format = optarg; break;
 		case 'o': hist.org = optarg; break;
 		case 'h':
@@ -355,7 +358,8 @@ cmd_audit(int argc, char **argv)
 				"made before a revocation still count (see --org for the revocation).\n"
 				"A log that does not verify is never shown: its problems are reported and\n"
 				"the command exits 1.\n\n"
-				"  -C DIR                     the repository holding keys/ and log/\n"
+				"  -C DIR                     run as if started in DIR (like git -C): the\n"
+				"                             repository holding keys/ and log/\n"
 				"      --format table|json    the output format (default: table)\n"
 				"      --org ID               one organization's whole history instead\n",
 				usage_line);
@@ -369,10 +373,10 @@ cmd_audit(int argc, char **argv)
 		return cli_error("unknown format '%s': use table or json", format);
 	if (hist.org != NULL)
 		vopt = (endorse_verify_options){cli_print_problem, record_event, &hist};
-	rc = endorse_verify(&state, dir, &vopt, &count);
+	rc = endorse_verify(&state, ".", &vopt, &count);
 	if (rc == ENDORSE_EINVALID) {
-		fprintf(stderr, "endorse: WARNING: the log in %s does not verify (%llu problem%s); "
-			"nothing is shown as an audit of it\n", dir, (unsigned long long)count,
+		fprintf(stderr, "endorse: WARNING: the log does not verify (%llu problem%s); "
+			"nothing is shown as an audit of it\n", (unsigned long long)count,
 			count == 1 ? "" : "s");
 		code = EXIT_INVALID;
 		goto out;

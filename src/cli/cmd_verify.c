@@ -54,12 +54,9 @@ print_json(const endorse_state *state, const struct collected *c, int rc)
 }
 
 static bool
-checkpoint_present(const char *dir)
+checkpoint_present(void)
 {
-	char path[4096];
-
-	snprintf(path, sizeof(path), "%s/log/checkpoint", dir);
-	return access(path, F_OK) == 0;
+	return access("log/checkpoint", F_OK) == 0;
 }
 
 int
@@ -70,7 +67,7 @@ cmd_verify(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *dir = ".", *format = "text";
+	const char *format = "text";
 	struct collected problems = {NULL, 0};
 	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
 	endorse_state *state = NULL;
@@ -79,7 +76,10 @@ cmd_verify(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
 		switch (c) {
-		case 'C': dir = optarg; break;
+		case 'C':
+			if (cli_chdir(optarg) != 0)
+				return EXIT_TROUBLE;
+			break;
 		case 'f': format = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
@@ -88,7 +88,8 @@ cmd_verify(int argc, char **argv)
 				"chain), every signature, the rules of each statement, and that keys/orgs\n"
 				"pins exactly the organizations' current keys. Reports every problem as\n"
 				"FILE:LINE: RULE: message on standard error.\n\n"
-				"  -C DIR                     the repository holding keys/ and log/\n"
+				"  -C DIR                     run as if started in DIR (like git -C): the\n"
+				"                             repository holding keys/ and log/\n"
 				"      --format text|json     the report's format (default: text)\n\n"
 				"Exit status: 0 valid, 1 invalid, 2 could not run.\n", usage_line);
 			return EXIT_VALID;
@@ -101,25 +102,25 @@ cmd_verify(int argc, char **argv)
 		vopt = (endorse_verify_options){collect, NULL, &problems};
 	else if (strcmp(format, "text") != 0)
 		return cli_error("unknown format '%s': use text or json", format);
-	rc = endorse_verify(&state, dir, &vopt, &count);
+	rc = endorse_verify(&state, ".", &vopt, &count);
 	if (rc != 0 && rc != ENDORSE_EINVALID) {
 		code = cli_library_error(rc);
 		goto out;
 	}
 	code = rc == 0 ? EXIT_VALID : EXIT_INVALID;
-	if (checkpoint_present(dir))
-		fprintf(stderr, "endorse: note: %s/log/checkpoint is not checked by this version; "
-			"only the log and keys/ are\n", dir);
+	if (checkpoint_present())
+		fprintf(stderr, "endorse: note: log/checkpoint is not checked by this version; "
+			"only the log and keys/ are\n");
 	if (strcmp(format, "json") == 0) {
 		print_json(state, &problems, rc);
 	} else if (rc == 0) {
-		printf("%s/%s: valid: %llu entries, %zu document versions, %zu organizations (origin ", dir,
+		printf("%s: valid: %llu entries, %zu document versions, %zu organizations (origin ",
 			ENDORSE_LOG_PATH, (unsigned long long)endorse_state_size(state),
 			endorse_state_document_count(state), endorse_state_org_count(state));
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(")\n");
 	} else {
-		fprintf(stderr, "endorse: %s: INVALID: %llu problem%s found\n", dir,
+		fprintf(stderr, "endorse: the log is INVALID: %llu problem%s found\n",
 			(unsigned long long)count, count == 1 ? "" : "s");
 	}
 out:

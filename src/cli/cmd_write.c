@@ -37,7 +37,8 @@ static const struct option all_options[] = {
 };
 
 static const char common_help[] =
-	"  -C DIR                     run in DIR, the repository holding keys/ and log/\n"
+	"  -C DIR                     run as if started in DIR (like git -C): the\n"
+	"                             repository holding keys/ and log/\n"
 	"      --passphrase-file FILE read the key's passphrase from FILE (- is standard\n"
 	"                             input); without it, ask on the terminal\n"
 	"      --time TIME            the claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now)\n";
@@ -57,7 +58,10 @@ parse(struct write_options *o, int argc, char **argv, const char *allowed, const
 			return 1;
 		}
 		switch (c) {
-		case 'C': o->dir = optarg; break;
+		case 'C':
+			if (cli_chdir(optarg) != 0)
+				return 1;
+			break;
 		case OPT_KEY: o->key = optarg; break;
 		case OPT_PASS: o->pass_file = optarg; break;
 		case OPT_NEW_KEY: o->new_key = optarg; break;
@@ -144,9 +148,9 @@ document_statement(endorse_statement *st, const struct write_options *o)
 }
 
 static void
-report_append(const endorse_statement *st, uint64_t seq, const char *dir)
+report_append(const endorse_statement *st, uint64_t seq)
 {
-	printf("appended entry %llu to %s/%s: %s", (unsigned long long)seq, dir, ENDORSE_LOG_PATH,
+	printf("appended entry %llu to %s: %s", (unsigned long long)seq, ENDORSE_LOG_PATH,
 		endorse_statement_type_name(st->type));
 	if (st->org_id != NULL)
 		printf(" by %s", st->org_id);
@@ -193,7 +197,7 @@ append(endorse_statement *st, const struct write_options *o)
 		code = cli_library_error(rc);
 		goto out;
 	}
-	report_append(st, seq, o->dir);
+	report_append(st, seq);
 	code = EXIT_VALID;
 out:
 	endorse_secret_key_free(key);
@@ -243,8 +247,8 @@ cmd_init(int argc, char **argv)
 	rc = endorse_log_create(o.dir, key, &st);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
-		printf("created a log in %s with log key %s\n", o.dir, st.signer);
-		report_append(&st, 0, o.dir);
+		printf("created a log with log key %s\n", st.signer);
+		report_append(&st, 0);
 	}
 	endorse_statement_clear(&st);
 	return rc == 0 ? EXIT_VALID : cli_library_error(rc);

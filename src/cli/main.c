@@ -25,7 +25,7 @@ static const struct command {
 static int
 usage(FILE *f, int code)
 {
-	fprintf(f, "usage: endorse COMMAND [OPTIONS]\n\n"
+	fprintf(f, "usage: endorse [-C DIR] COMMAND [OPTIONS]\n\n"
 		"Verifiable endorsements of public documents: an append-only, hash-chained,\n"
 		"signed log of who supports which version.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -43,6 +43,12 @@ main(int argc, char **argv)
 	struct rlimit no_core = {0, 0};
 
 	setrlimit(RLIMIT_CORE, &no_core);
+	while (argc >= 3 && strcmp(argv[1], "-C") == 0) {
+		if (cli_chdir(argv[2]) != 0)
+			return EXIT_TROUBLE;
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2)
 		return usage(stderr, EXIT_TROUBLE);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -381,3 +381,11 @@ cli_print_problem(void *ctx, const endorse_problem *p)
 	cli_print_safe(stderr, p->message);
 	fputc('\n', stderr);
 }
+
+int
+cli_chdir(const char *dir)
+{
+	if (chdir(dir) != 0)
+		return cli_error("cannot change to %s: %s", dir, strerror(errno));
+	return 0;
+}
