@@ -36,8 +36,8 @@ int cli_finish(int code);
 int cli_read_passphrase(char **out, size_t *len, const char *file, const char *prompt,
 	bool confirm);
 /* Loads a secret key, asking for its passphrase only if it is encrypted.
- * A path without '/' that does not exist is looked up in the default key
- * directory. */
+ * A path that does not exist but is a key name (e.g. example.org or
+ * openoperations.org/manifesto) is looked up in the default key directory. */
 int cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file);
 /* ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.EXT with '/' in NAME as '_'. */
 char *cli_default_key_path(const char *name, const char *ext);

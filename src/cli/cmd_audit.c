@@ -150,6 +150,17 @@ print_cell(const char *s, size_t w)
 	fputs("  ", stdout);
 }
 
+/* Versions are numbered per document id, in the order registered. */
+static size_t
+version_of(const endorse_state *state, size_t d)
+{
+	size_t v = 0;
+
+	for (size_t i = 0; i <= d; i++)
+		v += strcmp(endorse_state_document(state, i)->id, endorse_state_document(state, d)->id) == 0;
+	return v;
+}
+
 static void
 print_table(const endorse_state *state)
 {
@@ -165,7 +176,8 @@ print_table(const endorse_state *state)
 		cli_print_safe(stdout, doc->title);
 		fputs(" (id ", stdout);
 		cli_print_safe(stdout, doc->id);
-		printf(", version %zu)\n  sha256:     %s\n  url:        ", d + 1, doc->sha256);
+		printf(", version %zu)\n  sha256:     %s\n  url:        ", version_of(state, d),
+			doc->sha256);
 		cli_print_safe(stdout, doc->url);
 		printf("\n  registered: entry %llu, %s\n  signatories: %zu\n",
 			(unsigned long long)doc->seq, doc->time, n);

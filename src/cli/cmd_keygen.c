@@ -72,6 +72,9 @@ cmd_keygen(int argc, char **argv)
 	if (!endorse_name_is_origin(name))
 		return cli_error("'%s' is not a valid key name: use 1 to 255 printable ASCII "
 			"characters without spaces or '+' (an organization uses its domain)", name);
+	if (!witness && !endorse_name_is_org_id(name) && strchr(name, '/') == NULL)
+		fprintf(stderr, "endorse: note: '%s' is not an organization id (a lowercase DNS domain "
+			"such as example.org); this key can sign as a log but never endorse\n", name);
 	if (secret_path == NULL)
 		secret_path = default_secret = cli_default_key_path(name, "key");
 	if (public_path == NULL)

@@ -114,9 +114,11 @@ cmd_verify(int argc, char **argv)
 	if (strcmp(format, "json") == 0) {
 		print_json(state, &problems, rc);
 	} else if (rc == 0) {
-		printf("%s: valid: %llu entries, %zu document versions, %zu organizations (origin ",
-			ENDORSE_LOG_PATH, (unsigned long long)endorse_state_size(state),
-			endorse_state_document_count(state), endorse_state_org_count(state));
+		uint64_t n = endorse_state_size(state);
+		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);
+		printf("%s: valid: %llu entr%s, %zu document version%s, %zu organization%s (origin ",
+			ENDORSE_LOG_PATH, (unsigned long long)n, n == 1 ? "y" : "ies", d, d == 1 ? "" : "s",
+			o, o == 1 ? "" : "s");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(")\n");
 	} else {

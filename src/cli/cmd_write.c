@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -152,7 +153,9 @@ report_append(const endorse_statement *st, uint64_t seq)
 {
 	printf("appended entry %llu to %s: %s", (unsigned long long)seq, ENDORSE_LOG_PATH,
 		endorse_statement_type_name(st->type));
-	if (st->org_id != NULL)
+	if (st->type == ENDORSE_REVOKE)
+		printf(" of a key of %s", st->org_id);
+	else if (st->org_id != NULL)
 		printf(" by %s", st->org_id);
 	if (st->type == ENDORSE_DOCUMENT)
 		printf(" %s (sha256 %s)", st->id, st->sha256);
@@ -392,6 +395,9 @@ cmd_revoke(int argc, char **argv)
 	if (o.key == NULL || o.target == NULL || o.reason == NULL)
 		return cli_error("--key, --target and --reason are required");
 	if (endorse_vkey_parse(&target, o.target, strlen(o.target)) != 0) {
+		if (access(o.target, F_OK) != 0)
+			return cli_error("--target '%s' is neither a valid vkey (%s) nor a file", o.target,
+				endorse_error_last());
 		if (cli_read_file(&text, &len, o.target, ENDORSE_VKEY_MAX + 1) != 0)
 			return EXIT_TROUBLE;
 		if (len > 0 && text[len - 1] == '\n')

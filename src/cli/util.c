@@ -280,7 +280,7 @@ cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_
 	size_t len = 0;
 	int rc;
 
-	if (strchr(path, '/') == NULL && access(path, F_OK) != 0 &&
+	if (access(path, F_OK) != 0 && endorse_name_is_origin(path) &&
 	    (fallback = cli_default_key_path(path, "key")) != NULL && access(fallback, F_OK) == 0)
 		path = fallback;
 	rc = endorse_secret_key_load(out, path, NULL, 0);

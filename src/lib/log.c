@@ -208,40 +208,45 @@ out:
 	return rc;
 }
 
+/* Reports a problem with keys/orgs/<name>. */
 static void
-report_orgs(const endorse_verify_options *opt, uint64_t *problems, const char *id,
-	const char *fmt_tail)
+report_orgs(const endorse_verify_options *opt, uint64_t *problems, const char *name,
+	const char *message)
 {
-	char file[300], msg[400];
+	char file[300];
 
-	snprintf(file, sizeof(file), "%s/%.260s.vkey", ENDORSE_ORGS_DIR, id);
-	snprintf(msg, sizeof(msg), "%s", fmt_tail);
-	endorse_report(opt, problems, file, 0, "keys-orgs", msg);
+	snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, name);
+	endorse_report(opt, problems, file, 0, "keys-orgs", message);
 }
 
 static void
 check_pinned_key(const endorse_org *org, const char *dir, const endorse_verify_options *opt,
 	uint64_t *problems)
 {
-	char rel[300], want[ENDORSE_VKEY_MAX + 1], *path, *text = NULL;
+	char name[300], rel[320], want[ENDORSE_VKEY_MAX + 1], msg[ENDORSE_VKEY_MAX + 128];
+	char *path, *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	snprintf(rel, sizeof(rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, org->id);
+	snprintf(name, sizeof(name), "%s.vkey", org->id);
+	snprintf(rel, sizeof(rel), "%s/%s", ENDORSE_ORGS_DIR, name);
 	path = endorse_path_join(dir, rel);
 	if (path == NULL)
 		return;
 	rc = endorse_file_read(&text, &len, path, ENDORSE_VKEY_MAX + 1);
 	endorse_vkey_format(want, &org->key);
 	strcat(want, "\n");
-	if (rc == ENDORSE_ENOTFOUND)
-		report_orgs(opt, problems, org->id,
-			"missing: the organization's current key must be pinned here");
-	else if (rc != 0)
-		report_orgs(opt, problems, org->id, endorse_error_last());
-	else if (len != strlen(want) || memcmp(text, want, len) != 0)
-		report_orgs(opt, problems, org->id,
-			"does not hold the organization's current key from the log (one vkey line)");
+	if (rc == ENDORSE_ENOTFOUND) {
+		snprintf(msg, sizeof(msg), "missing: it must pin the organization's current key, "
+			"one line: %.*s", (int)strlen(want) - 1, want);
+		report_orgs(opt, problems, name, msg);
+	} else if (rc != 0) {
+		report_orgs(opt, problems, name, endorse_error_last());
+	} else if (len != strlen(want) || memcmp(text, want, len) != 0) {
+		snprintf(msg, sizeof(msg), "does not pin the organization's current key; "
+			"it must hold one line: %.*s", (int)strlen(want) - 1, want);
+		report_orgs(opt, problems, name, msg);
+	}
 	free(text);
 	free(path);
 }
@@ -271,15 +276,16 @@ endorse_orgs_check(const endorse_state *state, const char *dir, const endorse_ve
 			continue;
 		if (n <= 5 || n - 5 >= sizeof(id) || strcmp(de->d_name + n - 5, ".vkey") != 0) {
 			report_orgs(opt, problems, de->d_name,
-				"unexpected file: keys/orgs holds only <org id>.vkey files");
+				"unexpected file: keys/orgs holds only <organization id>.vkey files");
 			continue;
 		}
 		memcpy(id, de->d_name, n - 5);
 		id[n - 5] = '\0';
 		org = endorse_state_find_org(state, id);
 		if (org == NULL || !org->has_key)
-			report_orgs(opt, problems, id,
-				"no organization with a current key of this id in the log");
+			report_orgs(opt, problems, de->d_name, org == NULL
+				? "no organization of this id in the log"
+				: "the organization has no current key (it was revoked): remove the file");
 	}
 	if (d != NULL)
 		closedir(d);

@@ -181,7 +181,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 		return rc;
 	if (endorse_entry_parse(&parsed, *line, *len, &diag) != 0 ||
 	    endorse_state_check(state, &parsed, true, &diag) != 0) {
-		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
+		rc = endorse_fail(ENDORSE_EUSAGE, "refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
 		*line = NULL;
@@ -213,7 +213,8 @@ choose_document(endorse_statement *st, const endorse_state *state)
 			}
 		}
 	}
-	return endorse_fail(ENDORSE_EUSAGE, "%s endorses no document in this log; nothing to withdraw",
+	return endorse_fail(ENDORSE_EUSAGE,
+		"%s does not currently endorse any document in this log; nothing to withdraw",
 		st->org_id);
 }
 
@@ -234,8 +235,8 @@ endorse_append_statement(const endorse_append *req, const endorse_verify_options
 		goto out;
 	rc = endorse_verify(&state, req->dir, opt, &problems);
 	if (rc == ENDORSE_EINVALID) {
-		rc = endorse_fail(rc, "the log does not verify (%llu problems); refusing to append to it",
-			(unsigned long long)problems);
+		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); refusing to append to it",
+			(unsigned long long)problems, problems == 1 ? "" : "s");
 		goto out;
 	}
 	seq = state != NULL ? endorse_state_size(state) : 0;
