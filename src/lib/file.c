@@ -23,8 +23,22 @@ endorse_path_join(const char *dir, const char *rel)
 	return p;
 }
 
+static int read_checked(char **out, size_t *len, const char *path, size_t max, bool private_file);
+
 int
 endorse_file_read(char **out, size_t *len, const char *path, size_t max)
+{
+	return read_checked(out, len, path, max, false);
+}
+
+int
+endorse_file_read_private(char **out, size_t *len, const char *path, size_t max)
+{
+	return read_checked(out, len, path, max, true);
+}
+
+static int
+read_checked(char **out, size_t *len, const char *path, size_t max, bool private_file)
 {
 	int fd = -1, rc = 0;
 	struct stat st;
@@ -47,11 +61,16 @@ endorse_file_read(char **out, size_t *len, const char *path, size_t max)
 		rc = endorse_fail(ENDORSE_EINVALID, "%s: not a regular file", path);
 		goto out;
 	}
+	if (private_file && (st.st_mode & 077) != 0) {
+		rc = endorse_fail(ENDORSE_EINVALID,
+			"%s: the key file can be read by group or others; run chmod 600 %s", path, path);
+		goto out;
+	}
 	if ((size_t)st.st_size > max) {
 		rc = endorse_fail(ENDORSE_EINVALID, "%s: larger than %zu bytes", path, max);
 		goto out;
 	}
-	buf = malloc((size_t)st.st_size + 1);
+	buf = private_file ? sodium_malloc((size_t)st.st_size + 1) : malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
@@ -72,7 +91,10 @@ endorse_file_read(char **out, size_t *len, const char *path, size_t max)
 	*len = got;
 	buf = NULL;
 out:
-	free(buf);
+	if (private_file)
+		sodium_free(buf);
+	else
+		free(buf);
 	if (fd >= 0)
 		close(fd);
 	return rc;

@@ -44,6 +44,9 @@ void endorse_vkey_from_public(endorse_vkey *out, const char *name, uint8_t type,
 /* file.c */
 /* Reads a whole regular file, refusing symbolic links and files over max. */
 int endorse_file_read(char **out, size_t *len, const char *path, size_t max);
+/* The same for a secret: also refused when group or others have any access;
+ * *out is sodium_malloc'd (release it with sodium_free, which wipes it). */
+int endorse_file_read_private(char **out, size_t *len, const char *path, size_t max);
 /* Replaces path atomically (temporary file, fsync, rename, fsync of the
  * directory). With exclusive, fails with ENDORSE_EEXISTS if path exists. */
 int endorse_file_write_atomic(const char *path, const void *data, size_t len,

@@ -275,13 +275,9 @@ endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *
 	uint8_t *seed = NULL, type = 0;
 	size_t len = 0;
 	int rc;
-	struct stat st;
 
 	*out = NULL;
-	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
-		return endorse_fail(ENDORSE_EINVALID,
-			"%s: the key file can be read by group or others; run chmod 600 %s", path, path);
-	rc = endorse_file_read(&text, &len, path, KEY_FILE_MAX);
+	rc = endorse_file_read_private(&text, &len, path, KEY_FILE_MAX);
 	if (rc != 0)
 		goto out;
 	seed = sodium_malloc(SEED_LEN);
@@ -299,9 +295,7 @@ endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *
 	if (rc == 0)
 		rc = key_from_seed(out, name, type, seed);
 out:
-	if (text != NULL)
-		sodium_memzero(text, len);
-	free(text);
+	sodium_free(text);
 	sodium_free(work);
 	sodium_free(seed);
 	return rc;

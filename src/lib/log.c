@@ -258,6 +258,7 @@ endorse_orgs_check(const endorse_state *state, const char *dir, const endorse_ve
 	char *path = endorse_path_join(dir, ENDORSE_ORGS_DIR);
 	DIR *d = NULL;
 	struct dirent *de;
+	struct stat st;
 
 	if (path == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
@@ -265,6 +266,12 @@ endorse_orgs_check(const endorse_state *state, const char *dir, const endorse_ve
 		const endorse_org *org = endorse_state_org(state, i);
 		if (org->has_key)
 			check_pinned_key(org, dir, opt, problems);
+	}
+	if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		endorse_report(opt, problems, ENDORSE_ORGS_DIR, 0, "keys-orgs",
+			"must be a directory (not a symbolic link or a file)");
+		free(path);
+		return 0;
 	}
 	d = opendir(path);
 	while (d != NULL && (de = readdir(d)) != NULL) {
