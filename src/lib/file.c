@@ -47,7 +47,9 @@ read_checked(char **out, size_t *len, const char *path, size_t max, bool private
 
 	*out = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; S_ISREG below
+	 * refuses it, and the flag changes nothing for a regular file. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			rc = endorse_fail(ENDORSE_EINVALID, "%s: is a symbolic link; refusing to follow it", path);

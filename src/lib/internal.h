@@ -64,8 +64,9 @@ int endorse_mkdir_p(const char *path, mode_t mode);
 /* Parses one log line (without LF): canonical JSON, restricted values,
  * exactly the members of SPEC.md §3 and §4, well-formed field values. */
 int endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag);
-/* Parses any JSON text the way endorse_entry_parse does before it applies
- * the log's restrictions; used by tests against JSON corpora. */
+/* Checks that text is JSON (RFC 8259: any value, duplicate names allowed)
+ * with the parser endorse_entry_parse uses before it applies the log's
+ * restrictions; used by tests against JSON corpora. */
 int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
 
 /* statement.c */

@@ -60,7 +60,13 @@ load(const char *text, size_t len, size_t flags, endorse_diag *diag)
 int
 endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag)
 {
-	json_t *v = load(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, diag);
+	json_t *v;
+
+	/* jansson's lexer drops a raw NUL that follows a number; a raw NUL is
+	 * never valid JSON, so refuse it first. */
+	if (memchr(text, '\0', len) != NULL)
+		return endorse_diag_set(diag, "json", "raw NUL byte");
+	v = load(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, diag);
 
 	if (v == NULL)
 		return ENDORSE_EINVALID;

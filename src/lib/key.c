@@ -313,6 +313,11 @@ endorse_secret_key_export_go(char **out, const endorse_secret_key *key)
 	int rc = 0;
 
 	*out = NULL;
+	if (key->vkey.type != ENDORSE_KEY_ED25519) {
+		sodium_free(text);
+		return endorse_fail(ENDORSE_EUSAGE,
+			"only Ed25519 (type 0x01) keys have a Go note form; this is a witness key");
+	}
 	if (text == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
 	raw[0] = key->vkey.type;
@@ -344,6 +349,8 @@ endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t 
 		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed name");
 	memcpy(name_buf, name, (size_t)(plus - name));
 	name_buf[plus - name] = '\0';
+	if (!endorse_name_is_origin(name_buf))
+		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed name");
 	id_start = plus + 1;
 	if (end - id_start < 10 || id_start[8] != '+' || !endorse_hex_decode_exact(id, 4, id_start, 8))
 		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed key ID");
@@ -353,6 +360,12 @@ endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t 
 		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
 	if (!endorse_base64_decode_exact(raw, 1 + SEED_LEN, b64, (size_t)(end - b64))) {
 		rc = endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed key material");
+		goto out;
+	}
+	/* SPEC.md §1: the Go form carries an Ed25519 (0x01) key. */
+	if (raw[0] != ENDORSE_KEY_ED25519) {
+		rc = endorse_fail(ENDORSE_EINVALID, "Go note secret key: key type 0x%02x is not Ed25519 (0x01)",
+			raw[0]);
 		goto out;
 	}
 	rc = key_from_seed(out, name_buf, raw[0], raw + 1);

@@ -165,7 +165,7 @@ endorse_log_replay(endorse_state *state, const char *dir, const endorse_verify_o
 
 	if (path == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	r.fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	r.fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC); /* a FIFO must not block */
 	if (r.fd < 0) {
 		if (errno == ELOOP) {
 			endorse_report(opt, problems, ENDORSE_LOG_PATH, 0, "file",

@@ -207,6 +207,21 @@ parse_line(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 	return endorse_diag_set(diag, "policy", "unknown keyword \"%.32s\"", f[0]);
 }
 
+/* The policy's bytes: UTF-8 text without control characters but tab. */
+static int
+check_line_bytes(const char *line, size_t len, endorse_diag *diag)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return endorse_diag_set(diag, "policy", "control character 0x%02x%s", c,
+				c == '\r' ? " (carriage return: the policy must use LF line endings)" : "");
+	}
+	if (!endorse_utf8_valid((const uint8_t *)line, len))
+		return endorse_diag_set(diag, "policy", "not valid UTF-8");
+	return 0;
+}
+
 /* Splits line in place at runs of spaces and tabs. */
 static size_t
 split_fields(char *line, char **f, size_t max)
@@ -249,18 +264,15 @@ endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, ui
 		rc = endorse_diag_set(diag, "policy", "the policy must end with a newline");
 		goto out;
 	}
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '\n')
-			continue;
-		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			rc = endorse_diag_set(diag, "policy", "control character 0x%02x", c);
+	{
+		const char *nul = memchr(text, '\0', len);
+		if (nul != NULL) {
+			for (const char *c = text; c < nul; c++)
+				*line_no += *c == '\n';
+			(*line_no)++;
+			rc = endorse_diag_set(diag, "policy", "NUL byte");
 			goto out;
 		}
-	}
-	if (!endorse_utf8_valid((const uint8_t *)text, len)) {
-		rc = endorse_diag_set(diag, "policy", "the policy is not valid UTF-8");
-		goto out;
 	}
 	line = copy;
 	while (*line) {
@@ -269,6 +281,8 @@ endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, ui
 
 		*lf = '\0';
 		(*line_no)++;
+		if ((rc = check_line_bytes(line, (size_t)(lf - line), diag)) != 0)
+			goto out;
 		n = split_fields(line, fields, POLICY_MAX_FIELDS);
 		if (n > POLICY_MAX_FIELDS) {
 			rc = endorse_diag_set(diag, "policy", "too many fields on one line");

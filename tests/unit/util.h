@@ -4,6 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +169,37 @@ util_shared_path(char *out, size_t size, const char *rel)
 		return false;
 	snprintf(out, size, "%s/%s", shared, rel);
 	return stat(out, &st) == 0;
+}
+
+/* Runs fn(arg) in a child process and waits at most seconds for it: for
+ * calls that must refuse promptly rather than block. Returns false on a
+ * timeout (the child is killed); else *rc gets fn's return value, which
+ * must be 0 or a negative ENDORSE_E* code. */
+static inline bool
+util_run_bounded(int (*fn)(const void *arg), const void *arg, unsigned seconds, int *rc)
+{
+	pid_t pid;
+	int status = 0;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		*rc = 1;
+		return true;
+	}
+	if (pid == 0)
+		_exit(-fn(arg));
+	for (unsigned i = 0; i < seconds * 20; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			*rc = WIFEXITED(status) ? -WEXITSTATUS(status) : 1;
+			return true;
+		}
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return false;
 }
 
 #endif
