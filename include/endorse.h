@@ -246,9 +246,8 @@ typedef struct endorse_append {
 /* Under the log's lock: verifies the whole log, checks the new entry by the
  * same rules, appends it all-or-nothing and updates keys/orgs. A failure
  * leaves the log and keys/orgs as they were. Returns ENDORSE_EINVALID when
- * the log on disk does not verify (the problem callback says why) and
- * ENDORSE_EUSAGE when the new entry would break a rule. *seq_out gets the
- * new entry's seq. */
+ * the log on disk does not verify (the problem callback says why) or when
+ * the new entry would break a rule. *seq_out gets the new entry's seq. */
 int endorse_append_statement(const endorse_append *req, const endorse_verify_options *opt,
 	uint64_t *seq_out);
 

@@ -27,6 +27,7 @@ struct org_record {
 	endorse_org pub;
 	struct held_key *keys;
 	size_t key_count;
+	char last_time[21]; /* of the last statement the organization signed */
 };
 
 struct endorse_state {
@@ -418,9 +419,36 @@ need_current_key(const struct org_record *o, const endorse_vkey *signer, const c
 	return 0;
 }
 
+static int check_rules(endorse_state *state, const endorse_entry *entry, bool apply,
+	endorse_diag *diag);
+
+/* A signature covers the statement, not its place in the log, so anyone can
+ * copy an old statement to the end of the log. Requiring the times that an
+ * organization claims to increase makes every copy of an earlier statement
+ * (an old endorsement after a withdraw, an old withdraw, an old rotation)
+ * invalid, at the cost of one timestamp per organization. */
 int
 endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
 	endorse_diag *diag)
+{
+	const endorse_statement *st = &entry->statement;
+	bool org_signed = st->org_id != NULL && strcmp(entry->signer.name, st->org_id) == 0;
+	struct org_record *o = org_signed ? find_org(state, st->org_id) : NULL;
+	int rc;
+
+	if (o != NULL && o->last_time[0] != '\0' && strcmp(st->time, o->last_time) <= 0)
+		return endorse_diag_set(diag, "time-order",
+			"time %s is not after %s, the time of %s's previous statement; an organization's "
+			"statements must claim increasing times (an earlier statement copied again?)",
+			st->time, o->last_time, st->org_id);
+	rc = check_rules(state, entry, apply, diag);
+	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL)
+		snprintf(o->last_time, sizeof(o->last_time), "%s", st->time);
+	return rc;
+}
+
+static int
+check_rules(endorse_state *state, const endorse_entry *entry, bool apply, endorse_diag *diag)
 {
 	const endorse_statement *st = &entry->statement;
 	struct org_record *o = st->org_id ? find_org(state, st->org_id) : NULL;

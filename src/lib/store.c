@@ -181,7 +181,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 		return rc;
 	if (endorse_entry_parse(&parsed, *line, *len, &diag) != 0 ||
 	    endorse_state_check(state, &parsed, true, &diag) != 0) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "refusing to write the entry: %s (rule %s)",
+		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
 		*line = NULL;
@@ -213,7 +213,7 @@ choose_document(endorse_statement *st, const endorse_state *state)
 			}
 		}
 	}
-	return endorse_fail(ENDORSE_EUSAGE,
+	return endorse_fail(ENDORSE_EINVALID,
 		"%s does not currently endorse any document in this log; nothing to withdraw",
 		st->org_id);
 }

@@ -24,7 +24,8 @@
  *
  *   forge rechain FILE
  *       Rewrites, in place, the prev of every canonical line after the first
- *       (lines that start with {"prev":"<64 chars>") to the SHA-256 of the
+ *       (the first "prev":"<64 chars>" of the line: in a canonical entry only
+ *       new_sig, a base64 string, can come before it) to the SHA-256 of the
  *       line before it, leaving every other byte alone. Signatures do not
  *       cover prev, so this repairs the chain after a test edits a line.
  *
@@ -32,6 +33,7 @@
  *       Prints the vkey of an endorse secret key file.
  *
  * Exit status: 0 done, 2 usage or I/O error. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -284,7 +286,7 @@ out:
 static int
 cmd_rechain(int argc, char **argv)
 {
-	static const char prefix[] = "{\"prev\":\"";
+	static const char prefix[] = "\"prev\":\"";
 	const size_t plen = sizeof(prefix) - 1;
 	char *text = NULL, hex[65];
 	size_t len = 0, start = 0, prev_start = 0, prev_len = 0;
@@ -298,10 +300,11 @@ cmd_rechain(int argc, char **argv)
 	while (start < len) {
 		char *lf = memchr(text + start, '\n', len - start);
 		size_t n = lf != NULL ? (size_t)(lf - (text + start)) : len - start;
-		if (have_prev && n >= plen + 65 && memcmp(text + start, prefix, plen) == 0 &&
-		    text[start + plen + 64] == '"') {
+		char *at = n > 0 ? memmem(text + start, n, prefix, plen) : NULL;
+		size_t off = at != NULL ? (size_t)(at - (text + start)) : 0;
+		if (have_prev && at != NULL && n >= off + plen + 65 && text[start + off + plen + 64] == '"') {
 			sha256_hex(hex, text + prev_start, prev_len);
-			memcpy(text + start + plen, hex, 64);
+			memcpy(text + start + off + plen, hex, 64);
 		}
 		have_prev = true;
 		prev_start = start;
