@@ -42,6 +42,15 @@ int cli_load_key(endorse_secret_key **out, const char *path, const char *passphr
 /* ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.EXT with '/' in NAME as '_'. */
 char *cli_default_key_path(const char *name, const char *ext);
 
+/* Where and how a new secret key is stored (keygen, key import-go). */
+struct key_destination {
+	const char *secret_path, *public_path; /* NULL: the default paths of the key's name */
+	const char *passphrase_file;           /* NULL: ask on the terminal, twice */
+	bool unencrypted, force;
+};
+/* Writes the secret key file and the vkey file, then prints the vkey. */
+int cli_store_key(const endorse_secret_key *key, const struct key_destination *to);
+
 /* Reads a whole file (or standard input for "-") up to max bytes. */
 int cli_read_file(char **out, size_t *len, const char *path, size_t max);
 /* SHA-256 of a file as 64 hex digits. */

@@ -45,14 +45,12 @@ export_go(const char *path, const char *pass_file)
 }
 
 static int
-import_go(const char *secret_path, const char *public_path, const char *pass_file,
-	bool unencrypted, bool force)
+import_go(const struct key_destination *to)
 {
-	char *text = sodium_malloc(1024), *pass = NULL, *def_s = NULL, *def_p = NULL;
-	char vkey[ENDORSE_VKEY_MAX];
+	char *text = sodium_malloc(1024);
 	endorse_secret_key *key = NULL;
-	size_t len = 0, pass_len = 0;
-	int code = EXIT_TROUBLE, rc;
+	size_t len = 0;
+	int code, rc;
 	ssize_t n;
 
 	if (text == NULL)
@@ -61,37 +59,10 @@ import_go(const char *secret_path, const char *public_path, const char *pass_fil
 		len += (size_t)n;
 	rc = endorse_secret_key_import_go(&key, text, len);
 	sodium_free(text);
-	if (rc != 0) {
-		cli_library_error(rc);
-		goto out;
-	}
-	const char *name = endorse_secret_key_vkey(key)->name;
-	if (secret_path == NULL)
-		secret_path = def_s = cli_default_key_path(name, "key");
-	if (public_path == NULL)
-		public_path = def_p = cli_default_key_path(name, "vkey");
-	if (secret_path == NULL || public_path == NULL) {
-		cli_error("cannot find a home directory for keys: set HOME or use -s and -p");
-		goto out;
-	}
-	if (!unencrypted && cli_read_passphrase(&pass, &pass_len, pass_file,
-		"Passphrase for the imported key: ", true) != 0)
-		goto out;
-	rc = endorse_secret_key_save(key, secret_path, pass, pass_len, force);
-	if (rc == 0)
-		rc = endorse_vkey_save(endorse_secret_key_vkey(key), public_path, force);
-	if (rc != 0) {
-		cli_library_error(rc);
-		goto out;
-	}
-	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
-	printf("%s\n", vkey);
-	code = EXIT_VALID;
-out:
-	sodium_free(pass);
+	if (rc != 0)
+		return cli_library_error(rc), EXIT_TROUBLE;
+	code = cli_store_key(key, to);
 	endorse_secret_key_free(key);
-	free(def_s);
-	free(def_p);
 	return code;
 }
 
@@ -107,8 +78,8 @@ cmd_key(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *secret_path = NULL, *public_path = NULL, *pass_file = NULL, *verb;
-	bool unencrypted = false, force = false;
+	struct key_destination to = {0};
+	const char *verb;
 	int c;
 
 	if (argc < 2)
@@ -120,29 +91,29 @@ cmd_key(int argc, char **argv)
 	argv++;
 	while ((c = getopt_long(argc, argv, "s:p:h", options, NULL)) != -1) {
 		switch (c) {
-		case 's': secret_path = optarg; break;
-		case 'p': public_path = optarg; break;
-		case 'P': pass_file = optarg; break;
-		case 'U': unencrypted = true; break;
-		case 'F': force = true; break;
+		case 's': to.secret_path = optarg; break;
+		case 'p': to.public_path = optarg; break;
+		case 'P': to.passphrase_file = optarg; break;
+		case 'U': to.unencrypted = true; break;
+		case 'F': to.force = true; break;
 		case 'h': return help();
 		default: return cli_usage(usage_line);
 		}
 	}
-	if (unencrypted && pass_file != NULL)
+	if (to.unencrypted && to.passphrase_file != NULL)
 		return cli_error("--unencrypted and --passphrase-file exclude each other");
 	if (strcmp(verb, "export-go") == 0) {
-		if (optind + 1 != argc || secret_path || public_path || unencrypted || force)
+		if (optind + 1 != argc || to.secret_path || to.public_path || to.unencrypted || to.force)
 			return cli_usage(usage_line);
-		return export_go(argv[optind], pass_file);
+		return export_go(argv[optind], to.passphrase_file);
 	}
 	if (strcmp(verb, "import-go") == 0) {
 		if (optind != argc)
 			return cli_usage(usage_line);
-		if (pass_file != NULL && strcmp(pass_file, "-") == 0)
+		if (to.passphrase_file != NULL && strcmp(to.passphrase_file, "-") == 0)
 			return cli_error("import-go reads the key on standard input; "
 				"give the passphrase in a file");
-		return import_go(secret_path, public_path, pass_file, unencrypted, force);
+		return import_go(&to);
 	}
 	cli_error("unknown key command '%s': use export-go or import-go", verb);
 	return cli_usage(usage_line);

@@ -1,10 +1,6 @@
 /* endorse keygen: a new key pair, the secret half encrypted by default. */
 #include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "cli.h"
 
@@ -45,21 +41,20 @@ cmd_keygen(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *secret_path = NULL, *public_path = NULL, *pass_file = NULL, *name;
-	char *default_secret = NULL, *default_public = NULL, *pass = NULL, vkey[ENDORSE_VKEY_MAX];
-	bool unencrypted = false, witness = false, force = false;
+	struct key_destination to = {0};
+	const char *name;
+	bool witness = false;
 	endorse_secret_key *key = NULL;
-	size_t pass_len = 0;
-	int c, code = EXIT_TROUBLE, rc;
+	int c, code, rc;
 
 	while ((c = getopt_long(argc, argv, "s:p:h", options, NULL)) != -1) {
 		switch (c) {
-		case 's': secret_path = optarg; break;
-		case 'p': public_path = optarg; break;
-		case 'P': pass_file = optarg; break;
-		case 'U': unencrypted = true; break;
+		case 's': to.secret_path = optarg; break;
+		case 'p': to.public_path = optarg; break;
+		case 'P': to.passphrase_file = optarg; break;
+		case 'U': to.unencrypted = true; break;
 		case 'W': witness = true; break;
-		case 'F': force = true; break;
+		case 'F': to.force = true; break;
 		case 'h': return help();
 		default: return cli_usage(usage_line);
 		}
@@ -67,7 +62,7 @@ cmd_keygen(int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage(usage_line);
 	name = argv[optind];
-	if (unencrypted && pass_file != NULL)
+	if (to.unencrypted && to.passphrase_file != NULL)
 		return cli_error("--unencrypted and --passphrase-file exclude each other");
 	if (!endorse_name_is_origin(name))
 		return cli_error("'%s' is not a valid key name: use 1 to 255 printable ASCII "
@@ -75,43 +70,11 @@ cmd_keygen(int argc, char **argv)
 	if (!witness && !endorse_name_is_org_id(name) && strchr(name, '/') == NULL)
 		fprintf(stderr, "endorse: note: '%s' is not an organization id (a lowercase DNS domain "
 			"such as example.org); this key can sign as a log but never endorse\n", name);
-	if (secret_path == NULL)
-		secret_path = default_secret = cli_default_key_path(name, "key");
-	if (public_path == NULL)
-		public_path = default_public = cli_default_key_path(name, "vkey");
-	if (secret_path == NULL || public_path == NULL) {
-		cli_error("cannot find a home directory for keys: set HOME or use -s and -p");
-		goto out;
-	}
-	if (!force && (access(secret_path, F_OK) == 0 || access(public_path, F_OK) == 0)) {
-		cli_error("%s or %s already exists; use --force to replace them", secret_path,
-			public_path);
-		goto out;
-	}
-	if (!unencrypted && cli_read_passphrase(&pass, &pass_len, pass_file,
-		"Passphrase for the new key: ", true) != 0)
-		goto out;
 	rc = endorse_secret_key_generate(&key, name,
 		witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519);
-	if (rc == 0)
-		rc = endorse_secret_key_save(key, secret_path, pass, pass_len, force);
-	if (rc == 0)
-		rc = endorse_vkey_save(endorse_secret_key_vkey(key), public_path, force);
-	if (rc != 0) {
-		cli_library_error(rc);
-		if (rc == ENDORSE_EEXISTS)
-			fprintf(stderr, "endorse: use --force to replace it\n");
-		goto out;
-	}
-	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
-	printf("%s\n", vkey);
-	fprintf(stderr, "endorse: secret key written to %s%s\nendorse: public key written to %s\n",
-		secret_path, unencrypted ? " (unencrypted)" : "", public_path);
-	code = EXIT_VALID;
-out:
-	sodium_free(pass);
+	if (rc != 0)
+		return cli_library_error(rc), EXIT_TROUBLE;
+	code = cli_store_key(key, &to);
 	endorse_secret_key_free(key);
-	free(default_secret);
-	free(default_public);
 	return code;
 }

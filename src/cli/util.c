@@ -389,3 +389,47 @@ cli_chdir(const char *dir)
 		return cli_error("cannot change to %s: %s", dir, strerror(errno));
 	return 0;
 }
+
+int
+cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
+{
+	const char *name = endorse_secret_key_vkey(key)->name;
+	const char *secret_path = to->secret_path, *public_path = to->public_path;
+	char *default_secret = NULL, *default_public = NULL, *pass = NULL, vkey[ENDORSE_VKEY_MAX];
+	size_t pass_len = 0;
+	int code = EXIT_TROUBLE, rc;
+
+	if (secret_path == NULL)
+		secret_path = default_secret = cli_default_key_path(name, "key");
+	if (public_path == NULL)
+		public_path = default_public = cli_default_key_path(name, "vkey");
+	if (secret_path == NULL || public_path == NULL) {
+		cli_error("cannot find a home directory for keys: set HOME or use -s and -p");
+		goto out;
+	}
+	if (!to->force && (access(secret_path, F_OK) == 0 || access(public_path, F_OK) == 0)) {
+		cli_error("%s or %s already exists; use --force to replace them", secret_path,
+			public_path);
+		goto out;
+	}
+	if (!to->unencrypted && cli_read_passphrase(&pass, &pass_len, to->passphrase_file,
+		"Passphrase for the new key: ", true) != 0)
+		goto out;
+	rc = endorse_secret_key_save(key, secret_path, pass, pass_len, to->force);
+	if (rc == 0)
+		rc = endorse_vkey_save(endorse_secret_key_vkey(key), public_path, to->force);
+	if (rc != 0) {
+		cli_library_error(rc);
+		goto out;
+	}
+	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
+	printf("%s\n", vkey);
+	fprintf(stderr, "endorse: secret key written to %s%s\nendorse: public key written to %s\n",
+		secret_path, to->unencrypted ? " (unencrypted)" : "", public_path);
+	code = EXIT_VALID;
+out:
+	sodium_free(pass);
+	free(default_secret);
+	free(default_public);
+	return code;
+}
