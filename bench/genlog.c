@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -36,11 +37,23 @@ append(FILE *log, uint8_t prev[32], uint64_t seq, endorse_statement *st,
 	free(m);
 }
 
+/* Every organization's statements must claim increasing times: version v
+ * is endorsed v minutes after 2026-01-01T00:00:00Z. */
+static void
+time_of(char out[21], uint64_t minutes)
+{
+	time_t t = (time_t)(1767225600 + 60 * minutes);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 int
 main(int argc, char **argv)
 {
 	char path[4096], vkey[ENDORSE_VKEY_MAX], doc_sha[65], title[64], name[64], url[128];
-	char log_vkey[ENDORSE_VKEY_MAX], **org_vkeys;
+	char log_vkey[ENDORSE_VKEY_MAX], **org_vkeys, when[21];
 	endorse_secret_key *log_key = NULL, **orgs;
 	uint8_t prev[32] = {0}, digest[32];
 	uint64_t n, seq = 0;
@@ -84,7 +97,8 @@ main(int argc, char **argv)
 		sodium_bin2hex(doc_sha, sizeof(doc_sha), digest, 32);
 		d.type = ENDORSE_DOCUMENT;
 		d.signer = log_vkey;
-		d.time = "2026-01-01T00:00:00Z";
+		time_of(when, version);
+		d.time = when;
 		d.id = "bench";
 		d.title = title;
 		d.url = "https://example.org/bench";
@@ -96,7 +110,7 @@ main(int argc, char **argv)
 			snprintf(url, sizeof(url), "https://%s/", name);
 			s.type = ENDORSE_ENDORSE;
 			s.signer = org_vkeys[i];
-			s.time = "2026-01-01T00:00:01Z";
+			s.time = when;
 			s.document = doc_sha;
 			s.org_id = name;
 			s.org_name = "Benchmark organization";

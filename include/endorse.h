@@ -171,6 +171,8 @@ typedef struct endorse_problem {
 	uint64_t line;      /* 1-based line number, 0 when the problem is the whole file */
 	const char *rule;   /* short name of the broken rule, e.g. "signature" */
 	const char *message;
+	const char *commit; /* in git history: the commit (hex), else NULL */
+	const char *author; /* in git history: its author, "Name <email>", else NULL */
 } endorse_problem;
 
 typedef struct endorse_state endorse_state;

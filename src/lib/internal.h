@@ -37,7 +37,10 @@ bool endorse_utf8_valid(const uint8_t *text, size_t len);
 /* Number of code points of valid UTF-8. */
 size_t endorse_utf8_length(const char *text);
 
-/* vkey.c: the vkey of a public key (name must already be checked). */
+/* vkey.c: endorse_vkey_parse; without check_point, the public key is not
+ * checked to be a point of prime order (it was checked when first seen). */
+int endorse_vkey_parse_checked(endorse_vkey *out, const char *text, size_t len, bool check_point);
+/* The vkey of a public key (name must already be checked). */
 void endorse_vkey_from_public(endorse_vkey *out, const char *name, uint8_t type,
 	const uint8_t pk[32]);
 
@@ -64,6 +67,10 @@ int endorse_mkdir_p(const char *path, mode_t mode);
 /* Parses one log line (without LF): canonical JSON, restricted values,
  * exactly the members of SPEC.md §3 and §4, well-formed field values. */
 int endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag);
+/* The same; without full, a line verified before is parsed without checking
+ * its canonical form and its keys' points again. */
+int endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full,
+	endorse_diag *diag);
 /* Checks that text is JSON (RFC 8259: any value, duplicate names allowed)
  * with the parser endorse_entry_parse uses before it applies the log's
  * restrictions; used by tests against JSON corpora. */
@@ -71,8 +78,11 @@ int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
 
 /* statement.c */
 /* Checks the members' values of a parsed statement (lengths, formats) and
- * parses its signer and its new_signer or key into entry. */
-int endorse_statement_check_values(endorse_entry *entry, endorse_diag *diag);
+ * parses its signer and its new_signer or key into entry; check_points as
+ * for endorse_vkey_parse_checked. */
+int endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_diag *diag);
+
+#define ENDORSE_POLICY_MAX (1u << 20)
 
 /* policy.c: as endorse_policy_parse, with the failing line (0: the whole
  * file) and rule in line_no and diag. */
@@ -83,24 +93,50 @@ int endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len
 typedef struct endorse_org_record endorse_org_record;
 endorse_state *endorse_state_new(void);
 int endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key);
-/* Checks entry (already parsed, line number seq) against the state and, when
- * apply is set and it passes, applies its effect. */
+/* Checks entry (already parsed) against the state and, when apply is set
+ * and it passes, applies its effect. Without check_signatures (a line
+ * verified before), signatures are not verified again. */
 int endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
-	endorse_diag *diag);
+	bool check_signatures, endorse_diag *diag);
 
 /* Counts one more line of the log, valid or not: state size is the next seq. */
 void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32]);
 /* SHA-256 of the last line: the prev of the next entry. */
 const uint8_t *endorse_state_head(const endorse_state *state);
 
-/* log.c */
-/* Replays the log at dir into state (policy already set), reporting problems. */
-int endorse_log_replay(endorse_state *state, const char *dir, const endorse_verify_options *opt,
-	uint64_t *problems);
-/* Checks that keys/orgs at dir agrees with state. */
-int endorse_orgs_check(const endorse_state *state, const char *dir,
-	const endorse_verify_options *opt, uint64_t *problems);
-void endorse_report(const endorse_verify_options *opt, uint64_t *problems,
-	const char *file, uint64_t line, const char *rule, const char *message);
+/* replay.c */
+/* Where problems go while a log is checked, and how many were found. In git
+ * history, the commit being checked and its author are named too. */
+typedef struct endorse_reporter {
+	const endorse_verify_options *opt;
+	uint64_t problems;
+	const char *commit;
+	const char *author;
+} endorse_reporter;
+void endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char *rule,
+	const char *fmt, ...) ENDORSE_PRINTF(5, 6);
+/* Replays the lines of data, which continue what state has seen. trusted:
+ * the lines were verified before (a prefix checked at an earlier commit), so
+ * signatures, canonical form and key points are not checked again. */
+void endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool trusted,
+	endorse_reporter *r);
+/* Replays dir/log/endorsements.jsonl in one streaming pass. */
+int endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *r);
+/* One entry of keys/orgs as found on disk or in a git tree. */
+struct endorse_pinned {
+	char *name;
+	char *text;
+	size_t len;
+	bool regular; /* a regular file (or blob) whose text was read */
+};
+int endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name,
+	const char *text, size_t len, bool regular);
+void endorse_pinned_free(struct endorse_pinned *files, size_t n);
+/* Reports every disagreement between keys/orgs (files, sorted in place) and
+ * the organisations' current keys in state. */
+void endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, size_t n,
+	endorse_reporter *r);
+/* Parses keys/policy, reporting a problem with its line when it is invalid. */
+int endorse_policy_check(endorse_policy **out, const char *text, size_t len, endorse_reporter *r);
 
 #endif

@@ -7,7 +7,6 @@
 
 #include "internal.h"
 
-#define POLICY_MAX_BYTES (1u << 20)
 #define POLICY_MAX_NAMES 4096
 #define POLICY_MAX_FIELDS 1026 /* "group", name, k and up to 1023 members */
 
@@ -324,7 +323,7 @@ endorse_policy_load(endorse_policy **out, const char *path)
 {
 	char *text = NULL;
 	size_t len = 0;
-	int rc = endorse_file_read(&text, &len, path, POLICY_MAX_BYTES);
+	int rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
 
 	*out = NULL;
 	if (rc == 0)

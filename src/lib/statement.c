@@ -84,9 +84,10 @@ check_sha256(const char *what, const char *s, endorse_diag *diag)
 }
 
 static int
-check_vkey(endorse_vkey *k, const char *what, const char *s, uint8_t type, endorse_diag *diag)
+check_vkey(endorse_vkey *k, const char *what, const char *s, uint8_t type, bool check_point,
+	endorse_diag *diag)
 {
-	if (endorse_vkey_parse(k, s, strlen(s)) != 0)
+	if (endorse_vkey_parse_checked(k, s, strlen(s), check_point) != 0)
 		return endorse_diag_set(diag, "vkey", "%s: %s", what, endorse_error_last());
 	if (k->type != type)
 		return endorse_diag_set(diag, "vkey", "%s must be an Ed25519 key (type 0x01)", what);
@@ -94,11 +95,11 @@ check_vkey(endorse_vkey *k, const char *what, const char *s, uint8_t type, endor
 }
 
 int
-endorse_statement_check_values(endorse_entry *entry, endorse_diag *diag)
+endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_diag *diag)
 {
 	const endorse_statement *st = &entry->statement;
 
-	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, diag) != 0)
+	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points, diag) != 0)
 		return ENDORSE_EINVALID;
 	if (!endorse_time_valid(st->time))
 		return endorse_diag_set(diag, "time",
@@ -122,9 +123,9 @@ endorse_statement_check_values(endorse_entry *entry, endorse_diag *diag)
 	case ENDORSE_WITHDRAW:
 		return check_sha256("document", st->document, diag);
 	case ENDORSE_ROTATE:
-		return check_vkey(&entry->other, "new_signer", st->new_signer, ENDORSE_KEY_ED25519, diag);
+		return check_vkey(&entry->other, "new_signer", st->new_signer, ENDORSE_KEY_ED25519, check_points, diag);
 	case ENDORSE_REVOKE:
-		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, diag) ||
+		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points, diag) ||
 		    check_text("reason", st->reason, diag))
 			return ENDORSE_EINVALID;
 		return 0;

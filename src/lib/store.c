@@ -180,7 +180,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 	    (rc = endorse_entry_serialize(line, len, &entry)) != 0)
 		return rc;
 	if (endorse_entry_parse(&parsed, *line, *len, &diag) != 0 ||
-	    endorse_state_check(state, &parsed, true, &diag) != 0) {
+	    endorse_state_check(state, &parsed, true, true, &diag) != 0) {
 		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
