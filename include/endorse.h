@@ -192,6 +192,31 @@ typedef struct endorse_verify_options {
 int endorse_verify(endorse_state **out, const char *dir, const endorse_verify_options *opt,
 	uint64_t *problem_count);
 
+/* ---- the log in git (SPEC.md §6) ---- */
+
+/* Walks the first-parent history of rev (NULL: HEAD) in the git repository
+ * holding dir, reading every version from the object database (never the
+ * work tree): at each commit that touches the log, keys/policy or keys/orgs,
+ * the log must extend its previous version byte for byte, its new lines must
+ * verify, the log key must be unchanged and keys/orgs must agree. Problems
+ * name the commit and its author. A shallow clone is refused. */
+int endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
+	const endorse_verify_options *opt, uint64_t *problem_count);
+
+/* The pull-request check: head's log (NULL: HEAD) must extend base's byte for
+ * byte; base's lines are replayed for their effect only (they were verified
+ * when base was), the new lines are verified fully, and keys/orgs must agree
+ * at head. */
+int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
+	const char *head, const endorse_verify_options *opt, uint64_t *problem_count);
+
+/* After another branch's entries were merged into onto, moves this branch's
+ * own new entries (since the common ancestor; statements and signatures
+ * unchanged) after onto's log with new seq and prev, and commits the result
+ * with onto as first parent and HEAD as second, so that the branch merges
+ * into onto without conflict. Needs a clean work tree; no secret key. */
+int endorse_rechain(const char *dir, const char *onto, uint64_t *moved, char commit_hex[41]);
+
 /* ---- the replayed state ---- */
 
 typedef struct endorse_document {
@@ -243,6 +268,10 @@ typedef struct endorse_append {
 	 * endorse (the newest version) or a withdraw (the newest version the
 	 * organization endorses) */
 	endorse_statement *statement;
+	/* record the write as one commit when dir is in a git work tree */
+	bool commit;
+	/* out: the commit made (empty when none) */
+	char commit_hex[41];
 } endorse_append;
 
 /* Under the log's lock: verifies the whole log, checks the new entry by the
@@ -250,12 +279,11 @@ typedef struct endorse_append {
  * leaves the log and keys/orgs as they were. Returns ENDORSE_EINVALID when
  * the log on disk does not verify (the problem callback says why) or when
  * the new entry would break a rule. *seq_out gets the new entry's seq. */
-int endorse_append_statement(const endorse_append *req, const endorse_verify_options *opt,
+int endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	uint64_t *seq_out);
 
 /* Creates keys/policy and log/endorsements.jsonl with a first document
- * statement signed by log_key. Refuses where either exists. */
-int endorse_log_create(const char *dir, const endorse_secret_key *log_key,
-	endorse_statement *document);
+ * statement signed by log_key (req->key). Refuses where either exists. */
+int endorse_log_create(endorse_append *req);
 
 #endif

@@ -74,5 +74,6 @@ int cmd_rotate(int argc, char **argv);
 int cmd_revoke(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_rechain(int argc, char **argv);
 
 #endif

@@ -1,4 +1,5 @@
-/* endorse verify: replay the whole log and report every problem. */
+/* endorse verify: replay the whole log, or its git history, or what a pull
+ * request adds to it, and report every problem. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,12 +7,19 @@
 
 #include "cli.h"
 
-static const char usage_line[] = "endorse verify [-C DIR] [--format text|json]";
+static const char usage_line[] =
+	"endorse verify [-C DIR] [--history [REV] | --base REV] [--format text|json|github]";
 
 struct collected {
 	endorse_problem *items;
 	size_t count;
 };
+
+static char *
+dup_or_null(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
 
 static void
 collect(void *ctx, const endorse_problem *p)
@@ -22,11 +30,31 @@ collect(void *ctx, const endorse_problem *p)
 	if (grown == NULL)
 		return;
 	c->items = grown;
-	c->items[c->count].file = strdup(p->file);
-	c->items[c->count].line = p->line;
-	c->items[c->count].rule = p->rule; /* static strings */
-	c->items[c->count].message = strdup(p->message);
+	c->items[c->count] = (endorse_problem){dup_or_null(p->file), p->line, p->rule,
+		dup_or_null(p->message), dup_or_null(p->commit), dup_or_null(p->author)};
 	c->count++;
+}
+
+static void
+free_collected(struct collected *c)
+{
+	for (size_t i = 0; i < c->count; i++) {
+		free((char *)c->items[i].file);
+		free((char *)c->items[i].message);
+		free((char *)c->items[i].commit);
+		free((char *)c->items[i].author);
+	}
+	free(c->items);
+}
+
+static void
+print_json_member(const char *name, const char *value)
+{
+	printf(",\"%s\":", name);
+	if (value != NULL)
+		cli_print_json_string(stdout, value);
+	else
+		printf("null");
 }
 
 static void
@@ -34,8 +62,7 @@ print_json(const endorse_state *state, const struct collected *c, int rc)
 {
 	printf("{\"schema\":\"endorse-verify/1\",\"valid\":%s", rc == 0 ? "true" : "false");
 	if (state != NULL) {
-		printf(",\"origin\":");
-		cli_print_json_string(stdout, endorse_state_origin(state));
+		print_json_member("origin", endorse_state_origin(state));
 		printf(",\"entries\":%llu,\"documents\":%zu,\"organizations\":%zu",
 			(unsigned long long)endorse_state_size(state), endorse_state_document_count(state),
 			endorse_state_org_count(state));
@@ -44,13 +71,54 @@ print_json(const endorse_state *state, const struct collected *c, int rc)
 	for (size_t i = 0; i < c->count; i++) {
 		printf("%s{\"file\":", i ? "," : "");
 		cli_print_json_string(stdout, c->items[i].file ? c->items[i].file : "");
-		printf(",\"line\":%llu,\"rule\":", (unsigned long long)c->items[i].line);
-		cli_print_json_string(stdout, c->items[i].rule);
-		printf(",\"message\":");
-		cli_print_json_string(stdout, c->items[i].message ? c->items[i].message : "");
+		printf(",\"line\":%llu", (unsigned long long)c->items[i].line);
+		print_json_member("rule", c->items[i].rule);
+		print_json_member("message", c->items[i].message ? c->items[i].message : "");
+		print_json_member("commit", c->items[i].commit);
+		print_json_member("author", c->items[i].author);
 		printf("}");
 	}
 	printf("]}\n");
+}
+
+/* GitHub Actions workflow commands: percent-encoding keeps a hostile value
+ * from ending the command or adding properties. */
+static void
+print_github_escaped(const char *s, bool property)
+{
+	char *safe = cli_safe_strdup(s);
+
+	for (const char *p = safe ? safe : ""; *p; p++) {
+		if (*p == '%')
+			fputs("%25", stdout);
+		else if (property && *p == ':')
+			fputs("%3A", stdout);
+		else if (property && *p == ',')
+			fputs("%2C", stdout);
+		else
+			putchar(*p);
+	}
+	free(safe);
+}
+
+static void
+print_github(void *ctx, const endorse_problem *p)
+{
+	(void)ctx;
+	fputs("::error file=", stdout);
+	print_github_escaped(p->file, true);
+	if (p->line > 0)
+		printf(",line=%llu", (unsigned long long)p->line);
+	fputs(",title=endorse ", stdout);
+	print_github_escaped(p->rule, true);
+	fputs("::", stdout);
+	print_github_escaped(p->message, false);
+	if (p->commit != NULL) {
+		printf(" (commit %.12s by ", p->commit);
+		print_github_escaped(p->author != NULL ? p->author : "?", false);
+		putchar(')');
+	}
+	putchar('\n');
 }
 
 static bool
@@ -59,15 +127,42 @@ checkpoint_present(void)
 	return access("log/checkpoint", F_OK) == 0;
 }
 
+static int
+help(void)
+{
+	printf("usage: %s\n\n"
+		"Replays the log in DIR (default: .) and checks everything SPEC.md requires:\n"
+		"keys/policy, every line's bytes and canonical JSON, seq and prev (the hash\n"
+		"chain), every signature, the rules of each statement, and that keys/orgs\n"
+		"pins exactly the organizations' current keys. Reports every problem as\n"
+		"FILE:LINE: RULE: message on standard error.\n\n"
+		"  -C DIR                     run as if started in DIR (like git -C): the\n"
+		"                             repository holding keys/ and log/\n"
+		"      --history [REV]        check the git history instead: along the\n"
+		"                             first-parent history of REV (default HEAD), every\n"
+		"                             version of the log extends the one before byte for\n"
+		"                             byte and verifies, and keys/orgs agrees; read from\n"
+		"                             the object database, never the work tree\n"
+		"      --base REV             the pull-request check: HEAD's log extends REV's\n"
+		"                             byte for byte, and the new entries verify\n"
+		"      --format FORMAT        text (default), json, or github (workflow\n"
+		"                             annotations on standard output)\n\n"
+		"Exit status: 0 valid, 1 invalid, 2 could not run.\n", usage_line);
+	return EXIT_VALID;
+}
+
 int
 cmd_verify(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
+		{"history", optional_argument, NULL, 'H'},
+		{"base", required_argument, NULL, 'B'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "text";
+	const char *format = "text", *history = NULL, *base = NULL;
+	bool use_history = false;
 	struct collected problems = {NULL, 0};
 	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
 	endorse_state *state = NULL;
@@ -81,28 +176,30 @@ cmd_verify(int argc, char **argv)
 				return EXIT_TROUBLE;
 			break;
 		case 'f': format = optarg; break;
-		case 'h':
-			printf("usage: %s\n\n"
-				"Replays the log in DIR (default: .) and checks everything SPEC.md requires:\n"
-				"keys/policy, every line's bytes and canonical JSON, seq and prev (the hash\n"
-				"chain), every signature, the rules of each statement, and that keys/orgs\n"
-				"pins exactly the organizations' current keys. Reports every problem as\n"
-				"FILE:LINE: RULE: message on standard error.\n\n"
-				"  -C DIR                     run as if started in DIR (like git -C): the\n"
-				"                             repository holding keys/ and log/\n"
-				"      --format text|json     the report's format (default: text)\n\n"
-				"Exit status: 0 valid, 1 invalid, 2 could not run.\n", usage_line);
-			return EXIT_VALID;
+		case 'H': use_history = true; history = optarg; break;
+		case 'B': base = optarg; break;
+		case 'h': return help();
 		default: return cli_usage(usage_line);
 		}
 	}
+	if (use_history && history == NULL && optind + 1 == argc)
+		history = argv[optind++]; /* --history REV, as the issue and git spell it */
 	if (optind != argc)
 		return cli_usage(usage_line);
+	if (use_history && base != NULL)
+		return cli_error("--history and --base exclude each other");
 	if (strcmp(format, "json") == 0)
 		vopt = (endorse_verify_options){collect, NULL, &problems};
+	else if (strcmp(format, "github") == 0)
+		vopt = (endorse_verify_options){print_github, NULL, NULL};
 	else if (strcmp(format, "text") != 0)
-		return cli_error("unknown format '%s': use text or json", format);
-	rc = endorse_verify(&state, ".", &vopt, &count);
+		return cli_error("unknown format '%s': use text, json or github", format);
+	if (use_history)
+		rc = endorse_verify_history(&state, ".", history, &vopt, &count);
+	else if (base != NULL)
+		rc = endorse_verify_base(&state, ".", base, NULL, &vopt, &count);
+	else
+		rc = endorse_verify(&state, ".", &vopt, &count);
 	if (rc != 0 && rc != ENDORSE_EINVALID) {
 		code = cli_library_error(rc);
 		goto out;
@@ -116,9 +213,10 @@ cmd_verify(int argc, char **argv)
 	} else if (rc == 0) {
 		uint64_t n = endorse_state_size(state);
 		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);
-		printf("%s: valid: %llu entr%s, %zu document version%s, %zu organization%s (origin ",
-			ENDORSE_LOG_PATH, (unsigned long long)n, n == 1 ? "y" : "ies", d, d == 1 ? "" : "s",
-			o, o == 1 ? "" : "s");
+		printf("%s: valid%s: %llu entr%s, %zu document version%s, %zu organization%s (origin ",
+			ENDORSE_LOG_PATH, use_history ? " in every commit" : base != NULL
+			? " and extends the base" : "", (unsigned long long)n, n == 1 ? "y" : "ies", d,
+			d == 1 ? "" : "s", o, o == 1 ? "" : "s");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(")\n");
 	} else {
@@ -126,11 +224,7 @@ cmd_verify(int argc, char **argv)
 			(unsigned long long)count, count == 1 ? "" : "s");
 	}
 out:
-	for (size_t i = 0; i < problems.count; i++) {
-		free((char *)problems.items[i].file);
-		free((char *)problems.items[i].message);
-	}
-	free(problems.items);
+	free_collected(&problems);
 	endorse_state_free(state);
 	return code;
 }

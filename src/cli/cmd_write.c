@@ -13,11 +13,12 @@
 struct write_options {
 	const char *dir, *key, *pass_file, *new_key, *new_pass_file, *time;
 	const char *document, *title, *url, *id, *name, *target, *reason;
+	bool no_commit;
 };
 
 enum {
 	OPT_KEY = 256, OPT_PASS, OPT_NEW_KEY, OPT_NEW_PASS, OPT_TIME, OPT_DOCUMENT, OPT_TITLE,
-	OPT_URL, OPT_ID, OPT_NAME, OPT_TARGET, OPT_REASON,
+	OPT_URL, OPT_ID, OPT_NAME, OPT_TARGET, OPT_REASON, OPT_NO_COMMIT,
 };
 
 static const struct option all_options[] = {
@@ -33,6 +34,7 @@ static const struct option all_options[] = {
 	{"name", required_argument, NULL, OPT_NAME},
 	{"target", required_argument, NULL, OPT_TARGET},
 	{"reason", required_argument, NULL, OPT_REASON},
+	{"no-commit", no_argument, NULL, OPT_NO_COMMIT},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -42,7 +44,10 @@ static const char common_help[] =
 	"                             repository holding keys/ and log/\n"
 	"      --passphrase-file FILE read the key's passphrase from FILE (- is standard\n"
 	"                             input); without it, ask on the terminal\n"
-	"      --time TIME            the claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now)\n";
+	"      --time TIME            the claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now)\n"
+	"      --no-commit            write the files but make no git commit (by default,\n"
+	"                             in a git work tree, the write is one commit on the\n"
+	"                             current branch holding only the files it changed)\n";
 
 /* Parses argv into o; options not in allowed (a string of OPT_* codes as
  * chars offset by 256) are refused. Returns -1 on --help, 1 on error. */
@@ -54,7 +59,8 @@ parse(struct write_options *o, int argc, char **argv, const char *allowed, const
 	memset(o, 0, sizeof(*o));
 	o->dir = ".";
 	while ((c = getopt_long(argc, argv, "C:h", all_options, NULL)) != -1) {
-		if (c >= 256 && c != OPT_PASS && c != OPT_TIME && strchr(allowed, c - 256 + 'a') == NULL) {
+		if (c >= 256 && c != OPT_PASS && c != OPT_TIME && c != OPT_NO_COMMIT &&
+		    strchr(allowed, c - 256 + 'a') == NULL) {
 			cli_error("option --%s does not apply to this command", all_options[c - 256].name);
 			return 1;
 		}
@@ -75,6 +81,7 @@ parse(struct write_options *o, int argc, char **argv, const char *allowed, const
 		case OPT_NAME: o->name = optarg; break;
 		case OPT_TARGET: o->target = optarg; break;
 		case OPT_REASON: o->reason = optarg; break;
+		case OPT_NO_COMMIT: o->no_commit = true; break;
 		case 'h': return -1;
 		default: cli_usage(usage); return 1;
 		}
@@ -164,13 +171,20 @@ report_append(const endorse_statement *st, uint64_t seq)
 	printf("\n");
 }
 
+static void
+report_commit(const endorse_append *req)
+{
+	if (req->commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", req->commit_hex);
+}
+
 /* Loads the keys, appends the statement, and prints the outcome. */
 static int
 append(endorse_statement *st, const struct write_options *o)
 {
 	endorse_secret_key *key = NULL, *new_key = NULL;
 	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
-	endorse_append req = {o->dir, NULL, NULL, st};
+	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, ""};
 	uint64_t seq = 0;
 	int rc, code = EXIT_TROUBLE;
 
@@ -201,6 +215,7 @@ append(endorse_statement *st, const struct write_options *o)
 		goto out;
 	}
 	report_append(st, seq);
+	report_commit(&req);
 	code = EXIT_VALID;
 out:
 	endorse_secret_key_free(key);
@@ -247,11 +262,13 @@ cmd_init(int argc, char **argv)
 		endorse_statement_clear(&st);
 		return EXIT_TROUBLE;
 	}
-	rc = endorse_log_create(o.dir, key, &st);
+	endorse_append req = {o.dir, key, NULL, &st, !o.no_commit, ""};
+	rc = endorse_log_create(&req);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
 		printf("created a log with log key %s\n", st.signer);
 		report_append(&st, 0);
+		report_commit(&req);
 	}
 	endorse_statement_clear(&st);
 	return rc == 0 ? EXIT_VALID : cli_library_error(rc);

@@ -18,7 +18,8 @@ static const struct command {
 	{"withdraw", cmd_withdraw, "end an organization's endorsement"},
 	{"rotate", cmd_rotate, "replace an organization's key"},
 	{"revoke", cmd_revoke, "revoke a key"},
-	{"verify", cmd_verify, "check the whole log and keys/orgs"},
+	{"rechain", cmd_rechain, "move a branch's new entries after another branch's"},
+	{"verify", cmd_verify, "check the log, its git history, or a pull request"},
 	{"audit", cmd_audit, "list who endorses which document version"},
 };
 

@@ -379,6 +379,11 @@ cli_print_problem(void *ctx, const endorse_problem *p)
 		fprintf(stderr, ":%llu", (unsigned long long)p->line);
 	fprintf(stderr, ": %s: ", p->rule);
 	cli_print_safe(stderr, p->message);
+	if (p->commit != NULL) {
+		fprintf(stderr, " (commit %.12s by ", p->commit);
+		cli_print_safe(stderr, p->author != NULL ? p->author : "?");
+		fputc(')', stderr);
+	}
 	fputc('\n', stderr);
 }
 

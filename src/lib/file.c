@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -235,4 +236,38 @@ endorse_mkdir_p(const char *path, mode_t mode)
 	}
 	free(copy);
 	return rc;
+}
+
+int
+endorse_lock_log(int *fd_out, const char *dir)
+{
+	char *path = endorse_path_join(dir, "log");
+	int fd;
+
+	*fd_out = -1;
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO,
+			"%s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	free(path);
+	while (flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return endorse_fail(ENDORSE_EIO, "cannot lock the log: %s", strerror(errno));
+		}
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+void
+endorse_unlock_log(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
 }

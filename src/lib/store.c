@@ -20,40 +20,6 @@
 #include "internal.h"
 
 static int
-lock_log_dir(int *fd_out, const char *dir)
-{
-	char *path = endorse_path_join(dir, "log");
-	int fd;
-
-	*fd_out = -1;
-	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		int rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO,
-			"%s: %s", path, strerror(errno));
-		free(path);
-		return rc;
-	}
-	free(path);
-	while (flock(fd, LOCK_EX) != 0) {
-		if (errno != EINTR) {
-			close(fd);
-			return endorse_fail(ENDORSE_EIO, "cannot lock the log: %s", strerror(errno));
-		}
-	}
-	*fd_out = fd;
-	return 0;
-}
-
-static void
-unlock_log_dir(int fd)
-{
-	if (fd >= 0)
-		close(fd); /* releases the flock */
-}
-
-static int
 copy_file(int to, int from)
 {
 	char buf[1 << 16];
@@ -218,20 +184,111 @@ choose_document(endorse_statement *st, const endorse_state *state)
 		st->org_id);
 }
 
+/* One line saying what an entry does, for the commit that records it. Text
+ * from the log is kept on one line and free of control characters. */
+static void
+describe(char *out, size_t size, const endorse_statement *st, const endorse_state *state)
+{
+	const char *sha = st->type == ENDORSE_DOCUMENT ? st->sha256 : st->document;
+	long d = sha != NULL ? endorse_state_find_document(state, sha) : -1;
+	char title[256] = "?", key_id[9] = "";
+	endorse_vkey k;
+
+	if (d >= 0)
+		snprintf(title, sizeof(title), "%s", endorse_state_document(state, (size_t)d)->title);
+	for (char *c = title; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	if ((st->new_signer || st->key) &&
+	    endorse_vkey_parse(&k, st->new_signer ? st->new_signer : st->key,
+		    strlen(st->new_signer ? st->new_signer : st->key)) == 0)
+		endorse_vkey_id_hex(key_id, &k);
+	switch (st->type) {
+	case ENDORSE_DOCUMENT:
+		snprintf(out, size, "endorse: register %s (%.8s)", title, st->sha256);
+		break;
+	case ENDORSE_ENDORSE:
+		snprintf(out, size, "endorse: %s endorses %s (%.8s)", st->org_id, title, st->document);
+		break;
+	case ENDORSE_WITHDRAW:
+		snprintf(out, size, "endorse: %s withdraws its endorsement of %s (%.8s)", st->org_id,
+			title, st->document);
+		break;
+	case ENDORSE_ROTATE:
+		snprintf(out, size, "endorse: %s rotates its key to %s", st->org_id, key_id);
+		break;
+	case ENDORSE_REVOKE:
+		snprintf(out, size, "endorse: key %s of %s revoked", key_id, st->org_id);
+		break;
+	}
+}
+
+/* Opens the git side of a write before anything is written, so that a write
+ * that could not be committed is refused while nothing has changed. No
+ * repository (or no work tree) means no commit. */
+static int
+prepare_commit(endorse_repo **out, const endorse_append *req, const char *const *paths, size_t n)
+{
+	int rc;
+
+	*out = NULL;
+	if (!req->commit)
+		return 0;
+	rc = endorse_repo_open(out, req->dir);
+	if (rc == ENDORSE_ENOTFOUND)
+		return 0;
+	if (rc == 0 && !endorse_repo_has_work_tree(*out)) {
+		endorse_repo_free(*out);
+		*out = NULL;
+		return 0;
+	}
+	if (rc == 0 && ((rc = endorse_repo_check_author(*out)) != 0 ||
+			(rc = endorse_repo_check_clean(*out, paths, n)) != 0)) {
+		endorse_repo_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int
+record_commit(endorse_append *req, endorse_repo *repo, const struct endorse_change *changes,
+	size_t n, const char *message)
+{
+	endorse_commit_id id;
+	int rc;
+
+	if (repo == NULL)
+		return 0;
+	rc = endorse_repo_commit(repo, changes, n, NULL, message, &id);
+	if (rc != 0)
+		return endorse_fail(rc, "the files were written but not committed: %s",
+			endorse_error_last());
+	snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", id.hex);
+	return 0;
+}
+
 int
-endorse_append_statement(const endorse_append *req, const endorse_verify_options *opt,
+endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	uint64_t *seq_out)
 {
 	endorse_state *state = NULL;
 	endorse_statement *st = req->statement;
+	endorse_repo *repo = NULL;
 	char *line = NULL, *log_path = NULL, *tmp = NULL, *vkey_path = NULL;
-	char vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1];
+	char vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1], message[512];
+	const char *paths[2] = {ENDORSE_LOG_PATH, vkey_rel};
+	struct endorse_change changes[2];
 	size_t len = 0;
 	uint64_t problems = 0, seq = 0;
 	int lock = -1, rc;
 	bool pin = false;
 
-	if ((rc = lock_log_dir(&lock, req->dir)) != 0)
+	req->commit_hex[0] = '\0';
+	vkey_rel[0] = '\0';
+	if (st->org_id != NULL)
+		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
+	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
+	    (rc = prepare_commit(&repo, req, paths, st->org_id != NULL ? 2 : 1)) != 0)
 		goto out;
 	rc = endorse_verify(&state, req->dir, opt, &problems);
 	if (rc == ENDORSE_EINVALID) {
@@ -245,7 +302,6 @@ endorse_append_statement(const endorse_append *req, const endorse_verify_options
 		goto out;
 	if (st->org_id != NULL) {
 		char *orgs = endorse_path_join(req->dir, ENDORSE_ORGS_DIR);
-		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 		vkey_path = endorse_path_join(req->dir, vkey_rel);
 		rc = orgs == NULL || vkey_path == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory")
 			: endorse_mkdir_p(orgs, 0755);
@@ -269,11 +325,17 @@ endorse_append_statement(const endorse_append *req, const endorse_verify_options
 	if (vkey_path != NULL)
 		rc = pin ? endorse_file_write_atomic(vkey_path, vkey_text, strlen(vkey_text), 0644, false)
 			 : endorse_file_remove(vkey_path);
-	if (rc != 0)
+	if (rc != 0) {
 		rc = endorse_fail(rc, "the entry was appended, but %s could not be updated: %s; "
 			"write it by hand as endorse verify describes", vkey_rel, endorse_error_last());
+		goto out;
+	}
 	if (seq_out != NULL)
 		*seq_out = seq;
+	describe(message, sizeof(message), st, state);
+	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, log_path};
+	changes[1] = (struct endorse_change){vkey_rel, pin ? vkey_text : NULL, strlen(vkey_text), NULL};
+	rc = record_commit(req, repo, changes, st->org_id != NULL ? 2 : 1, message);
 out:
 	if (tmp != NULL)
 		unlink(tmp);
@@ -282,46 +344,62 @@ out:
 	free(log_path);
 	free(vkey_path);
 	endorse_state_free(state);
-	unlock_log_dir(lock);
+	endorse_repo_free(repo);
+	endorse_unlock_log(lock);
 	return rc;
 }
 
 int
-endorse_log_create(const char *dir, const endorse_secret_key *log_key, endorse_statement *document)
+endorse_log_create(endorse_append *req)
 {
 	endorse_state *state = NULL;
-	endorse_append req = {dir, log_key, NULL, document};
+	endorse_repo *repo = NULL;
+	const endorse_secret_key *log_key = req->key;
+	const char *paths[2] = {ENDORSE_POLICY_PATH, ENDORSE_LOG_PATH};
+	struct endorse_change changes[2];
 	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
-	char *log_dir = NULL;
+	char *log_dir = NULL, message[640], title[256];
 	size_t len = 0;
 	int rc = 0;
 
+	req->commit_hex[0] = '\0';
 	if (endorse_secret_key_vkey(log_key)->type != ENDORSE_KEY_ED25519)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
-	if (!(policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH)) ||
-	    !(log_path = endorse_path_join(dir, ENDORSE_LOG_PATH)) ||
-	    !(keys_dir = endorse_path_join(dir, "keys")) || !(log_dir = endorse_path_join(dir, "log")) ||
-	    !(state = endorse_state_new())) {
+	if (!(policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) ||
+	    !(log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) ||
+	    !(keys_dir = endorse_path_join(req->dir, "keys")) ||
+	    !(log_dir = endorse_path_join(req->dir, "log")) || !(state = endorse_state_new())) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (access(policy_path, F_OK) == 0 || access(log_path, F_OK) == 0) {
 		rc = endorse_fail(ENDORSE_EEXISTS, "%s already holds a log (keys/policy or %s exists)",
-			dir, ENDORSE_LOG_PATH);
+			req->dir, ENDORSE_LOG_PATH);
 		goto out;
 	}
+	if ((rc = prepare_commit(&repo, req, paths, 2)) != 0)
+		goto out;
 	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
-	if ((rc = make_line(&line, &len, state, &req)) != 0 ||
+	if ((rc = make_line(&line, &len, state, req)) != 0 ||
 	    (rc = endorse_policy_format_new(&policy, endorse_secret_key_vkey(log_key))) != 0 ||
 	    (rc = endorse_mkdir_p(keys_dir, 0755)) != 0 || (rc = endorse_mkdir_p(log_dir, 0755)) != 0)
 		goto out;
 	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
 	if ((rc = endorse_file_write_atomic(log_path, line, len + 1, 0644, true)) != 0)
 		goto out;
-	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0)
+	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0) {
 		unlink(log_path);
+		goto out;
+	}
+	describe(title, sizeof(title), req->statement, state);
+	snprintf(message, sizeof(message), "endorse: create the log %s and %s",
+		endorse_secret_key_vkey(log_key)->name, title + strlen("endorse: "));
+	changes[0] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
+	changes[1] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
+	rc = record_commit(req, repo, changes, 2, message);
 out:
 	endorse_state_free(state);
+	endorse_repo_free(repo);
 	free(policy);
 	free(policy_path);
 	free(log_path);

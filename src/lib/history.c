@@ -1,0 +1,268 @@
+/* SPEC.md §6 on git history: every version of the log is a byte prefix of
+ * the next along the first-parent history, every version verifies, and
+ * keys/orgs agrees with the log at every commit. Checked incrementally: each
+ * commit's new lines are replayed onto the state of its parent, so the cost
+ * grows with the log, not with the log times the number of commits. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* 1-based number of the line that holds byte offset at. */
+static uint64_t
+line_at(const char *data, size_t at)
+{
+	uint64_t n = 1;
+
+	for (size_t i = 0; i < at; i++)
+		n += data[i] == '\n';
+	return n;
+}
+
+/* Checks that new extends old byte for byte; reports the first line that
+ * differs when it does not. */
+static bool
+extends(const endorse_blob *old, const endorse_blob *new, endorse_reporter *r)
+{
+	size_t i = 0, n = old->len < new->len ? old->len : new->len;
+
+	if (old->len <= new->len && memcmp(old->data, new->data, old->len) == 0)
+		return true;
+	while (i < n && old->data[i] == new->data[i])
+		i++;
+	if (i == new->len)
+		endorse_report(r, ENDORSE_LOG_PATH, line_at(old->data, i), "append-only",
+			"lines from %llu on were removed (the log may only grow)",
+			(unsigned long long)line_at(old->data, i));
+	else
+		endorse_report(r, ENDORSE_LOG_PATH, line_at(new->data, i), "append-only",
+			"line %llu differs from the version before (the log may only grow: lines are "
+			"never edited, reordered or removed)", (unsigned long long)line_at(new->data, i));
+	return false;
+}
+
+static int
+check_orgs_at(const endorse_repo *repo, const endorse_commit_id *id, const endorse_state *state,
+	endorse_reporter *r)
+{
+	struct endorse_pinned *files = NULL;
+	size_t n = 0;
+	int rc = endorse_repo_read_orgs(repo, id, &files, &n);
+
+	if (rc == 0)
+		endorse_orgs_compare(state, files, n, r);
+	endorse_pinned_free(files, n);
+	return rc;
+}
+
+int
+endorse_history_state_at(endorse_state **out, const endorse_repo *repo, const endorse_commit_id *id,
+	endorse_reporter *r)
+{
+	endorse_blob policy = {0};
+	endorse_policy *p = NULL;
+	int rc = endorse_repo_read(repo, id, ENDORSE_POLICY_PATH, &policy);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	if (policy.kind != ENDORSE_BLOB_FILE) {
+		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s",
+			policy.kind == ENDORSE_BLOB_ABSENT ? "missing beside the log"
+							   : "must be a regular file");
+		rc = ENDORSE_EINVALID;
+	} else if ((rc = endorse_policy_check(&p, policy.data, policy.len, r)) == 0) {
+		*out = endorse_state_new();
+		if (*out == NULL)
+			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		else
+			endorse_state_set_policy(*out, endorse_policy_log_key(p));
+	}
+	endorse_policy_free(p);
+	endorse_blob_clear(&policy);
+	return rc;
+}
+
+/* The log key must never change along the history. */
+static void
+check_same_log_key(const endorse_state *state, const endorse_repo *repo,
+	const endorse_commit_id *id, endorse_reporter *r)
+{
+	endorse_reporter quiet = {NULL, 0, NULL, NULL};
+	endorse_state *now = NULL;
+
+	if (endorse_history_state_at(&now, repo, id, &quiet) != 0) {
+		endorse_history_state_at(&now, repo, id, r); /* report why, with the commit named */
+	} else if (!endorse_vkey_equal(endorse_state_log_key(now), endorse_state_log_key(state))) {
+		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy",
+			"the log key changed; a log keeps its key for ever (start a new log instead)");
+	}
+	endorse_state_free(now);
+}
+
+int
+endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
+	const endorse_verify_options *opt, uint64_t *problem_count)
+{
+	endorse_reporter r = {opt, 0, NULL, NULL};
+	endorse_repo *repo = NULL;
+	endorse_commit_id tip, *ids = NULL;
+	endorse_blob prev = {0}, log = {0}, prev_policy = {0}, policy = {0}, prev_orgs = {0}, orgs = {0};
+	endorse_state *state = NULL;
+	char *author = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if ((rc = endorse_repo_open(&repo, dir)) != 0 ||
+	    (rc = endorse_repo_resolve(repo, rev != NULL ? rev : "HEAD", &tip)) != 0 ||
+	    (rc = endorse_repo_first_parents(repo, &tip, &ids, &n)) != 0)
+		goto out;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const endorse_commit_id *id = &ids[i];
+
+		if ((rc = endorse_repo_read(repo, id, ENDORSE_LOG_PATH, &log)) != 0 ||
+		    (rc = endorse_repo_read(repo, id, ENDORSE_POLICY_PATH, &policy)) != 0 ||
+		    (rc = endorse_repo_read(repo, id, ENDORSE_ORGS_DIR, &orgs)) != 0)
+			break;
+		bool touched = log.kind != prev.kind || policy.kind != prev_policy.kind ||
+			orgs.kind != prev_orgs.kind || memcmp(log.id, prev.id, 20) != 0 ||
+			memcmp(policy.id, prev_policy.id, 20) != 0 || memcmp(orgs.id, prev_orgs.id, 20) != 0;
+		if (!touched)
+			goto next;
+		free(author);
+		if ((rc = endorse_repo_commit_author(repo, id, &author)) != 0)
+			break;
+		r.commit = id->hex;
+		r.author = author;
+		if (log.kind == ENDORSE_BLOB_ABSENT) {
+			if (state != NULL)
+				endorse_report(&r, ENDORSE_LOG_PATH, 0, "append-only", "the log was deleted");
+			goto next;
+		}
+		if (log.kind != ENDORSE_BLOB_FILE) {
+			endorse_report(&r, ENDORSE_LOG_PATH, 0, "file", "%s", log.kind == ENDORSE_BLOB_LINK
+				? "the log is a symbolic link; it must be a regular file"
+				: "the log must be a regular file");
+			endorse_blob_clear(&log);
+			goto next;
+		}
+		if (state != NULL)
+			check_same_log_key(state, repo, id, &r);
+		if (state != NULL && prev.kind == ENDORSE_BLOB_FILE && extends(&prev, &log, &r) &&
+		    (prev.len == 0 || prev.data[prev.len - 1] == '\n')) {
+			endorse_replay_lines(state, log.data + prev.len, log.len - prev.len, false, &r);
+		} else {
+			/* The first version, or one that broke the history: check it
+			 * whole, and the commits after it against it. */
+			endorse_state_free(state);
+			if ((rc = endorse_history_state_at(&state, repo, id, &r)) == ENDORSE_EINVALID) {
+				rc = 0;
+				goto next;
+			} else if (rc != 0) {
+				break;
+			}
+			endorse_replay_lines(state, log.data, log.len, false, &r);
+		}
+		if (endorse_state_size(state) == 0)
+			endorse_report(&r, ENDORSE_LOG_PATH, 0, "first-entry",
+				"the log is empty; its first line must register a document");
+		rc = check_orgs_at(repo, id, state, &r);
+next:
+		endorse_blob_clear(&prev);
+		endorse_blob_clear(&prev_policy);
+		endorse_blob_clear(&prev_orgs);
+		prev = log;
+		prev_policy = policy;
+		prev_orgs = orgs;
+		memset(&log, 0, sizeof(log));
+		memset(&policy, 0, sizeof(policy));
+		memset(&orgs, 0, sizeof(orgs));
+	}
+	if (rc == 0 && state == NULL && r.problems == 0)
+		rc = endorse_fail(ENDORSE_ENOTFOUND, "no commit in the history of %s holds %s",
+			rev != NULL ? rev : "HEAD", ENDORSE_LOG_PATH);
+	if (rc == 0 && r.problems > 0)
+		rc = ENDORSE_EINVALID;
+out:
+	if (problem_count != NULL)
+		*problem_count = r.problems;
+	if (out != NULL && (rc == 0 || rc == ENDORSE_EINVALID))
+		*out = state;
+	else
+		endorse_state_free(state);
+	endorse_blob_clear(&prev);
+	endorse_blob_clear(&log);
+	endorse_blob_clear(&prev_policy);
+	endorse_blob_clear(&policy);
+	endorse_blob_clear(&prev_orgs);
+	endorse_blob_clear(&orgs);
+	free(author);
+	free(ids);
+	endorse_repo_free(repo);
+	return rc;
+}
+
+int
+endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
+	const char *head_rev, const endorse_verify_options *opt, uint64_t *problem_count)
+{
+	endorse_reporter r = {opt, 0, NULL, NULL};
+	endorse_repo *repo = NULL;
+	endorse_commit_id base, head;
+	endorse_blob old = {0}, log = {0};
+	endorse_state *state = NULL;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if ((rc = endorse_repo_open(&repo, dir)) != 0 ||
+	    (rc = endorse_repo_resolve(repo, base_rev, &base)) != 0 ||
+	    (rc = endorse_repo_resolve(repo, head_rev != NULL ? head_rev : "HEAD", &head)) != 0 ||
+	    (rc = endorse_repo_read(repo, &base, ENDORSE_LOG_PATH, &old)) != 0 ||
+	    (rc = endorse_repo_read(repo, &head, ENDORSE_LOG_PATH, &log)) != 0)
+		goto out;
+	if (log.kind != ENDORSE_BLOB_FILE) {
+		endorse_report(&r, ENDORSE_LOG_PATH, 0, "file", "%s", log.kind == ENDORSE_BLOB_ABSENT
+			? "there is no log at the head" : "the log must be a regular file");
+		goto done;
+	}
+	if ((rc = endorse_history_state_at(&state, repo, &head, &r)) != 0)
+		goto done;
+	if (old.kind == ENDORSE_BLOB_FILE) {
+		endorse_state *base_state = NULL;
+		endorse_reporter quiet = {NULL, 0, NULL, NULL};
+		if (endorse_history_state_at(&base_state, repo, &base, &quiet) == 0 &&
+		    !endorse_vkey_equal(endorse_state_log_key(base_state), endorse_state_log_key(state)))
+			endorse_report(&r, ENDORSE_POLICY_PATH, 0, "policy",
+				"the log key differs from the base's; a log keeps its key for ever");
+		endorse_state_free(base_state);
+		if (!extends(&old, &log, &r))
+			goto done;
+		/* The base's lines were verified when the base was; replay them
+		 * for their effect only, and check the new lines fully. */
+		endorse_replay_lines(state, old.data, old.len, true, &r);
+		endorse_replay_lines(state, log.data + old.len, log.len - old.len, false, &r);
+	} else {
+		endorse_replay_lines(state, log.data, log.len, false, &r);
+	}
+	rc = check_orgs_at(repo, &head, state, &r);
+done:
+	if (rc == ENDORSE_EINVALID)
+		rc = 0;
+	if (rc == 0 && r.problems > 0)
+		rc = ENDORSE_EINVALID;
+out:
+	if (problem_count != NULL)
+		*problem_count = r.problems;
+	if (out != NULL && (rc == 0 || rc == ENDORSE_EINVALID))
+		*out = state;
+	else
+		endorse_state_free(state);
+	endorse_blob_clear(&old);
+	endorse_blob_clear(&log);
+	endorse_repo_free(repo);
+	return rc;
+}

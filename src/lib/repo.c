@@ -1,0 +1,672 @@
+/* The log kept in git: the only user of libgit2. Reads commits, trees and
+ * blobs from the object database (never the work tree, for verification),
+ * and records each write as exactly one commit on the current branch. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "internal.h"
+
+struct endorse_repo {
+	git_repository *git;
+	char *prefix; /* the log's directory relative to the work tree: "" or "sub/dir/" */
+};
+
+static int
+git_fail(int code, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return endorse_fail(code, "%s: %s", what, e != NULL && e->message ? e->message : "git error");
+}
+
+int
+endorse_repo_open(endorse_repo **out, const char *dir)
+{
+	endorse_repo *r = NULL;
+	char real_dir[PATH_MAX], real_top[PATH_MAX];
+	const char *top;
+	int rc;
+
+	*out = NULL;
+	git_libgit2_init();
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	rc = git_repository_open_ext(&r->git, dir, 0, NULL);
+	if (rc == GIT_ENOTFOUND) {
+		free(r);
+		return endorse_fail(ENDORSE_ENOTFOUND, "%s is not in a git repository", dir);
+	} else if (rc != 0) {
+		free(r);
+		return git_fail(ENDORSE_EIO, "cannot open the git repository");
+	}
+	top = git_repository_workdir(r->git);
+	if (top == NULL) {
+		r->prefix = strdup("");
+	} else if (realpath(dir, real_dir) == NULL || realpath(top, real_top) == NULL) {
+		endorse_repo_free(r);
+		return endorse_fail(ENDORSE_EIO, "cannot resolve %s", dir);
+	} else {
+		size_t n = strlen(real_top);
+		const char *rest = strncmp(real_dir, real_top, n) == 0 ? real_dir + n : NULL;
+		if (rest == NULL || (*rest != '\0' && *rest != '/')) {
+			endorse_repo_free(r);
+			return endorse_fail(ENDORSE_EIO, "%s is not inside the work tree %s", dir, top);
+		}
+		while (*rest == '/')
+			rest++;
+		r->prefix = malloc(strlen(rest) + 2);
+		if (r->prefix != NULL)
+			snprintf(r->prefix, strlen(rest) + 2, "%s%s", rest, *rest ? "/" : "");
+	}
+	if (r->prefix == NULL) {
+		endorse_repo_free(r);
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	}
+	*out = r;
+	return 0;
+}
+
+void
+endorse_repo_free(endorse_repo *r)
+{
+	if (r == NULL)
+		return;
+	git_repository_free(r->git);
+	free(r->prefix);
+	free(r);
+}
+
+bool
+endorse_repo_has_work_tree(const endorse_repo *r)
+{
+	return git_repository_workdir(r->git) != NULL;
+}
+
+/* prefix + rel, malloc'd. */
+static char *
+repo_path(const endorse_repo *r, const char *rel)
+{
+	size_t n = strlen(r->prefix) + strlen(rel) + 1;
+	char *p = malloc(n);
+
+	if (p != NULL)
+		snprintf(p, n, "%s%s", r->prefix, rel);
+	return p;
+}
+
+int
+endorse_repo_resolve(const endorse_repo *r, const char *rev, endorse_commit_id *out)
+{
+	git_object *obj = NULL, *commit = NULL;
+	int rc = 0;
+
+	if (git_revparse_single(&obj, r->git, rev) != 0) {
+		rc = git_fail(ENDORSE_ENOTFOUND, rev);
+	} else if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0) {
+		rc = git_fail(ENDORSE_ENOTFOUND, rev);
+	} else {
+		memcpy(out->id, git_object_id(commit)->id, sizeof(out->id));
+		git_oid_tostr(out->hex, sizeof(out->hex), git_object_id(commit));
+	}
+	git_object_free(commit);
+	git_object_free(obj);
+	return rc;
+}
+
+static void
+id_from_oid(endorse_commit_id *out, const git_oid *oid)
+{
+	memcpy(out->id, oid->id, sizeof(out->id));
+	git_oid_tostr(out->hex, sizeof(out->hex), oid);
+}
+
+static int
+lookup_commit(git_commit **out, const endorse_repo *r, const endorse_commit_id *id)
+{
+	git_oid oid;
+
+	git_oid_fromraw(&oid, id->id);
+	if (git_commit_lookup(out, r->git, &oid) != 0)
+		return git_fail(ENDORSE_ENOTFOUND, id->hex);
+	return 0;
+}
+
+int
+endorse_repo_first_parents(const endorse_repo *r, const endorse_commit_id *tip,
+	endorse_commit_id **out, size_t *count)
+{
+	git_commit *c = NULL, *parent = NULL;
+	endorse_commit_id *ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	if (git_repository_is_shallow(r->git) == 1)
+		return endorse_fail(ENDORSE_EUSAGE, "this is a shallow clone: its history is cut off, so "
+			"it cannot be verified; run git fetch --unshallow (in CI: fetch-depth: 0)");
+	if ((rc = lookup_commit(&c, r, tip)) != 0)
+		return rc;
+	while (c != NULL) {
+		if (n == cap) {
+			endorse_commit_id *grown = realloc(ids, (cap ? 2 * cap : 64) * sizeof(*ids));
+			if (grown == NULL) {
+				rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				break;
+			}
+			ids = grown;
+			cap = cap ? 2 * cap : 64;
+		}
+		id_from_oid(&ids[n++], git_commit_id(c));
+		parent = NULL;
+		if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) != 0) {
+			rc = git_fail(ENDORSE_EIO, "cannot read a parent commit");
+			break;
+		}
+		git_commit_free(c);
+		c = parent;
+	}
+	git_commit_free(c);
+	if (rc != 0) {
+		free(ids);
+		return rc;
+	}
+	for (size_t i = 0; i < n / 2; i++) {
+		endorse_commit_id t = ids[i];
+		ids[i] = ids[n - 1 - i];
+		ids[n - 1 - i] = t;
+	}
+	*out = ids;
+	*count = n;
+	return 0;
+}
+
+int
+endorse_repo_commit_author(const endorse_repo *r, const endorse_commit_id *id, char **author)
+{
+	git_commit *c = NULL;
+	const git_signature *sig;
+	size_t n;
+	int rc = lookup_commit(&c, r, id);
+
+	*author = NULL;
+	if (rc != 0)
+		return rc;
+	sig = git_commit_author(c);
+	n = strlen(sig->name) + strlen(sig->email) + 4;
+	*author = malloc(n);
+	if (*author != NULL)
+		snprintf(*author, n, "%s <%s>", sig->name, sig->email);
+	git_commit_free(c);
+	return *author != NULL ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+}
+
+static int
+commit_tree(git_tree **out, const endorse_repo *r, const endorse_commit_id *id)
+{
+	git_commit *c = NULL;
+	int rc = lookup_commit(&c, r, id);
+
+	if (rc == 0 && git_commit_tree(out, c) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot read a commit's tree");
+	git_commit_free(c);
+	return rc;
+}
+
+int
+endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	endorse_blob *out)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	char *path = repo_path(r, rel);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if ((rc = commit_tree(&tree, r, id)) != 0)
+		goto out;
+	if (git_tree_entry_bypath(&entry, tree, path) != 0) {
+		out->kind = ENDORSE_BLOB_ABSENT;
+		goto out;
+	}
+	memcpy(out->id, git_tree_entry_id(entry)->id, sizeof(out->id));
+	if (git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB &&
+	    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB_EXECUTABLE) {
+		out->kind = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ? ENDORSE_BLOB_LINK
+			: ENDORSE_BLOB_OTHER;
+		goto out;
+	}
+	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(entry)) != 0) {
+		rc = git_fail(ENDORSE_EIO, path);
+		goto out;
+	}
+	out->len = (size_t)git_blob_rawsize(blob);
+	out->data = malloc(out->len + 1);
+	if (out->data == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(out->data, git_blob_rawcontent(blob), out->len);
+	out->data[out->len] = '\0';
+	out->kind = ENDORSE_BLOB_FILE;
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	free(path);
+	return rc;
+}
+
+void
+endorse_blob_clear(endorse_blob *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
+	struct endorse_pinned **files, size_t *n)
+{
+	git_tree *tree = NULL, *orgs = NULL;
+	git_tree_entry *entry = NULL;
+	char *path = repo_path(r, ENDORSE_ORGS_DIR);
+	int rc;
+
+	*files = NULL;
+	*n = 0;
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if ((rc = commit_tree(&tree, r, id)) != 0 || git_tree_entry_bypath(&entry, tree, path) != 0)
+		goto out;
+	if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
+		rc = endorse_pinned_add(files, n, "", "", 0, false);
+		goto out;
+	}
+	if (git_tree_lookup(&orgs, r->git, git_tree_entry_id(entry)) != 0) {
+		rc = git_fail(ENDORSE_EIO, path);
+		goto out;
+	}
+	for (size_t i = 0; rc == 0 && i < git_tree_entrycount(orgs); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(orgs, i);
+		git_blob *blob = NULL;
+		bool regular = git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB;
+
+		if (regular && git_blob_lookup(&blob, r->git, git_tree_entry_id(e)) != 0) {
+			rc = git_fail(ENDORSE_EIO, git_tree_entry_name(e));
+			break;
+		}
+		regular = regular && git_blob_rawsize(blob) <= ENDORSE_VKEY_MAX + 1;
+		rc = endorse_pinned_add(files, n, git_tree_entry_name(e),
+			regular ? git_blob_rawcontent(blob) : "", regular ? (size_t)git_blob_rawsize(blob) : 0,
+			regular);
+		git_blob_free(blob);
+	}
+out:
+	git_tree_free(orgs);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	free(path);
+	return rc;
+}
+
+int
+endorse_repo_merge_base(const endorse_repo *r, const endorse_commit_id *a,
+	const endorse_commit_id *b, endorse_commit_id *out)
+{
+	git_oid x, y, base;
+
+	git_oid_fromraw(&x, a->id);
+	git_oid_fromraw(&y, b->id);
+	if (git_merge_base(&base, r->git, &x, &y) != 0)
+		return git_fail(ENDORSE_ENOTFOUND, "no common ancestor");
+	id_from_oid(out, &base);
+	return 0;
+}
+
+/* ---- writing ---- */
+
+int
+endorse_repo_check_clean(const endorse_repo *r, const char *const *rels, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned int flags = 0;
+		char *path = repo_path(r, rels[i]);
+		int rc;
+
+		if (path == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = git_status_file(&flags, r->git, path);
+		if (rc == GIT_ENOTFOUND) {
+			rc = 0; /* neither in HEAD, the index nor the work tree */
+		} else if (rc != 0) {
+			rc = git_fail(ENDORSE_EIO, path);
+		} else if (flags != GIT_STATUS_CURRENT && flags != GIT_STATUS_IGNORED) {
+			rc = endorse_fail(ENDORSE_EUSAGE, "%s has uncommitted changes; commit or stash them "
+				"first (or use --no-commit)", path);
+		}
+		free(path);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+endorse_repo_check_author(const endorse_repo *r)
+{
+	git_signature *sig = NULL;
+
+	if (git_signature_default(&sig, r->git) != 0)
+		return git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name and "
+			"user.email (or use --no-commit)");
+	git_signature_free(sig);
+	return 0;
+}
+
+static int
+head_commit(git_commit **out, const endorse_repo *r)
+{
+	git_object *obj = NULL;
+	int rc = git_revparse_single(&obj, r->git, "HEAD^{commit}");
+
+	*out = NULL;
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return 0;
+	if (rc != 0)
+		return git_fail(ENDORSE_EIO, "cannot read HEAD");
+	*out = (git_commit *)obj;
+	return 0;
+}
+
+static int
+empty_tree(git_tree **out, git_repository *git)
+{
+	git_treebuilder *b = NULL;
+	git_oid oid;
+	int rc = 0;
+
+	if (git_treebuilder_new(&b, git, NULL) != 0 || git_treebuilder_write(&oid, b) != 0 ||
+	    git_tree_lookup(out, git, &oid) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot create an empty tree");
+	git_treebuilder_free(b);
+	return rc;
+}
+
+/* Streams a file into the object database as a blob, unfiltered. */
+static int
+blob_from_file(git_oid *out, git_repository *git, const char *file)
+{
+	git_odb *odb = NULL;
+	git_odb_stream *stream = NULL;
+	char buf[1 << 16];
+	FILE *f = fopen(file, "rb");
+	long size;
+	size_t n;
+	int rc = 0;
+
+	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		if (f != NULL)
+			fclose(f);
+		return endorse_fail(ENDORSE_EIO, "cannot read %s", file);
+	}
+	if (git_repository_odb(&odb, git) != 0 ||
+	    git_odb_open_wstream(&stream, odb, (git_object_size_t)size, GIT_OBJECT_BLOB) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot store a blob");
+		goto out;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (git_odb_stream_write(stream, buf, n) != 0) {
+			rc = git_fail(ENDORSE_EIO, "cannot store a blob");
+			goto out;
+		}
+	}
+	if (ferror(f) || git_odb_stream_finalize_write(out, stream) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot store a blob");
+out:
+	git_odb_stream_free(stream);
+	git_odb_free(odb);
+	fclose(f);
+	return rc;
+}
+
+/* The new tree: base with each change applied. */
+static int
+updated_tree(git_tree **out, const endorse_repo *r, git_tree *base,
+	const struct endorse_change *changes, size_t n)
+{
+	git_tree_update *updates = calloc(n ? n : 1, sizeof(*updates));
+	char **paths = calloc(n ? n : 1, sizeof(char *));
+	size_t count = 0;
+	git_oid oid;
+	int rc = 0;
+
+	if (updates == NULL || paths == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		git_tree_entry *existing = NULL;
+
+		if ((paths[i] = repo_path(r, changes[i].path)) == NULL) {
+			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (changes[i].data == NULL && changes[i].file == NULL) {
+			if (git_tree_entry_bypath(&existing, base, paths[i]) != 0)
+				continue; /* nothing to remove */
+			git_tree_entry_free(existing);
+			updates[count].action = GIT_TREE_UPDATE_REMOVE;
+		} else {
+			if (changes[i].file != NULL
+				? (rc = blob_from_file(&updates[count].id, r->git, changes[i].file)) != 0
+				: git_blob_create_from_buffer(&updates[count].id, r->git, changes[i].data,
+					  changes[i].len) != 0) {
+				rc = rc != 0 ? rc : git_fail(ENDORSE_EIO, "cannot store a blob");
+				goto out;
+			}
+			updates[count].action = GIT_TREE_UPDATE_UPSERT;
+			updates[count].filemode = GIT_FILEMODE_BLOB;
+		}
+		updates[count++].path = paths[i];
+	}
+	if (git_tree_create_updated(&oid, r->git, base, count, updates) != 0 ||
+	    git_tree_lookup(out, r->git, &oid) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot create the commit's tree");
+out:
+	for (size_t i = 0; paths != NULL && i < n; i++)
+		free(paths[i]);
+	free(paths);
+	free(updates);
+	return rc;
+}
+
+/* Stages exactly the changed paths in the index, as they now are in the
+ * work tree, so that git status is clean after the commit. */
+static int
+stage(const endorse_repo *r, const struct endorse_change *changes, size_t n)
+{
+	git_index *index = NULL;
+	int rc = 0;
+
+	if (git_repository_index(&index, r->git) != 0)
+		return git_fail(ENDORSE_EIO, "cannot open the index");
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char *path = repo_path(r, changes[i].path);
+		if (path == NULL)
+			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		else if (changes[i].data != NULL || changes[i].file != NULL
+				 ? git_index_add_bypath(index, path) != 0
+				 : git_index_remove_bypath(index, path) != 0)
+			rc = git_fail(ENDORSE_EIO, path);
+		free(path);
+	}
+	if (rc == 0 && git_index_write(index) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot write the index");
+	git_index_free(index);
+	return rc;
+}
+
+/* Brings the index and the (clean) work tree from the old HEAD's tree to
+ * the new tree, before HEAD moves there. */
+static int
+checkout_tree(const endorse_repo *r, git_tree *tree, git_commit *old_head)
+{
+	git_checkout_options opts;
+	git_tree *baseline = NULL;
+	int rc = 0;
+
+	git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
+	opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+	if (old_head != NULL && git_commit_tree(&baseline, old_head) != 0)
+		return git_fail(ENDORSE_EIO, "cannot read HEAD's tree");
+	opts.baseline = baseline;
+	if (git_checkout_tree(r->git, (const git_object *)tree, &opts) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot check out the new commit");
+	git_tree_free(baseline);
+	return rc;
+}
+
+/* Points the current branch (or a detached HEAD) at oid, if it still points
+ * where it pointed when the commit was made (or nowhere, on a new branch). */
+static int
+move_head(const endorse_repo *r, const git_oid *oid, const git_oid *expected, const char *message)
+{
+	git_reference *head = NULL, *moved = NULL;
+	int rc = 0;
+
+	if (git_reference_lookup(&head, r->git, "HEAD") != 0)
+		return git_fail(ENDORSE_EIO, "cannot read HEAD");
+	if (git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		const char *branch = git_reference_symbolic_target(head);
+		rc = expected != NULL
+			? git_reference_create_matching(&moved, r->git, branch, oid, 1, expected, message)
+			: git_reference_create(&moved, r->git, branch, oid, 0, message);
+	} else {
+		rc = git_reference_set_target(&moved, head, oid, message);
+	}
+	if (rc != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot move the branch to the new commit");
+	git_reference_free(moved);
+	git_reference_free(head);
+	return rc;
+}
+
+int
+endorse_repo_commit(const endorse_repo *r, const struct endorse_change *changes, size_t n,
+	const endorse_commit_id *extra_parent, const char *message, endorse_commit_id *out)
+{
+	git_commit *head = NULL, *other = NULL;
+	git_tree *base = NULL, *tree = NULL;
+	git_signature *sig = NULL;
+	const git_commit *parents[2];
+	size_t nparents = 0;
+	git_oid oid;
+	int rc;
+
+	if ((rc = head_commit(&head, r)) != 0)
+		return rc;
+	if (extra_parent != NULL && (rc = lookup_commit(&other, r, extra_parent)) != 0)
+		goto out;
+	/* With an extra parent (rechain), the new commit continues that commit's
+	 * history first, so that its first-parent history stays append-only. */
+	if (other != NULL)
+		parents[nparents++] = other;
+	if (head != NULL)
+		parents[nparents++] = head;
+	if (nparents > 0 ? git_commit_tree(&base, parents[0]) != 0 : empty_tree(&base, r->git) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot read the base tree");
+		goto out;
+	}
+	if ((rc = updated_tree(&tree, r, base, changes, n)) != 0)
+		goto out;
+	if (git_signature_default(&sig, r->git) != 0) {
+		rc = git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name "
+			"and user.email");
+		goto out;
+	}
+	if (git_commit_create(&oid, r->git, NULL, sig, sig, NULL, message, tree, nparents,
+		    parents) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot create the commit");
+		goto out;
+	}
+	if (other != NULL && endorse_repo_has_work_tree(r) && (rc = checkout_tree(r, tree, head)) != 0)
+		goto out;
+	rc = move_head(r, &oid, head != NULL ? git_commit_id(head) : NULL, message);
+	if (rc == 0 && other == NULL && endorse_repo_has_work_tree(r))
+		rc = stage(r, changes, n);
+	if (rc == 0 && out != NULL)
+		id_from_oid(out, &oid);
+out:
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	git_commit_free(other);
+	git_commit_free(head);
+	return rc;
+}
+
+int
+endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id *from,
+	const endorse_commit_id *to, char **offender)
+{
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	char *log = repo_path(r, ENDORSE_LOG_PATH), *orgs = repo_path(r, ENDORSE_ORGS_DIR "/");
+	int rc;
+
+	*offender = NULL;
+	if (log == NULL || orgs == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = commit_tree(&a, r, from)) != 0 || (rc = commit_tree(&b, r, to)) != 0)
+		goto out;
+	if (git_diff_tree_to_tree(&diff, r->git, a, b, NULL) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot compare trees");
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		if (strcmp(path, log) != 0 && strncmp(path, orgs, strlen(orgs)) != 0) {
+			*offender = strdup(path);
+			break;
+		}
+	}
+out:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	free(log);
+	free(orgs);
+	return rc;
+}
+
+int
+endorse_repo_check_clean_all(const endorse_repo *r)
+{
+	git_status_list *list = NULL;
+	git_status_options opts;
+	int rc = 0;
+
+	git_status_options_init(&opts, GIT_STATUS_OPTIONS_VERSION);
+	opts.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&list, r->git, &opts) != 0)
+		return git_fail(ENDORSE_EIO, "cannot read the status of the work tree");
+	if (git_status_list_entrycount(list) > 0)
+		rc = endorse_fail(ENDORSE_EUSAGE, "the work tree has uncommitted changes; commit or "
+			"stash them first");
+	git_status_list_free(list);
+	return rc;
+}
