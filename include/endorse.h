@@ -217,6 +217,22 @@ int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
  * into onto without conflict. Needs a clean work tree; no secret key. */
 int endorse_rechain(const char *dir, const char *onto, uint64_t *moved, char commit_hex[41]);
 
+/* ---- the Merkle tree (RFC 6962, SPEC.md §5) ---- */
+
+typedef struct endorse_merkle {
+	uint8_t stack[64][32]; /* roots of perfect subtrees, largest first */
+	size_t depth;
+	uint64_t size;         /* number of leaves */
+} endorse_merkle;
+
+/* SHA-256(0x00 || leaf); a leaf is a log line without its LF. */
+void endorse_merkle_leaf_hash(uint8_t out[32], const uint8_t *leaf, size_t len);
+void endorse_merkle_add(endorse_merkle *m, const uint8_t leaf_hash[32]);
+/* The root of the leaves added so far (of zero leaves: SHA-256 of nothing). */
+void endorse_merkle_root(const endorse_merkle *m, uint8_t out[32]);
+/* The root of the replayed log's lines. */
+void endorse_state_root(const endorse_state *state, uint8_t out[32]);
+
 /* ---- the replayed state ---- */
 
 typedef struct endorse_document {

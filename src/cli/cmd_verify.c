@@ -58,7 +58,7 @@ print_json_member(const char *name, const char *value)
 }
 
 static void
-print_json(const endorse_state *state, const struct collected *c, int rc)
+print_json(const endorse_state *state, const struct collected *c, int rc, const char *root)
 {
 	printf("{\"schema\":\"endorse-verify/1\",\"valid\":%s", rc == 0 ? "true" : "false");
 	if (state != NULL) {
@@ -66,6 +66,7 @@ print_json(const endorse_state *state, const struct collected *c, int rc)
 		printf(",\"entries\":%llu,\"documents\":%zu,\"organizations\":%zu",
 			(unsigned long long)endorse_state_size(state), endorse_state_document_count(state),
 			endorse_state_org_count(state));
+		print_json_member("root", root);
 	}
 	printf(",\"problems\":[");
 	for (size_t i = 0; i < c->count; i++) {
@@ -166,6 +167,7 @@ cmd_verify(int argc, char **argv)
 	struct collected problems = {NULL, 0};
 	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
 	endorse_state *state = NULL;
+	char root[45] = "";
 	uint64_t count = 0;
 	int c, rc, code;
 
@@ -208,8 +210,10 @@ cmd_verify(int argc, char **argv)
 	if (checkpoint_present())
 		fprintf(stderr, "endorse: note: log/checkpoint is not checked by this version; "
 			"only the log and keys/ are\n");
+	if (state != NULL)
+		cli_state_root(root, state);
 	if (strcmp(format, "json") == 0) {
-		print_json(state, &problems, rc);
+		print_json(state, &problems, rc, state != NULL ? root : NULL);
 	} else if (rc == 0) {
 		uint64_t n = endorse_state_size(state);
 		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);
@@ -218,7 +222,7 @@ cmd_verify(int argc, char **argv)
 			? " and extends the base" : "", (unsigned long long)n, n == 1 ? "y" : "ies", d,
 			d == 1 ? "" : "s", o, o == 1 ? "" : "s");
 		cli_print_safe(stdout, endorse_state_origin(state));
-		printf(")\n");
+		printf(", Merkle root %s)\n", root);
 	} else {
 		fprintf(stderr, "endorse: the log is INVALID: %llu problem%s found\n",
 			(unsigned long long)count, count == 1 ? "" : "s");

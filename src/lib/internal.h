@@ -167,7 +167,8 @@ int endorse_state_check(endorse_state *state, const endorse_entry *entry, bool a
 	bool check_signatures, endorse_diag *diag);
 
 /* Counts one more line of the log, valid or not: state size is the next seq. */
-void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32]);
+void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
+	const uint8_t leaf_hash[32]);
 /* SHA-256 of the last line: the prev of the next entry. */
 const uint8_t *endorse_state_head(const endorse_state *state);
 

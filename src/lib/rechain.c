@@ -52,7 +52,7 @@ move_line(struct buffer *out, endorse_state *state, const char *text, size_t len
 	endorse_diag diag = {0};
 	char *line = NULL;
 	size_t n = 0;
-	uint8_t hash[32];
+	uint8_t hash[32], leaf[32];
 	int rc;
 
 	if (endorse_entry_parse(&entry, text, len, &diag) != 0)
@@ -66,7 +66,8 @@ move_line(struct buffer *out, endorse_state *state, const char *text, size_t len
 			"target's log: %s (rule %s)", (unsigned long long)branch_line, diag.message, diag.rule);
 	if (rc == 0 && (rc = buffer_add(out, line, n)) == 0 && (rc = buffer_add(out, "\n", 1)) == 0) {
 		crypto_hash_sha256(hash, (const uint8_t *)line, n);
-		endorse_state_advance(state, hash);
+		endorse_merkle_leaf_hash(leaf, (const uint8_t *)line, n);
+		endorse_state_advance(state, hash, leaf);
 	}
 	free(line);
 	endorse_entry_clear(&entry);

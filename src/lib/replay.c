@@ -74,15 +74,16 @@ endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool tr
 	endorse_reporter *r)
 {
 	const char *p = data, *end = data + len;
-	uint8_t hash[32];
+	uint8_t hash[32], leaf[32];
 
 	while (p < end) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
 
 		crypto_hash_sha256(hash, (const uint8_t *)p, n);
+		endorse_merkle_leaf_hash(leaf, (const uint8_t *)p, n);
 		check_line(state, p, n, lf != NULL, trusted, r);
-		endorse_state_advance(state, hash);
+		endorse_state_advance(state, hash, leaf);
 		p += n + (lf != NULL);
 	}
 }
@@ -100,6 +101,7 @@ struct line {
 	size_t len;         /* length without LF, also when too long */
 	bool has_lf;
 	uint8_t hash[32];   /* SHA-256 of the line without LF */
+	uint8_t leaf[32];   /* its RFC 6962 leaf hash */
 };
 
 static int
@@ -128,7 +130,8 @@ reader_fill(struct line_reader *r)
 static int
 reader_next(struct line_reader *r, struct line *out)
 {
-	crypto_hash_sha256_state h;
+	crypto_hash_sha256_state h, leaf;
+	const uint8_t leaf_prefix = 0x00;
 	bool skipping = false;
 	int rc;
 
@@ -140,15 +143,19 @@ reader_next(struct line_reader *r, struct line *out)
 		if (!skipping && lf == NULL && avail > ENDORSE_MAX_LINE) {
 			skipping = true;
 			crypto_hash_sha256_init(&h);
+			crypto_hash_sha256_init(&leaf);
+			crypto_hash_sha256_update(&leaf, &leaf_prefix, 1);
 		}
 		if (skipping) {
 			crypto_hash_sha256_update(&h, (const uint8_t *)r->buf + r->start, avail);
+			crypto_hash_sha256_update(&leaf, (const uint8_t *)r->buf + r->start, avail);
 			out->len += avail;
 			r->start += avail;
 			if (lf != NULL || (r->eof && r->start == r->end)) {
 				out->has_lf = lf != NULL;
 				r->start += lf != NULL;
 				crypto_hash_sha256_final(&h, out->hash);
+				crypto_hash_sha256_final(&leaf, out->leaf);
 				return 1;
 			}
 		} else if (lf != NULL || (r->eof && avail > 0)) {
@@ -157,6 +164,7 @@ reader_next(struct line_reader *r, struct line *out)
 			out->has_lf = lf != NULL;
 			r->start += avail + (lf != NULL);
 			crypto_hash_sha256(out->hash, (const uint8_t *)out->text, out->len);
+			endorse_merkle_leaf_hash(out->leaf, (const uint8_t *)out->text, out->len);
 			return 1;
 		} else if (r->eof) {
 			return 0;
@@ -202,7 +210,7 @@ endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *rep
 	}
 	while ((rc = reader_next(&r, &ln)) == 1) {
 		check_line(state, ln.text, ln.len, ln.has_lf, false, rep);
-		endorse_state_advance(state, ln.hash);
+		endorse_state_advance(state, ln.hash, ln.leaf);
 	}
 	if (rc == 0 && endorse_state_size(state) == 0)
 		endorse_report(rep, ENDORSE_LOG_PATH, 0, "first-entry",

@@ -34,6 +34,7 @@ struct endorse_state {
 	endorse_vkey log_key;
 	uint64_t size;
 	uint8_t head[32]; /* SHA-256 of the last line */
+	endorse_merkle tree;
 	endorse_document *documents;
 	size_t document_count;
 	struct org_record **orgs;
@@ -566,10 +567,17 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 }
 
 void
-endorse_state_advance(endorse_state *state, const uint8_t line_hash[32])
+endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const uint8_t leaf_hash[32])
 {
 	memcpy(state->head, line_hash, 32);
+	endorse_merkle_add(&state->tree, leaf_hash);
 	state->size++;
+}
+
+void
+endorse_state_root(const endorse_state *state, uint8_t out[32])
+{
+	endorse_merkle_root(&state->tree, out);
 }
 
 const uint8_t *
