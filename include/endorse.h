@@ -217,6 +217,9 @@ int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
  * into onto without conflict. Needs a clean work tree; no secret key. */
 int endorse_rechain(const char *dir, const char *onto, uint64_t *moved, char commit_hex[41]);
 
+/* The number of lines of the log at a git revision (0 if it has none). */
+int endorse_log_lines_at(const char *dir, const char *rev, uint64_t *lines);
+
 /* ---- the Merkle tree (RFC 6962, SPEC.md §5) ---- */
 
 typedef struct endorse_merkle {
@@ -247,6 +250,7 @@ typedef struct endorse_endorsement {
 	uint8_t public_key[32];
 	uint64_t seq;
 	bool active;         /* false after a withdraw */
+	uint64_t withdrawn_seq; /* when !active: the withdraw's seq */
 	bool key_revoked;    /* the key was revoked later; the endorsement still counts */
 	uint64_t key_revoked_seq;
 } endorse_endorsement;

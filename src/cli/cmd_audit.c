@@ -4,10 +4,15 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 
-static const char usage_line[] = "endorse audit [-C DIR] [--format table|json] [--org ID]";
+static const char usage_line[] =
+	"endorse audit [-C DIR] [--format FORMAT] [--document SHA256|latest|all] "
+	"[--org ID | --since SEQ|REV]";
 
 struct event {
 	uint64_t seq;
@@ -88,165 +93,6 @@ document_title(const endorse_state *state, const char *sha256)
 	long i = sha256 ? endorse_state_find_document(state, sha256) : -1;
 
 	return i < 0 ? "?" : endorse_state_document(state, (size_t)i)->title;
-}
-
-/* Active endorsements of document d, ordered by seq. */
-struct row {
-	const endorse_org *org;
-	const endorse_endorsement *e;
-};
-
-static int
-by_seq(const void *a, const void *b)
-{
-	uint64_t x = ((const struct row *)a)->e->seq, y = ((const struct row *)b)->e->seq;
-
-	return x < y ? -1 : x > y;
-}
-
-static size_t
-signatories(struct row **out, const endorse_state *state, size_t d)
-{
-	size_t n = 0;
-
-	*out = NULL;
-	for (size_t i = 0; i < endorse_state_org_count(state); i++) {
-		const endorse_org *org = endorse_state_org(state, i);
-		for (size_t j = 0; j < org->endorsement_count; j++) {
-			if (org->endorsements[j].document != d || !org->endorsements[j].active)
-				continue;
-			struct row *grown = realloc(*out, (n + 1) * sizeof(**out));
-			if (grown == NULL)
-				return n;
-			*out = grown;
-			(*out)[n++] = (struct row){org, &org->endorsements[j]};
-		}
-	}
-	if (n > 0)
-		qsort(*out, n, sizeof(**out), by_seq);
-	return n;
-}
-
-static size_t
-width(const char *s)
-{
-	char *safe = cli_safe_strdup(s);
-	size_t n = 0;
-
-	for (const char *p = safe ? safe : ""; *p; p++)
-		n += ((unsigned char)*p & 0xc0) != 0x80;
-	free(safe);
-	return n;
-}
-
-static void
-print_cell(const char *s, size_t w)
-{
-	size_t n = width(s);
-
-	cli_print_safe(stdout, s);
-	for (; n < w; n++)
-		putchar(' ');
-	fputs("  ", stdout);
-}
-
-/* Versions are numbered per document id, in the order registered. */
-static size_t
-version_of(const endorse_state *state, size_t d)
-{
-	size_t v = 0;
-
-	for (size_t i = 0; i <= d; i++)
-		v += strcmp(endorse_state_document(state, i)->id, endorse_state_document(state, d)->id) == 0;
-	return v;
-}
-
-static void
-print_table(const endorse_state *state)
-{
-	for (size_t d = 0; d < endorse_state_document_count(state); d++) {
-		const endorse_document *doc = endorse_state_document(state, d);
-		struct row *rows = NULL;
-		size_t n = signatories(&rows, state, d);
-		size_t w[3] = {3, 4, 3};
-
-		if (d > 0)
-			putchar('\n');
-		fputs("Document: ", stdout);
-		cli_print_safe(stdout, doc->title);
-		fputs(" (id ", stdout);
-		cli_print_safe(stdout, doc->id);
-		printf(", version %zu)\n  sha256:     %s\n  url:        ", version_of(state, d),
-			doc->sha256);
-		cli_print_safe(stdout, doc->url);
-		printf("\n  registered: entry %llu, %s\n  signatories: %zu\n",
-			(unsigned long long)doc->seq, doc->time, n);
-		for (size_t i = 0; i < n; i++) {
-			size_t a = width(rows[i].org->id), b = width(rows[i].e->name), c = width(rows[i].e->url);
-			w[0] = a > w[0] ? a : w[0];
-			w[1] = b > w[1] ? b : w[1];
-			w[2] = c > w[2] ? c : w[2];
-		}
-		if (n > 0) {
-			fputs("\n  ", stdout);
-			print_cell("ORG", w[0]);
-			print_cell("NAME", w[1]);
-			print_cell("URL", w[2]);
-			printf("KEY ID    SINCE                 SEQ  NOTE\n");
-		}
-		for (size_t i = 0; i < n; i++) {
-			fputs("  ", stdout);
-			print_cell(rows[i].org->id, w[0]);
-			print_cell(rows[i].e->name, w[1]);
-			print_cell(rows[i].e->url, w[2]);
-			printf("%s  %s  ", rows[i].e->key_id, rows[i].e->time);
-			if (rows[i].e->key_revoked)
-				printf("%-4llu key revoked in entry %llu\n", (unsigned long long)rows[i].e->seq,
-					(unsigned long long)rows[i].e->key_revoked_seq);
-			else
-				printf("%llu\n", (unsigned long long)rows[i].e->seq);
-		}
-		free(rows);
-	}
-}
-
-static void
-print_json(const endorse_state *state)
-{
-	printf("{\"schema\":\"endorse-audit/1\",\"valid\":true,\"origin\":");
-	cli_print_json_string(stdout, endorse_state_origin(state));
-	printf(",\"entries\":%llu,\"documents\":[", (unsigned long long)endorse_state_size(state));
-	for (size_t d = 0; d < endorse_state_document_count(state); d++) {
-		const endorse_document *doc = endorse_state_document(state, d);
-		struct row *rows = NULL;
-		size_t n = signatories(&rows, state, d);
-
-		printf("%s{\"id\":", d ? "," : "");
-		cli_print_json_string(stdout, doc->id);
-		printf(",\"title\":");
-		cli_print_json_string(stdout, doc->title);
-		printf(",\"url\":");
-		cli_print_json_string(stdout, doc->url);
-		printf(",\"sha256\":\"%s\",\"seq\":%llu,\"time\":\"%s\",\"signatories\":[", doc->sha256,
-			(unsigned long long)doc->seq, doc->time);
-		for (size_t i = 0; i < n; i++) {
-			printf("%s{\"org\":", i ? "," : "");
-			cli_print_json_string(stdout, rows[i].org->id);
-			printf(",\"name\":");
-			cli_print_json_string(stdout, rows[i].e->name);
-			printf(",\"url\":");
-			cli_print_json_string(stdout, rows[i].e->url);
-			printf(",\"key_id\":\"%s\",\"time\":\"%s\",\"seq\":%llu,\"key_revoked_seq\":",
-				rows[i].e->key_id, rows[i].e->time, (unsigned long long)rows[i].e->seq);
-			if (rows[i].e->key_revoked)
-				printf("%llu}", (unsigned long long)rows[i].e->key_revoked_seq);
-			else
-				printf("null}");
-		}
-		printf("]}");
-		free(rows);
-	}
-	printf("]}\n");
 }
 
 static void
@@ -338,20 +184,74 @@ print_org_json(const endorse_state *state, const struct history *h)
 	printf("]}\n");
 }
 
+/* Takes the snapshot of --since once the line before it was applied. */
+struct replay_ctx {
+	struct history history;
+	struct audit_snapshot since;
+	bool want_since;
+};
+
+static void
+on_entry(void *ctx, const endorse_entry *entry, const endorse_state *state)
+{
+	struct replay_ctx *c = ctx;
+
+	if (c->history.org != NULL)
+		record_event(&c->history, entry, state);
+	if (c->want_since && !c->since.taken && entry->seq + 1 == c->since.at)
+		audit_snapshot_take(&c->since, state);
+}
+
+/* --since SEQ (digits) or a git revision: the log's size at that point. */
+static int
+parse_since(uint64_t *at, const char *arg)
+{
+	char *end = NULL;
+	int rc;
+
+	if (arg[0] >= '0' && arg[0] <= '9') {
+		*at = strtoull(arg, &end, 10);
+		if (*end == '\0')
+			return 0;
+	}
+	rc = endorse_log_lines_at(".", arg, at);
+	if (rc != 0) {
+		cli_library_error(rc);
+		return cli_error("--since takes an entry number or a git revision");
+	}
+	return 0;
+}
+
+static size_t
+terminal_width(void)
+{
+	struct winsize ws;
+
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0; /* not a terminal: no limit */
+}
+
+static const char *const formats[] = {"table", "json", "csv", "markdown", "html", "jekyll"};
+
 int
 cmd_audit(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
 		{"org", required_argument, NULL, 'o'},
+		{"document", required_argument, NULL, 'd'},
+		{"since", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "table";
-	struct history hist = {NULL, NULL, 0};
-	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
+	const char *format = "table", *document = NULL, *since = NULL;
+	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
+	endorse_verify_options vopt = {cli_print_problem, on_entry, &ctx};
+	struct audit_view view = {0};
 	endorse_state *state = NULL;
 	uint64_t count = 0;
+	bool known = false;
 	int c, rc, code = EXIT_TROUBLE;
 
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
@@ -361,19 +261,26 @@ cmd_audit(int argc, char **argv)
 				return EXIT_TROUBLE;
 			break;
 		case 'f': format = optarg; break;
-		case 'o': hist.org = optarg; break;
+		case 'o': ctx.history.org = optarg; break;
+		case 'd': document = optarg; break;
+		case 's': since = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
 				"Verifies the log, then lists the current signatories of each document\n"
 				"version: organization id, name, url, key ID, the time the signer claims\n"
 				"and the entry's seq. Withdrawn endorsements are not listed; endorsements\n"
-				"made before a revocation still count (see --org for the revocation).\n"
+				"made before a revocation still count, with the revocation noted.\n"
 				"A log that does not verify is never shown: its problems are reported and\n"
 				"the command exits 1.\n\n"
 				"  -C DIR                     run as if started in DIR (like git -C): the\n"
 				"                             repository holding keys/ and log/\n"
-				"      --format table|json    the output format (default: table)\n"
-				"      --org ID               one organization's whole history instead\n",
+				"      --format FORMAT        table (default), json, csv, markdown, html or\n"
+				"                             jekyll (see docs/audit-formats.md)\n"
+				"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
+				"      --org ID               one organization's whole history (table, json)\n"
+				"      --since SEQ|REV        who joined and who withdrew after entry SEQ, or\n"
+				"                             since git revision REV (table, json, csv,\n"
+				"                             markdown)\n",
 				usage_line);
 			return EXIT_VALID;
 		default: return cli_usage(usage_line);
@@ -381,10 +288,23 @@ cmd_audit(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_usage(usage_line);
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		return cli_error("unknown format '%s': use table or json", format);
-	if (hist.org != NULL)
-		vopt = (endorse_verify_options){cli_print_problem, record_event, &hist};
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		known = known || strcmp(format, formats[i]) == 0;
+	if (!known)
+		return cli_error("unknown format '%s': use table, json, csv, markdown, html or jekyll",
+			format);
+	if (ctx.history.org != NULL && (since != NULL || document != NULL))
+		return cli_error("--org shows one organization's whole history; it takes no "
+			"--since or --document");
+	if (ctx.history.org != NULL && strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+		return cli_error("--org is shown as table or json");
+	if (since != NULL && (strcmp(format, "html") == 0 || strcmp(format, "jekyll") == 0))
+		return cli_error("--since is shown as table, json, csv or markdown");
+	if (since != NULL) {
+		if (parse_since(&ctx.since.at, since) != 0)
+			return EXIT_TROUBLE;
+		ctx.want_since = true;
+	}
 	rc = endorse_verify(&state, ".", &vopt, &count);
 	if (rc == ENDORSE_EINVALID) {
 		fprintf(stderr, "endorse: WARNING: the log does not verify (%llu problem%s); "
@@ -396,21 +316,46 @@ cmd_audit(int argc, char **argv)
 		code = cli_library_error(rc);
 		goto out;
 	}
-	if (hist.org != NULL && endorse_state_find_org(state, hist.org) == NULL) {
-		cli_error("no organization '%s' in the log", hist.org);
+	if (ctx.want_since && ctx.since.at > endorse_state_size(state)) {
+		cli_error("--since %s: the log has only %llu entries", since,
+			(unsigned long long)endorse_state_size(state));
 		goto out;
 	}
-	if (hist.org != NULL && strcmp(format, "json") == 0)
-		print_org_json(state, &hist);
-	else if (hist.org != NULL)
-		print_org_table(state, &hist);
-	else if (strcmp(format, "json") == 0)
-		print_json(state);
+	if (ctx.want_since && !ctx.since.taken)
+		ctx.since.taken = true; /* at 0: nothing was active */
+	if (ctx.history.org != NULL) {
+		if (endorse_state_find_org(state, ctx.history.org) == NULL) {
+			cli_error("no organization '%s' in the log", ctx.history.org);
+			goto out;
+		}
+		if (strcmp(format, "json") == 0)
+			print_org_json(state, &ctx.history);
+		else
+			print_org_table(state, &ctx.history);
+		code = EXIT_VALID;
+		goto out;
+	}
+	if (audit_view_build(&view, state, document, ctx.want_since ? &ctx.since : NULL) != 0)
+		goto out;
+	view.checkpoint_present = access("log/checkpoint", F_OK) == 0;
+	if (strcmp(format, "json") == 0)
+		render_json(stdout, &view);
+	else if (strcmp(format, "csv") == 0)
+		render_csv(stdout, &view);
+	else if (strcmp(format, "markdown") == 0)
+		render_markdown(stdout, &view);
+	else if (strcmp(format, "html") == 0)
+		render_html(stdout, &view);
+	else if (strcmp(format, "jekyll") == 0)
+		render_jekyll(stdout, &view);
 	else
-		print_table(state);
+		render_table(stdout, &view, terminal_width(),
+			isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
 	code = EXIT_VALID;
 out:
-	free_history(&hist);
+	audit_view_free(&view);
+	free(ctx.since.pairs);
+	free_history(&ctx.history);
 	endorse_state_free(state);
 	return code;
 }

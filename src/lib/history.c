@@ -266,3 +266,26 @@ out:
 	endorse_repo_free(repo);
 	return rc;
 }
+
+int
+endorse_log_lines_at(const char *dir, const char *rev, uint64_t *lines)
+{
+	endorse_repo *repo = NULL;
+	endorse_commit_id id;
+	endorse_blob log = {0};
+	int rc;
+
+	*lines = 0;
+	if ((rc = endorse_repo_open(&repo, dir)) == 0 && (rc = endorse_repo_resolve(repo, rev, &id)) == 0 &&
+	    (rc = endorse_repo_read(repo, &id, ENDORSE_LOG_PATH, &log)) == 0) {
+		if (log.kind == ENDORSE_BLOB_FILE)
+			for (size_t i = 0; i < log.len; i++)
+				*lines += log.data[i] == '\n';
+		else if (log.kind != ENDORSE_BLOB_ABSENT)
+			rc = endorse_fail(ENDORSE_EINVALID, "%s: the log at %s is not a regular file",
+				ENDORSE_LOG_PATH, rev);
+	}
+	endorse_blob_clear(&log);
+	endorse_repo_free(repo);
+	return rc;
+}

@@ -509,8 +509,10 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		if (e == NULL || !e->active)
 			return endorse_diag_set(diag, "withdraw", "%s does not endorse document %.12s",
 				st->org_id, st->document);
-		if (apply)
+		if (apply) {
 			e->active = false;
+			e->withdrawn_seq = entry->seq;
+		}
 		return 0;
 	}
 	case ENDORSE_ROTATE:

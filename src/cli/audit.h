@@ -1,0 +1,56 @@
+/* The audit's view of a verified log (who endorses which version, or what
+ * changed since an earlier point), and one renderer per output format. Every
+ * renderer treats every string of the log as hostile text. */
+#ifndef ENDORSE_AUDIT_H
+#define ENDORSE_AUDIT_H
+
+#include <stdio.h>
+
+#include "endorse.h"
+
+struct audit_row {
+	const endorse_org *org;
+	const endorse_endorsement *e;
+	bool joined;                   /* since view: joined (true) or withdrew (false) */
+};
+
+struct audit_doc {
+	const endorse_document *doc;
+	size_t version;                /* per document id, from 1 */
+	struct audit_row *rows;        /* signatories, or the changes since */
+	size_t count;
+};
+
+struct audit_view {
+	const endorse_state *state;
+	char root[45];                 /* Merkle root, base64 */
+	bool checkpoint_present;
+	bool since;                    /* rows are changes since since_seq */
+	uint64_t since_seq;
+	struct audit_doc *docs;
+	size_t doc_count;
+};
+
+/* The endorsements active at a point of the log: (org index, document
+ * index) pairs, taken while the log replays. */
+struct audit_snapshot {
+	uint64_t at;                   /* taken after the line with seq at - 1 */
+	uint64_t *pairs;
+	size_t count;
+	bool taken;
+};
+void audit_snapshot_take(struct audit_snapshot *s, const endorse_state *state);
+
+/* which: NULL or "all", "latest", or a SHA-256. */
+int audit_view_build(struct audit_view *v, const endorse_state *state, const char *which,
+	const struct audit_snapshot *since);
+void audit_view_free(struct audit_view *v);
+
+void render_table(FILE *f, const struct audit_view *v, size_t width, bool colour);
+void render_json(FILE *f, const struct audit_view *v);
+void render_csv(FILE *f, const struct audit_view *v);
+void render_markdown(FILE *f, const struct audit_view *v);
+void render_html(FILE *f, const struct audit_view *v);
+void render_jekyll(FILE *f, const struct audit_view *v);
+
+#endif

@@ -1,0 +1,202 @@
+/* The audit for people: an aligned table for the terminal, and Markdown.
+ * Strings from the log are made safe (cli_safe_strdup) and, in Markdown,
+ * every character that Markdown or HTML would interpret is escaped. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli.h"
+
+#define BOLD "\033[1m"
+#define GREEN "\033[32m"
+#define RESET "\033[0m"
+
+/* Display width, counted in code points of the safe text. */
+static size_t
+text_width(const char *s)
+{
+	char *safe = cli_safe_strdup(s);
+	size_t n = 0;
+
+	for (const char *p = safe ? safe : ""; *p; p++)
+		n += ((unsigned char)*p & 0xc0) != 0x80;
+	free(safe);
+	return n;
+}
+
+/* Prints s in exactly w columns: padded, or cut with an ellipsis. */
+static void
+print_cell(FILE *f, const char *s, size_t w)
+{
+	char *safe = cli_safe_strdup(s);
+	const char *p = safe ? safe : "?";
+	size_t n = text_width(p), shown = 0;
+
+	if (n <= w) {
+		fputs(p, f);
+		shown = n;
+	} else {
+		for (; *p && shown + 1 < w; shown++) {
+			do
+				fputc(*p++, f);
+			while (((unsigned char)*p & 0xc0) == 0x80);
+		}
+		fputs("\u2026", f);
+		shown++;
+	}
+	for (; shown < w; shown++)
+		fputc(' ', f);
+	fputs("  ", f);
+	free(safe);
+}
+
+static const char *
+note_of(const struct audit_view *v, const struct audit_row *r, char *buf, size_t size)
+{
+	if (v->since && r->joined)
+		snprintf(buf, size, "joined");
+	else if (v->since)
+		snprintf(buf, size, "withdrew in entry %llu", (unsigned long long)r->e->withdrawn_seq);
+	else if (r->e->key_revoked)
+		snprintf(buf, size, "key revoked in entry %llu", (unsigned long long)r->e->key_revoked_seq);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static void
+print_header(FILE *f, const struct audit_view *v, bool colour)
+{
+	uint64_t n = endorse_state_size(v->state);
+
+	fputs("Log: ", f);
+	cli_print_safe(f, endorse_state_origin(v->state));
+	fprintf(f, "\n  verified:    %s%s%s, %llu entr%s\n  Merkle root: %s\n  checkpoint:  %s\n",
+		colour ? GREEN BOLD : "", "yes", colour ? RESET : "", (unsigned long long)n,
+		n == 1 ? "y" : "ies", v->root, v->checkpoint_present
+		? "present, not checked by this version" : "none");
+	if (v->since)
+		fprintf(f, "  changes since entry %llu\n", (unsigned long long)v->since_seq);
+}
+
+void
+render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
+{
+	print_header(f, v, colour);
+	for (size_t d = 0; d < v->doc_count; d++) {
+		const struct audit_doc *doc = &v->docs[d];
+		size_t w[3] = {3, 4, 3}, fixed;
+		char note[64];
+
+		fputs("\nDocument: ", f);
+		cli_print_safe(f, doc->doc->title);
+		fputs(" (id ", f);
+		cli_print_safe(f, doc->doc->id);
+		fprintf(f, ", version %zu)\n  sha256:     %s\n  url:        ", doc->version, doc->doc->sha256);
+		cli_print_safe(f, doc->doc->url);
+		fprintf(f, "\n  registered: entry %llu, %s\n  %s: %zu\n", (unsigned long long)doc->doc->seq,
+			doc->doc->time, v->since ? "changes" : "signatories", doc->count);
+		if (doc->count == 0)
+			continue;
+		for (size_t i = 0; i < doc->count; i++) {
+			size_t a = text_width(doc->rows[i].org->id), b = text_width(doc->rows[i].e->name);
+			size_t c = text_width(doc->rows[i].e->url);
+			w[0] = a > w[0] ? a : w[0];
+			w[1] = b > w[1] ? b : w[1];
+			w[2] = c > w[2] ? c : w[2];
+		}
+		/* indent, gaps, KEY ID, SINCE, SEQ and a short note */
+		fixed = 2 + 3 * 2 + 8 + 2 + 20 + 2 + 4 + 1 + 9;
+		while (width > 0 && fixed + w[0] + w[1] + w[2] > width && (w[1] > 8 || w[2] > 12)) {
+			if (w[2] >= w[1] && w[2] > 12)
+				w[2]--;
+			else if (w[1] > 8)
+				w[1]--;
+			else
+				w[2]--;
+		}
+		fputs(colour ? "\n  " BOLD : "\n  ", f);
+		print_cell(f, "ORG", w[0]);
+		print_cell(f, "NAME", w[1]);
+		print_cell(f, "URL", w[2]);
+		fprintf(f, "KEY ID    %-20s  SEQ  NOTE%s\n", v->since ? "TIME" : "SINCE", colour ? RESET : "");
+		for (size_t i = 0; i < doc->count; i++) {
+			const struct audit_row *r = &doc->rows[i];
+			fputs("  ", f);
+			print_cell(f, r->org->id, w[0]);
+			print_cell(f, r->e->name, w[1]);
+			print_cell(f, r->e->url, w[2]);
+			note_of(v, r, note, sizeof(note));
+			if (note[0] != '\0')
+				fprintf(f, "%s  %s  %-4llu %s\n", r->e->key_id, r->e->time,
+					(unsigned long long)r->e->seq, note);
+			else
+				fprintf(f, "%s  %s  %llu\n", r->e->key_id, r->e->time,
+					(unsigned long long)r->e->seq);
+		}
+	}
+}
+
+/* Markdown text: backslash before every ASCII punctuation character that
+ * Markdown gives a meaning to, HTML's specials as entities. */
+static void
+print_markdown(FILE *f, const char *s)
+{
+	char *safe = cli_safe_strdup(s);
+
+	for (const char *p = safe ? safe : "?"; *p; p++) {
+		if (*p == '<')
+			fputs("&lt;", f);
+		else if (*p == '>')
+			fputs("&gt;", f);
+		else if (*p == '&')
+			fputs("&amp;", f);
+		else if (strchr("\\`*_{}[]()#+!|~$", *p) != NULL)
+			fprintf(f, "\\%c", *p);
+		else
+			fputc(*p, f);
+	}
+	free(safe);
+}
+
+void
+render_markdown(FILE *f, const struct audit_view *v)
+{
+	char note[64];
+
+	fputs("# Signatories: ", f);
+	print_markdown(f, endorse_state_origin(v->state));
+	fprintf(f, "\n\nThe log verified: %llu entries, Merkle root `%s`.%s\n",
+		(unsigned long long)endorse_state_size(v->state), v->root,
+		v->checkpoint_present ? " A checkpoint is present but not checked by this version." : "");
+	if (v->since)
+		fprintf(f, "Changes since entry %llu.\n", (unsigned long long)v->since_seq);
+	for (size_t d = 0; d < v->doc_count; d++) {
+		const struct audit_doc *doc = &v->docs[d];
+		fputs("\n## ", f);
+		print_markdown(f, doc->doc->title);
+		fprintf(f, " (version %zu)\n\n- SHA-256: `%s`\n- URL: ", doc->version, doc->doc->sha256);
+		print_markdown(f, doc->doc->url);
+		fprintf(f, "\n- registered in entry %llu, %s\n\n", (unsigned long long)doc->doc->seq,
+			doc->doc->time);
+		if (doc->count == 0) {
+			fputs(v->since ? "No changes.\n" : "No signatories.\n", f);
+			continue;
+		}
+		fprintf(f, "| Organization | Name | URL | Key ID | %s | Seq | Note |\n"
+			"| --- | --- | --- | --- | --- | ---: | --- |\n", v->since ? "Time" : "Since");
+		for (size_t i = 0; i < doc->count; i++) {
+			const struct audit_row *r = &doc->rows[i];
+			fputs("| ", f);
+			print_markdown(f, r->org->id);
+			fputs(" | ", f);
+			print_markdown(f, r->e->name);
+			fputs(" | ", f);
+			print_markdown(f, r->e->url);
+			fprintf(f, " | `%s` | %s | %llu | ", r->e->key_id, r->e->time,
+				(unsigned long long)r->e->seq);
+			print_markdown(f, note_of(v, r, note, sizeof(note)));
+			fputs(" |\n", f);
+		}
+	}
+}
