@@ -1,6 +1,7 @@
 /* The last error of each thread, as libgit2's git_error_last. */
 #include <stdio.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include <sodium.h>
 
@@ -22,6 +23,27 @@ endorse_fail(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
+	return code;
+}
+
+int
+endorse_fail_wrap(int code, const char *fmt, ...)
+{
+	char previous[sizeof(last_error)], prefix[512];
+	va_list ap;
+
+	snprintf(previous, sizeof(previous), "%s", last_error);
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	/* Truncation is fine: the message only has to stay readable. */
+	size_t n = strlen(prefix);
+	memcpy(last_error, prefix, n);
+	memcpy(last_error + n, ": ", 2);
+	n += 2;
+	for (const char *p = previous; *p && n + 1 < sizeof(last_error); p++)
+		last_error[n++] = *p;
+	last_error[n] = '\0';
 	return code;
 }
 

@@ -11,74 +11,12 @@
 #define ENDORSE_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define ENDORSE_PRINTF(a, b)
-/* repo.c: the only user of libgit2. */
-typedef struct endorse_repo endorse_repo;
-typedef struct endorse_commit_id {
-	uint8_t id[20];
-	char hex[41];
-} endorse_commit_id;
-enum endorse_blob_kind { ENDORSE_BLOB_ABSENT, ENDORSE_BLOB_FILE, ENDORSE_BLOB_LINK, ENDORSE_BLOB_OTHER };
-typedef struct endorse_blob {
-	enum endorse_blob_kind kind;
-	char *data;     /* ENDORSE_BLOB_FILE: the content, NUL-terminated */
-	size_t len;
-	uint8_t id[20]; /* the object id, unless absent */
-} endorse_blob;
-/* A file a write changes, relative to the log's directory: its new content
- * is data, or the file named by file (streamed into git); both NULL removes
- * it. */
-struct endorse_change {
-	const char *path;
-	const char *data;
-	size_t len;
-	const char *file;
-};
-/* Opens the git repository that holds dir (ENDORSE_ENOTFOUND if none). */
-int endorse_repo_open(endorse_repo **out, const char *dir);
-void endorse_repo_free(endorse_repo *r);
-bool endorse_repo_has_work_tree(const endorse_repo *r);
-int endorse_repo_resolve(const endorse_repo *r, const char *rev, endorse_commit_id *out);
-/* The first-parent history of tip, oldest first; refuses a shallow clone. */
-int endorse_repo_first_parents(const endorse_repo *r, const endorse_commit_id *tip,
-	endorse_commit_id **out, size_t *count);
-int endorse_repo_commit_author(const endorse_repo *r, const endorse_commit_id *id, char **author);
-/* Reads rel (relative to the log's directory) from the commit's tree. */
-int endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
-	endorse_blob *out);
-void endorse_blob_clear(endorse_blob *b);
-/* keys/orgs of the commit's tree (none if absent; one nameless non-regular
- * entry if it is not a directory). */
-int endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
-	struct endorse_pinned **files, size_t *n);
-int endorse_repo_merge_base(const endorse_repo *r, const endorse_commit_id *a,
-	const endorse_commit_id *b, endorse_commit_id *out);
-/* ENDORSE_EUSAGE if any of the paths differs from HEAD in the index or the
- * work tree, so that a commit never sweeps in the user's own changes. */
-int endorse_repo_check_clean(const endorse_repo *r, const char *const *rels, size_t n);
-int endorse_repo_check_author(const endorse_repo *r);
-/* Sets *offender to the first path (malloc'd) other than the log and
- * keys/orgs/ that differs between the two commits, or NULL. */
-int endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id *from,
-	const endorse_commit_id *to, char **offender);
-/* ENDORSE_EUSAGE unless the index and work tree match HEAD. */
-int endorse_repo_check_clean_all(const endorse_repo *r);
-/* Commits the changes on the current branch: parent HEAD (after
- * extra_parent, which then is the first parent), tree = the first parent's
- * tree with the changes; then stages the changed paths, or with
- * extra_parent checks the new commit out (the work tree must be clean). */
-int endorse_repo_commit(const endorse_repo *r, const struct endorse_change *changes, size_t n,
-	const endorse_commit_id *extra_parent, const char *message, endorse_commit_id *out);
-
-/* history.c: a new state with the log key of keys/policy at a commit. */
-int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,
-	const endorse_commit_id *id, endorse_reporter *r);
-
-/* rechain.c: see endorse_rechain. */
-
 #endif
 
 /* error.c: sets the thread's last error message and returns code. */
 int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
+/* The same, keeping the last message after the new one: "new: last". */
+int endorse_fail_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 
 /* A rule broken by an input: the rule's short name and a message. */
 typedef struct endorse_diag {
@@ -258,17 +196,33 @@ int endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id
 	const endorse_commit_id *to, char **offender);
 /* ENDORSE_EUSAGE unless the index and work tree match HEAD. */
 int endorse_repo_check_clean_all(const endorse_repo *r);
-/* Commits the changes on the current branch: parent HEAD (after
- * extra_parent, which then is the first parent), tree = the first parent's
- * tree with the changes; then stages the changed paths, or with
- * extra_parent checks the new commit out (the work tree must be clean). */
-int endorse_repo_commit(const endorse_repo *r, const struct endorse_change *changes, size_t n,
-	const endorse_commit_id *extra_parent, const char *message, endorse_commit_id *out);
+/* ENDORSE_EIO when another git process holds the index or the branch. */
+int endorse_repo_check_unlocked(const endorse_repo *r);
+/* A commit made but not yet on the branch. */
+typedef struct endorse_pending {
+	endorse_commit_id commit;
+	bool has_head;
+	uint8_t head[20]; /* what HEAD pointed at when the commit was made */
+} endorse_pending;
+/* Makes the commit of the changes (parent HEAD, tree = HEAD's tree with the
+ * changes) without moving anything. */
+int endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes, size_t n,
+	const char *message, endorse_pending *out);
+/* Moves the branch to the pending commit if it has not moved meanwhile
+ * (*moved tells whether it did), then stages the changed paths. */
+int endorse_repo_publish(const endorse_repo *r, const endorse_pending *p,
+	const struct endorse_change *changes, size_t n, bool *moved);
+/* rechain: commits the changes with first_parent first and HEAD second,
+ * tree = first_parent's tree with the changes, checks it out (the work tree
+ * must be clean) and moves the branch. */
+int endorse_repo_commit_onto(const endorse_repo *r, const struct endorse_change *changes,
+	size_t n, const endorse_commit_id *first_parent, const char *message,
+	endorse_commit_id *out);
 
 /* history.c: a new state with the log key of keys/policy at a commit. */
 int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,
 	const endorse_commit_id *id, endorse_reporter *r);
 
-/* rechain.c: see endorse_rechain. */
+
 
 #endif

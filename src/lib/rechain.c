@@ -154,6 +154,7 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 		goto out;
 	}
 	if ((rc = endorse_repo_check_author(repo)) != 0 ||
+	    (rc = endorse_repo_check_unlocked(repo)) != 0 ||
 	    (rc = endorse_repo_check_clean_all(repo)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, "HEAD", &head)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, onto_rev, &onto)) != 0 ||
@@ -220,7 +221,7 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 	memcpy(changes + 1, orgs, norgs * sizeof(*orgs));
 	snprintf(message, sizeof(message), "endorse: rechain %llu entr%s onto %.12s",
 		(unsigned long long)count, count == 1 ? "y" : "ies", onto.hex);
-	if ((rc = endorse_repo_commit(repo, changes, norgs + 1, &onto, message, &made)) != 0)
+	if ((rc = endorse_repo_commit_onto(repo, changes, norgs + 1, &onto, message, &made)) != 0)
 		goto out;
 	*moved = count;
 	snprintf(commit_hex, 41, "%s", made.hex);

@@ -562,24 +562,20 @@ move_head(const endorse_repo *r, const git_oid *oid, const git_oid *expected, co
 	return rc;
 }
 
-int
-endorse_repo_commit(const endorse_repo *r, const struct endorse_change *changes, size_t n,
-	const endorse_commit_id *extra_parent, const char *message, endorse_commit_id *out)
+/* Creates the commit object (and its tree and blobs), moving nothing. */
+static int
+make_commit(const endorse_repo *r, const struct endorse_change *changes, size_t n,
+	git_commit *head, git_commit *other, const char *message, git_oid *oid, git_tree **tree)
 {
-	git_commit *head = NULL, *other = NULL;
-	git_tree *base = NULL, *tree = NULL;
+	git_tree *base = NULL;
 	git_signature *sig = NULL;
 	const git_commit *parents[2];
 	size_t nparents = 0;
-	git_oid oid;
-	int rc;
+	int rc = 0;
 
-	if ((rc = head_commit(&head, r)) != 0)
-		return rc;
-	if (extra_parent != NULL && (rc = lookup_commit(&other, r, extra_parent)) != 0)
-		goto out;
-	/* With an extra parent (rechain), the new commit continues that commit's
-	 * history first, so that its first-parent history stays append-only. */
+	/* With another first parent (rechain), the new commit continues that
+	 * commit's history first, so that its first-parent history stays
+	 * append-only. */
 	if (other != NULL)
 		parents[nparents++] = other;
 	if (head != NULL)
@@ -588,31 +584,124 @@ endorse_repo_commit(const endorse_repo *r, const struct endorse_change *changes,
 		rc = git_fail(ENDORSE_EIO, "cannot read the base tree");
 		goto out;
 	}
-	if ((rc = updated_tree(&tree, r, base, changes, n)) != 0)
+	if ((rc = updated_tree(tree, r, base, changes, n)) != 0)
 		goto out;
 	if (git_signature_default(&sig, r->git) != 0) {
 		rc = git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name "
 			"and user.email");
 		goto out;
 	}
-	if (git_commit_create(&oid, r->git, NULL, sig, sig, NULL, message, tree, nparents,
-		    parents) != 0) {
+	if (git_commit_create(oid, r->git, NULL, sig, sig, NULL, message, *tree, nparents,
+		    parents) != 0)
 		rc = git_fail(ENDORSE_EIO, "cannot create the commit");
-		goto out;
+out:
+	git_signature_free(sig);
+	git_tree_free(base);
+	return rc;
+}
+
+int
+endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes, size_t n,
+	const char *message, endorse_pending *out)
+{
+	git_commit *head = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = head_commit(&head, r)) != 0)
+		return rc;
+	rc = make_commit(r, changes, n, head, NULL, message, &oid, &tree);
+	if (rc == 0) {
+		id_from_oid(&out->commit, &oid);
+		out->has_head = head != NULL;
+		if (head != NULL)
+			memcpy(out->head, git_commit_id(head)->id, 20);
 	}
-	if (other != NULL && endorse_repo_has_work_tree(r) && (rc = checkout_tree(r, tree, head)) != 0)
+	git_tree_free(tree);
+	git_commit_free(head);
+	return rc;
+}
+
+int
+endorse_repo_publish(const endorse_repo *r, const endorse_pending *p,
+	const struct endorse_change *changes, size_t n, bool *moved)
+{
+	git_oid oid, head;
+	int rc;
+
+	*moved = false;
+	git_oid_fromraw(&oid, p->commit.id);
+	git_oid_fromraw(&head, p->head);
+	if ((rc = move_head(r, &oid, p->has_head ? &head : NULL, p->commit.hex)) != 0)
+		return rc;
+	*moved = true;
+	if (endorse_repo_has_work_tree(r) && (rc = stage(r, changes, n)) != 0)
+		return endorse_fail_wrap(rc, "committed %.12s, but the index could not be updated "
+			"(run git reset to bring it to HEAD)", p->commit.hex);
+	return 0;
+}
+
+int
+endorse_repo_commit_onto(const endorse_repo *r, const struct endorse_change *changes, size_t n,
+	const endorse_commit_id *first_parent, const char *message, endorse_commit_id *out)
+{
+	git_commit *head = NULL, *other = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+	int rc;
+
+	if ((rc = head_commit(&head, r)) != 0 || (rc = lookup_commit(&other, r, first_parent)) != 0 ||
+	    (rc = make_commit(r, changes, n, head, other, message, &oid, &tree)) != 0)
+		goto out;
+	if (endorse_repo_has_work_tree(r) && (rc = checkout_tree(r, tree, head)) != 0)
 		goto out;
 	rc = move_head(r, &oid, head != NULL ? git_commit_id(head) : NULL, message);
-	if (rc == 0 && other == NULL && endorse_repo_has_work_tree(r))
-		rc = stage(r, changes, n);
 	if (rc == 0 && out != NULL)
 		id_from_oid(out, &oid);
 out:
-	git_signature_free(sig);
 	git_tree_free(tree);
-	git_tree_free(base);
 	git_commit_free(other);
 	git_commit_free(head);
+	return rc;
+}
+
+static bool
+exists(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
+	bool found;
+
+	if (path == NULL)
+		return false;
+	snprintf(path, n, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+	found = access(path, F_OK) == 0;
+	free(path);
+	return found;
+}
+
+int
+endorse_repo_check_unlocked(const endorse_repo *r)
+{
+	git_reference *head = NULL;
+	char lock[512] = "";
+	int rc = 0;
+
+	if (exists(git_repository_path(r->git), "index.lock"))
+		snprintf(lock, sizeof(lock), "%sindex.lock", git_repository_path(r->git));
+	else if (git_reference_lookup(&head, r->git, "HEAD") == 0 &&
+		 git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
+		char name[400];
+		snprintf(name, sizeof(name), "%s.lock", git_reference_symbolic_target(head));
+		if (exists(git_repository_commondir(r->git), name))
+			snprintf(lock, sizeof(lock), "%s%s", git_repository_commondir(r->git), name);
+	}
+	git_reference_free(head);
+	if (lock[0] != '\0')
+		rc = endorse_fail(ENDORSE_EIO, "another git process holds %s; nothing was written: "
+			"wait for it to finish (or remove the lock if no git process is running)", lock);
 	return rc;
 }
 

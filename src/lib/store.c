@@ -243,6 +243,7 @@ prepare_commit(endorse_repo **out, const endorse_append *req, const char *const 
 		return 0;
 	}
 	if (rc == 0 && ((rc = endorse_repo_check_author(*out)) != 0 ||
+			(rc = endorse_repo_check_unlocked(*out)) != 0 ||
 			(rc = endorse_repo_check_clean(*out, paths, n)) != 0)) {
 		endorse_repo_free(*out);
 		*out = NULL;
@@ -250,21 +251,19 @@ prepare_commit(endorse_repo **out, const endorse_append *req, const char *const 
 	return rc;
 }
 
-static int
-record_commit(endorse_append *req, endorse_repo *repo, const struct endorse_change *changes,
-	size_t n, const char *message)
+/* Puts back the old log (from its hard-linked backup) and the old pin. */
+static void
+roll_back(const char *log_path, const char *backup, const char *vkey_path, const char *old_vkey)
 {
-	endorse_commit_id id;
-	int rc;
-
-	if (repo == NULL)
-		return 0;
-	rc = endorse_repo_commit(repo, changes, n, NULL, message, &id);
-	if (rc != 0)
-		return endorse_fail(rc, "the files were written but not committed: %s",
-			endorse_error_last());
-	snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", id.hex);
-	return 0;
+	if (backup != NULL)
+		rename(backup, log_path);
+	if (vkey_path != NULL) {
+		if (old_vkey != NULL)
+			endorse_file_write_atomic(vkey_path, old_vkey, strlen(old_vkey), 0644, false);
+		else
+			unlink(vkey_path);
+	}
+	endorse_fsync_dir(log_path);
 }
 
 int
@@ -274,21 +273,22 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	endorse_state *state = NULL;
 	endorse_statement *st = req->statement;
 	endorse_repo *repo = NULL;
-	char *line = NULL, *log_path = NULL, *tmp = NULL, *vkey_path = NULL;
-	char vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1], message[512];
+	endorse_pending pending;
+	char *line = NULL, *log_path = NULL, *tmp = NULL, *backup = NULL, *vkey_path = NULL;
+	char *old_vkey = NULL, vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1] = "", message[512];
 	const char *paths[2] = {ENDORSE_LOG_PATH, vkey_rel};
 	struct endorse_change changes[2];
-	size_t len = 0;
+	size_t len = 0, old_len = 0, n = st->org_id != NULL ? 2 : 1;
 	uint64_t problems = 0, seq = 0;
 	int lock = -1, rc;
-	bool pin = false;
+	bool pin = false, moved = false;
 
 	req->commit_hex[0] = '\0';
 	vkey_rel[0] = '\0';
 	if (st->org_id != NULL)
 		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
-	    (rc = prepare_commit(&repo, req, paths, st->org_id != NULL ? 2 : 1)) != 0)
+	    (rc = prepare_commit(&repo, req, paths, n)) != 0)
 		goto out;
 	rc = endorse_verify(&state, req->dir, opt, &problems);
 	if (rc == ENDORSE_EINVALID) {
@@ -309,40 +309,63 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		if (rc != 0)
 			goto out;
 		pin = pinned_key_text(vkey_text, state, st->org_id);
+		if (endorse_file_read(&old_vkey, &old_len, vkey_path, ENDORSE_VKEY_MAX + 1) != 0)
+			old_vkey = NULL; /* absent (the log verified, so nothing else) */
 	}
-	if ((log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) == NULL) {
+	if ((log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) == NULL ||
+	    (backup = endorse_temp_path(log_path)) == NULL) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0)
 		goto out;
+	describe(message, sizeof(message), st, state);
+	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, tmp};
+	changes[1] = (struct endorse_change){vkey_rel, pin ? vkey_text : NULL, strlen(vkey_text), NULL};
+	/* The commit is made before any file changes, so that a commit that
+	 * cannot be made leaves everything as it was. */
+	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, n, message, &pending)) != 0)
+		goto out;
+	if (link(log_path, backup) != 0) {
+		rc = endorse_fail(ENDORSE_EIO, "cannot keep a backup of %s: %s", log_path, strerror(errno));
+		free(backup);
+		backup = NULL;
+		goto out;
+	}
 	if (rename(tmp, log_path) != 0) {
 		rc = endorse_fail(ENDORSE_EIO, "cannot replace %s: %s", log_path, strerror(errno));
 		goto out;
 	}
-	if ((rc = endorse_fsync_dir(log_path)) != 0)
-		goto out;
-	if (vkey_path != NULL)
+	free(tmp);
+	tmp = NULL;
+	if ((rc = endorse_fsync_dir(log_path)) == 0 && vkey_path != NULL)
 		rc = pin ? endorse_file_write_atomic(vkey_path, vkey_text, strlen(vkey_text), 0644, false)
 			 : endorse_file_remove(vkey_path);
-	if (rc != 0) {
-		rc = endorse_fail(rc, "the entry was appended, but %s could not be updated: %s; "
-			"write it by hand as endorse verify describes", vkey_rel, endorse_error_last());
+	changes[0].file = log_path;
+	if (rc == 0 && repo != NULL)
+		rc = endorse_repo_publish(repo, &pending, changes, n, &moved);
+	if (rc != 0 && !moved) {
+		roll_back(log_path, backup, vkey_path, old_vkey);
+		free(backup);
+		backup = NULL;
+		rc = endorse_fail_wrap(rc, "nothing was written");
 		goto out;
 	}
+	if (moved)
+		snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
 	if (seq_out != NULL)
 		*seq_out = seq;
-	describe(message, sizeof(message), st, state);
-	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, log_path};
-	changes[1] = (struct endorse_change){vkey_rel, pin ? vkey_text : NULL, strlen(vkey_text), NULL};
-	rc = record_commit(req, repo, changes, st->org_id != NULL ? 2 : 1, message);
 out:
 	if (tmp != NULL)
 		unlink(tmp);
+	if (backup != NULL)
+		unlink(backup);
 	free(tmp);
+	free(backup);
 	free(line);
 	free(log_path);
 	free(vkey_path);
+	free(old_vkey);
 	endorse_state_free(state);
 	endorse_repo_free(repo);
 	endorse_unlock_log(lock);
@@ -359,8 +382,10 @@ endorse_log_create(endorse_append *req)
 	struct endorse_change changes[2];
 	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
 	char *log_dir = NULL, message[640], title[256];
+	endorse_pending pending;
 	size_t len = 0;
 	int rc = 0;
+	bool moved = false;
 
 	req->commit_hex[0] = '\0';
 	if (endorse_secret_key_vkey(log_key)->type != ENDORSE_KEY_ED25519)
@@ -385,18 +410,27 @@ endorse_log_create(endorse_append *req)
 	    (rc = endorse_mkdir_p(keys_dir, 0755)) != 0 || (rc = endorse_mkdir_p(log_dir, 0755)) != 0)
 		goto out;
 	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
+	describe(title, sizeof(title), req->statement, state);
+	snprintf(message, sizeof(message), "endorse: create the log %s and %s",
+		endorse_secret_key_vkey(log_key)->name, title + strlen("endorse: "));
+	changes[0] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
+	changes[1] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
+	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, 2, message, &pending)) != 0)
+		goto out;
 	if ((rc = endorse_file_write_atomic(log_path, line, len + 1, 0644, true)) != 0)
 		goto out;
 	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0) {
 		unlink(log_path);
 		goto out;
 	}
-	describe(title, sizeof(title), req->statement, state);
-	snprintf(message, sizeof(message), "endorse: create the log %s and %s",
-		endorse_secret_key_vkey(log_key)->name, title + strlen("endorse: "));
-	changes[0] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
-	changes[1] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
-	rc = record_commit(req, repo, changes, 2, message);
+	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, changes, 2, &moved)) != 0 &&
+	    !moved) {
+		unlink(log_path);
+		unlink(policy_path);
+		rc = endorse_fail_wrap(rc, "nothing was written");
+	} else if (moved) {
+		snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
+	}
 out:
 	endorse_state_free(state);
 	endorse_repo_free(repo);

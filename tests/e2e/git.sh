@@ -1,0 +1,985 @@
+#!/usr/bin/env bash
+# End-to-end cases of the log kept in git (SPEC.md §6): every write command
+# makes exactly one commit holding only the files it changed, `verify
+# --history` checks the first-parent history from the object database,
+# `verify --base` is the pull-request check, and `rechain` moves a branch's
+# entries after another branch's. The repositories are real ones, made with
+# the git command line in the case's temporary directory.
+#
+# usage: git.sh CASE   (ENDORSE = the endorse binary, PYTHON edits log lines)
+set -euo pipefail
+
+CASE=${1:?usage: git.sh CASE}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+command -v git >/dev/null || skip "git is needed"
+command -v "$PY" >/dev/null || skip "python3 is needed to edit log lines"
+
+# Only the repositories of the test, configured only by the test: no system
+# or global configuration, no author or repository from the environment.
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
+	GIT_CEILING_DIRECTORIES GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
+	GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL GIT_CONFIG \
+	GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE 2>/dev/null || true
+export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+
+F="log/endorsements.jsonl"
+AUTHOR_NAME="E2E Tester"
+AUTHOR_EMAIL="e2e@example.org"
+AUTHOR="$AUTHOR_NAME <$AUTHOR_EMAIL>"
+
+# ---- helpers ----
+
+# run CMD...: runs endorse, leaving the exit status in RC and the output in
+# $T/out and $T/err.
+run() {
+	local l
+	RC=0
+	"$ENDORSE" "$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
+	echo "endorse $* -> exit $RC"
+	while IFS= read -r l; do echo "    stdout: $l"; done <"$T/out"
+	while IFS= read -r l; do echo "    stderr: $l"; done <"$T/err"
+}
+
+# expect_rc N CMD...: endorse exits N.
+expect_rc() {
+	local want=$1
+	shift
+	run "$@"
+	[ "$RC" -eq "$want" ] || die "endorse $* exited $RC, expected $want"
+}
+
+err_has() {
+	grep -q -F -- "$1" "$T/err" || die "stderr does not contain '$1'"
+}
+
+out_has() {
+	grep -q -F -- "$1" "$T/out" || die "stdout does not contain '$1'"
+}
+
+# err_line PREFIX [TEXT [TEXT [TEXT]]]: a line of stderr starts with PREFIX
+# and contains every TEXT (fixed strings).
+err_line() {
+	[ $# -le 4 ] || die "err_line takes at most 3 texts"
+	EL_P=$1 EL_1=${2-} EL_2=${3-} EL_3=${4-} awk '
+		index($0, ENVIRON["EL_P"]) == 1 && index($0, ENVIRON["EL_1"]) &&
+		index($0, ENVIRON["EL_2"]) && index($0, ENVIRON["EL_3"]) { found = 1 }
+		END { exit !found }' "$T/err" || die "no line of stderr starts with '$1' and holds: ${*:2}"
+}
+
+# problems N: the last verify reported exactly N problems.
+problems() {
+	local got
+	got=$(grep -c -E '^(log|keys)/' "$T/err" || true)
+	[ "$got" -eq "$1" ] || die "verify reported $got problems, expected exactly $1"
+	grep -q -E "INVALID: $1 problems? found" "$T/err" || die "verify's summary does not count $1 problems"
+}
+
+# g ARGS...: git in the log repository.
+g() {
+	git -C "$R" "$@"
+}
+
+# git_init DIR: a new repository on branch main whose author is $AUTHOR.
+git_init() {
+	git init -q "$1"
+	git -C "$1" symbolic-ref HEAD refs/heads/main
+	git -C "$1" config user.name "$AUTHOR_NAME"
+	git -C "$1" config user.email "$AUTHOR_EMAIL"
+}
+
+# git_commit_as NAME EMAIL MESSAGE: commits everything (git add -A) with
+# plain git, by another author.
+git_commit_as() {
+	g add -A
+	g -c user.name="$1" -c user.email="$2" commit -q -m "$3"
+}
+
+count() {
+	g rev-list --count HEAD
+}
+
+head12() {
+	g rev-parse HEAD | cut -c1-12
+}
+
+# clean WHAT [BRANCH]: git status shows nothing at all (no untracked file
+# either) and HEAD is on BRANCH (default main).
+clean() {
+	local st
+	st=$(g status --porcelain -b --untracked-files=all)
+	[ "$st" = "## ${2:-main}" ] || die "git status is not clean on ${2:-main} after $1: $st"
+}
+
+# committed WHAT MESSAGE FILE...: the endorse command that just ran ($T/out)
+# made exactly one commit on main on top of $BEFORE (its only parent),
+# whose subject is MESSAGE, whose author and committer are $AUTHOR, which
+# changes exactly FILE... (in git's order: sorted) and which it named on
+# stdout; git status is clean.
+committed() {
+	local what=$1 msg=$2 hash parents subject who blank files n
+	shift 2
+	{
+		read -r hash && read -r parents && read -r subject && read -r who && read -r blank
+		files=$(cat)
+	} < <(g log -1 --format='%H%n%P%n%s%n%an <%ae>|%cn <%ce>' --name-only HEAD)
+	n=$(g rev-list --count HEAD)
+	[ "$n" -eq $((BEFORE_COUNT + 1)) ] || die "$what: $n commits, expected $((BEFORE_COUNT + 1))"
+	[ "$parents" = "$BEFORE" ] || die "$what: the commit's parents are '$parents', not the previous HEAD"
+	[ "$subject" = "$msg" ] || die "$what: commit message '$subject', expected '$msg'"
+	[ "$who" = "$AUTHOR|$AUTHOR" ] || die "$what: author|committer '$who', expected '$AUTHOR'"
+	[ "$files" = "$(printf '%s\n' "$@")" ] || die "$what: the commit changes '$files', expected '$*'"
+	grep -q -x -F "committed ${hash:0:12} on the current branch" "$T/out" ||
+		die "$what: stdout does not name the commit ${hash:0:12}"
+	clean "$what"
+}
+
+# before: remembers HEAD and the number of commits before a write.
+before() {
+	BEFORE=$(g rev-parse HEAD)
+	BEFORE_COUNT=$(count)
+}
+
+# kid BASE: the key ID of a key made by keygen.
+kid() {
+	vkey "$1" | cut -d+ -f2
+}
+
+sign() { # KEY_BASE NAME TIME [more options]
+	local key=$1 name=$2 time=$3
+	shift 3
+	ok sign -C "$R" --key "$K/$key.key" --name "$name" --url "https://$key.example.org/" \
+		--time "$time" "$@"
+}
+
+# git_base: a repository on main with three commits, each made by endorse:
+#   1 init (document v1)   2 org0 endorses v1   3 org1 endorses v1
+git_base() {
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	keygen org1 org1.example.org
+	git_init "$R"
+	ok init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	sign org0 "Org Zero" 2026-01-01T00:01:00Z
+	sign org1 "Org One" 2026-01-01T00:02:00Z
+	[ "$(count)" -eq 3 ] || die "the base history does not have 3 commits"
+	clean "the base history"
+}
+
+# edit_log_line N PYTHON: runs PYTHON with `l` bound to line N (bytes) of the
+# work tree's log; it must change l.
+edit_log_line() {
+	"$PY" - "$LOG" "$1" "$2" <<'EOF'
+import sys
+path, n, code = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+lines = open(path, "rb").read()[:-1].split(b"\n")
+l = lines[n - 1]
+env = {"l": l}
+exec(code, env)
+assert env["l"] != l, "the edit changed nothing"
+lines[n - 1] = env["l"]
+open(path, "wb").write(b"\n".join(lines) + b"\n")
+EOF
+}
+
+# hist [ARGS...]: endorse verify --history in the log repository.
+hist() {
+	run verify -C "$R" --history "$@"
+}
+
+case "$CASE" in
+clean-history)
+	# Every write command makes one commit holding exactly what it changed.
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	keygen org1 org1.example.org
+	keygen org1b org1.example.org
+	git_init "$R"
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	[ "$(count)" -eq 1 ] || die "init did not make exactly one commit"
+	[ "$(g rev-list --parents -n 1 HEAD | wc -w)" -eq 1 ] || die "the first commit has a parent"
+	[ "$(g log -1 --format=%s)" = "endorse: create the log $ORIGIN and register E2E Manifesto (${DOC1:0:8})" ] ||
+		die "init's commit message is '$(g log -1 --format=%s)'"
+	[ "$(g log -1 --format='%an <%ae>|%cn <%ce>')" = "$AUTHOR|$AUTHOR" ] || die "init's author"
+	[ "$(g show --name-only --format= HEAD | sort | tr '\n' ' ')" = "keys/policy $F " ] ||
+		die "init's commit holds $(g show --name-only --format= HEAD | tr '\n' ' ')"
+	grep -q -x -F "committed $(head12) on the current branch" "$T/out" || die "init does not name its commit"
+	clean init
+	cmp -s "$LOG" <(g show "HEAD:$F") || die "the committed log differs from the work tree's"
+
+	before
+	expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	committed "sign org0" "endorse: org0.example.org endorses E2E Manifesto (${DOC1:0:8})" \
+		keys/orgs/org0.example.org.vkey "$F"
+	[ "$(g show HEAD:keys/orgs/org0.example.org.vkey)" = "$(vkey org0)" ] || die "org0's key is not pinned"
+
+	before
+	expect_rc 0 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--time 2026-01-01T00:02:00Z
+	committed "sign org1" "endorse: org1.example.org endorses E2E Manifesto (${DOC1:0:8})" \
+		keys/orgs/org1.example.org.vkey "$F"
+
+	before
+	expect_rc 0 document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:03:00Z
+	committed "document v2" "endorse: register E2E Manifesto (${DOC2:0:8})" "$F"
+
+	before
+	expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:04:00Z
+	# keys/orgs/org0.example.org.vkey is rewritten with the same key: not a change
+	committed "sign org0 v2" "endorse: org0.example.org endorses E2E Manifesto (${DOC2:0:8})" "$F"
+
+	before
+	expect_rc 0 withdraw -C "$R" --key "$K/org0.key" --time 2026-01-01T00:05:00Z
+	committed "withdraw" "endorse: org0.example.org withdraws its endorsement of E2E Manifesto (${DOC2:0:8})" "$F"
+
+	before
+	expect_rc 0 rotate -C "$R" --key "$K/org1.key" --new-key "$K/org1b.key" --time 2026-01-01T00:06:00Z
+	committed "rotate" "endorse: org1.example.org rotates its key to $(kid org1b)" \
+		keys/orgs/org1.example.org.vkey "$F"
+	[ "$(g show HEAD:keys/orgs/org1.example.org.vkey)" = "$(vkey org1b)" ] || die "the new key is not pinned"
+
+	before
+	expect_rc 0 revoke -C "$R" --key "$K/log.key" --target "$K/org0.vkey" --reason "lost" \
+		--time 2026-01-01T00:07:00Z
+	committed "revoke" "endorse: key $(kid org0) of org0.example.org revoked" \
+		keys/orgs/org0.example.org.vkey "$F"
+	! g cat-file -e HEAD:keys/orgs/org0.example.org.vkey 2>/dev/null || die "the revoked key is still pinned"
+	[ ! -e "$R/keys/orgs/org0.example.org.vkey" ] || die "the revoked key is still in the work tree"
+
+	[ "$(count)" -eq 8 ] || die "8 writes made $(count) commits"
+	g fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; die "git fsck --strict failed"; }
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 8 entries"
+	expect_rc 0 verify -C "$R" --history HEAD~3
+	out_has "valid in every commit: 5 entries"
+	verify_ok
+	;;
+edit-old-line)
+	# Plain git edits an old line's text (the display name of org0) and
+	# fixes nothing else: the history names the commit and its author.
+	git_base
+	good=$(g rev-parse HEAD)
+	edit_log_line 2 'l = l.replace(b"Org Zero", b"Org Nero")'
+	git_commit_as "Mallory Editor" mallory@example.org "fix a typo"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F:2: append-only: line 2 differs" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	err_line "$F:2: signature:" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	# the commits before the edit are not blamed
+	! grep -q -F "commit ${good:0:12}" "$T/err" || die "an earlier commit is blamed"
+	expect_rc 0 verify -C "$R" --history "$good"
+	expect_rc 1 verify -C "$R" --base "$good"
+	err_line "$F:2: append-only:"
+	expect_rc 1 verify -C "$R"
+	;;
+delete-and-rechain-file)
+	# A commit deletes org0's endorsement, unpins its key and recomputes seq
+	# and prev of every line (python: forge rechain rewrites prev only): the
+	# work tree verifies, the history does not.
+	git_base
+	good=$(g rev-parse HEAD)
+	"$PY" - "$LOG" <<'EOF'
+import hashlib, re, sys
+path = sys.argv[1]
+lines = open(path, "rb").read()[:-1].split(b"\n")
+del lines[1]
+for i in range(len(lines)):
+    prev = b"0" * 64 if i == 0 else hashlib.sha256(lines[i - 1]).hexdigest().encode()
+    lines[i], n = re.subn(rb'"prev":"[0-9a-f]{64}","seq":[0-9]+,',
+        b'"prev":"' + prev + b'","seq":' + str(i).encode() + b",", lines[i], count=1)
+    assert n == 1
+open(path, "wb").write(b"\n".join(lines) + b"\n")
+EOF
+	g rm -q keys/orgs/org0.example.org.vkey
+	verify_ok
+	git_commit_as "Mallory Editor" mallory@example.org "drop org0"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F:2: append-only:" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	expect_rc 1 verify -C "$R" --base "$good"
+	err_line "$F:2: append-only:"
+	;;
+force-push-rewrite)
+	# main is rewritten: reset to an older commit and different entries
+	# appended. The rewritten branch's own first-parent history is
+	# consistent, so `verify --history` of it passes: history checks cannot
+	# see a rewrite of the branch they walk. What catches it is comparing
+	# with the tip seen before (`verify --base OLD_TIP`, as CI does for a
+	# push) and branch protection.
+	git_base
+	old=$(g rev-parse HEAD)
+	keygen org2 org2.example.org
+	g reset -q --hard HEAD^
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	expect_rc 1 verify -C "$R" --base "$old"
+	err_line "$F:3: append-only:"
+	expect_rc 0 verify -C "$R" --history
+	expect_rc 0 verify -C "$R" --history "$old"
+	;;
+merge-commit)
+	# A pull-request branch merged with a merge commit: main's first-parent
+	# history goes through the merge, whose log extends main's.
+	git_base
+	keygen org2 org2.example.org
+	g checkout -q -b pr
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	g checkout -q main
+	printf 'readme\n' >"$R/README"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "add a README"
+	g merge -q --no-ff -m "Merge pr" pr
+	[ "$(g rev-list --parents -n 1 HEAD | wc -w)" -eq 3 ] || die "no merge commit"
+	cmp -s "$LOG" <(g show "pr:$F") || die "the merge did not bring pr's log"
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 4 entries"
+	expect_rc 0 verify -C "$R" --base HEAD^1
+	expect_rc 0 verify -C "$R" --history pr
+	verify_ok
+	;;
+racing-prs-rechain)
+	# Two pull requests from the same base each sign for one organization.
+	# The first is merged (fast-forward); the second no longer extends main
+	# until rechain moves its entry after main's.
+	git_base
+	keygen org2 org2.example.org
+	keygen org3 org3.example.org
+	g branch a
+	g branch b
+	g checkout -q a
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	g checkout -q b
+	sign org3 "Org Three" 2026-01-01T00:04:00Z
+	b_old=$(g rev-parse HEAD)
+	g checkout -q main
+	g merge -q --ff-only a
+	main_old=$(g rev-parse main)
+	g checkout -q b
+	expect_rc 1 verify -C "$R" --base main
+	err_line "$F:4: append-only:"
+	expect_rc 0 rechain -C "$R" --onto main
+	out_has "re-chained 1 entry onto main; committed $(head12)"
+	[ "$(g rev-parse HEAD^1)" = "$main_old" ] || die "the rechain commit's first parent is not main's tip"
+	[ "$(g rev-parse HEAD^2)" = "$b_old" ] || die "the rechain commit's second parent is not b's old tip"
+	[ "$(g rev-list --parents -n 1 HEAD | wc -w)" -eq 3 ] || die "the rechain commit has not 2 parents"
+	[ "$(g symbolic-ref HEAD)" = refs/heads/b ] || die "rechain left branch b"
+	[ "$(g log -1 --format=%s)" = "endorse: rechain 1 entry onto ${main_old:0:12}" ] ||
+		die "rechain's commit message is '$(g log -1 --format=%s)'"
+	[ "$(g log -1 --format='%an <%ae>')" = "$AUTHOR" ] || die "rechain's author"
+	clean rechain b
+	cmp -s "$LOG" <(g show "HEAD:$F") || die "the work tree's log is not the committed one"
+	[ "$(g show "HEAD:$F" | wc -l)" -eq 5 ] || die "the rechained log does not have 5 lines"
+	cmp -s <(head -n 4 "$LOG") <(g show "main:$F") || die "the rechained log does not extend main's"
+	# the moved line keeps its statement and signature
+	g show "$b_old:$F" >"$T/b-old.jsonl"
+	"$PY" - "$LOG" "$T/b-old.jsonl" <<'EOF' || die "the moved entry changed"
+import json, sys
+new = json.loads(open(sys.argv[1], "rb").read().splitlines()[-1])
+old = json.loads(open(sys.argv[2], "rb").read().splitlines()[-1])
+assert new["seq"] == 4 and old["seq"] == 3, (new["seq"], old["seq"])
+assert new["prev"] != old["prev"]
+for k in ("sig", "statement"):
+    assert new[k] == old[k], k
+EOF
+	[ -e "$R/keys/orgs/org2.example.org.vkey" ] && [ -e "$R/keys/orgs/org3.example.org.vkey" ] ||
+		die "keys/orgs does not pin both organizations"
+	verify_ok
+	expect_rc 0 verify -C "$R" --base main
+	out_has "valid and extends the base"
+	g checkout -q main
+	g merge -q --ff-only b || die "main does not fast-forward to the rechained branch"
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 5 entries"
+	expect_rc 0 audit -C "$R"
+	out_has org2.example.org
+	out_has org3.example.org
+	g fsck --strict >"$T/fsck" 2>&1 || { cat "$T/fsck" >&2; die "git fsck --strict failed"; }
+	clean "the merge"
+	;;
+rechain-refuses)
+	# rechain needs a clean work tree, a branch that changes only the log
+	# and keys/orgs, and something to move. A refusal changes nothing.
+	git_base
+	keygen org2 org2.example.org
+	keygen org3 org3.example.org
+	printf 'readme\n' >"$R/README"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "add a README"
+	base=$(g rev-parse HEAD)
+	g branch a
+	g branch b
+	g checkout -q a
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	g checkout -q main
+	g merge -q --ff-only a
+	g checkout -q b
+	sign org3 "Org Three" 2026-01-01T00:04:00Z
+	tip=$(g rev-parse HEAD)
+	cp "$LOG" "$T/log.before"
+	refused() { # WHAT
+		[ "$(g rev-parse HEAD)" = "$tip" ] || die "$1: HEAD moved"
+		[ "$(g symbolic-ref HEAD)" = refs/heads/b ] || die "$1: HEAD left branch b"
+		cmp -s "$LOG" "$T/log.before" || die "$1: the log changed"
+	}
+	# a dirty work tree: a tracked file modified
+	printf 'edited\n' >>"$R/README"
+	expect_rc 2 rechain -C "$R" --onto main
+	err_has "uncommitted changes"
+	refused "dirty README"
+	[ "$(g status --porcelain)" = " M README" ] || die "the dirty README was touched"
+	g checkout -q -- README
+	# a dirty work tree: the log itself modified
+	edit_log_line 2 'l = l.replace(b"Org Zero", b"Org Nero")'
+	cp "$LOG" "$T/log.dirty"
+	expect_rc 2 rechain -C "$R" --onto main
+	err_has "uncommitted changes"
+	cmp -s "$LOG" "$T/log.dirty" || die "the dirty log was touched"
+	g checkout -q -- "$F"
+	refused "dirty log"
+	# a staged change
+	printf 'staged\n' >>"$R/README"
+	g add README
+	expect_rc 2 rechain -C "$R" --onto main
+	refused "staged README"
+	g reset -q --hard "$tip"
+	clean "the reset" b
+	# an untracked file where the target's tree has one (org2's key, pinned
+	# on main): the checkout would overwrite it
+	printf 'mine\n' >"$R/keys/orgs/org2.example.org.vkey"
+	expect_rc 2 rechain -C "$R" --onto main
+	refused "an untracked file in the way"
+	[ "$(cat "$R/keys/orgs/org2.example.org.vkey")" = mine ] || die "rechain overwrote an untracked file"
+	[ "$(g status --porcelain --untracked-files=all)" = "?? keys/orgs/org2.example.org.vkey" ] ||
+		die "a refused rechain left changes: $(g status --porcelain)"
+	rm "$R/keys/orgs/org2.example.org.vkey"
+	# the branch changes README besides the log
+	printf 'changed on b\n' >>"$R/README"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "edit README"
+	tip=$(g rev-parse HEAD)
+	expect_rc 2 rechain -C "$R" --onto main
+	err_has README
+	refused "README changed on the branch"
+	clean "a refused rechain" b
+	# nothing to rechain: the branch adds no entry
+	g checkout -q -b c "$base"
+	tip=$(g rev-parse HEAD)
+	cp "$LOG" "$T/log.before"
+	refused() {
+		[ "$(g rev-parse HEAD)" = "$tip" ] || die "$1: HEAD moved"
+		cmp -s "$LOG" "$T/log.before" || die "$1: the log changed"
+	}
+	expect_rc 2 rechain -C "$R" --onto main
+	err_has "nothing to rechain"
+	refused "a branch without entries"
+	# nothing to rechain: the target adds no entry (the branch extends it)
+	g checkout -q -B d "$(g rev-parse a)"
+	sign org3 "Org Three" 2026-01-01T00:04:00Z
+	tip=$(g rev-parse HEAD)
+	cp "$LOG" "$T/log.before"
+	expect_rc 2 rechain -C "$R" --onto main
+	err_has "nothing to rechain"
+	refused "a branch that already extends the target"
+	expect_rc 0 verify -C "$R" --base main
+	clean "the refusals" d
+	;;
+dirty-work-tree)
+	# A write refuses when a file it would change has uncommitted changes,
+	# and ignores every other file.
+	git_base
+	keygen org2 org2.example.org
+	printf 'readme\n' >"$R/README"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "add a README"
+	n=$(count)
+	# the log modified in the work tree
+	edit_log_line 3 'l = l.replace(b"Org One", b"Org Uno")'
+	cp "$LOG" "$T/log.dirty"
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	err_has "uncommitted changes"
+	cmp -s "$LOG" "$T/log.dirty" || die "a refused sign changed the log"
+	[ ! -e "$R/keys/orgs/org2.example.org.vkey" ] || die "a refused sign pinned a key"
+	[ "$(count)" -eq "$n" ] || die "a refused sign made a commit"
+	# verify --history reads the object database, not the edited work tree
+	expect_rc 0 verify -C "$R" --history
+	expect_rc 1 verify -C "$R"
+	g checkout -q -- "$F"
+	# the log modified and staged
+	edit_log_line 3 'l = l.replace(b"Org One", b"Org Uno")'
+	g add "$F"
+	cp "$LOG" "$T/log.dirty"
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	err_has "uncommitted changes"
+	cmp -s "$LOG" "$T/log.dirty" || die "a refused sign changed the staged log"
+	[ "$(count)" -eq "$n" ] || die "a refused sign made a commit"
+	g reset -q --hard HEAD
+	clean "the reset"
+	# an untracked key file of the organization that signs
+	cp "$K/org2.vkey" "$R/keys/orgs/org2.example.org.vkey"
+	cp "$LOG" "$T/log.before"
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	err_has "uncommitted changes"
+	cmp -s "$LOG" "$T/log.before" || die "a refused sign changed the log"
+	cmp -s "$K/org2.vkey" "$R/keys/orgs/org2.example.org.vkey" || die "the untracked key file changed"
+	[ "$(count)" -eq "$n" ] || die "a refused sign made a commit"
+	rm "$R/keys/orgs/org2.example.org.vkey"
+	clean "removing the untracked key"
+	# a modified unrelated file: the write goes ahead without it
+	printf 'local edit\n' >>"$R/README"
+	cp "$R/README" "$T/readme.dirty"
+	before
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	n=$(count)
+	[ "$n" -eq $((BEFORE_COUNT + 1)) ] || die "sign made $((n - BEFORE_COUNT)) commits"
+	[ "$(g show --name-only --format= HEAD | sort | tr '\n' ' ')" = "keys/orgs/org2.example.org.vkey $F " ] ||
+		die "the commit holds $(g show --name-only --format= HEAD | tr '\n' ' ')"
+	[ "$(g status --porcelain --untracked-files=all)" = " M README" ] ||
+		die "git status after sign: $(g status --porcelain)"
+	cmp -s "$R/README" "$T/readme.dirty" || die "sign touched the dirty README"
+	[ "$(g show HEAD:README)" = readme ] || die "the commit holds the dirty README"
+	expect_rc 0 verify -C "$R" --history
+	;;
+staged-unrelated)
+	# Changes staged for another commit stay staged and out of the
+	# endorse commit.
+	git_base
+	keygen org2 org2.example.org
+	printf 'readme\n' >"$R/README"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "add a README"
+	printf 'readme, staged edit\n' >"$R/README"
+	printf 'notes\n' >"$R/NOTES"
+	g add README NOTES
+	before
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	[ "$(count)" -eq $((BEFORE_COUNT + 1)) ] || die "sign did not make one commit"
+	[ "$(g show --name-only --format= HEAD | sort | tr '\n' ' ')" = "keys/orgs/org2.example.org.vkey $F " ] ||
+		die "the commit holds $(g show --name-only --format= HEAD | tr '\n' ' ')"
+	[ "$(g show HEAD:README)" = readme ] || die "the staged README went into the commit"
+	! g cat-file -e HEAD:NOTES 2>/dev/null || die "the staged NOTES went into the commit"
+	[ "$(g status --porcelain --untracked-files=all | sort | tr '\n' '|')" = "A  NOTES|M  README|" ] ||
+		die "git status after sign: $(g status --porcelain | tr '\n' '|')"
+	[ "$(g show :README)" = "readme, staged edit" ] || die "the staged README changed in the index"
+	expect_rc 0 verify -C "$R" --history
+	# the first commit of a repository (unborn HEAD) with a file staged
+	git_init "$T/r2"
+	printf 'readme\n' >"$T/r2/README"
+	git -C "$T/r2" add README
+	expect_rc 0 init -C "$T/r2" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z
+	[ "$(git -C "$T/r2" rev-list --count HEAD)" -eq 1 ] || die "init did not make one commit"
+	[ "$(git -C "$T/r2" show --name-only --format= HEAD | tr '\n' ' ')" = "keys/policy $F " ] ||
+		die "init's first commit holds $(git -C "$T/r2" show --name-only --format= HEAD | tr '\n' ' ')"
+	[ "$(git -C "$T/r2" status --porcelain --untracked-files=all)" = "A  README" ] ||
+		die "git status after init: $(git -C "$T/r2" status --porcelain)"
+	;;
+shallow-clone)
+	# A shallow clone has no history to check: refused with a hint.
+	git_base
+	git clone -q --depth 1 "file://$R" "$T/shallow" 2>"$T/clone.err" || { cat "$T/clone.err" >&2; die "git clone --depth 1 failed"; }
+	[ -f "$T/shallow/.git/shallow" ] || die "the clone is not shallow"
+	expect_rc 2 verify -C "$T/shallow" --history
+	err_has "shallow"
+	err_has "fetch"
+	err_has "unshallow"
+	expect_rc 0 verify -C "$T/shallow"
+	# fetching the full history makes it checkable
+	git -C "$T/shallow" fetch -q --unshallow
+	expect_rc 0 verify -C "$T/shallow" --history
+	;;
+log-symlink)
+	# A commit replaces the log by a symbolic link to a copy of it.
+	git_base
+	mv "$LOG" "$R/log/copy.jsonl"
+	ln -s copy.jsonl "$LOG"
+	git_commit_as "Mallory Editor" mallory@example.org "log as a link"
+	[ "$(g ls-tree HEAD "$F" | cut -c1-6)" = 120000 ] || die "the commit does not hold a symbolic link"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F: file:" "symbolic link" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	;;
+no-commit)
+	# --no-commit writes the files and leaves them for the user to commit.
+	git_base
+	keygen org2 org2.example.org
+	before
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z --no-commit
+	! grep -q committed "$T/out" || die "sign --no-commit says it committed"
+	[ "$(count)" -eq "$BEFORE_COUNT" ] || die "sign --no-commit made a commit"
+	[ "$(g rev-parse HEAD)" = "$BEFORE" ] || die "sign --no-commit moved HEAD"
+	[ "$(g status --porcelain --untracked-files=all | sort | tr '\n' '|')" = " M $F|?? keys/orgs/org2.example.org.vkey|" ] ||
+		die "git status after --no-commit: $(g status --porcelain | tr '\n' '|')"
+	[ "$(wc -l <"$LOG")" -eq 4 ] || die "sign --no-commit did not append"
+	verify_ok
+	# init --no-commit in a new repository: files, no commit
+	git_init "$T/r2"
+	expect_rc 0 init -C "$T/r2" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z --no-commit
+	! grep -q committed "$T/out" || die "init --no-commit says it committed"
+	! git -C "$T/r2" rev-parse -q --verify HEAD >/dev/null || die "init --no-commit made a commit"
+	[ "$(git -C "$T/r2" status --porcelain --untracked-files=all | sort | tr '\n' ' ')" = "?? keys/policy ?? $F " ] ||
+		die "git status after init --no-commit: $(git -C "$T/r2" status --porcelain | tr '\n' ' ')"
+	;;
+no-author)
+	# No user.name or user.email anywhere: a write that would commit is
+	# refused before anything is written.
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	export HOME="$T/empty-home" XDG_CONFIG_HOME="$T/empty-home/.config"
+	mkdir -p "$HOME"
+	git init -q "$R"
+	git -C "$R" symbolic-ref HEAD refs/heads/main
+	! git -C "$R" config user.name >/dev/null || die "user.name is set"
+	! git -C "$R" config user.email >/dev/null || die "user.email is set"
+	expect_rc 2 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z
+	err_has user.name
+	[ ! -e "$R/keys/policy" ] && [ ! -e "$LOG" ] || die "a refused init wrote files"
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z --no-commit
+	git -C "$R" add -A
+	git -C "$R" -c user.name=Someone -c user.email=someone@example.org commit -q -m "the log"
+	cp "$LOG" "$T/log.before"
+	expect_rc 2 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	err_has user.name
+	cmp -s "$LOG" "$T/log.before" || die "a refused sign changed the log"
+	[ ! -e "$R/keys/orgs/org0.example.org.vkey" ] || die "a refused sign pinned a key"
+	[ "$(git -C "$R" rev-list --count HEAD)" -eq 1 ] || die "a refused sign made a commit"
+	[ -z "$(git -C "$R" status --porcelain --untracked-files=all)" ] || die "a refused sign left changes"
+	;;
+github-format)
+	# --format github: one workflow command per problem on stdout; text
+	# from the repository (an organization's name, a commit's author, a
+	# file name in keys/orgs) cannot end the command or add properties.
+	git_base
+	keygen org2 org2.example.org
+	hostile='50% %0A::error file=x,line=1::pwned, a:b'
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org $hostile" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	expect_rc 0 verify -C "$R" --history --format github
+	! grep -q '^::' "$T/out" || die "a valid history printed a workflow command"
+	# an old line edited
+	edit_log_line 2 'l = l.replace(b"Org Zero", b"Org Nero")'
+	git_commit_as "Eve $hostile" eve@example.org "edit"
+	bad=$(head12)
+	expect_rc 1 verify -C "$R" --history --format github
+	grep -q -F "::error file=$F,line=2,title=endorse append-only::line 2 differs" "$T/out" ||
+		die "no append-only annotation for line 2"
+	grep -q -F "(commit $bad by Eve 50%25 %250A::error file=x,line=1::pwned, a:b <eve@example.org>)" "$T/out" ||
+		die "the annotation does not name the commit and its author, encoded"
+	[ "$(grep -c -v '^::error file=' "$T/out")" -eq 0 ] || die "stdout holds a line that is not an annotation"
+	# an extra file in keys/orgs whose name holds , : and %
+	g reset -q --hard HEAD^
+	evil='evil,line=9,title=x::y%0Az.vkey'
+	printf 'nothing\n' >"$R/keys/orgs/$evil"
+	git_commit_as "Eve $hostile" eve@example.org "add a file"
+	bad=$(head12)
+	expect_rc 1 verify -C "$R" --history --format github
+	want="::error file=keys/orgs/evil%2Cline=9%2Ctitle=x%3A%3Ay%250Az.vkey,title=endorse keys-orgs::"
+	want+="no organization of this id in the log (commit $bad by Eve 50%25 %250A::error file=x,line=1::pwned, a:b <eve@example.org>)"
+	[ "$(grep -c '^::' "$T/out")" -eq 1 ] || die "expected exactly one workflow command"
+	grep -q -x -F -- "$want" "$T/out" || die "the annotation is not exactly: $want"
+	;;
+not-git)
+	# Outside a git repository the writes just write files, and the git
+	# checks cannot run.
+	git -C "$T" rev-parse --git-dir >/dev/null 2>&1 && skip "the temporary directory is inside a git repository"
+	build_base
+	! grep -q committed "$T/ok.out" || die "a write outside git says it committed"
+	[ ! -e "$R/.git" ] || die "a write made a git repository"
+	expect_rc 2 verify -C "$R" --history
+	err_has "not in a git repository"
+	expect_rc 2 verify -C "$R" --base HEAD
+	expect_rc 2 rechain -C "$R" --onto main
+	expect_rc 0 verify -C "$R"
+	;;
+key-policy-change)
+	# A commit replaces the log key in keys/policy (same origin name).
+	git_base
+	keygen log2 "$ORIGIN"
+	printf 'log %s\nquorum none\n' "$(vkey log2)" >"$R/keys/policy"
+	git_commit_as "Mallory Editor" mallory@example.org "new log key"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "keys/policy: policy:" "log key changed" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	problems 1
+	expect_rc 1 verify -C "$R" --base HEAD^
+	err_line "keys/policy: policy:"
+	;;
+keys-orgs-history)
+	# A commit re-pins org1 to another key (of the same name) by plain git.
+	git_base
+	keygen org1b org1.example.org
+	vkey org1b >"$R/keys/orgs/org1.example.org.vkey"
+	git_commit_as "Mallory Editor" mallory@example.org "re-pin org1"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "keys/orgs/org1.example.org.vkey: keys-orgs:" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	problems 1
+	expect_rc 1 verify -C "$R" --base HEAD^
+	err_line "keys/orgs/org1.example.org.vkey: keys-orgs:"
+	expect_rc 0 verify -C "$R" --history HEAD^
+	;;
+line-removed)
+	# A commit removes the last line (and unpins the key it pinned).
+	git_base
+	"$PY" -c 'import sys; p = sys.argv[1]; d = open(p, "rb").read().splitlines(True); open(p, "wb").write(b"".join(d[:-1]))' "$LOG"
+	g rm -q keys/orgs/org1.example.org.vkey
+	verify_ok
+	git_commit_as "Mallory Editor" mallory@example.org "drop the last line"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F:3: append-only: lines from 3 on were removed" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	problems 1
+	expect_rc 1 verify -C "$R" --base HEAD^
+	err_line "$F:3: append-only:"
+	;;
+json-format)
+	# --format json: each problem of the history names its commit (in
+	# full) and its author.
+	git_base
+	edit_log_line 2 'l = l.replace(b"Org Zero", b"Org Nero")'
+	git_commit_as "Mallory Editor" mallory@example.org "fix a typo"
+	expect_rc 1 verify -C "$R" --history --format json
+	"$PY" - "$T/out" "$(g rev-parse HEAD)" <<'EOF' || die "the JSON report is not as expected"
+import json, sys
+report = json.load(open(sys.argv[1]))
+assert report["valid"] is False
+p = [p for p in report["problems"] if p["rule"] == "append-only"]
+assert len(p) == 1, report["problems"]
+p = p[0]
+assert p["file"] == "log/endorsements.jsonl" and p["line"] == 2, p
+assert p["commit"] == sys.argv[2], p
+assert p["author"] == "Mallory Editor <mallory@example.org>", p
+assert all(q["commit"] == sys.argv[2] for q in report["problems"]), report["problems"]
+EOF
+	;;
+bad-revision)
+	# Revisions that do not exist, and histories without a log, cannot be
+	# checked: exit 2, never "valid".
+	git_base
+	expect_rc 2 verify -C "$R" --history no-such-branch
+	expect_rc 2 verify -C "$R" --base no-such-branch
+	expect_rc 2 rechain -C "$R" --onto no-such-branch
+	expect_rc 2 verify -C "$R" --history HEAD --base HEAD^
+	# an empty repository (unborn HEAD)
+	git_init "$T/empty"
+	expect_rc 2 verify -C "$T/empty" --history
+	# a history in which no commit holds the log
+	git_init "$T/nolog"
+	printf 'readme\n' >"$T/nolog/README"
+	git -C "$T/nolog" add README
+	git -C "$T/nolog" commit -q -m readme
+	expect_rc 2 verify -C "$T/nolog" --history
+	;;
+linked-worktree)
+	# A write in a linked work tree (git worktree add) commits on that
+	# work tree's branch only.
+	git_base
+	keygen org2 org2.example.org
+	main_tip=$(g rev-parse main)
+	g worktree add -q "$T/wt" -b feature
+	expect_rc 0 sign -C "$T/wt" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	[ "$(g rev-parse main)" = "$main_tip" ] || die "a write in the linked work tree moved main"
+	[ "$(g rev-parse feature^)" = "$main_tip" ] || die "the commit is not on feature"
+	grep -q -x -F "committed $(g rev-parse feature | cut -c1-12) on the current branch" "$T/out" ||
+		die "stdout does not name feature's commit"
+	[ "$(git -C "$T/wt" status --porcelain -b --untracked-files=all)" = "## feature" ] ||
+		die "the linked work tree is not clean: $(git -C "$T/wt" status --porcelain)"
+	clean "a write in another work tree"
+	expect_rc 0 verify -C "$T/wt" --history
+	out_has "valid in every commit: 4 entries"
+	expect_rc 0 verify -C "$R" --base main
+	;;
+index-locked-write)
+	# Another git process holds the index (.git/index.lock). git commit
+	# refuses outright; endorse must too, before anything changes: a
+	# write that could not be committed is refused while nothing has
+	# changed (src/lib/store.c, prepare_commit).
+	git_base
+	keygen org2 org2.example.org
+	tip=$(g rev-parse HEAD)
+	cp "$LOG" "$T/log.before"
+	: >"$R/.git/index.lock"
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	rm "$R/.git/index.lock"
+	[ "$(g rev-parse HEAD)" = "$tip" ] ||
+		die "a refused write moved the branch to $(head12) ($(g log -1 --format=%s))"
+	cmp -s "$LOG" "$T/log.before" || die "a refused write changed the log"
+	[ ! -e "$R/keys/orgs/org2.example.org.vkey" ] || die "a refused write pinned a key"
+	clean "a refused write"
+	grep -q -i lock "$T/err" || die "the error does not say that the index is locked"
+	[ "$(grep -o 'not committed' "$T/err" | wc -l)" -le 1 ] || die "the error message repeats itself"
+	;;
+index-locked-rechain)
+	# rechain with the index held by another git process: refused, and
+	# the branch, the index and the work tree are left as they were.
+	git_base
+	keygen org2 org2.example.org
+	keygen org3 org3.example.org
+	g branch a
+	g branch b
+	g checkout -q a
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	g checkout -q main
+	g merge -q --ff-only a
+	g checkout -q b
+	sign org3 "Org Three" 2026-01-01T00:04:00Z
+	tip=$(g rev-parse HEAD)
+	cp "$LOG" "$T/log.before"
+	: >"$R/.git/index.lock"
+	expect_rc 2 rechain -C "$R" --onto main
+	rm "$R/.git/index.lock"
+	[ "$(g rev-parse HEAD)" = "$tip" ] || die "a refused rechain moved the branch"
+	cmp -s "$LOG" "$T/log.before" || die "a refused rechain changed the work tree's log"
+	clean "a refused rechain" b
+	grep -q -i lock "$T/err" || die "the error does not say that the index is locked"
+	;;
+ref-locked)
+	# The branch is locked by another git process (refs/heads/main.lock):
+	# the write is refused before anything changes, naming the lock, once.
+	git_base
+	keygen org2 org2.example.org
+	tip=$(g rev-parse HEAD)
+	cp "$LOG" "$T/log.before"
+	: >"$R/.git/refs/heads/main.lock"
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	rm "$R/.git/refs/heads/main.lock"
+	[ "$(g rev-parse HEAD)" = "$tip" ] || die "the branch moved although it was locked"
+	cmp -s "$LOG" "$T/log.before" || die "a refused write changed the log"
+	[ ! -e "$R/keys/orgs/org2.example.org.vkey" ] || die "a refused write pinned a key"
+	clean "a write refused for a locked branch"
+	grep -q -F main.lock "$T/err" || die "the error does not name the lock"
+	[ "$(grep -o 'nothing was written' "$T/err" | wc -l)" -eq 1 ] ||
+		die "the error must say exactly once that nothing was written"
+	;;
+rechain-twice)
+	# main moves again after a rechain: rechaining once more moves the
+	# branch's entry after the newest log, and main still fast-forwards.
+	git_base
+	keygen org2 org2.example.org
+	keygen org3 org3.example.org
+	keygen org4 org4.example.org
+	g branch a
+	g branch b
+	g branch c
+	g checkout -q a
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	g checkout -q c
+	sign org4 "Org Four" 2026-01-01T00:05:00Z
+	g checkout -q b
+	sign org3 "Org Three" 2026-01-01T00:04:00Z
+	g checkout -q main
+	g merge -q --ff-only a
+	g checkout -q b
+	expect_rc 0 rechain -C "$R" --onto main
+	# meanwhile c is rechained and merged first
+	g checkout -q c
+	expect_rc 0 rechain -C "$R" --onto main
+	g checkout -q main
+	g merge -q --ff-only c
+	g checkout -q b
+	expect_rc 1 verify -C "$R" --base main
+	expect_rc 0 rechain -C "$R" --onto main
+	out_has "re-chained 1 entry onto main"
+	[ "$(g rev-parse HEAD^1)" = "$(g rev-parse main)" ] || die "the second rechain does not continue main"
+	clean "the second rechain" b
+	expect_rc 0 verify -C "$R" --base main
+	g checkout -q main
+	g merge -q --ff-only b
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 6 entries"
+	verify_ok
+	;;
+merge-swapped-parents)
+	# A merge commit whose first parent is a rewritten history (the old
+	# main only its second parent) fast-forwards main. Along the first
+	# parents every version extends the one before, so `verify --history`
+	# passes: the first-parent walk follows the rewritten line by design.
+	# `verify --base OLD_TIP` (the pull-request check) catches it.
+	git_base
+	old=$(g rev-parse HEAD)
+	keygen org2 org2.example.org
+	g checkout -q -b rewrite HEAD^
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	g merge -q -s ours -m "merge main, keeping the rewrite" main
+	[ "$(g rev-parse HEAD^2)" = "$old" ] || die "the merge does not have the old main as second parent"
+	g checkout -q main
+	g merge -q --ff-only rewrite
+	expect_rc 1 verify -C "$R" --base "$old"
+	err_line "$F:3: append-only:"
+	expect_rc 0 verify -C "$R" --history
+	;;
+log-deleted)
+	# A commit deletes the log.
+	git_base
+	g rm -q "$F"
+	git_commit_as "Mallory Editor" mallory@example.org "delete the log"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F: append-only:" "deleted" "(commit $bad by Mallory Editor <mallory@example.org>)"
+	;;
+subdirectory)
+	# The log in a subdirectory of the work tree: commits hold its paths
+	# under the subdirectory, and the history is read there.
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	keygen org2 org2.example.org
+	W="$T/work"
+	git_init "$W"
+	printf 'readme\n' >"$W/README"
+	git -C "$W" add README
+	git -C "$W" commit -q -m "a README"
+	R="$W/endorsements"
+	LOG="$R/$F"
+	mkdir -p "$R"
+	before
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	committed init "endorse: create the log $ORIGIN and register E2E Manifesto (${DOC1:0:8})" \
+		endorsements/keys/policy "endorsements/$F"
+	before
+	expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	committed "sign org0" "endorse: org0.example.org endorses E2E Manifesto (${DOC1:0:8})" \
+		endorsements/keys/orgs/org0.example.org.vkey "endorsements/$F"
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 2 entries"
+	# a racing branch, rechained in the subdirectory
+	g branch pr HEAD
+	keygen org1 org1.example.org
+	sign org1 "Org One" 2026-01-01T00:02:00Z
+	g checkout -q pr
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	expect_rc 0 rechain -C "$R" --onto main
+	clean rechain pr
+	expect_rc 0 verify -C "$R" --base main
+	g checkout -q main
+	g merge -q --ff-only pr
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 4 entries"
+	;;
+*)
+	die "unknown case"
+	;;
+esac
+echo "PASS [$CASE]"
