@@ -278,9 +278,9 @@ cmd_audit(int argc, char **argv)
 				"                             jekyll (see docs/audit-formats.md)\n"
 				"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
 				"      --org ID               one organization's whole history (table, json)\n"
-				"      --since SEQ|REV        who joined and who withdrew after entry SEQ, or\n"
-				"                             since git revision REV (table, json, csv,\n"
-				"                             markdown)\n",
+				"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
+				"                             later, or after git revision REV (table, json,\n"
+				"                             csv, markdown)\n",
 				usage_line);
 			return EXIT_VALID;
 		default: return cli_usage(usage_line);

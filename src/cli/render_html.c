@@ -43,7 +43,7 @@ static const char style[] =
 	"body{font-family:system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;"
 	"color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:1rem 0}"
 	"th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;"
-	"vertical-align:top}code{font-size:.9em;word-break:break-all}.ok{color:#116611;"
+	"vertical-align:top;overflow-wrap:anywhere}code{font-size:.9em;word-break:break-all}.ok{color:#116611;"
 	"font-weight:bold}.note{color:#8a4b00}footer{margin-top:2rem;color:#555;font-size:.9em}";
 
 void

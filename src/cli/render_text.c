@@ -76,7 +76,7 @@ print_header(FILE *f, const struct audit_view *v, bool colour)
 		n == 1 ? "y" : "ies", v->root, v->checkpoint_present
 		? "present, not checked by this version" : "none");
 	if (v->since)
-		fprintf(f, "  changes since entry %llu\n", (unsigned long long)v->since_seq);
+		fprintf(f, "  changes:     made by entry %llu and later\n", (unsigned long long)v->since_seq);
 }
 
 void
@@ -170,7 +170,7 @@ render_markdown(FILE *f, const struct audit_view *v)
 		(unsigned long long)endorse_state_size(v->state), v->root,
 		v->checkpoint_present ? " A checkpoint is present but not checked by this version." : "");
 	if (v->since)
-		fprintf(f, "Changes since entry %llu.\n", (unsigned long long)v->since_seq);
+		fprintf(f, "\nChanges made by entry %llu and later.\n", (unsigned long long)v->since_seq);
 	for (size_t d = 0; d < v->doc_count; d++) {
 		const struct audit_doc *doc = &v->docs[d];
 		fputs("\n## ", f);
