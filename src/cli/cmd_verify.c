@@ -57,15 +57,19 @@ print_json_member(const char *name, const char *value)
 		printf("null");
 }
 
+/* With --base, the state holds only what the new entries depend on, so it
+ * counts no documents or organisations. */
 static void
-print_json(const endorse_state *state, const struct collected *c, int rc, const char *root)
+print_json(const endorse_state *state, const struct collected *c, int rc, const char *root,
+	bool partial)
 {
 	printf("{\"schema\":\"endorse-verify/1\",\"valid\":%s", rc == 0 ? "true" : "false");
 	if (state != NULL) {
 		print_json_member("origin", endorse_state_origin(state));
-		printf(",\"entries\":%llu,\"documents\":%zu,\"organizations\":%zu",
-			(unsigned long long)endorse_state_size(state), endorse_state_document_count(state),
-			endorse_state_org_count(state));
+		printf(",\"entries\":%llu", (unsigned long long)endorse_state_size(state));
+		if (!partial)
+			printf(",\"documents\":%zu,\"organizations\":%zu",
+				endorse_state_document_count(state), endorse_state_org_count(state));
 		print_json_member("root", root);
 	}
 	printf(",\"problems\":[");
@@ -213,13 +217,18 @@ cmd_verify(int argc, char **argv)
 	if (state != NULL)
 		cli_state_root(root, state);
 	if (strcmp(format, "json") == 0) {
-		print_json(state, &problems, rc, state != NULL ? root : NULL);
+		print_json(state, &problems, rc, state != NULL ? root : NULL, base != NULL);
+	} else if (rc == 0 && base != NULL) {
+		uint64_t n = endorse_state_size(state);
+		printf("%s: valid and extends %s: %llu entr%s, the new ones verified (origin ",
+			ENDORSE_LOG_PATH, base, (unsigned long long)n, n == 1 ? "y" : "ies");
+		cli_print_safe(stdout, endorse_state_origin(state));
+		printf(", Merkle root %s)\n", root);
 	} else if (rc == 0) {
 		uint64_t n = endorse_state_size(state);
 		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);
 		printf("%s: valid%s: %llu entr%s, %zu document version%s, %zu organization%s (origin ",
-			ENDORSE_LOG_PATH, use_history ? " in every commit" : base != NULL
-			? " and extends the base" : "", (unsigned long long)n, n == 1 ? "y" : "ies", d,
+			ENDORSE_LOG_PATH, use_history ? " in every commit" : "", (unsigned long long)n, n == 1 ? "y" : "ies", d,
 			d == 1 ? "" : "s", o, o == 1 ? "" : "s");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(", Merkle root %s)\n", root);

@@ -3,6 +3,7 @@
  * keys/orgs agrees with the log at every commit. Checked incrementally: each
  * commit's new lines are replayed onto the state of its parent, so the cost
  * grows with the log, not with the log times the number of commits. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,120 @@ out:
 	return rc;
 }
 
+/* What the new lines of a pull request can depend on: documents, and the
+ * organisations they name. Statements name an organisation by its id,
+ * verbatim (ids need no JSON escape), so a line that does not contain a
+ * touched id cannot concern a touched organisation. */
+struct touched {
+	char **ids;
+	size_t count;
+};
+
+static bool
+keep_line(void *ctx, const char *line, size_t len)
+{
+	const struct touched *t = ctx;
+
+	if (memmem(line, len, "\"type\":\"document\"", 17) != NULL)
+		return true;
+	for (size_t i = 0; i < t->count; i++)
+		if (memmem(line, len, t->ids[i], strlen(t->ids[i])) != NULL)
+			return true;
+	return false;
+}
+
+static void
+collect_touched(struct touched *t, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
+		endorse_entry e;
+		endorse_diag diag;
+
+		if (endorse_entry_parse_checked(&e, p, n, false, &diag) == 0 && e.statement.org_id) {
+			char **grown = realloc(t->ids, (t->count + 1) * sizeof(char *));
+			if (grown != NULL) {
+				t->ids = grown;
+				if ((t->ids[t->count] = strdup(e.statement.org_id)) != NULL)
+					t->count++;
+			}
+		}
+		endorse_entry_clear(&e);
+		p += n + (lf != NULL);
+	}
+}
+
+static bool
+org_of_file(char out[256], const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n <= 5 || n - 5 >= 256 || strcmp(name + n - 5, ".vkey") != 0)
+		return false;
+	memcpy(out, name, n - 5);
+	out[n - 5] = '\0';
+	return true;
+}
+
+static const struct endorse_pinned *
+find_file(const struct endorse_pinned *files, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(files[i].name, name) == 0)
+			return &files[i];
+	return NULL;
+}
+
+/* keys/orgs at head against a state that holds only the organisations the
+ * new lines touch: their files must agree; every other file must be as it
+ * was at the base, which was verified. */
+static int
+check_orgs_changed(const endorse_repo *repo, const endorse_commit_id *base,
+	const endorse_commit_id *head, const endorse_state *state, endorse_reporter *r)
+{
+	struct endorse_pinned *old = NULL, *now = NULL, *kept = NULL;
+	size_t nold = 0, nnow = 0, nkept = 0;
+	char id[256], file[320];
+	int rc;
+
+	if ((rc = endorse_repo_read_orgs(repo, base, &old, &nold)) != 0 ||
+	    (rc = endorse_repo_read_orgs(repo, head, &now, &nnow)) != 0)
+		goto out;
+	for (size_t i = 0; i < nnow && rc == 0; i++) {
+		const struct endorse_pinned *was = find_file(old, nold, now[i].name);
+		bool known = org_of_file(id, now[i].name) && endorse_state_find_org(state, id) != NULL;
+
+		if (known || was == NULL || memcmp(was->id, now[i].id, 20) != 0 || !now[i].regular) {
+			if (!known && was != NULL && now[i].regular) {
+				snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, now[i].name);
+				endorse_report(r, file, 0, "keys-orgs",
+					"changed, but no new entry concerns this organization");
+				continue;
+			}
+			rc = endorse_pinned_add(&kept, &nkept, now[i].name, now[i].text, now[i].len,
+				now[i].regular);
+		}
+	}
+	for (size_t i = 0; i < nold; i++) {
+		if (find_file(now, nnow, old[i].name) != NULL ||
+		    (org_of_file(id, old[i].name) && endorse_state_find_org(state, id) != NULL))
+			continue;
+		snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, old[i].name);
+		endorse_report(r, file, 0, "keys-orgs",
+			"removed, but no new entry concerns this organization");
+	}
+	if (rc == 0)
+		endorse_orgs_compare(state, kept, nkept, r);
+out:
+	endorse_pinned_free(old, nold);
+	endorse_pinned_free(now, nnow);
+	endorse_pinned_free(kept, nkept);
+	return rc;
+}
+
 int
 endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	const char *head_rev, const endorse_verify_options *opt, uint64_t *problem_count)
@@ -214,6 +329,7 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	endorse_commit_id base, head;
 	endorse_blob old = {0}, log = {0};
 	endorse_state *state = NULL;
+	struct touched touched = {NULL, 0};
 	int rc;
 
 	if (out != NULL)
@@ -231,7 +347,7 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	}
 	if ((rc = endorse_history_state_at(&state, repo, &head, &r)) != 0)
 		goto done;
-	if (old.kind == ENDORSE_BLOB_FILE) {
+	if (old.kind == ENDORSE_BLOB_FILE && old.len > 0 && old.data[old.len - 1] == '\n') {
 		endorse_state *base_state = NULL;
 		endorse_reporter quiet = {NULL, 0, NULL, NULL};
 		if (endorse_history_state_at(&base_state, repo, &base, &quiet) == 0 &&
@@ -241,14 +357,17 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 		endorse_state_free(base_state);
 		if (!extends(&old, &log, &r))
 			goto done;
-		/* The base's lines were verified when the base was; replay them
-		 * for their effect only, and check the new lines fully. */
-		endorse_replay_lines(state, old.data, old.len, true, &r);
+		/* The base's lines were verified when the base was: replay, for
+		 * their effect only, the ones the new lines can depend on; the
+		 * cost grows with the new lines and the organisations they name. */
+		collect_touched(&touched, log.data + old.len, log.len - old.len);
+		endorse_replay_lines_kept(state, old.data, old.len, true, keep_line, &touched, &r);
 		endorse_replay_lines(state, log.data + old.len, log.len - old.len, false, &r);
+		rc = check_orgs_changed(repo, &base, &head, state, &r);
 	} else {
 		endorse_replay_lines(state, log.data, log.len, false, &r);
+		rc = check_orgs_at(repo, &head, state, &r);
 	}
-	rc = check_orgs_at(repo, &head, state, &r);
 done:
 	if (rc == ENDORSE_EINVALID)
 		rc = 0;
@@ -261,6 +380,9 @@ out:
 		*out = state;
 	else
 		endorse_state_free(state);
+	for (size_t i = 0; i < touched.count; i++)
+		free(touched.ids[i]);
+	free(touched.ids);
 	endorse_blob_clear(&old);
 	endorse_blob_clear(&log);
 	endorse_repo_free(repo);

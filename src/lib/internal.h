@@ -126,6 +126,10 @@ void endorse_report(endorse_reporter *r, const char *file, uint64_t line, const 
  * signatures, canonical form and key points are not checked again. */
 void endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool trusted,
 	endorse_reporter *r);
+/* The same for only the lines that keep() accepts; the others are counted
+ * and hashed (seq, prev and the Merkle tree stay right) but not applied. */
+void endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bool trusted,
+	bool (*keep)(void *ctx, const char *line, size_t len), void *ctx, endorse_reporter *r);
 /* Replays dir/log/endorsements.jsonl in one streaming pass. */
 int endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *r);
 /* One entry of keys/orgs as found on disk or in a git tree. */
@@ -134,6 +138,7 @@ struct endorse_pinned {
 	char *text;
 	size_t len;
 	bool regular; /* a regular file (or blob) whose text was read */
+	uint8_t id[20]; /* in git: the entry's object id */
 };
 int endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name,
 	const char *text, size_t len, bool regular);

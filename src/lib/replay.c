@@ -73,6 +73,13 @@ void
 endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool trusted,
 	endorse_reporter *r)
 {
+	endorse_replay_lines_kept(state, data, len, trusted, NULL, NULL, r);
+}
+
+void
+endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bool trusted,
+	bool (*keep)(void *ctx, const char *line, size_t len), void *ctx, endorse_reporter *r)
+{
 	const char *p = data, *end = data + len;
 	uint8_t hash[32], leaf[32];
 
@@ -82,7 +89,8 @@ endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool tr
 
 		crypto_hash_sha256(hash, (const uint8_t *)p, n);
 		endorse_merkle_leaf_hash(leaf, (const uint8_t *)p, n);
-		check_line(state, p, n, lf != NULL, trusted, r);
+		if (keep == NULL || keep(ctx, p, n))
+			check_line(state, p, n, lf != NULL, trusted, r);
 		endorse_state_advance(state, hash, leaf);
 		p += n + (lf != NULL);
 	}
@@ -239,7 +247,7 @@ endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, s
 		qsort(files, n, sizeof(*files), by_name);
 	for (size_t i = 0; i < endorse_state_org_count(state); i++) {
 		const endorse_org *org = endorse_state_org(state, i);
-		struct endorse_pinned key = {name, NULL, 0, false}, *f;
+		struct endorse_pinned key = {name, NULL, 0, false, {0}}, *f;
 
 		if (!org->has_key)
 			continue;
@@ -310,6 +318,7 @@ endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name, c
 	if (len > 0)
 		memcpy(f->text, text, len);
 	f->text[len] = '\0';
+	memset(f->id, 0, sizeof(f->id));
 	(*n)++;
 	return 0;
 }

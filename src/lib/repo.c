@@ -309,6 +309,8 @@ endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
 		rc = endorse_pinned_add(files, n, git_tree_entry_name(e),
 			regular ? git_blob_rawcontent(blob) : "", regular ? (size_t)git_blob_rawsize(blob) : 0,
 			regular);
+		if (rc == 0)
+			memcpy((*files)[*n - 1].id, git_tree_entry_id(e)->id, 20);
 		git_blob_free(blob);
 	}
 out:

@@ -393,7 +393,7 @@ EOF
 		die "keys/orgs does not pin both organizations"
 	verify_ok
 	expect_rc 0 verify -C "$R" --base main
-	out_has "valid and extends the base"
+	out_has "valid and extends main"
 	g checkout -q main
 	g merge -q --ff-only b || die "main does not fast-forward to the rechained branch"
 	expect_rc 0 verify -C "$R" --history
