@@ -233,8 +233,9 @@ void endorse_merkle_leaf_hash(uint8_t out[32], const uint8_t *leaf, size_t len);
 void endorse_merkle_add(endorse_merkle *m, const uint8_t leaf_hash[32]);
 /* The root of the leaves added so far (of zero leaves: SHA-256 of nothing). */
 void endorse_merkle_root(const endorse_merkle *m, uint8_t out[32]);
-/* The root of the replayed log's lines. */
-void endorse_state_root(const endorse_state *state, uint8_t out[32]);
+/* The root of the replayed log's lines; false (and no root) when the
+ * replay skipped lines verified before (verify --base). */
+bool endorse_state_root(const endorse_state *state, uint8_t out[32]);
 
 /* ---- the replayed state ---- */
 

@@ -59,7 +59,7 @@ int cli_sha256_file(char out[65], const char *path);
 /* Prints a verification problem as FILE:LINE: RULE: message on stderr. */
 void cli_print_problem(void *ctx, const endorse_problem *p);
 
-/* The RFC 6962 root of the replayed log, in base64. */
+/* The RFC 6962 root of the replayed log, in base64 (empty if unknown). */
 void cli_state_root(char out[45], const endorse_state *state);
 
 /* -C DIR: changes directory at once, as git -C does, so that every

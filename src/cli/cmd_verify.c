@@ -217,13 +217,13 @@ cmd_verify(int argc, char **argv)
 	if (state != NULL)
 		cli_state_root(root, state);
 	if (strcmp(format, "json") == 0) {
-		print_json(state, &problems, rc, state != NULL ? root : NULL, base != NULL);
+		print_json(state, &problems, rc, state != NULL && root[0] ? root : NULL, base != NULL);
 	} else if (rc == 0 && base != NULL) {
 		uint64_t n = endorse_state_size(state);
 		printf("%s: valid and extends %s: %llu entr%s, the new ones verified (origin ",
 			ENDORSE_LOG_PATH, base, (unsigned long long)n, n == 1 ? "y" : "ies");
 		cli_print_safe(stdout, endorse_state_origin(state));
-		printf(", Merkle root %s)\n", root);
+		printf(")\n");
 	} else if (rc == 0) {
 		uint64_t n = endorse_state_size(state);
 		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);

@@ -444,6 +444,8 @@ cli_state_root(char out[45], const endorse_state *state)
 {
 	uint8_t root[32];
 
-	endorse_state_root(state, root);
-	sodium_bin2base64(out, 45, root, sizeof(root), sodium_base64_VARIANT_ORIGINAL);
+	if (endorse_state_root(state, root))
+		sodium_bin2base64(out, 45, root, sizeof(root), sodium_base64_VARIANT_ORIGINAL);
+	else
+		out[0] = '\0';
 }

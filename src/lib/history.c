@@ -330,6 +330,9 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	endorse_blob old = {0}, log = {0};
 	endorse_state *state = NULL;
 	struct touched touched = {NULL, 0};
+	size_t base_len = 0;
+	uint8_t base_id[20];
+	bool has_base;
 	int rc;
 
 	if (out != NULL)
@@ -337,9 +340,9 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	if ((rc = endorse_repo_open(&repo, dir)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, base_rev, &base)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, head_rev != NULL ? head_rev : "HEAD", &head)) != 0 ||
-	    (rc = endorse_repo_read(repo, &base, ENDORSE_LOG_PATH, &old)) != 0 ||
 	    (rc = endorse_repo_read(repo, &head, ENDORSE_LOG_PATH, &log)) != 0)
 		goto out;
+	has_base = endorse_repo_blob_size(repo, &base, ENDORSE_LOG_PATH, &base_len, base_id);
 	if (log.kind != ENDORSE_BLOB_FILE) {
 		endorse_report(&r, ENDORSE_LOG_PATH, 0, "file", "%s", log.kind == ENDORSE_BLOB_ABSENT
 			? "there is no log at the head" : "the log must be a regular file");
@@ -347,7 +350,7 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	}
 	if ((rc = endorse_history_state_at(&state, repo, &head, &r)) != 0)
 		goto done;
-	if (old.kind == ENDORSE_BLOB_FILE && old.len > 0 && old.data[old.len - 1] == '\n') {
+	if (has_base) {
 		endorse_state *base_state = NULL;
 		endorse_reporter quiet = {NULL, 0, NULL, NULL};
 		if (endorse_history_state_at(&base_state, repo, &base, &quiet) == 0 &&
@@ -355,14 +358,24 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 			endorse_report(&r, ENDORSE_POLICY_PATH, 0, "policy",
 				"the log key differs from the base's; a log keeps its key for ever");
 		endorse_state_free(base_state);
-		if (!extends(&old, &log, &r))
+		/* Git names a blob by its content: if the first base_len bytes of
+		 * the head's log hash to the base's blob, the head extends it, and
+		 * the base never has to be read. Only a failure reads it, to name
+		 * the first line that differs. */
+		if (base_len > log.len || !endorse_repo_blob_is(repo, base_id, log.data, base_len) ||
+		    (base_len > 0 && log.data[base_len - 1] != '\n')) {
+			if ((rc = endorse_repo_read(repo, &base, ENDORSE_LOG_PATH, &old)) == 0 &&
+			    extends(&old, &log, &r))
+				endorse_report(&r, ENDORSE_LOG_PATH, 0, "append-only",
+					"the base's log does not end with a newline");
 			goto done;
+		}
 		/* The base's lines were verified when the base was: replay, for
 		 * their effect only, the ones the new lines can depend on; the
 		 * cost grows with the new lines and the organisations they name. */
-		collect_touched(&touched, log.data + old.len, log.len - old.len);
-		endorse_replay_lines_kept(state, old.data, old.len, true, keep_line, &touched, &r);
-		endorse_replay_lines(state, log.data + old.len, log.len - old.len, false, &r);
+		collect_touched(&touched, log.data + base_len, log.len - base_len);
+		endorse_replay_lines_kept(state, log.data, base_len, true, keep_line, &touched, &r);
+		endorse_replay_lines(state, log.data + base_len, log.len - base_len, false, &r);
 		rc = check_orgs_changed(repo, &base, &head, state, &r);
 	} else {
 		endorse_replay_lines(state, log.data, log.len, false, &r);

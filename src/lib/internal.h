@@ -107,6 +107,10 @@ int endorse_state_check(endorse_state *state, const endorse_entry *entry, bool a
 /* Counts one more line of the log, valid or not: state size is the next seq. */
 void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
 	const uint8_t leaf_hash[32]);
+/* Counts lines verified before without hashing them: the Merkle root is
+ * then unknown (endorse_state_root_known), and head must be set after. */
+void endorse_state_skip(endorse_state *state, uint64_t lines);
+void endorse_state_set_head(endorse_state *state, const uint8_t line_hash[32]);
 /* SHA-256 of the last line: the prev of the next entry. */
 const uint8_t *endorse_state_head(const endorse_state *state);
 
@@ -123,11 +127,12 @@ void endorse_report(endorse_reporter *r, const char *file, uint64_t line, const 
 	const char *fmt, ...) ENDORSE_PRINTF(5, 6);
 /* Replays the lines of data, which continue what state has seen. trusted:
  * the lines were verified before (a prefix checked at an earlier commit), so
- * signatures, canonical form and key points are not checked again. */
+ * neither seq, prev, signatures, canonical form nor key points are checked
+ * again, and lines are not hashed (the Merkle root becomes unknown). */
 void endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool trusted,
 	endorse_reporter *r);
-/* The same for only the lines that keep() accepts; the others are counted
- * and hashed (seq, prev and the Merkle tree stay right) but not applied. */
+/* The same, applying only the lines that keep() accepts (the others are
+ * only counted); keep is for trusted lines. */
 void endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bool trusted,
 	bool (*keep)(void *ctx, const char *line, size_t len), void *ctx, endorse_reporter *r);
 /* Replays dir/log/endorsements.jsonl in one streaming pass. */
@@ -159,9 +164,10 @@ typedef struct endorse_commit_id {
 enum endorse_blob_kind { ENDORSE_BLOB_ABSENT, ENDORSE_BLOB_FILE, ENDORSE_BLOB_LINK, ENDORSE_BLOB_OTHER };
 typedef struct endorse_blob {
 	enum endorse_blob_kind kind;
-	char *data;     /* ENDORSE_BLOB_FILE: the content, NUL-terminated */
+	const char *data; /* ENDORSE_BLOB_FILE: the content (not NUL-terminated) */
 	size_t len;
-	uint8_t id[20]; /* the object id, unless absent */
+	uint8_t id[20];   /* the object id, unless absent */
+	void *object;     /* the git object that holds data */
 } endorse_blob;
 /* A file a write changes, relative to the log's directory: its new content
  * is data, or the file named by file (streamed into git); both NULL removes
@@ -185,6 +191,14 @@ int endorse_repo_commit_author(const endorse_repo *r, const endorse_commit_id *i
 int endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
 	endorse_blob *out);
 void endorse_blob_clear(endorse_blob *b);
+/* Whether data[0..len) is the blob with this object id: git's own
+ * content address, so that an old version of the log can be recognised as a
+ * prefix of a new one without reading it. */
+bool endorse_repo_blob_is(const endorse_repo *r, const uint8_t id[20], const char *data, size_t len);
+/* The size of the blob at rel in the commit, without reading it; false if
+ * it is not a regular file there. */
+bool endorse_repo_blob_size(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	size_t *size, uint8_t blob_id[20]);
 /* keys/orgs of the commit's tree (none if absent; one nameless non-regular
  * entry if it is not a directory). */
 int endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,

@@ -250,13 +250,9 @@ endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char
 		goto out;
 	}
 	out->len = (size_t)git_blob_rawsize(blob);
-	out->data = malloc(out->len + 1);
-	if (out->data == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(out->data, git_blob_rawcontent(blob), out->len);
-	out->data[out->len] = '\0';
+	out->data = git_blob_rawcontent(blob);
+	out->object = blob;
+	blob = NULL;
 	out->kind = ENDORSE_BLOB_FILE;
 out:
 	git_blob_free(blob);
@@ -269,8 +265,47 @@ out:
 void
 endorse_blob_clear(endorse_blob *b)
 {
-	free(b->data);
+	git_blob_free(b->object);
 	memset(b, 0, sizeof(*b));
+}
+
+bool
+endorse_repo_blob_is(const endorse_repo *r, const uint8_t id[20], const char *data, size_t len)
+{
+	git_oid want, got;
+
+	(void)r;
+	git_oid_fromraw(&want, id);
+	return git_odb_hash(&got, data, len, GIT_OBJECT_BLOB) == 0 && git_oid_equal(&got, &want);
+}
+
+bool
+endorse_repo_blob_size(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	size_t *size, uint8_t blob_id[20])
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_odb *odb = NULL;
+	git_object_t type;
+	size_t n = 0;
+	char *path = repo_path(r, rel);
+	bool ok = false;
+
+	if (path != NULL && commit_tree(&tree, r, id) == 0 &&
+	    git_tree_entry_bypath(&entry, tree, path) == 0 &&
+	    (git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB ||
+	     git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+	    git_repository_odb(&odb, r->git) == 0 &&
+	    git_odb_read_header(&n, &type, odb, git_tree_entry_id(entry)) == 0) {
+		*size = n;
+		memcpy(blob_id, git_tree_entry_id(entry)->id, 20);
+		ok = true;
+	}
+	git_odb_free(odb);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	free(path);
+	return ok;
 }
 
 int

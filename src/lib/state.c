@@ -35,6 +35,7 @@ struct endorse_state {
 	uint64_t size;
 	uint8_t head[32]; /* SHA-256 of the last line */
 	endorse_merkle tree;
+	bool tree_unknown; /* lines were skipped */
 	endorse_document *documents;
 	size_t document_count;
 	struct org_record **orgs;
@@ -576,10 +577,26 @@ endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const u
 	state->size++;
 }
 
-void
+bool
 endorse_state_root(const endorse_state *state, uint8_t out[32])
 {
+	if (state->tree_unknown)
+		return false;
 	endorse_merkle_root(&state->tree, out);
+	return true;
+}
+
+void
+endorse_state_skip(endorse_state *state, uint64_t lines)
+{
+	state->size += lines;
+	state->tree_unknown = true;
+}
+
+void
+endorse_state_set_head(endorse_state *state, const uint8_t line_hash[32])
+{
+	memcpy(state->head, line_hash, 32);
 }
 
 const uint8_t *
