@@ -124,15 +124,24 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const endorse_commit_id *id = &ids[i];
 
-		if ((rc = endorse_repo_read(repo, id, ENDORSE_LOG_PATH, &log)) != 0 ||
+		/* Object ids first: a commit that changes none of the three is not
+		 * read (their content is what the previous commit had). */
+		if ((rc = endorse_repo_peek(repo, id, ENDORSE_LOG_PATH, &log)) != 0 ||
 		    (rc = endorse_repo_read(repo, id, ENDORSE_POLICY_PATH, &policy)) != 0 ||
 		    (rc = endorse_repo_read(repo, id, ENDORSE_ORGS_DIR, &orgs)) != 0)
 			break;
 		bool touched = log.kind != prev.kind || policy.kind != prev_policy.kind ||
 			orgs.kind != prev_orgs.kind || memcmp(log.id, prev.id, 20) != 0 ||
 			memcmp(policy.id, prev_policy.id, 20) != 0 || memcmp(orgs.id, prev_orgs.id, 20) != 0;
-		if (!touched)
-			goto next;
+		if (!touched) {
+			endorse_blob_clear(&log);
+			endorse_blob_clear(&policy);
+			endorse_blob_clear(&orgs);
+			continue;
+		}
+		if (log.kind == ENDORSE_BLOB_FILE &&
+		    (endorse_blob_clear(&log), rc = endorse_repo_read(repo, id, ENDORSE_LOG_PATH, &log)) != 0)
+			break;
 		free(author);
 		if ((rc = endorse_repo_commit_author(repo, id, &author)) != 0)
 			break;

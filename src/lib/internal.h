@@ -190,6 +190,9 @@ int endorse_repo_commit_author(const endorse_repo *r, const endorse_commit_id *i
 /* Reads rel (relative to the log's directory) from the commit's tree. */
 int endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
 	endorse_blob *out);
+/* The same without reading the content: kind and id only (data NULL). */
+int endorse_repo_peek(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	endorse_blob *out);
 void endorse_blob_clear(endorse_blob *b);
 /* Whether data[0..len) is the blob with this object id: git's own
  * content address, so that an old version of the log can be recognised as a

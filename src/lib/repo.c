@@ -219,9 +219,26 @@ commit_tree(git_tree **out, const endorse_repo *r, const endorse_commit_id *id)
 	return rc;
 }
 
+static int read_entry(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	endorse_blob *out, bool content);
+
 int
 endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
 	endorse_blob *out)
+{
+	return read_entry(r, id, rel, out, true);
+}
+
+int
+endorse_repo_peek(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	endorse_blob *out)
+{
+	return read_entry(r, id, rel, out, false);
+}
+
+static int
+read_entry(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
+	endorse_blob *out, bool content)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
@@ -243,6 +260,10 @@ endorse_repo_read(const endorse_repo *r, const endorse_commit_id *id, const char
 	    git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB_EXECUTABLE) {
 		out->kind = git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ? ENDORSE_BLOB_LINK
 			: ENDORSE_BLOB_OTHER;
+		goto out;
+	}
+	if (!content) {
+		out->kind = ENDORSE_BLOB_FILE;
 		goto out;
 	}
 	if (git_blob_lookup(&blob, r->git, git_tree_entry_id(entry)) != 0) {
