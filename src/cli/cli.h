@@ -62,6 +62,9 @@ void cli_print_problem(void *ctx, const endorse_problem *p);
 /* The RFC 6962 root of the replayed log, in base64 (empty if unknown). */
 void cli_state_root(char out[45], const endorse_state *state);
 
+/* strdup that passes NULL through. */
+char *cli_strdup_or_null(const char *s);
+
 /* -C DIR: changes directory at once, as git -C does, so that every
  * relative path given afterwards or before is taken relative to DIR. */
 int cli_chdir(const char *dir);

@@ -39,12 +39,6 @@ key_id_of(char out[9], const char *vkey_text)
 		out[0] = '\0';
 }
 
-static char *
-dup_or_null(const char *s)
-{
-	return s == NULL ? NULL : strdup(s);
-}
-
 static void
 record_event(void *ctx, const endorse_entry *entry, const endorse_state *state)
 {
@@ -63,11 +57,11 @@ record_event(void *ctx, const endorse_entry *entry, const endorse_state *state)
 	memset(e, 0, sizeof(*e));
 	e->seq = entry->seq;
 	e->type = st->type;
-	e->time = dup_or_null(st->time);
-	e->document = dup_or_null(st->document);
-	e->name = dup_or_null(st->org_name);
-	e->url = dup_or_null(st->org_url);
-	e->reason = dup_or_null(st->reason);
+	e->time = cli_strdup_or_null(st->time);
+	e->document = cli_strdup_or_null(st->document);
+	e->name = cli_strdup_or_null(st->org_name);
+	e->url = cli_strdup_or_null(st->org_url);
+	e->reason = cli_strdup_or_null(st->reason);
 	key_id_of(e->key_id, st->signer);
 	key_id_of(e->other_key_id, st->type == ENDORSE_ROTATE ? st->new_signer : st->key);
 	e->by_log = endorse_vkey_parse(&signer, st->signer, strlen(st->signer)) == 0 &&

@@ -15,12 +15,6 @@ struct collected {
 	size_t count;
 };
 
-static char *
-dup_or_null(const char *s)
-{
-	return s == NULL ? NULL : strdup(s);
-}
-
 static void
 collect(void *ctx, const endorse_problem *p)
 {
@@ -30,8 +24,8 @@ collect(void *ctx, const endorse_problem *p)
 	if (grown == NULL)
 		return;
 	c->items = grown;
-	c->items[c->count] = (endorse_problem){dup_or_null(p->file), p->line, p->rule,
-		dup_or_null(p->message), dup_or_null(p->commit), dup_or_null(p->author)};
+	c->items[c->count] = (endorse_problem){cli_strdup_or_null(p->file), p->line, p->rule,
+		cli_strdup_or_null(p->message), cli_strdup_or_null(p->commit), cli_strdup_or_null(p->author)};
 	c->count++;
 }
 

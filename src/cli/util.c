@@ -449,3 +449,9 @@ cli_state_root(char out[45], const endorse_state *state)
 	else
 		out[0] = '\0';
 }
+
+char *
+cli_strdup_or_null(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}

@@ -95,7 +95,6 @@ int endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len
 	uint64_t *line_no, endorse_diag *diag);
 
 /* state.c */
-typedef struct endorse_org_record endorse_org_record;
 endorse_state *endorse_state_new(void);
 int endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key);
 /* Checks entry (already parsed) against the state and, when apply is set
