@@ -163,6 +163,14 @@ void endorse_policy_free(endorse_policy *policy);
 const endorse_vkey *endorse_policy_log_key(const endorse_policy *policy);
 /* The policy text for a new log: its log key and no witness quorum. */
 int endorse_policy_format_new(char **out, const endorse_vkey *log_key);
+/* The witnesses of the policy, in the order of their lines. */
+size_t endorse_policy_witness_count(const endorse_policy *policy);
+const endorse_vkey *endorse_policy_witness_key(const endorse_policy *policy, size_t i);
+const char *endorse_policy_witness_name(const endorse_policy *policy, size_t i);
+/* Whether the witnesses with cosigned[i] set meet the quorum. */
+bool endorse_policy_quorum_met(const endorse_policy *policy, const bool *cosigned);
+/* The quorum line's name, or "none". */
+const char *endorse_policy_quorum_name(const endorse_policy *policy);
 
 /* ---- verification ---- */
 
@@ -183,6 +191,9 @@ typedef struct endorse_verify_options {
 	/* Called for each entry that verified and was applied. */
 	void (*on_entry)(void *ctx, const endorse_entry *entry, const endorse_state *state);
 	void *ctx;
+	/* Do not report a log/checkpoint whose cosignatures miss the policy's
+	 * quorum (writers: the log stays writable while witnesses cosign). */
+	bool quorum_optional;
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that
@@ -237,6 +248,106 @@ void endorse_merkle_root(const endorse_merkle *m, uint8_t out[32]);
  * replay skipped lines verified before (verify --base). */
 bool endorse_state_root(const endorse_state *state, uint8_t out[32]);
 
+/* Proofs (RFC 9162 §2.1.3 and §2.1.4) over an array of leaf hashes. Each
+ * proof is at most ENDORSE_MERKLE_MAX_PROOF hashes. */
+#define ENDORSE_MERKLE_MAX_PROOF 64
+/* The root of the first size leaves. */
+void endorse_merkle_root_of(uint8_t out[32], const uint8_t (*leaves)[32], uint64_t size);
+/* The inclusion proof of leaf index in the tree of the first size leaves,
+ * from the leaf's sibling up; ENDORSE_EUSAGE unless index < size. */
+int endorse_merkle_prove_inclusion(uint8_t proof[][32], size_t *len,
+	const uint8_t (*leaves)[32], uint64_t size, uint64_t index);
+/* The consistency proof from the tree of old_size leaves to the tree of
+ * size leaves; ENDORSE_EUSAGE unless old_size <= size. Empty when old_size
+ * is 0 or equals size. */
+int endorse_merkle_prove_consistency(uint8_t proof[][32], size_t *len,
+	const uint8_t (*leaves)[32], uint64_t old_size, uint64_t size);
+bool endorse_merkle_check_inclusion(const uint8_t leaf_hash[32], uint64_t index, uint64_t size,
+	const uint8_t root[32], const uint8_t proof[][32], size_t len);
+bool endorse_merkle_check_consistency(uint64_t old_size, uint64_t size,
+	const uint8_t old_root[32], const uint8_t root[32], const uint8_t proof[][32], size_t len);
+/* The leaf hashes of the replayed log, *count of them; NULL when the replay
+ * skipped lines verified before. */
+const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32];
+
+/* ---- signed notes (C2SP signed-note, tlog-cosignature) ---- */
+
+#define ENDORSE_NOTE_MAX (1u << 20)    /* bytes of a note */
+#define ENDORSE_NOTE_MAX_SIGNATURES 100 /* as Go's golang.org/x/mod/sumdb/note */
+
+typedef struct endorse_note_signature {
+	char *name;         /* UTF-8, no spaces or '+' */
+	uint8_t key_id[4];
+	uint8_t *sig;       /* the signature after the key ID */
+	size_t sig_len;
+	char *line;         /* the whole signature line without LF */
+} endorse_note_signature;
+
+typedef struct endorse_note {
+	char *text;         /* up to and including the LF before the blank line */
+	size_t text_len;
+	endorse_note_signature *sigs;
+	size_t sig_count;
+} endorse_note;
+
+/* Parses a signed note: UTF-8 without control characters but LF, text
+ * ending in LF, a blank line, then 1 to ENDORSE_NOTE_MAX_SIGNATURES lines
+ * "— name base64(key ID || signature)" with canonical base64. */
+int endorse_note_parse(endorse_note **out, const char *msg, size_t len);
+void endorse_note_free(endorse_note *note);
+/* Checks the note's signatures by the known keys (type 0x01: Ed25519 over
+ * the text; 0x04: a cosignature/v1 with its timestamp). Signatures by other
+ * keys are ignored. A known key's signature that does not verify, a known
+ * key signing twice, or no signature by any known key makes the note
+ * invalid. verified[i] (and, for cosignatures, times[i]) tell which keys
+ * signed; times may be NULL. */
+int endorse_note_verify(const endorse_note *note, const endorse_vkey *keys, size_t n,
+	bool *verified, uint64_t *times);
+/* Adds key's signature (a cosignature/v1 at time for a 0x04 key),
+ * replacing the key's earlier signature if the note has one. */
+int endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t time);
+/* A note with text and no signatures yet (text must end with LF). */
+int endorse_note_new(endorse_note **out, const char *text, size_t len);
+/* The note's bytes, malloc'd. */
+int endorse_note_format(char **out, size_t *len, const endorse_note *note);
+
+/* ---- checkpoints (C2SP tlog-checkpoint, SPEC.md §5) ---- */
+
+#define ENDORSE_CHECKPOINT_PATH "log/checkpoint"
+/* How far in the future a cosignature's time may lie (clock skew). */
+#define ENDORSE_COSIGNATURE_SKEW 600
+
+typedef struct endorse_checkpoint {
+	char origin[ENDORSE_NAME_MAX + 1];
+	uint64_t size;
+	uint8_t root[32];
+	size_t extension_lines;
+} endorse_checkpoint;
+
+/* Parses a checkpoint's note text: origin, size, base64 root, then any
+ * extension lines (counted). */
+int endorse_checkpoint_parse(endorse_checkpoint *out, const char *text, size_t len);
+/* The note text of a checkpoint without extension lines, malloc'd. */
+int endorse_checkpoint_format(char **out, size_t *len, const endorse_checkpoint *cp);
+
+/* What a checkpoint note proved under a policy. */
+typedef struct endorse_checkpoint_result {
+	endorse_checkpoint checkpoint;
+	endorse_note *note;
+	size_t witnesses;        /* policy witnesses whose cosignature verified */
+	bool *cosigned;          /* per policy witness (endorse_policy_witness) */
+	uint64_t *times;         /* their cosignatures' times */
+	bool quorum;             /* the policy's quorum is met */
+} endorse_checkpoint_result;
+void endorse_checkpoint_result_clear(endorse_checkpoint_result *res);
+/* Checks a checkpoint note against a policy: well formed, no extension
+ * lines, origin and signature of the policy's log key, every cosignature by
+ * a policy witness valid and not dated after now + ENDORSE_COSIGNATURE_SKEW.
+ * The quorum is evaluated, not required: see res->quorum. On failure,
+ * *rule (if not NULL) names the rule broken. */
+int endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *policy,
+	const char *note, size_t len, uint64_t now, const char **rule);
+
 /* ---- the replayed state ---- */
 
 typedef struct endorse_document {
@@ -265,6 +376,15 @@ typedef struct endorse_org {
 } endorse_org;
 
 void endorse_state_free(endorse_state *state);
+/* What verification found of log/checkpoint. */
+typedef struct endorse_checkpoint_status {
+	bool present;      /* present and valid */
+	uint64_t size;
+	uint8_t root[32];
+	size_t witnesses;  /* policy witnesses whose cosignature verified */
+	bool quorum;       /* they meet the policy's quorum */
+} endorse_checkpoint_status;
+const endorse_checkpoint_status *endorse_state_checkpoint(const endorse_state *state);
 const char *endorse_state_origin(const endorse_state *state);
 const endorse_vkey *endorse_state_log_key(const endorse_state *state);
 uint64_t endorse_state_size(const endorse_state *state);
@@ -306,5 +426,57 @@ int endorse_append_statement(endorse_append *req, const endorse_verify_options *
 /* Creates keys/policy and log/endorsements.jsonl with a first document
  * statement signed by log_key (req->key). Refuses where either exists. */
 int endorse_log_create(endorse_append *req);
+
+/* ---- checkpoints, witnesses and proofs of a log repository ---- */
+
+/* A write of log/checkpoint: by the operator (endorse_checkpoint_sign) or
+ * by a witness (endorse_cosign). */
+typedef struct endorse_checkpoint_write {
+	const char *dir;
+	const endorse_secret_key *key;
+	/* cosign: the witness's state directory, and the time to sign */
+	const char *state_dir;
+	uint64_t now;
+	bool commit;                 /* one commit when dir is in a git work tree */
+	/* out */
+	char commit_hex[41];         /* the commit made (empty when none) */
+	bool unchanged;              /* nothing to do: already signed or cosigned */
+	endorse_checkpoint checkpoint; /* the checkpoint signed or cosigned */
+	/* cosign refused as a split view: the checkpoint cosigned before and the
+	 * one offered now (malloc'd note texts) */
+	char *evidence_before, *evidence_now;
+} endorse_checkpoint_write;
+void endorse_checkpoint_write_clear(endorse_checkpoint_write *w);
+
+/* Under the log's lock: verifies the log and signs a checkpoint of all its
+ * lines into log/checkpoint with the policy's log key (cosignatures of the
+ * previous checkpoint are dropped: they signed another tree head). */
+int endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_options *opt);
+/* Under the log's lock: verifies the log and the checkpoint, checks that
+ * the checkpoint is consistent with the last one this witness cosigned for
+ * the origin (kept in state_dir), records it there atomically, then adds
+ * the cosignature to log/checkpoint. A smaller tree (rollback) or another
+ * root for a tree seen before (fork) is refused with ENDORSE_EINVALID and
+ * both checkpoints in evidence_before and evidence_now. */
+int endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt);
+
+/* A C2SP tlog-proof of one entry against log/checkpoint. selector is a seq
+ * or an organisation id (its newest endorsement still in effect). */
+int endorse_prove(char **out, size_t *len, const char *dir, const char *selector,
+	uint64_t *index, const endorse_verify_options *opt);
+
+typedef struct endorse_proof_result {
+	uint64_t index;
+	endorse_checkpoint_result checkpoint;
+	endorse_entry entry;
+} endorse_proof_result;
+void endorse_proof_result_clear(endorse_proof_result *res);
+/* Checks a tlog-proof offline: the checkpoint under the policy, its quorum,
+ * the entry (one log line, with or without its LF): canonical, its seq the
+ * proof's index, its signatures valid for the policy's origin, and its
+ * inclusion in the checkpoint's tree. On failure *rule names the rule. */
+int endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
+	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now,
+	const char **rule);
 
 #endif

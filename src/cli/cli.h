@@ -81,5 +81,11 @@ int cmd_revoke(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_rechain(int argc, char **argv);
+int cmd_checkpoint(int argc, char **argv);
+int cmd_cosign(int argc, char **argv);
+int cmd_prove(int argc, char **argv);
+int cmd_verify_proof(int argc, char **argv);
+int cmd_note(int argc, char **argv);
+int cmd_tree(int argc, char **argv);
 
 #endif

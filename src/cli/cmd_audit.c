@@ -241,7 +241,7 @@ cmd_audit(int argc, char **argv)
 	};
 	const char *format = "table", *document = NULL, *since = NULL;
 	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
-	endorse_verify_options vopt = {cli_print_problem, on_entry, &ctx};
+	endorse_verify_options vopt = {.on_problem = cli_print_problem, .on_entry = on_entry, .ctx = &ctx};
 	struct audit_view view = {0};
 	endorse_state *state = NULL;
 	uint64_t count = 0;

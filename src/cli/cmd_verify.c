@@ -65,6 +65,12 @@ print_json(const endorse_state *state, const struct collected *c, int rc, const 
 			printf(",\"documents\":%zu,\"organizations\":%zu",
 				endorse_state_document_count(state), endorse_state_org_count(state));
 		print_json_member("root", root);
+		const endorse_checkpoint_status *cp = endorse_state_checkpoint(state);
+		if (cp->present)
+			printf(",\"checkpoint\":{\"size\":%llu,\"witnesses\":%zu,\"quorum\":%s}",
+				(unsigned long long)cp->size, cp->witnesses, cp->quorum ? "true" : "false");
+		else
+			printf(",\"checkpoint\":null");
 	}
 	printf(",\"problems\":[");
 	for (size_t i = 0; i < c->count; i++) {
@@ -120,10 +126,21 @@ print_github(void *ctx, const endorse_problem *p)
 	putchar('\n');
 }
 
-static bool
-checkpoint_present(void)
+/* One line on log/checkpoint, after a valid log. */
+static void
+print_checkpoint(const endorse_state *state)
 {
-	return access("log/checkpoint", F_OK) == 0;
+	const endorse_checkpoint_status *c = endorse_state_checkpoint(state);
+
+	if (!c->present) {
+		printf("%s: none yet (the log operator signs one with 'endorse checkpoint')\n",
+			ENDORSE_CHECKPOINT_PATH);
+		return;
+	}
+	printf("%s: valid: %llu of %llu entries, cosigned by %zu witness%s of the policy%s\n",
+		ENDORSE_CHECKPOINT_PATH, (unsigned long long)c->size,
+		(unsigned long long)endorse_state_size(state), c->witnesses,
+		c->witnesses == 1 ? "" : "es", c->quorum ? ", quorum met" : ", quorum NOT met");
 }
 
 static int
@@ -133,15 +150,19 @@ help(void)
 		"Replays the log in DIR (default: .) and checks everything SPEC.md requires:\n"
 		"keys/policy, every line's bytes and canonical JSON, seq and prev (the hash\n"
 		"chain), every signature, the rules of each statement, and that keys/orgs\n"
-		"pins exactly the organizations' current keys. Reports every problem as\n"
-		"FILE:LINE: RULE: message on standard error.\n\n"
+		"pins exactly the organizations' current keys; and log/checkpoint, when there\n"
+		"is one: signed by the log key, of at most the log's entries, with the root of\n"
+		"that many entries, every witness cosignature valid and the policy's quorum\n"
+		"met. Reports every problem as FILE:LINE: RULE: message on standard error.\n\n"
 		"  -C DIR                     run as if started in DIR (like git -C): the\n"
 		"                             repository holding keys/ and log/\n"
 		"      --history [REV]        check the git history instead: along the\n"
 		"                             first-parent history of REV (default HEAD), every\n"
 		"                             version of the log extends the one before byte for\n"
-		"                             byte and verifies, and keys/orgs agrees; read from\n"
-		"                             the object database, never the work tree\n"
+		"                             byte and verifies, keys/orgs agrees, and each\n"
+		"                             checkpoint is consistent with the one before (the\n"
+		"                             quorum is required of the newest); read from the\n"
+		"                             object database, never the work tree\n"
 		"      --base REV             the pull-request check: HEAD's log extends REV's\n"
 		"                             byte for byte, and the new entries verify\n"
 		"      --format FORMAT        text (default), json, or github (workflow\n"
@@ -163,7 +184,7 @@ cmd_verify(int argc, char **argv)
 	const char *format = "text", *history = NULL, *base = NULL;
 	bool use_history = false;
 	struct collected problems = {NULL, 0};
-	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
 	endorse_state *state = NULL;
 	char root[45] = "";
 	uint64_t count = 0;
@@ -189,9 +210,9 @@ cmd_verify(int argc, char **argv)
 	if (use_history && base != NULL)
 		return cli_error("--history and --base exclude each other");
 	if (strcmp(format, "json") == 0)
-		vopt = (endorse_verify_options){collect, NULL, &problems};
+		vopt = (endorse_verify_options){.on_problem = collect, .ctx = &problems};
 	else if (strcmp(format, "github") == 0)
-		vopt = (endorse_verify_options){print_github, NULL, NULL};
+		vopt = (endorse_verify_options){.on_problem = print_github};
 	else if (strcmp(format, "text") != 0)
 		return cli_error("unknown format '%s': use text, json or github", format);
 	if (use_history)
@@ -205,9 +226,6 @@ cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	code = rc == 0 ? EXIT_VALID : EXIT_INVALID;
-	if (checkpoint_present())
-		fprintf(stderr, "endorse: note: log/checkpoint is not checked by this version; "
-			"only the log and keys/ are\n");
 	if (state != NULL)
 		cli_state_root(root, state);
 	if (strcmp(format, "json") == 0) {
@@ -218,6 +236,7 @@ cmd_verify(int argc, char **argv)
 			ENDORSE_LOG_PATH, base, (unsigned long long)n, n == 1 ? "y" : "ies");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(")\n");
+		print_checkpoint(state);
 	} else if (rc == 0) {
 		uint64_t n = endorse_state_size(state);
 		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);
@@ -226,6 +245,7 @@ cmd_verify(int argc, char **argv)
 			d == 1 ? "" : "s", o, o == 1 ? "" : "s");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(", Merkle root %s)\n", root);
+		print_checkpoint(state);
 	} else {
 		fprintf(stderr, "endorse: the log is INVALID: %llu problem%s found\n",
 			(unsigned long long)count, count == 1 ? "" : "s");

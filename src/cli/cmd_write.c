@@ -183,7 +183,7 @@ static int
 append(endorse_statement *st, const struct write_options *o)
 {
 	endorse_secret_key *key = NULL, *new_key = NULL;
-	endorse_verify_options vopt = {cli_print_problem, NULL, NULL};
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
 	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, ""};
 	uint64_t seq = 0;
 	int rc, code = EXIT_TROUBLE;

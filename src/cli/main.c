@@ -21,6 +21,12 @@ static const struct command {
 	{"rechain", cmd_rechain, "move a branch's new entries after another branch's"},
 	{"verify", cmd_verify, "check the log, its git history, or a pull request"},
 	{"audit", cmd_audit, "list who endorses which document version"},
+	{"checkpoint", cmd_checkpoint, "sign a checkpoint of the log (log operator)"},
+	{"cosign", cmd_cosign, "cosign the log's checkpoint as a witness"},
+	{"prove", cmd_prove, "print an offline proof that an entry is in the log"},
+	{"verify-proof", cmd_verify_proof, "check an offline proof with no repository"},
+	{"note", cmd_note, "sign and verify C2SP signed notes"},
+	{"tree", cmd_tree, "RFC 6962 roots and proofs of lines on standard input"},
 };
 
 static int
@@ -30,7 +36,7 @@ usage(FILE *f, int code)
 		"Verifiable endorsements of public documents: an append-only, hash-chained,\n"
 		"signed log of who supports which version.\n\nCommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'endorse COMMAND --help' for a command's options.\n"
 		"Exit status: 0 valid or done, 1 the log or a signature is invalid,\n"
 		"2 the command could not run (usage, I/O, missing file).\n");

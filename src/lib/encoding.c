@@ -1,6 +1,7 @@
 /* Strict decoding of the text encodings that SPEC.md uses: base64, hex and
  * UTF-8. Strict means one spelling per value: a decoder that accepted two
  * spellings would let one signed value appear as two different log lines. */
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -25,6 +26,27 @@ endorse_base64_decode_exact(uint8_t *out, size_t want, const char *text, size_t 
 	/* Re-encoding catches non-zero padding bits, which decode to the same bytes. */
 	sodium_bin2base64(again, sizeof(again), out, want, B64);
 	return memcmp(again, text, len) == 0;
+}
+
+bool
+endorse_base64_decode(uint8_t *out, size_t max, size_t *got, const char *text, size_t len)
+{
+	const char *end = NULL;
+	char *again;
+	bool same;
+
+	*got = 0;
+	if (len == 0 || len % 4 != 0 || len / 4 * 3 > max + 2)
+		return false;
+	if (sodium_base642bin(out, max, text, len, NULL, got, &end, B64) != 0 || end != text + len)
+		return false;
+	/* Re-encoding catches non-zero padding bits, which decode to the same bytes. */
+	if ((again = malloc(len + 1)) == NULL)
+		return false;
+	sodium_bin2base64(again, len + 1, out, *got, B64);
+	same = memcmp(again, text, len) == 0;
+	free(again);
+	return same;
 }
 
 void

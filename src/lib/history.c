@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -85,6 +86,51 @@ endorse_history_state_at(endorse_state **out, const endorse_repo *repo, const en
 	return rc;
 }
 
+/* log/checkpoint at a commit: valid against that commit's policy and log,
+ * and consistent with the previous checkpoint (last). The quorum is left
+ * to the caller: witnesses cosign in commits of their own, after the
+ * operator's. */
+static int
+check_checkpoint_at(const endorse_repo *repo, const endorse_commit_id *id, endorse_state *state,
+	endorse_checkpoint_status *last, endorse_reporter *r)
+{
+	endorse_blob cp = {0}, policy = {0};
+	endorse_checkpoint_status status = {0};
+	endorse_policy *p = NULL;
+	endorse_diag diag;
+	const uint8_t(*leaves)[32];
+	uint64_t count, line;
+	int rc;
+
+	if ((rc = endorse_repo_read(repo, id, ENDORSE_CHECKPOINT_PATH, &cp)) != 0 ||
+	    (rc = endorse_repo_read(repo, id, ENDORSE_POLICY_PATH, &policy)) != 0)
+		goto out;
+	if (cp.kind == ENDORSE_BLOB_ABSENT) {
+		if (last->present)
+			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
+				"log/checkpoint was removed; once signed, a checkpoint only moves forward");
+		goto out;
+	}
+	if (cp.kind != ENDORSE_BLOB_FILE) {
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "must be a regular file");
+		goto out;
+	}
+	/* An invalid policy is reported with the log; nothing to check against. */
+	if (policy.kind != ENDORSE_BLOB_FILE ||
+	    endorse_policy_parse_diag(&p, policy.data, policy.len, &line, &diag) != 0)
+		goto out;
+	leaves = endorse_state_leaves(state, &count);
+	rc = endorse_checkpoint_verify_log(&status, p, cp.data, cp.len, leaves, count, last, false, r);
+	if (status.present)
+		*last = status;
+	endorse_state_set_checkpoint(state, &status);
+out:
+	endorse_policy_free(p);
+	endorse_blob_clear(&cp);
+	endorse_blob_clear(&policy);
+	return rc;
+}
+
 /* The log key must never change along the history. */
 static void
 check_same_log_key(const endorse_state *state, const endorse_repo *repo,
@@ -110,8 +156,10 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 	endorse_repo *repo = NULL;
 	endorse_commit_id tip, *ids = NULL;
 	endorse_blob prev = {0}, log = {0}, prev_policy = {0}, policy = {0}, prev_orgs = {0}, orgs = {0};
+	endorse_blob prev_cp = {0}, cp = {0};
+	endorse_checkpoint_status last_cp = {0};
 	endorse_state *state = NULL;
-	char *author = NULL;
+	char *author = NULL, tip_hex[41] = "";
 	size_t n = 0;
 	int rc;
 
@@ -124,15 +172,20 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const endorse_commit_id *id = &ids[i];
 
-		/* Object ids first: a commit that changes none of the three is not
+		/* Object ids first: a commit that changes none of the four is not
 		 * read (their content is what the previous commit had). */
 		if ((rc = endorse_repo_peek(repo, id, ENDORSE_LOG_PATH, &log)) != 0 ||
 		    (rc = endorse_repo_read(repo, id, ENDORSE_POLICY_PATH, &policy)) != 0 ||
-		    (rc = endorse_repo_read(repo, id, ENDORSE_ORGS_DIR, &orgs)) != 0)
+		    (rc = endorse_repo_read(repo, id, ENDORSE_ORGS_DIR, &orgs)) != 0 ||
+		    (rc = endorse_repo_peek(repo, id, ENDORSE_CHECKPOINT_PATH, &cp)) != 0)
 			break;
 		bool touched = log.kind != prev.kind || policy.kind != prev_policy.kind ||
-			orgs.kind != prev_orgs.kind || memcmp(log.id, prev.id, 20) != 0 ||
-			memcmp(policy.id, prev_policy.id, 20) != 0 || memcmp(orgs.id, prev_orgs.id, 20) != 0;
+			orgs.kind != prev_orgs.kind || cp.kind != prev_cp.kind ||
+			memcmp(log.id, prev.id, 20) != 0 || memcmp(policy.id, prev_policy.id, 20) != 0 ||
+			memcmp(orgs.id, prev_orgs.id, 20) != 0 || memcmp(cp.id, prev_cp.id, 20) != 0;
+		endorse_blob_clear(&prev_cp);
+		prev_cp = cp;
+		memset(&cp, 0, sizeof(cp));
 		if (!touched) {
 			endorse_blob_clear(&log);
 			endorse_blob_clear(&policy);
@@ -179,7 +232,9 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 		if (endorse_state_size(state) == 0)
 			endorse_report(&r, ENDORSE_LOG_PATH, 0, "first-entry",
 				"the log is empty; its first line must register a document");
-		rc = check_orgs_at(repo, id, state, &r);
+		if ((rc = check_orgs_at(repo, id, state, &r)) == 0)
+			rc = check_checkpoint_at(repo, id, state, &last_cp, &r);
+		snprintf(tip_hex, sizeof(tip_hex), "%s", id->hex);
 next:
 		endorse_blob_clear(&prev);
 		endorse_blob_clear(&prev_policy);
@@ -194,6 +249,13 @@ next:
 	if (rc == 0 && state == NULL && r.problems == 0)
 		rc = endorse_fail(ENDORSE_ENOTFOUND, "no commit in the history of %s holds %s",
 			rev != NULL ? rev : "HEAD", ENDORSE_LOG_PATH);
+	if (rc == 0 && state != NULL && last_cp.present && !last_cp.quorum &&
+	    (opt == NULL || !opt->quorum_optional)) {
+		r.commit = tip_hex;
+		endorse_report(&r, ENDORSE_CHECKPOINT_PATH, 0, "quorum",
+			"the newest checkpoint is cosigned by %zu witnesses of the policy, which does not "
+			"meet its quorum", last_cp.witnesses);
+	}
 	if (rc == 0 && r.problems > 0)
 		rc = ENDORSE_EINVALID;
 out:
@@ -209,6 +271,8 @@ out:
 	endorse_blob_clear(&policy);
 	endorse_blob_clear(&prev_orgs);
 	endorse_blob_clear(&orgs);
+	endorse_blob_clear(&prev_cp);
+	endorse_blob_clear(&cp);
 	free(author);
 	free(ids);
 	endorse_repo_free(repo);
@@ -329,6 +393,104 @@ out:
 	return rc;
 }
 
+/* The leaf hashes of the lines of data. */
+static int
+leaves_of(uint8_t (**out)[32], uint64_t *count, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += data[i] == '\n';
+	*count = 0;
+	if ((*out = malloc((n ? n : 1) * sizeof(**out))) == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		if (lf == NULL)
+			break;
+		endorse_merkle_leaf_hash((*out)[(*count)++], (const uint8_t *)p, (size_t)(lf - p));
+		p = lf + 1;
+	}
+	return 0;
+}
+
+/* The pull request's log/checkpoint. Unchanged (with the policy), it was
+ * verified at the base and still covers a prefix of the log: its
+ * signatures are read for the summary. Changed, it is verified against the
+ * head's whole log and must extend the base's checkpoint. */
+static int
+check_checkpoint_base(const endorse_repo *repo, const endorse_commit_id *base,
+	const endorse_commit_id *head, const endorse_blob *log, endorse_state *state,
+	endorse_reporter *r)
+{
+	endorse_blob old = {0}, now = {0}, old_policy = {0}, policy = {0};
+	endorse_checkpoint_status prev = {0}, status = {0};
+	endorse_checkpoint_result res = {0};
+	endorse_checkpoint old_cp;
+	endorse_policy *p = NULL;
+	endorse_note *old_note = NULL;
+	endorse_diag diag;
+	uint8_t(*leaves)[32] = NULL;
+	uint64_t count = 0, line;
+	int rc;
+
+	if ((rc = endorse_repo_peek(repo, base, ENDORSE_CHECKPOINT_PATH, &old)) != 0 ||
+	    (rc = endorse_repo_peek(repo, base, ENDORSE_POLICY_PATH, &old_policy)) != 0 ||
+	    (rc = endorse_repo_read(repo, head, ENDORSE_CHECKPOINT_PATH, &now)) != 0 ||
+	    (rc = endorse_repo_read(repo, head, ENDORSE_POLICY_PATH, &policy)) != 0)
+		goto out;
+	if (now.kind == ENDORSE_BLOB_ABSENT) {
+		if (old.kind != ENDORSE_BLOB_ABSENT)
+			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
+				"log/checkpoint was removed; once signed, a checkpoint only moves forward");
+		goto out;
+	}
+	if (now.kind != ENDORSE_BLOB_FILE) {
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "must be a regular file");
+		goto out;
+	}
+	if (policy.kind != ENDORSE_BLOB_FILE ||
+	    endorse_policy_parse_diag(&p, policy.data, policy.len, &line, &diag) != 0)
+		goto out; /* reported with the log */
+	if (old.kind == ENDORSE_BLOB_FILE && memcmp(old.id, now.id, 20) == 0 &&
+	    old_policy.kind == ENDORSE_BLOB_FILE && memcmp(old_policy.id, policy.id, 20) == 0) {
+		if (endorse_checkpoint_check(&res, p, now.data, now.len, (uint64_t)time(NULL), NULL) == 0) {
+			status = (endorse_checkpoint_status){true, res.checkpoint.size, {0}, res.witnesses,
+				res.quorum};
+			memcpy(status.root, res.checkpoint.root, 32);
+			endorse_state_set_checkpoint(state, &status);
+		}
+		goto out;
+	}
+	if (old.kind == ENDORSE_BLOB_FILE) {
+		endorse_blob_clear(&old);
+		if ((rc = endorse_repo_read(repo, base, ENDORSE_CHECKPOINT_PATH, &old)) != 0)
+			goto out;
+		if (endorse_note_parse(&old_note, old.data, old.len) == 0 &&
+		    endorse_checkpoint_parse(&old_cp, old_note->text, old_note->text_len) == 0) {
+			prev = (endorse_checkpoint_status){true, old_cp.size, {0}, 0, false};
+			memcpy(prev.root, old_cp.root, 32);
+		}
+	}
+	if ((rc = leaves_of(&leaves, &count, log->data, log->len)) != 0)
+		goto out;
+	rc = endorse_checkpoint_verify_log(&status, p, now.data, now.len,
+		(const uint8_t(*)[32])leaves, count, &prev,
+		r->opt == NULL || !r->opt->quorum_optional, r);
+	endorse_state_set_checkpoint(state, &status);
+out:
+	free(leaves);
+	endorse_note_free(old_note);
+	endorse_checkpoint_result_clear(&res);
+	endorse_policy_free(p);
+	endorse_blob_clear(&old);
+	endorse_blob_clear(&now);
+	endorse_blob_clear(&old_policy);
+	endorse_blob_clear(&policy);
+	return rc;
+}
+
 int
 endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	const char *head_rev, const endorse_verify_options *opt, uint64_t *problem_count)
@@ -385,10 +547,12 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 		collect_touched(&touched, log.data + base_len, log.len - base_len);
 		endorse_replay_lines_kept(state, log.data, base_len, true, keep_line, &touched, &r);
 		endorse_replay_lines(state, log.data + base_len, log.len - base_len, false, &r);
-		rc = check_orgs_changed(repo, &base, &head, state, &r);
+		if ((rc = check_orgs_changed(repo, &base, &head, state, &r)) == 0)
+			rc = check_checkpoint_base(repo, &base, &head, &log, state, &r);
 	} else {
 		endorse_replay_lines(state, log.data, log.len, false, &r);
-		rc = check_orgs_at(repo, &head, state, &r);
+		if ((rc = check_orgs_at(repo, &head, state, &r)) == 0)
+			rc = check_checkpoint_base(repo, &base, &head, &log, state, &r);
 	}
 done:
 	if (rc == ENDORSE_EINVALID)

@@ -30,6 +30,8 @@ int endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
 /* Decodes canonical padded standard base64 of exactly want bytes. */
 bool endorse_base64_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
 /* out must hold sodium_base64_ENCODED_LEN(len, ORIGINAL) bytes. */
+/* Decodes canonical padded standard base64 of at most max bytes. */
+bool endorse_base64_decode(uint8_t *out, size_t max, size_t *got, const char *text, size_t len);
 void endorse_base64_encode(char *out, size_t out_len, const uint8_t *bin, size_t len);
 bool endorse_hex_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
 void endorse_hex_encode(char *out, const uint8_t *bin, size_t len);
@@ -239,6 +241,29 @@ int endorse_repo_publish(const endorse_repo *r, const endorse_pending *p,
 int endorse_repo_commit_onto(const endorse_repo *r, const struct endorse_change *changes,
 	size_t n, const endorse_commit_id *first_parent, const char *message,
 	endorse_commit_id *out);
+
+/* Checks log/checkpoint's note against the policy and the log of count
+ * lines with these leaf hashes, and, when prev is present, that it is
+ * consistent with the previous checkpoint in history. Problems are
+ * reported; a missed quorum only when check_quorum. Returns 0 unless it
+ * could not run. */
+int endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,
+	const char *note, size_t len, const uint8_t (*leaves)[32], uint64_t count,
+	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r);
+
+/* state.c: records what verification found of log/checkpoint. */
+void endorse_state_set_checkpoint(endorse_state *state, const endorse_checkpoint_status *status);
+
+/* store.c: the git side of a write. Opens the repository holding dir when
+ * commit is set and dir is in a git work tree (else *out is NULL), after
+ * checking that a commit of paths can be made: author configured, no git
+ * lock held, none of paths with uncommitted changes. */
+int endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit,
+	const char *const *paths, size_t n);
+/* Replaces dir/rel with data atomically and, with repo, commits it as one
+ * commit; a commit that cannot be made leaves the file as it was. */
+int endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char *rel,
+	const char *data, size_t len, const char *message, char commit_hex[41]);
 
 /* history.c: a new state with the log key of keys/policy at a commit. */
 int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,

@@ -346,3 +346,74 @@ endorse_policy_format_new(char **out, const endorse_vkey *log_key)
 	snprintf(*out, n, "log %s\nquorum none\n", vkey);
 	return 0;
 }
+
+size_t
+endorse_policy_witness_count(const endorse_policy *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->name_count; i++)
+		n += p->names[i].kind == NAME_WITNESS;
+	return n;
+}
+
+static const struct policy_name *
+witness_at(const endorse_policy *p, size_t i)
+{
+	for (size_t j = 0; j < p->name_count; j++)
+		if (p->names[j].kind == NAME_WITNESS && i-- == 0)
+			return &p->names[j];
+	return NULL;
+}
+
+const endorse_vkey *
+endorse_policy_witness_key(const endorse_policy *p, size_t i)
+{
+	const struct policy_name *w = witness_at(p, i);
+
+	return w != NULL ? &w->key : NULL;
+}
+
+const char *
+endorse_policy_witness_name(const endorse_policy *p, size_t i)
+{
+	const struct policy_name *w = witness_at(p, i);
+
+	return w != NULL ? w->name : NULL;
+}
+
+const char *
+endorse_policy_quorum_name(const endorse_policy *p)
+{
+	return p->quorum_none ? "none" : p->names[p->quorum].name;
+}
+
+/* Names are defined before they are used, so one pass in definition order
+ * settles every witness and group. */
+bool
+endorse_policy_quorum_met(const endorse_policy *p, const bool *cosigned)
+{
+	bool *witnessed, met;
+	size_t w = 0;
+
+	if (p->quorum_none)
+		return true;
+	witnessed = calloc(p->name_count, sizeof(bool));
+	if (witnessed == NULL)
+		return false; /* fail closed */
+	for (size_t i = 0; i < p->name_count; i++) {
+		const struct policy_name *n = &p->names[i];
+		size_t count = 0;
+
+		if (n->kind == NAME_WITNESS) {
+			witnessed[i] = cosigned[w++];
+			continue;
+		}
+		for (size_t j = 0; j < n->member_count; j++)
+			count += witnessed[n->members[j]];
+		witnessed[i] = count >= n->threshold;
+	}
+	met = witnessed[p->quorum];
+	free(witnessed);
+	return met;
+}

@@ -36,6 +36,11 @@ struct endorse_state {
 	uint8_t head[32]; /* SHA-256 of the last line */
 	endorse_merkle tree;
 	bool tree_unknown; /* lines were skipped */
+	/* every leaf hash, for checkpoints and proofs at any size */
+	uint8_t (*leaves)[32];
+	size_t leaf_cap;
+	bool leaves_lost;  /* out of memory while growing leaves */
+	endorse_checkpoint_status checkpoint;
 	endorse_document *documents;
 	size_t document_count;
 	struct org_record **orgs;
@@ -165,6 +170,7 @@ endorse_state_free(endorse_state *state)
 	}
 	free(state->documents);
 	free(state->orgs);
+	free(state->leaves);
 	free(state->document_index.slots);
 	free(state->org_index.slots);
 	free(state);
@@ -574,7 +580,29 @@ endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const u
 {
 	memcpy(state->head, line_hash, 32);
 	endorse_merkle_add(&state->tree, leaf_hash);
+	if (!state->tree_unknown && !state->leaves_lost) {
+		if (state->size == state->leaf_cap) {
+			size_t cap = state->leaf_cap ? 2 * state->leaf_cap : 1024;
+			uint8_t(*grown)[32] = realloc(state->leaves, cap * sizeof(*grown));
+			if (grown == NULL) {
+				state->leaves_lost = true;
+			} else {
+				state->leaves = grown;
+				state->leaf_cap = cap;
+			}
+		}
+		if (!state->leaves_lost)
+			memcpy(state->leaves[state->size], leaf_hash, 32);
+	}
 	state->size++;
+}
+
+const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32]
+{
+	*count = state->size;
+	if (state->tree_unknown || state->leaves_lost)
+		return NULL;
+	return (const uint8_t(*)[32])state->leaves;
 }
 
 bool
@@ -603,4 +631,16 @@ const uint8_t *
 endorse_state_head(const endorse_state *state)
 {
 	return state->head;
+}
+
+void
+endorse_state_set_checkpoint(endorse_state *state, const endorse_checkpoint_status *status)
+{
+	state->checkpoint = *status;
+}
+
+const endorse_checkpoint_status *
+endorse_state_checkpoint(const endorse_state *state)
+{
+	return &state->checkpoint;
 }

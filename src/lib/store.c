@@ -226,15 +226,16 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 /* Opens the git side of a write before anything is written, so that a write
  * that could not be committed is refused while nothing has changed. No
  * repository (or no work tree) means no commit. */
-static int
-prepare_commit(endorse_repo **out, const endorse_append *req, const char *const *paths, size_t n)
+int
+endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit, const char *const *paths,
+	size_t n)
 {
 	int rc;
 
 	*out = NULL;
-	if (!req->commit)
+	if (!commit)
 		return 0;
-	rc = endorse_repo_open(out, req->dir);
+	rc = endorse_repo_open(out, dir);
 	if (rc == ENDORSE_ENOTFOUND)
 		return 0;
 	if (rc == 0 && !endorse_repo_has_work_tree(*out)) {
@@ -288,7 +289,7 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	if (st->org_id != NULL)
 		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
-	    (rc = prepare_commit(&repo, req, paths, n)) != 0)
+	    (rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, n)) != 0)
 		goto out;
 	rc = endorse_verify(&state, req->dir, opt, &problems);
 	if (rc == ENDORSE_EINVALID) {
@@ -402,7 +403,7 @@ endorse_log_create(endorse_append *req)
 			req->dir, ENDORSE_LOG_PATH);
 		goto out;
 	}
-	if ((rc = prepare_commit(&repo, req, paths, 2)) != 0)
+	if ((rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, 2)) != 0)
 		goto out;
 	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
 	if ((rc = make_line(&line, &len, state, req)) != 0 ||
@@ -440,5 +441,44 @@ out:
 	free(keys_dir);
 	free(log_dir);
 	free(line);
+	return rc;
+}
+
+int
+endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char *rel,
+	const char *data, size_t len, const char *message, char commit_hex[41])
+{
+	char *path = endorse_path_join(dir, rel), *old = NULL;
+	struct endorse_change change = {rel, data, len, NULL};
+	endorse_pending pending;
+	size_t old_len = 0;
+	bool moved = false;
+	int rc;
+
+	commit_hex[0] = '\0';
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	rc = endorse_file_read(&old, &old_len, path, ENDORSE_NOTE_MAX);
+	if (rc != 0 && rc != ENDORSE_ENOTFOUND)
+		goto out;
+	/* As for appends: the commit first, so that one that cannot be made
+	 * leaves the file as it was. */
+	if ((repo != NULL && (rc = endorse_repo_prepare(repo, &change, 1, message, &pending)) != 0) ||
+	    (rc = endorse_file_write_atomic(path, data, len, 0644, false)) != 0)
+		goto out;
+	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, &change, 1, &moved)) != 0 &&
+	    !moved) {
+		if (old != NULL)
+			endorse_file_write_atomic(path, old, old_len, 0644, false);
+		else
+			unlink(path);
+		rc = endorse_fail_wrap(rc, "nothing was written");
+		goto out;
+	}
+	if (moved)
+		snprintf(commit_hex, 41, "%s", pending.commit.hex);
+out:
+	free(old);
+	free(path);
 	return rc;
 }

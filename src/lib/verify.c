@@ -60,6 +60,37 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 	return rc;
 }
 
+/* log/checkpoint, when the operator has signed one, against the log. */
+static int
+check_checkpoint(endorse_state *state, const endorse_policy *policy, const char *dir,
+	endorse_reporter *r)
+{
+	char *path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH), *note = NULL;
+	endorse_checkpoint_status status = {0};
+	const uint8_t(*leaves)[32];
+	uint64_t count;
+	size_t len = 0;
+	int rc;
+
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	rc = endorse_file_read(&note, &len, path, ENDORSE_NOTE_MAX);
+	if (rc == ENDORSE_ENOTFOUND) {
+		rc = 0;
+	} else if (rc != 0) {
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "%s", endorse_error_last());
+		rc = 0;
+	} else {
+		leaves = endorse_state_leaves(state, &count);
+		rc = endorse_checkpoint_verify_log(&status, policy, note, len, leaves, count, NULL,
+			r->opt == NULL || !r->opt->quorum_optional, r);
+		endorse_state_set_checkpoint(state, &status);
+	}
+	free(note);
+	free(path);
+	return rc;
+}
+
 int
 endorse_verify(endorse_state **out, const char *dir, const endorse_verify_options *opt,
 	uint64_t *problem_count)
@@ -94,6 +125,8 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 	    (rc = read_orgs_dir(&files, &n, dir, &r)) != 0)
 		goto out;
 	endorse_orgs_compare(state, files, n, &r);
+	if ((rc = check_checkpoint(state, policy, dir, &r)) != 0)
+		goto out;
 	if (r.problems > 0)
 		rc = ENDORSE_EINVALID;
 out:

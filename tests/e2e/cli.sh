@@ -522,13 +522,14 @@ encrypted-key-passphrase)
 		unchanged "no passphrase"
 	fi
 	# the right passphrase (from a file, then from standard input)
+	# (explicit times: both writes may fall within one second)
 	expect_rc 0 sign -C "$R" --key "$K/org2.key" --passphrase-file "$T/pass" --name "Org 2" \
-		--url https://org2.example.org/
+		--url https://org2.example.org/ --time 2026-06-01T00:00:00Z
 	verify_ok
 	cmp -s "$K/org2.vkey" "$R/keys/orgs/org2.example.org.vkey" || die "org2 is not pinned"
 	RC=0
 	"$ENDORSE" withdraw -C "$R" --key "$K/org2.key" --passphrase-file - <"$T/pass" \
-		>"$T/out" 2>"$T/err" || RC=$?
+		--time 2026-06-01T00:01:00Z >"$T/out" 2>"$T/err" || RC=$?
 	[ "$RC" -eq 0 ] || { cat "$T/err" >&2; die "--passphrase-file - failed ($RC)"; }
 	verify_ok
 	;;

@@ -1,0 +1,412 @@
+/* The transparency commands of a log repository: checkpoint (the
+ * operator), cosign (a witness), prove (anyone with the repository) and
+ * verify-proof (anyone, with only the proof, the entry and the policy). */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+
+enum { OPT_KEY = 256, OPT_PASS, OPT_STATE, OPT_TIME, OPT_NO_COMMIT, OPT_POLICY, OPT_ENTRY };
+
+static const char dir_help[] =
+	"  -C DIR                     run as if started in DIR (like git -C): the\n"
+	"                             repository holding keys/ and log/\n";
+static const char write_help[] =
+	"      --passphrase-file FILE read the key's passphrase from FILE (- is standard\n"
+	"                             input); without it, ask on the terminal\n"
+	"      --no-commit            write log/checkpoint but make no git commit (by\n"
+	"                             default, in a git work tree, the write is one commit)\n";
+
+struct options {
+	const char *key, *pass_file, *state_dir, *policy, *entry;
+	uint64_t time;
+	bool has_time, no_commit;
+};
+
+static bool
+parse_u64(uint64_t *out, const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '\0'))
+		return false;
+	v = strtoull(s, &end, 10);
+	if (*end != '\0' || v > INT64_MAX)
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Parses the options every command here shares; returns -1 after --help
+ * (printed by help()), 1 on a usage error, 0 otherwise. */
+static int
+parse(struct options *o, int argc, char **argv, const char *usage, void (*help)(void))
+{
+	static const struct option options[] = {
+		{"key", required_argument, NULL, OPT_KEY},
+		{"passphrase-file", required_argument, NULL, OPT_PASS},
+		{"state", required_argument, NULL, OPT_STATE},
+		{"time", required_argument, NULL, OPT_TIME},
+		{"no-commit", no_argument, NULL, OPT_NO_COMMIT},
+		{"policy", required_argument, NULL, OPT_POLICY},
+		{"entry", required_argument, NULL, OPT_ENTRY},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (cli_chdir(optarg) != 0)
+				return 1;
+			break;
+		case OPT_KEY: o->key = optarg; break;
+		case OPT_PASS: o->pass_file = optarg; break;
+		case OPT_STATE: o->state_dir = optarg; break;
+		case OPT_TIME:
+			if (!parse_u64(&o->time, optarg)) {
+				cli_error("--time takes seconds since 1970 (a decimal, at most 2^63-1)");
+				return 1;
+			}
+			o->has_time = true;
+			break;
+		case OPT_NO_COMMIT: o->no_commit = true; break;
+		case OPT_POLICY: o->policy = optarg; break;
+		case OPT_ENTRY: o->entry = optarg; break;
+		case 'h': help(); return -1;
+		default: cli_usage(usage); return 1;
+		}
+	}
+	return 0;
+}
+
+static int
+finish_parse(int rc)
+{
+	return rc < 0 ? EXIT_VALID : EXIT_TROUBLE;
+}
+
+/* ---- endorse checkpoint ---- */
+
+static const char checkpoint_usage[] =
+	"endorse checkpoint [-C DIR] --key LOG.key [--passphrase-file FILE] [--no-commit]";
+
+static void
+checkpoint_help(void)
+{
+	printf("usage: %s\n\n"
+		"As the log operator, sign a C2SP checkpoint of the whole log (origin, number\n"
+		"of entries, RFC 6962 root) into log/checkpoint, after verifying the log. The\n"
+		"witnesses' cosignatures of the previous checkpoint are dropped: they cosigned\n"
+		"another tree; ask them to cosign the new one (endorse cosign).\n\n"
+		"%s      --key LOG.key          the log's secret key (the key of keys/policy's\n"
+		"                             log line), a file or a key name\n%s",
+		checkpoint_usage, dir_help, write_help);
+}
+
+int
+cmd_checkpoint(int argc, char **argv)
+{
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_checkpoint_write w = {0};
+	endorse_secret_key *key = NULL;
+	struct options o;
+	char root[45];
+	int rc;
+
+	if ((rc = parse(&o, argc, argv, checkpoint_usage, checkpoint_help)) != 0)
+		return finish_parse(rc);
+	if (optind != argc || o.key == NULL || o.state_dir || o.policy || o.entry || o.has_time)
+		return cli_usage(checkpoint_usage);
+	if (cli_load_key(&key, o.key, o.pass_file) != 0)
+		return EXIT_TROUBLE;
+	w = (endorse_checkpoint_write){.dir = ".", .key = key, .commit = !o.no_commit};
+	rc = endorse_checkpoint_sign(&w, &vopt);
+	endorse_secret_key_free(key);
+	if (rc != 0)
+		return cli_library_error(rc);
+	if (w.unchanged) {
+		printf("log/checkpoint already covers all %llu entries; nothing to sign\n",
+			(unsigned long long)w.checkpoint.size);
+		return EXIT_VALID;
+	}
+	sodium_bin2base64(root, sizeof(root), w.checkpoint.root, 32, sodium_base64_VARIANT_ORIGINAL);
+	printf("signed the checkpoint of %llu entries, root %s", (unsigned long long)w.checkpoint.size,
+		root);
+	if (w.commit_hex[0] != '\0')
+		printf("; committed %.12s", w.commit_hex);
+	printf("\n");
+	return EXIT_VALID;
+}
+
+/* ---- endorse cosign ---- */
+
+static const char cosign_usage[] =
+	"endorse cosign [-C DIR] --key WITNESS.key [--state DIR] [--passphrase-file FILE] "
+	"[--time UNIX] [--no-commit]";
+
+static void
+cosign_help(void)
+{
+	printf("usage: %s\n\n"
+		"As a witness, verify the log and its checkpoint, check that the checkpoint\n"
+		"extends the last one this witness cosigned for the log's origin, remember it,\n"
+		"and add a C2SP cosignature/v1 line to log/checkpoint. A smaller tree than\n"
+		"before (rollback) or another root for a size seen before (fork) is refused,\n"
+		"exit 1, and both checkpoints are printed as evidence of a split view.\n\n"
+		"%s      --key WITNESS.key      the witness's secret key (endorse keygen --witness)\n"
+		"      --state DIR            where the witness remembers what it cosigned\n"
+		"                             (default: ${XDG_STATE_HOME:-$HOME/.local/state}/endorse);\n"
+		"                             keep it, and back it up: it is the witness's memory\n"
+		"      --time UNIX            the cosignature's time, seconds since 1970 (default:\n"
+		"                             now)\n%s",
+		cosign_usage, dir_help, write_help);
+}
+
+static char *
+default_state_dir(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	size_t n;
+	char *p;
+
+	if (xdg != NULL && xdg[0] == '/') {
+		n = strlen(xdg) + sizeof("/endorse");
+		if ((p = malloc(n)) != NULL)
+			snprintf(p, n, "%s/endorse", xdg);
+		return p;
+	}
+	if (home == NULL || home[0] != '/')
+		return NULL;
+	n = strlen(home) + sizeof("/.local/state/endorse");
+	if ((p = malloc(n)) != NULL)
+		snprintf(p, n, "%s/.local/state/endorse", home);
+	return p;
+}
+
+static void
+print_evidence(const char *title, const char *text)
+{
+	fprintf(stderr, "----- %s -----\n", title);
+	cli_print_safe(stderr, text);
+}
+
+static bool
+witness_in_policy(const endorse_vkey *key)
+{
+	endorse_policy *policy = NULL;
+	bool found = false;
+
+	if (endorse_policy_load(&policy, ENDORSE_POLICY_PATH) != 0)
+		return false;
+	for (size_t i = 0; i < endorse_policy_witness_count(policy); i++)
+		found |= endorse_vkey_equal(endorse_policy_witness_key(policy, i), key);
+	endorse_policy_free(policy);
+	return found;
+}
+
+int
+cmd_cosign(int argc, char **argv)
+{
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_checkpoint_write w = {0};
+	endorse_secret_key *key = NULL;
+	struct options o;
+	char *state_dir = NULL;
+	int rc;
+
+	if ((rc = parse(&o, argc, argv, cosign_usage, cosign_help)) != 0)
+		return finish_parse(rc);
+	if (optind != argc || o.key == NULL || o.policy || o.entry)
+		return cli_usage(cosign_usage);
+	state_dir = o.state_dir != NULL ? strdup(o.state_dir) : default_state_dir();
+	if (state_dir == NULL)
+		return cli_error("no witness state directory: set HOME or XDG_STATE_HOME, or give --state");
+	if (cli_load_key(&key, o.key, o.pass_file) != 0) {
+		free(state_dir);
+		return EXIT_TROUBLE;
+	}
+	w = (endorse_checkpoint_write){.dir = ".", .key = key, .state_dir = state_dir,
+		.now = o.has_time ? o.time : (uint64_t)time(NULL), .commit = !o.no_commit};
+	rc = endorse_cosign(&w, &vopt);
+	if (rc != 0) {
+		rc = cli_library_error(rc);
+		if (w.evidence_before != NULL && w.evidence_now != NULL) {
+			print_evidence("the checkpoint this witness cosigned before", w.evidence_before);
+			print_evidence("the checkpoint the log shows now", w.evidence_now);
+		}
+	} else {
+		if (w.unchanged)
+			printf("already cosigned: the checkpoint of %llu entries of ",
+				(unsigned long long)w.checkpoint.size);
+		else
+			printf("cosigned the checkpoint of %llu entries of ",
+				(unsigned long long)w.checkpoint.size);
+		cli_print_safe(stdout, w.checkpoint.origin);
+		if (w.commit_hex[0] != '\0')
+			printf("; committed %.12s", w.commit_hex);
+		printf("\n");
+		if (!witness_in_policy(endorse_secret_key_vkey(key)))
+			fprintf(stderr, "endorse: note: this witness is not listed in keys/policy: its "
+				"cosignature counts for no quorum until the policy names it\n");
+	}
+	endorse_checkpoint_write_clear(&w);
+	endorse_secret_key_free(key);
+	free(state_dir);
+	return rc;
+}
+
+/* ---- endorse prove ---- */
+
+static const char prove_usage[] = "endorse prove [-C DIR] SEQ|ORG-ID";
+
+static void
+prove_help(void)
+{
+	printf("usage: %s\n\n"
+		"Print a C2SP tlog-proof (c2sp.org/tlog-proof@v1) that one entry is in the log:\n"
+		"its index, its RFC 6962 inclusion proof and log/checkpoint with the\n"
+		"witnesses' cosignatures. SEQ is the entry's seq (its line number minus 1);\n"
+		"ORG-ID names the organization's newest endorsement still in effect. Give the\n"
+		"proof, the entry's line and keys/policy to anyone: 'endorse verify-proof'\n"
+		"checks them with no repository and no network.\n\n%s",
+		prove_usage, dir_help);
+}
+
+int
+cmd_prove(int argc, char **argv)
+{
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	struct options o;
+	uint64_t index = 0;
+	char *proof = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = parse(&o, argc, argv, prove_usage, prove_help)) != 0)
+		return finish_parse(rc);
+	if (optind + 1 != argc || o.key || o.pass_file || o.state_dir || o.policy || o.entry ||
+	    o.has_time || o.no_commit)
+		return cli_usage(prove_usage);
+	if ((rc = endorse_prove(&proof, &len, ".", argv[optind], &index, &vopt)) != 0)
+		return cli_library_error(rc);
+	fwrite(proof, 1, len, stdout);
+	fprintf(stderr, "endorse: proof of entry %llu (line %llu of %s)\n", (unsigned long long)index,
+		(unsigned long long)index + 1, ENDORSE_LOG_PATH);
+	free(proof);
+	return EXIT_VALID;
+}
+
+/* ---- endorse verify-proof ---- */
+
+static const char verify_proof_usage[] =
+	"endorse verify-proof PROOF --policy POLICY --entry FILE";
+
+static void
+verify_proof_help(void)
+{
+	printf("usage: %s\n\n"
+		"Check a C2SP tlog-proof offline: the checkpoint is signed by the log key of\n"
+		"POLICY (a C2SP tlog-policy, e.g. a copy of the log's keys/policy) and cosigned\n"
+		"by its quorum of witnesses, FILE is one log line (with or without its newline)\n"
+		"whose seq is the proof's index and whose signatures verify for the log, and\n"
+		"the inclusion proof leads from that line to the checkpoint's root. PROOF and\n"
+		"FILE may be - for standard input (not both).\n\n"
+		"  PROOF                      the proof file (from endorse prove)\n"
+		"      --policy POLICY        the trust policy: log key, witnesses, quorum\n"
+		"      --entry FILE           the entry: its line of log/endorsements.jsonl\n"
+		"Exit status: 0 valid, 1 invalid, 2 could not run.\n",
+		verify_proof_usage);
+}
+
+static void
+print_result(const endorse_proof_result *res, const endorse_policy *policy)
+{
+	const endorse_statement *st = &res->entry.statement;
+	size_t w = endorse_policy_witness_count(policy);
+
+	printf("valid: entry %llu is in the log ", (unsigned long long)res->index);
+	cli_print_safe(stdout, res->checkpoint.checkpoint.origin);
+	printf(" (checkpoint of %llu entries)\n", (unsigned long long)res->checkpoint.checkpoint.size);
+	printf("witnessed by %zu of %zu witnesses, quorum \"", res->checkpoint.witnesses, w);
+	cli_print_safe(stdout, endorse_policy_quorum_name(policy));
+	printf("\" met");
+	for (size_t i = 0; i < w; i++) {
+		if (!res->checkpoint.cosigned[i])
+			continue;
+		printf("%s", i == 0 ? ": " : ", ");
+		cli_print_safe(stdout, endorse_policy_witness_name(policy, i));
+	}
+	printf("\nstatement: %s", endorse_statement_type_name(st->type));
+	if (st->org_id != NULL) {
+		printf(" by ");
+		cli_print_safe(stdout, st->org_id);
+	}
+	if (st->org_name != NULL) {
+		printf(" (");
+		cli_print_safe(stdout, st->org_name);
+		printf(")");
+	}
+	if (st->document != NULL || st->sha256 != NULL)
+		printf(" of document sha256 %s", st->document != NULL ? st->document : st->sha256);
+	printf(" at %s, signed by ", st->time);
+	cli_print_safe(stdout, st->signer);
+	printf("\n");
+}
+
+int
+cmd_verify_proof(int argc, char **argv)
+{
+	endorse_proof_result res = {0};
+	endorse_policy *policy = NULL;
+	struct options o;
+	char *proof = NULL, *entry = NULL, *policy_text = NULL;
+	size_t proof_len = 0, entry_len = 0, policy_len = 0;
+	const char *rule = NULL;
+	int rc;
+
+	if ((rc = parse(&o, argc, argv, verify_proof_usage, verify_proof_help)) != 0)
+		return finish_parse(rc);
+	if (optind + 1 != argc || o.policy == NULL || o.entry == NULL || o.key || o.pass_file ||
+	    o.state_dir || o.has_time || o.no_commit)
+		return cli_usage(verify_proof_usage);
+	if (strcmp(argv[optind], "-") == 0 && strcmp(o.entry, "-") == 0)
+		return cli_error("the proof and the entry cannot both come from standard input");
+	if (cli_read_file(&proof, &proof_len, argv[optind], ENDORSE_NOTE_MAX + 4096) != 0 ||
+	    cli_read_file(&entry, &entry_len, o.entry, ENDORSE_MAX_LINE + 1) != 0 ||
+	    cli_read_file(&policy_text, &policy_len, o.policy, 1u << 20) != 0) {
+		rc = EXIT_TROUBLE;
+		goto out;
+	}
+	if ((rc = endorse_policy_parse(&policy, policy_text, policy_len)) != 0) {
+		rc = cli_error("%s: %s", o.policy, endorse_error_last());
+		goto out;
+	}
+	rc = endorse_proof_verify(&res, proof, proof_len, policy, entry, entry_len,
+		(uint64_t)time(NULL), &rule);
+	if (rc == ENDORSE_EINVALID) {
+		fprintf(stderr, "endorse: invalid proof (%s): ", rule != NULL ? rule : "proof");
+		cli_print_safe(stderr, endorse_error_last());
+		fprintf(stderr, "\n");
+		rc = EXIT_INVALID;
+	} else if (rc != 0) {
+		rc = cli_library_error(rc);
+	} else {
+		print_result(&res, policy);
+		rc = EXIT_VALID;
+	}
+out:
+	endorse_proof_result_clear(&res);
+	endorse_policy_free(policy);
+	free(proof);
+	free(entry);
+	free(policy_text);
+	return rc;
+}

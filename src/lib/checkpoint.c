@@ -1,0 +1,246 @@
+/* C2SP tlog-checkpoint: the note text "origin\nsize\nroot\n" signed by the
+ * log key, and cosigned by witnesses; checked against a tlog-policy. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+
+#define CHECKPOINT_MAX_SIZE ((uint64_t)INT64_MAX)
+
+/* A tree size: ASCII decimal without leading zeros, at most 2^63-1. */
+static bool
+parse_size(uint64_t *out, const char *text, size_t len)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 19 || (len > 1 && text[0] == '0'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(text[i] - '0');
+	}
+	if (v > CHECKPOINT_MAX_SIZE)
+		return false;
+	*out = v;
+	return true;
+}
+
+int
+endorse_checkpoint_parse(endorse_checkpoint *out, const char *text, size_t len)
+{
+	const char *lines[3], *p = text, *end = text + len;
+	size_t lens[3];
+
+	memset(out, 0, sizeof(*out));
+	if (len == 0 || text[len - 1] != '\n')
+		return endorse_fail(ENDORSE_EINVALID, "a checkpoint's text must end with a newline");
+	for (int i = 0; i < 3; i++) {
+		const char *lf = p < end ? memchr(p, '\n', (size_t)(end - p)) : NULL;
+		if (lf == NULL)
+			return endorse_fail(ENDORSE_EINVALID,
+				"a checkpoint needs an origin, a tree size and a root hash");
+		lines[i] = p;
+		lens[i] = (size_t)(lf - p);
+		p = lf + 1;
+	}
+	if (lens[0] == 0 || lens[0] > ENDORSE_NAME_MAX || memchr(lines[0], '\0', lens[0]) != NULL)
+		return endorse_fail(ENDORSE_EINVALID, "a checkpoint's origin must be 1 to %d bytes",
+			ENDORSE_NAME_MAX);
+	memcpy(out->origin, lines[0], lens[0]);
+	out->origin[lens[0]] = '\0';
+	if (!parse_size(&out->size, lines[1], lens[1]))
+		return endorse_fail(ENDORSE_EINVALID,
+			"a checkpoint's tree size must be a decimal without leading zeros, at most 2^63-1");
+	if (!endorse_base64_decode_exact(out->root, 32, lines[2], lens[2]))
+		return endorse_fail(ENDORSE_EINVALID,
+			"a checkpoint's root hash must be canonical base64 of 32 bytes");
+	while (p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		if (lf == p)
+			return endorse_fail(ENDORSE_EINVALID, "a checkpoint's extension lines must not be empty");
+		out->extension_lines++;
+		p = lf + 1;
+	}
+	return 0;
+}
+
+int
+endorse_checkpoint_format(char **out, size_t *len, const endorse_checkpoint *cp)
+{
+	char root[45];
+	size_t n = strlen(cp->origin) + 21 + 45 + 3;
+
+	endorse_base64_encode(root, sizeof(root), cp->root, 32);
+	if ((*out = malloc(n)) == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	*len = (size_t)snprintf(*out, n, "%s\n%llu\n%s\n", cp->origin, (unsigned long long)cp->size,
+		root);
+	return 0;
+}
+
+void
+endorse_checkpoint_result_clear(endorse_checkpoint_result *res)
+{
+	endorse_note_free(res->note);
+	free(res->cosigned);
+	free(res->times);
+	memset(res, 0, sizeof(*res));
+}
+
+static int
+fail_rule(const char **rule, const char *name, int rc)
+{
+	if (rule != NULL)
+		*rule = name;
+	return rc;
+}
+
+/* Verifies the signatures: the log key's must be there; every policy
+ * witness's that is there must verify and not be dated in the future. */
+static int
+check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, uint64_t now,
+	const char **rule)
+{
+	size_t w = endorse_policy_witness_count(policy);
+	endorse_vkey *keys = calloc(w + 1, sizeof(*keys));
+	bool *verified = calloc(w + 1, sizeof(bool));
+	uint64_t *times = calloc(w + 1, sizeof(uint64_t));
+	int rc = 0;
+
+	res->cosigned = calloc(w + 1, sizeof(bool));
+	res->times = calloc(w + 1, sizeof(uint64_t));
+	if (keys == NULL || verified == NULL || times == NULL || res->cosigned == NULL ||
+	    res->times == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	keys[0] = *endorse_policy_log_key(policy);
+	if ((rc = endorse_note_verify(res->note, keys, 1, verified, NULL)) != 0) {
+		rc = fail_rule(rule, "checkpoint-signature",
+			endorse_fail_wrap(rc, "the checkpoint is not signed by the log key %s", keys[0].name));
+		goto out;
+	}
+	for (size_t i = 0; i < w; i++)
+		keys[i + 1] = *endorse_policy_witness_key(policy, i);
+	if ((rc = endorse_note_verify(res->note, keys, w + 1, verified, times)) != 0) {
+		rc = fail_rule(rule, "cosignature", rc);
+		goto out;
+	}
+	for (size_t i = 0; i < w; i++) {
+		res->cosigned[i] = verified[i + 1];
+		res->times[i] = times[i + 1];
+		res->witnesses += verified[i + 1];
+		if (verified[i + 1] && times[i + 1] > now + ENDORSE_COSIGNATURE_SKEW) {
+			rc = fail_rule(rule, "cosignature-time", endorse_fail(ENDORSE_EINVALID,
+				"the cosignature of witness %s is dated %llu, %llu seconds in the future",
+				endorse_policy_witness_name(policy, i), (unsigned long long)times[i + 1],
+				(unsigned long long)(times[i + 1] - now)));
+			goto out;
+		}
+	}
+	res->quorum = endorse_policy_quorum_met(policy, res->cosigned);
+out:
+	free(keys);
+	free(verified);
+	free(times);
+	return rc;
+}
+
+int
+endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *policy,
+	const char *note, size_t len, uint64_t now, const char **rule)
+{
+	const char *origin = endorse_policy_log_key(policy)->name;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (rule != NULL)
+		*rule = NULL;
+	if ((rc = endorse_note_parse(&res->note, note, len)) != 0 ||
+	    (rc = endorse_checkpoint_parse(&res->checkpoint, res->note->text,
+		     res->note->text_len)) != 0)
+		return fail_rule(rule, "checkpoint", rc);
+	if (res->checkpoint.extension_lines > 0)
+		return fail_rule(rule, "checkpoint", endorse_fail(ENDORSE_EINVALID,
+			"the checkpoint has extension lines, which endorse neither writes nor accepts"));
+	if (strcmp(res->checkpoint.origin, origin) != 0)
+		return fail_rule(rule, "checkpoint-origin", endorse_fail(ENDORSE_EINVALID,
+			"the checkpoint's origin is not the log's origin %s", origin));
+	return check_signatures(res, policy, now, rule);
+}
+
+/* ---- a log's checkpoint: SPEC.md §5 and §6 ---- */
+
+int
+endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,
+	const char *note, size_t len, const uint8_t (*leaves)[32], uint64_t count,
+	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r)
+{
+	endorse_checkpoint_result res;
+	const endorse_checkpoint *cp = &res.checkpoint;
+	const char *rule = NULL;
+	uint8_t root[32], proof[ENDORSE_MERKLE_MAX_PROOF][32];
+	size_t proof_len = 0;
+	int rc;
+
+	memset(seen, 0, sizeof(*seen));
+	rc = endorse_checkpoint_check(&res, policy, note, len, (uint64_t)time(NULL), &rule);
+	if (rc == ENDORSE_EINVALID) {
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, rule, "%s", endorse_error_last());
+		rc = 0;
+		goto out;
+	} else if (rc != 0) {
+		goto out;
+	}
+	if (cp->size > count) {
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-size",
+			"the checkpoint is of %llu entries but the log has only %llu",
+			(unsigned long long)cp->size, (unsigned long long)count);
+		goto out;
+	}
+	if (leaves == NULL && cp->size > 0) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory (leaf hashes of the log)");
+		goto out;
+	}
+	endorse_merkle_root_of(root, leaves, cp->size);
+	if (sodium_memcmp(root, cp->root, 32) != 0) {
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-root",
+			"the checkpoint's root is not the root of the log's first %llu entries",
+			(unsigned long long)cp->size);
+		goto out;
+	}
+	if (prev != NULL && prev->present) {
+		/* The log's own tree proves consistency; the proof is made and
+		 * checked all the same, as a reader holding only the two
+		 * checkpoints would. */
+		if (cp->size < prev->size ||
+		    endorse_merkle_prove_consistency(proof, &proof_len, leaves, prev->size, cp->size) != 0 ||
+		    !endorse_merkle_check_consistency(prev->size, cp->size, prev->root, cp->root,
+			    (const uint8_t(*)[32])proof,
+			    proof_len)) {
+			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
+				"the checkpoint (%llu entries) is not consistent with the one before it "
+				"(%llu entries): a checkpoint only moves forward along the same log",
+				(unsigned long long)cp->size, (unsigned long long)prev->size);
+			goto out;
+		}
+	}
+	seen->present = true;
+	seen->size = cp->size;
+	memcpy(seen->root, cp->root, 32);
+	seen->witnesses = res.witnesses;
+	seen->quorum = res.quorum;
+	if (check_quorum && !res.quorum)
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "quorum",
+			"the checkpoint is cosigned by %zu of the policy's %zu witnesses, which does not "
+			"meet its quorum \"%s\"", res.witnesses, endorse_policy_witness_count(policy),
+			endorse_policy_quorum_name(policy));
+out:
+	endorse_checkpoint_result_clear(&res);
+	return rc;
+}

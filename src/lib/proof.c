@@ -1,0 +1,317 @@
+/* C2SP tlog-proof ("transparent signatures"): one entry, its inclusion
+ * proof, and the checkpoint it is proved against, checkable with nothing
+ * but the log's policy.
+ *
+ *     c2sp.org/tlog-proof@v1
+ *     [extra BASE64]
+ *     index N
+ *     BASE64 hash, leaf's sibling first (zero or more lines)
+ *     (blank line)
+ *     the checkpoint note, verbatim */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define PROOF_HEADER "c2sp.org/tlog-proof@v1\n"
+
+/* ---- making a proof ---- */
+
+/* A seq, or an organisation id: its newest endorsement still in effect. */
+static int
+select_entry(uint64_t *index, const endorse_state *state, const char *selector)
+{
+	const endorse_org *org;
+	bool found = false;
+	char *end;
+
+	if (selector[0] >= '0' && selector[0] <= '9') {
+		unsigned long long v = strtoull(selector, &end, 10);
+		if (*end != '\0' || (selector[0] == '0' && selector[1] != '\0'))
+			return endorse_fail(ENDORSE_EUSAGE, "%s is neither a seq nor an organization id",
+				selector);
+		if (v >= endorse_state_size(state))
+			return endorse_fail(ENDORSE_ENOTFOUND, "the log has no entry %llu (it has %llu)", v,
+				(unsigned long long)endorse_state_size(state));
+		*index = v;
+		return 0;
+	}
+	if ((org = endorse_state_find_org(state, selector)) == NULL)
+		return endorse_fail(ENDORSE_ENOTFOUND, "%s has no entry in this log", selector);
+	for (size_t i = 0; i < org->endorsement_count; i++) {
+		const endorse_endorsement *e = &org->endorsements[i];
+		if (e->active && (!found || e->seq > *index)) {
+			*index = e->seq;
+			found = true;
+		}
+	}
+	if (!found)
+		return endorse_fail(ENDORSE_ENOTFOUND, "%s endorses no document at present; name an "
+			"entry by its seq instead", selector);
+	return 0;
+}
+
+static int
+format_proof(char **out, size_t *len, uint64_t index, const uint8_t proof[][32], size_t n,
+	const char *note, size_t note_len)
+{
+	size_t cap = strlen(PROOF_HEADER) + 32 + n * 45 + 1 + note_len + 1;
+	char *p = *out = malloc(cap);
+
+	if (p == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	p += sprintf(p, PROOF_HEADER "index %llu\n", (unsigned long long)index);
+	for (size_t i = 0; i < n; i++) {
+		endorse_base64_encode(p, 45, proof[i], 32);
+		p += 44;
+		*p++ = '\n';
+	}
+	*p++ = '\n';
+	memcpy(p, note, note_len);
+	p += note_len;
+	*p = '\0';
+	*len = (size_t)(p - *out);
+	return 0;
+}
+
+int
+endorse_prove(char **out, size_t *len, const char *dir, const char *selector, uint64_t *index,
+	const endorse_verify_options *opt)
+{
+	const endorse_checkpoint_status *status;
+	endorse_state *state = NULL;
+	endorse_checkpoint_result res = {0};
+	endorse_policy *policy = NULL;
+	uint8_t proof[ENDORSE_MERKLE_MAX_PROOF][32];
+	const uint8_t(*leaves)[32];
+	char *path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH), *note = NULL;
+	char *policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH);
+	uint64_t problems = 0, count = 0;
+	size_t n = 0, note_len = 0;
+	int rc;
+
+	*out = NULL;
+	if (path == NULL || policy_path == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	rc = endorse_verify(&state, dir, opt, &problems);
+	if (rc == ENDORSE_EINVALID)
+		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); no proof from it",
+			(unsigned long long)problems, problems == 1 ? "" : "s");
+	if (rc != 0)
+		goto out;
+	status = endorse_state_checkpoint(state);
+	if (!status->present) {
+		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: the log has no checkpoint to prove against; "
+			"the log operator signs one with 'endorse checkpoint'", path);
+		goto out;
+	}
+	if ((rc = select_entry(index, state, selector)) != 0)
+		goto out;
+	if (*index >= status->size) {
+		rc = endorse_fail(ENDORSE_ENOTFOUND, "entry %llu was appended after the checkpoint "
+			"(%llu entries); the log operator signs a new one with 'endorse checkpoint'",
+			(unsigned long long)*index, (unsigned long long)status->size);
+		goto out;
+	}
+	/* The checkpoint is read again for its bytes: it must be the one
+	 * verified, not one written since. */
+	if ((rc = endorse_file_read(&note, &note_len, path, ENDORSE_NOTE_MAX)) != 0 ||
+	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
+	    (rc = endorse_checkpoint_check(&res, policy, note, note_len, (uint64_t)time(NULL), NULL)) != 0)
+		goto out;
+	if (res.checkpoint.size != status->size || memcmp(res.checkpoint.root, status->root, 32) != 0) {
+		rc = endorse_fail(ENDORSE_EIO, "%s changed while the proof was made; try again", path);
+		goto out;
+	}
+	leaves = endorse_state_leaves(state, &count);
+	if (leaves == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory (leaf hashes of the log)");
+		goto out;
+	}
+	if ((rc = endorse_merkle_prove_inclusion(proof, &n, leaves, status->size, *index)) == 0)
+		rc = format_proof(out, len, *index, (const uint8_t(*)[32])proof, n, note, note_len);
+out:
+	endorse_checkpoint_result_clear(&res);
+	endorse_policy_free(policy);
+	endorse_state_free(state);
+	free(note);
+	free(path);
+	free(policy_path);
+	return rc;
+}
+
+/* ---- checking a proof ---- */
+
+void
+endorse_proof_result_clear(endorse_proof_result *res)
+{
+	endorse_checkpoint_result_clear(&res->checkpoint);
+	endorse_entry_clear(&res->entry);
+	memset(res, 0, sizeof(*res));
+}
+
+static int
+fail_rule(const char **rule, const char *name, int rc)
+{
+	if (rule != NULL)
+		*rule = name;
+	return rc;
+}
+
+/* Takes the next line (without LF) off *p; false at the end of the text. */
+static bool
+next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	const char *lf = *p < end ? memchr(*p, '\n', (size_t)(end - *p)) : NULL;
+
+	if (lf == NULL)
+		return false;
+	*line = *p;
+	*len = (size_t)(lf - *p);
+	*p = lf + 1;
+	return true;
+}
+
+static bool
+parse_index(uint64_t *out, const char *text, size_t len)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 19 || (len > 1 && text[0] == '0'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(text[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+/* Splits the proof into index, hashes and the checkpoint note. */
+static int
+parse_proof(uint64_t *index, uint8_t hashes[][32], size_t *n, const char **note, size_t *note_len,
+	const char *proof, size_t len)
+{
+	const char *p = proof, *end = proof + len, *line;
+	size_t line_len;
+
+	*n = 0;
+	if (len < strlen(PROOF_HEADER) || memcmp(proof, PROOF_HEADER, strlen(PROOF_HEADER)) != 0)
+		return endorse_fail(ENDORSE_EINVALID, "not a tlog proof: the first line must be %.22s",
+			PROOF_HEADER);
+	p += strlen(PROOF_HEADER);
+	if (!next_line(&p, end, &line, &line_len))
+		return endorse_fail(ENDORSE_EINVALID, "the proof has no index line");
+	/* extra: opaque, unauthenticated, and unused by endorse; only its form
+	 * is checked. */
+	if (line_len >= 6 && memcmp(line, "extra ", 6) == 0) {
+		uint8_t *scratch = malloc(line_len);
+		size_t got = 0;
+		bool ok = scratch != NULL &&
+			endorse_base64_decode(scratch, line_len, &got, line + 6, line_len - 6);
+		free(scratch);
+		if (!ok || !next_line(&p, end, &line, &line_len))
+			return endorse_fail(ENDORSE_EINVALID,
+				"the proof's extra line is not canonical base64, or no index line follows");
+	}
+	if (line_len < 6 || memcmp(line, "index ", 6) != 0 || !parse_index(index, line + 6, line_len - 6))
+		return endorse_fail(ENDORSE_EINVALID,
+			"the proof's index line must be \"index N\", N a decimal without leading zeros");
+	for (;;) {
+		if (!next_line(&p, end, &line, &line_len))
+			return endorse_fail(ENDORSE_EINVALID,
+				"the proof's hashes must end with a blank line before the checkpoint");
+		if (line_len == 0)
+			break;
+		if (*n == ENDORSE_MERKLE_MAX_PROOF)
+			return endorse_fail(ENDORSE_EINVALID, "the proof has more than %d hashes",
+				ENDORSE_MERKLE_MAX_PROOF);
+		if (!endorse_base64_decode_exact(hashes[*n], 32, line, line_len))
+			return endorse_fail(ENDORSE_EINVALID,
+				"proof hash %zu is not canonical base64 of 32 bytes", *n + 1);
+		(*n)++;
+	}
+	*note = p;
+	*note_len = (size_t)(end - p);
+	return 0;
+}
+
+/* The statement's own rules that need no log: signatures for this
+ * origin, and a signer of the right name. */
+static int
+check_entry_signatures(const endorse_entry *e, const endorse_vkey *log_key)
+{
+	const endorse_statement *st = &e->statement;
+	uint8_t *m = NULL;
+	size_t len = 0;
+	bool by_org = st->org_id != NULL && strcmp(e->signer.name, st->org_id) == 0;
+	bool by_log = endorse_vkey_equal(&e->signer, log_key);
+	bool ok;
+	int rc;
+
+	if ((st->type == ENDORSE_DOCUMENT && !by_log) || (st->type == ENDORSE_REVOKE && !by_org && !by_log) ||
+	    (st->type != ENDORSE_DOCUMENT && st->type != ENDORSE_REVOKE && !by_org))
+		return endorse_fail(ENDORSE_EINVALID, "the entry's signer %s may not sign a %s statement",
+			e->signer.name, endorse_statement_type_name(st->type));
+	if ((rc = endorse_signed_message(&m, &len, log_key->name, st)) != 0)
+		return rc;
+	ok = endorse_vkey_verify(&e->signer, e->sig, m, len) &&
+		(!e->has_new_sig || endorse_vkey_verify(&e->other, e->new_sig, m, len));
+	free(m);
+	if (!ok)
+		return endorse_fail(ENDORSE_EINVALID, "the entry's signature does not verify for the log %s",
+			log_key->name);
+	return 0;
+}
+
+int
+endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
+	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now,
+	const char **rule)
+{
+	uint8_t hashes[ENDORSE_MERKLE_MAX_PROOF][32], leaf[32];
+	const endorse_checkpoint *cp = &res->checkpoint.checkpoint;
+	const char *note = NULL;
+	endorse_diag diag = {0};
+	size_t n = 0, note_len = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (rule != NULL)
+		*rule = NULL;
+	if ((rc = parse_proof(&res->index, hashes, &n, &note, &note_len, proof, len)) != 0)
+		return fail_rule(rule, "proof", rc);
+	if ((rc = endorse_checkpoint_check(&res->checkpoint, policy, note, note_len, now, rule)) != 0)
+		return rc;
+	if (!res->checkpoint.quorum)
+		return fail_rule(rule, "quorum", endorse_fail(ENDORSE_EINVALID,
+			"the checkpoint is cosigned by %zu of the policy's witnesses, which does not meet "
+			"its quorum \"%s\"", res->checkpoint.witnesses, endorse_policy_quorum_name(policy)));
+	if (entry_len > 0 && entry[entry_len - 1] == '\n')
+		entry_len--;
+	if (memchr(entry, '\n', entry_len) != NULL)
+		return fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
+			"the entry must be one line of the log"));
+	if (endorse_entry_parse(&res->entry, entry, entry_len, &diag) != 0)
+		return fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID, "the entry is not a valid "
+			"log line: %s (rule %s)", diag.message, diag.rule));
+	if (res->entry.seq != res->index)
+		return fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
+			"the entry's seq is %llu but the proof is for index %llu",
+			(unsigned long long)res->entry.seq, (unsigned long long)res->index));
+	if ((rc = check_entry_signatures(&res->entry, endorse_policy_log_key(policy))) != 0)
+		return fail_rule(rule, "signature", rc);
+	endorse_merkle_leaf_hash(leaf, (const uint8_t *)entry, entry_len);
+	if (!endorse_merkle_check_inclusion(leaf, res->index, cp->size, cp->root,
+		    (const uint8_t(*)[32])hashes, n))
+		return fail_rule(rule, "inclusion", endorse_fail(ENDORSE_EINVALID,
+			"the inclusion proof does not lead from the entry to the checkpoint's root "
+			"(index %llu of %llu entries)", (unsigned long long)res->index,
+			(unsigned long long)cp->size));
+	return 0;
+}
