@@ -24,7 +24,6 @@ struct audit_doc {
 struct audit_view {
 	const endorse_state *state;
 	char root[45];                 /* Merkle root, base64 */
-	bool checkpoint_present;
 	bool since;                    /* rows are changes since since_seq */
 	uint64_t since_seq;
 	struct audit_doc *docs;
@@ -52,5 +51,8 @@ void render_csv(FILE *f, const struct audit_view *v);
 void render_markdown(FILE *f, const struct audit_view *v);
 void render_html(FILE *f, const struct audit_view *v);
 void render_jekyll(FILE *f, const struct audit_view *v);
+
+/* log/checkpoint in words: "none", or its size, cosignatures and quorum. */
+void audit_checkpoint_text(char out[160], const struct audit_view *v);
 
 #endif

@@ -1,4 +1,5 @@
 /* Building the audit's view from the replayed state. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,4 +135,18 @@ audit_view_free(struct audit_view *v)
 		free(v->docs[i].rows);
 	free(v->docs);
 	memset(v, 0, sizeof(*v));
+}
+
+void
+audit_checkpoint_text(char out[160], const struct audit_view *v)
+{
+	const endorse_checkpoint_status *c = endorse_state_checkpoint(v->state);
+
+	if (!c->present) {
+		snprintf(out, 160, "none");
+		return;
+	}
+	snprintf(out, 160, "%llu of %llu entries, cosigned by %zu witness%s, quorum %s",
+		(unsigned long long)c->size, (unsigned long long)endorse_state_size(v->state),
+		c->witnesses, c->witnesses == 1 ? "" : "es", c->quorum ? "met" : "NOT met");
 }

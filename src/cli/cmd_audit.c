@@ -331,7 +331,6 @@ cmd_audit(int argc, char **argv)
 	}
 	if (audit_view_build(&view, state, document, ctx.want_since ? &ctx.since : NULL) != 0)
 		goto out;
-	view.checkpoint_present = access("log/checkpoint", F_OK) == 0;
 	if (strcmp(format, "json") == 0)
 		render_json(stdout, &view);
 	else if (strcmp(format, "csv") == 0)

@@ -93,6 +93,13 @@ finish_parse(int rc)
 	return rc < 0 ? EXIT_VALID : EXIT_TROUBLE;
 }
 
+static void
+print_commit(const endorse_checkpoint_write *w)
+{
+	if (w->commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", w->commit_hex);
+}
+
 /* ---- endorse checkpoint ---- */
 
 static const char checkpoint_usage[] =
@@ -138,11 +145,9 @@ cmd_checkpoint(int argc, char **argv)
 		return EXIT_VALID;
 	}
 	sodium_bin2base64(root, sizeof(root), w.checkpoint.root, 32, sodium_base64_VARIANT_ORIGINAL);
-	printf("signed the checkpoint of %llu entries, root %s", (unsigned long long)w.checkpoint.size,
-		root);
-	if (w.commit_hex[0] != '\0')
-		printf("; committed %.12s", w.commit_hex);
-	printf("\n");
+	printf("signed the checkpoint of %llu entries, root %s\n",
+		(unsigned long long)w.checkpoint.size, root);
+	print_commit(&w);
 	return EXIT_VALID;
 }
 
@@ -250,9 +255,8 @@ cmd_cosign(int argc, char **argv)
 			printf("cosigned the checkpoint of %llu entries of ",
 				(unsigned long long)w.checkpoint.size);
 		cli_print_safe(stdout, w.checkpoint.origin);
-		if (w.commit_hex[0] != '\0')
-			printf("; committed %.12s", w.commit_hex);
 		printf("\n");
+		print_commit(&w);
 		if (!witness_in_policy(endorse_secret_key_vkey(key)))
 			fprintf(stderr, "endorse: note: this witness is not listed in keys/policy: its "
 				"cosignature counts for no quorum until the policy names it\n");

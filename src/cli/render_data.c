@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "audit.h"
 #include "cli.h"
 
@@ -23,7 +25,16 @@ render_json(FILE *f, const struct audit_view *v)
 	member(f, "origin", endorse_state_origin(v->state), false);
 	fprintf(f, ",\"entries\":%llu", (unsigned long long)endorse_state_size(v->state));
 	member(f, "root", v->root, false);
-	fprintf(f, ",\"checkpoint\":%s", v->checkpoint_present ? "\"unchecked\"" : "null");
+	const endorse_checkpoint_status *c = endorse_state_checkpoint(v->state);
+	if (c->present) {
+		char root[45];
+		sodium_bin2base64(root, sizeof(root), c->root, 32, sodium_base64_VARIANT_ORIGINAL);
+		fprintf(f, ",\"checkpoint\":{\"size\":%llu,\"root\":\"%s\",\"witnesses\":%zu,"
+			"\"quorum\":%s}", (unsigned long long)c->size, root, c->witnesses,
+			c->quorum ? "true" : "false");
+	} else {
+		fputs(",\"checkpoint\":null", f);
+	}
 	if (v->since)
 		fprintf(f, ",\"since\":%llu", (unsigned long long)v->since_seq);
 	fputs(",\"documents\":[", f);

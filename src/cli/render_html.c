@@ -50,6 +50,7 @@ void
 render_html(FILE *f, const struct audit_view *v)
 {
 	const char *title = v->doc_count > 0 ? v->docs[0].doc->title : endorse_state_origin(v->state);
+	char checkpoint[160];
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -89,11 +90,11 @@ render_html(FILE *f, const struct audit_view *v)
 		}
 		fputs("</tbody>\n</table>\n</section>\n", f);
 	}
+	audit_checkpoint_text(checkpoint, v);
 	fputs("</main>\n<footer>\n<p>Log <code>", f);
 	html(f, endorse_state_origin(v->state));
 	fprintf(f, "</code>: %llu entries, Merkle root <code>%s</code>; checkpoint: %s.</p>\n"
 		"<p>Made by <code>endorse audit --format html</code>. Check it yourself: "
 		"<code>endorse verify</code> on the log.</p>\n</footer>\n</body>\n</html>\n",
-		(unsigned long long)endorse_state_size(v->state), v->root,
-		v->checkpoint_present ? "present, not checked by this version" : "none yet");
+		(unsigned long long)endorse_state_size(v->state), v->root, checkpoint);
 }

@@ -68,13 +68,14 @@ static void
 print_header(FILE *f, const struct audit_view *v, bool colour)
 {
 	uint64_t n = endorse_state_size(v->state);
+	char checkpoint[160];
 
+	audit_checkpoint_text(checkpoint, v);
 	fputs("Log: ", f);
 	cli_print_safe(f, endorse_state_origin(v->state));
 	fprintf(f, "\n  verified:    %s%s%s, %llu entr%s\n  Merkle root: %s\n  checkpoint:  %s\n",
 		colour ? GREEN BOLD : "", "yes", colour ? RESET : "", (unsigned long long)n,
-		n == 1 ? "y" : "ies", v->root, v->checkpoint_present
-		? "present, not checked by this version" : "none");
+		n == 1 ? "y" : "ies", v->root, checkpoint);
 	if (v->since)
 		fprintf(f, "  changes:     made by entry %llu and later\n", (unsigned long long)v->since_seq);
 }
@@ -162,13 +163,13 @@ print_markdown(FILE *f, const char *s)
 void
 render_markdown(FILE *f, const struct audit_view *v)
 {
-	char note[64];
+	char note[64], checkpoint[160];
 
 	fputs("# Signatories: ", f);
 	print_markdown(f, endorse_state_origin(v->state));
-	fprintf(f, "\n\nThe log verified: %llu entries, Merkle root `%s`.%s\n",
-		(unsigned long long)endorse_state_size(v->state), v->root,
-		v->checkpoint_present ? " A checkpoint is present but not checked by this version." : "");
+	audit_checkpoint_text(checkpoint, v);
+	fprintf(f, "\n\nThe log verified: %llu entries, Merkle root `%s`; checkpoint: %s.\n",
+		(unsigned long long)endorse_state_size(v->state), v->root, checkpoint);
 	if (v->since)
 		fprintf(f, "\nChanges made by entry %llu and later.\n", (unsigned long long)v->since_seq);
 	for (size_t d = 0; d < v->doc_count; d++) {

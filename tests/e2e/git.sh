@@ -927,6 +927,73 @@ merge-swapped-parents)
 	err_line "$F:3: append-only:"
 	expect_rc 0 verify -C "$R" --history
 	;;
+checkpoint-history)
+	# The operator's checkpoint and a witness's cosignature are commits of
+	# their own; along the history each checkpoint must extend the one
+	# before, and the newest must meet the quorum.
+	git_base
+	keygen w1 witness1.example.org --witness
+	printf 'log %s\nwitness w1 %s\nquorum w1\n' "$(vkey log)" "$(vkey w1)" >"$R/keys/policy"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "policy: witness w1"
+	before
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	committed "checkpoint" "endorse: checkpoint of 3 entries (root $(head -n 3 "$LOG" | "$ENDORSE" tree root | cut -c1-12)...)" \
+		log/checkpoint
+	# witnesses cosign after the operator: only the newest checkpoint must
+	# meet the quorum
+	expect_rc 1 verify -C "$R" --history
+	err_line "log/checkpoint: quorum:" "newest checkpoint"
+	before
+	expect_rc 0 cosign -C "$R" --key "$K/w1.key" --state "$T/w1"
+	committed "cosign" "endorse: witness1.example.org cosigns the checkpoint of 3 entries" log/checkpoint
+	expect_rc 0 verify -C "$R" --history
+	out_has "log/checkpoint: valid: 3 of 3 entries, cosigned by 1 witness of the policy, quorum met"
+	cp "$R/log/checkpoint" "$T/cp3"
+	sign org0 "Org Zero" 2026-01-01T00:05:00Z
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	expect_rc 0 cosign -C "$R" --key "$K/w1.key" --state "$T/w1"
+	expect_rc 0 verify -C "$R" --history
+	good=$(g rev-parse HEAD)
+	# a checkpoint that goes back is refused along the history, naming the
+	# commit, though it verifies on its own
+	cp "$T/cp3" "$R/log/checkpoint"
+	git_commit_as "Mallory" "mallory@example.org" "older checkpoint"
+	verify_ok
+	expect_rc 1 verify -C "$R" --history
+	err_line "log/checkpoint: checkpoint-consistency:" "Mallory"
+	# so is one that disappears
+	g reset -q --hard "$good"
+	g rm -q log/checkpoint
+	git_commit_as "Mallory" "mallory@example.org" "no checkpoint"
+	expect_rc 1 verify -C "$R" --history
+	err_line "log/checkpoint: checkpoint-consistency:" "removed"
+	;;
+checkpoint-base)
+	# A pull request that changes log/checkpoint: the new one is verified
+	# against the head's whole log and must extend the base's.
+	git_base
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	g branch -q pr
+	g checkout -q pr
+	sign org0 "Org Zero" 2026-01-01T00:05:00Z
+	expect_rc 0 verify -C "$R" --base main
+	out_has "log/checkpoint: valid: 3 of 4 entries"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	expect_rc 0 verify -C "$R" --base main
+	out_has "log/checkpoint: valid: 4 of 4 entries"
+	# a checkpoint whose root is not the log's
+	printf '%s\n4\n%s\n' "$ORIGIN" "$(head -n 3 "$LOG" | "$ENDORSE" tree root)" |
+		"$ENDORSE" note sign --key "$K/log.key" >"$R/log/checkpoint"
+	git_commit_as "Mallory" "mallory@example.org" "bad checkpoint"
+	expect_rc 1 verify -C "$R" --base main
+	err_line "log/checkpoint: checkpoint-root:"
+	# one smaller than the base's
+	printf '%s\n2\n%s\n' "$ORIGIN" "$(head -n 2 "$LOG" | "$ENDORSE" tree root)" |
+		"$ENDORSE" note sign --key "$K/log.key" >"$R/log/checkpoint"
+	git_commit_as "Mallory" "mallory@example.org" "smaller checkpoint"
+	expect_rc 1 verify -C "$R" --base main
+	err_line "log/checkpoint: checkpoint-consistency:"
+	;;
 log-deleted)
 	# A commit deletes the log.
 	git_base

@@ -1,0 +1,512 @@
+#!/usr/bin/env bash
+# End-to-end cases of checkpoints, witnesses and proofs (SPEC.md §5, C2SP
+# tlog-checkpoint, tlog-cosignature, tlog-proof, tlog-policy): the operator
+# signs log/checkpoint, witnesses cosign it, verify enforces every rule and
+# the policy's quorum, a witness refuses a rollback or a fork, and a proof
+# checks offline. Every rule verify enforces on log/checkpoint has a case
+# that breaks exactly that rule and expects exit 1. Checkpoints that break a
+# rule are made with the log key itself (endorse note sign), so that only
+# the broken rule is wrong.
+#
+# usage: transparency.sh CASE   (ENDORSE = the endorse binary)
+set -euo pipefail
+
+CASE=${1:?usage: transparency.sh CASE}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+CP="$R/log/checkpoint"
+
+# run CMD...: runs endorse, leaving the exit status in RC and the output in
+# $T/out and $T/err.
+run() {
+	local l
+	RC=0
+	"$ENDORSE" "$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
+	echo "endorse $* -> exit $RC"
+	while IFS= read -r l; do echo "    stdout: $l"; done <"$T/out"
+	while IFS= read -r l; do echo "    stderr: $l"; done <"$T/err"
+}
+
+expect_rc() {
+	local want=$1
+	shift
+	run "$@"
+	[ "$RC" -eq "$want" ] || die "endorse $* exited $RC, expected $want"
+}
+
+err_has() {
+	grep -q -F -- "$1" "$T/err" || die "stderr does not contain '$1'"
+}
+
+out_has() {
+	grep -q -F -- "$1" "$T/out" || die "stdout does not contain '$1'"
+}
+
+# root_of N: the RFC 6962 root of the log's first N lines.
+root_of() {
+	head -n "$1" "$LOG" | "$ENDORSE" tree root
+}
+
+# signed_checkpoint KEY TEXT: writes log/checkpoint as TEXT signed by KEY.
+signed_checkpoint() {
+	printf '%s' "$2" | "$ENDORSE" note sign --key "$K/$1.key" >"$CP" ||
+		die "note sign with $1 failed"
+}
+
+# policy_with_witnesses QUORUM-LINES...: keys/policy with the log key, the
+# witnesses w1 w2 w3 and the given group/quorum lines.
+policy_with_witnesses() {
+	{
+		echo "log $(vkey log)"
+		echo "witness w1 $(vkey w1)"
+		echo "witness w2 $(vkey w2)"
+		echo "witness w3 $(vkey w3)"
+		printf '%s\n' "$@"
+	} >"$R/keys/policy"
+}
+
+witnesses() {
+	keygen w1 witness1.example.org --witness
+	keygen w2 witness2.example.org --witness
+	keygen w3 witness3.example.org --witness
+}
+
+cosign() {
+	expect_rc 0 cosign -C "$R" --key "$K/$1.key" --state "$T/state-$1" "${@:2}"
+}
+
+# flip_in FILE TEXT: replaces the last base64 character of the line of FILE
+# starting with TEXT by another one (a signature that no longer verifies).
+flip_in() {
+	"$PY" - "$1" "$2" <<'EOF'
+import sys
+path, prefix = sys.argv[1], sys.argv[2]
+lines = open(path, encoding="utf-8").read().split("\n")
+for i, l in enumerate(lines):
+    if l.startswith(prefix):
+        body = l[:-2] if l.endswith("==") else l[:-1] if l.endswith("=") else l
+        c = body[-3]
+        lines[i] = body[:-3] + ("A" if c != "A" else "B") + l[len(body) - 2:]
+        break
+else:
+    sys.exit("no line starts with " + prefix)
+open(path, "w", encoding="utf-8").write("\n".join(lines))
+EOF
+}
+
+case "$CASE" in
+checkpoint-sign)
+	build_base
+	verify_ok
+	grep -q -F "log/checkpoint: none yet" "$T/verify.out" || die "verify does not say there is no checkpoint"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	out_has "signed the checkpoint of 5 entries, root $(root_of 5)"
+	printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 5)" >"$T/want"
+	head -n 3 "$CP" | cmp -s - "$T/want" || die "the checkpoint's text is not origin, size and root"
+	[ "$(sed -n 4p "$CP")" = "" ] || die "no blank line after the checkpoint's text"
+	[ "$(wc -l <"$CP")" -eq 5 ] || die "the checkpoint has more than the log's signature"
+	"$ENDORSE" note verify "$(vkey log)" <"$CP" >"$T/text" || die "the log key does not verify the checkpoint"
+	cmp -s "$T/text" "$T/want" || die "note verify does not give the checkpoint's text"
+	verify_ok
+	grep -q -F "log/checkpoint: valid: 5 of 5 entries, cosigned by 0 witnesses of the policy, quorum met" \
+		"$T/verify.out" || die "verify does not describe the checkpoint"
+	"$ENDORSE" verify -C "$R" --format json >"$T/json" || die "verify --format json failed"
+	grep -q -F '"checkpoint":{"size":5,"witnesses":0,"quorum":true}' "$T/json" ||
+		die "verify --format json does not describe the checkpoint"
+	# a second checkpoint of the same log: nothing to sign, nothing changed
+	cp "$CP" "$T/before"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	out_has "already covers all 5 entries"
+	cmp -s "$CP" "$T/before" || die "an unchanged log got a new checkpoint"
+	# a new entry: the old checkpoint still verifies (size <= lines) ...
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	verify_ok
+	grep -q -F "log/checkpoint: valid: 5 of 6 entries" "$T/verify.out" || die "the old checkpoint no longer verifies"
+	# ... and the next one covers it
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	out_has "checkpoint of 6 entries, root $(root_of 6)"
+	verify_ok
+	;;
+checkpoint-wrong-key)
+	build_base
+	expect_rc 2 checkpoint -C "$R" --key "$K/org0.key"
+	err_has "is not this log's key"
+	[ ! -e "$CP" ] || die "a checkpoint was written with the wrong key"
+	keygen w1 witness1.example.org --witness
+	expect_rc 2 checkpoint -C "$R" --key "$K/w1.key"
+	[ ! -e "$CP" ] || die "a checkpoint was written with a witness key"
+	;;
+checkpoint-refuses-invalid-log)
+	build_base
+	"$PY" - "$LOG" <<'EOF'
+import sys
+p = sys.argv[1]
+data = open(p, "rb").read().replace(b"Org One", b"Org 0ne", 1)
+open(p, "wb").write(data)
+EOF
+	expect_rc 1 checkpoint -C "$R" --key "$K/log.key"
+	err_has "the log does not verify"
+	[ ! -e "$CP" ] || die "a checkpoint of an invalid log was written"
+	;;
+checkpoint-smaller)
+	build_base
+	signed_checkpoint log "$(printf '%s\n3\n%s\n' "$ORIGIN" "$(root_of 3)")"
+	verify_ok
+	grep -q -F "log/checkpoint: valid: 3 of 5 entries" "$T/verify.out" || die "a smaller checkpoint is refused"
+	signed_checkpoint log "$(printf '%s\n0\n%s\n' "$ORIGIN" "$(root_of 0)")"
+	verify_ok
+	;;
+checkpoint-size)
+	build_base
+	signed_checkpoint log "$(printf '%s\n6\n%s\n' "$ORIGIN" "$( (cat "$LOG"; echo '{}') | "$ENDORSE" tree root)")"
+	expect_invalid "log/checkpoint: checkpoint-size:"
+	expect_problems 1
+	;;
+checkpoint-root)
+	build_base
+	signed_checkpoint log "$(printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 4)")"
+	expect_invalid "log/checkpoint: checkpoint-root:"
+	expect_problems 1
+	;;
+checkpoint-origin)
+	build_base
+	signed_checkpoint log "$(printf 'example.org/other\n5\n%s\n' "$(root_of 5)")"
+	expect_invalid "log/checkpoint: checkpoint-origin:"
+	expect_problems 1
+	;;
+checkpoint-signature)
+	build_base
+	# the same name as the log key, another key: an unknown signature,
+	# ignored, so the checkpoint has no signature by the log key
+	keygen impostor "$ORIGIN"
+	signed_checkpoint impostor "$(printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 5)")"
+	expect_invalid "log/checkpoint: checkpoint-signature:"
+	expect_problems 1
+	;;
+checkpoint-signature-bad)
+	build_base
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	flip_in "$CP" "— $ORIGIN "
+	expect_invalid "log/checkpoint: checkpoint-signature:"
+	expect_problems 1
+	;;
+checkpoint-signature-twice)
+	build_base
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	tail -n 1 "$CP" >>"$CP"
+	expect_invalid "log/checkpoint: checkpoint-signature:"
+	verify_err_has "twice"
+	;;
+checkpoint-malformed)
+	build_base
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cp "$CP" "$T/good"
+	# an extension line, signed by the log key: endorse accepts none
+	signed_checkpoint log "$(printf '%s\n5\n%s\nextension\n' "$ORIGIN" "$(root_of 5)")"
+	expect_invalid "log/checkpoint: checkpoint:"
+	# not a note: no blank line before the signatures
+	grep -v '^$' "$T/good" >"$CP"
+	expect_invalid "log/checkpoint: checkpoint:"
+	# a carriage return
+	sed 's/$/\r/' "$T/good" >"$CP"
+	expect_invalid "log/checkpoint: checkpoint:"
+	# a leading zero in the size
+	signed_checkpoint log "$(printf '%s\n05\n%s\n' "$ORIGIN" "$(root_of 5)")"
+	expect_invalid "log/checkpoint: checkpoint:"
+	# a symbolic link
+	mv "$T/good" "$R/log/real-checkpoint"
+	rm -f "$CP"
+	ln -s real-checkpoint "$CP"
+	expect_invalid "log/checkpoint: checkpoint:"
+	expect_problems 1
+	;;
+quorum)
+	build_base
+	witnesses
+	policy_with_witnesses "group two-of-three 2 w1 w2 w3" "quorum two-of-three"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	expect_invalid "log/checkpoint: quorum:"
+	expect_problems 1
+	verify_err_has 'cosigned by 0 of the policy'"'"'s 3 witnesses'
+	# writers go on while the witnesses have not cosigned yet
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	cosign w1
+	out_has "cosigned the checkpoint of 5 entries of $ORIGIN"
+	expect_invalid "log/checkpoint: quorum:"
+	cosign w3
+	verify_ok
+	grep -q -F "cosigned by 2 witnesses of the policy, quorum met" "$T/verify.out" ||
+		die "verify does not count the two cosignatures"
+	# the same witness twice counts once (and a duplicate line is refused)
+	policy_with_witnesses "group all-three all w1 w2 w3" "quorum all-three"
+	expect_invalid "log/checkpoint: quorum:"
+	grep "witness1" "$CP" >>"$CP"
+	expect_invalid "log/checkpoint: cosignature:"
+	;;
+quorum-nested)
+	build_base
+	witnesses
+	policy_with_witnesses "group a any w1 w2" "group b all w3" "group both all a b" "quorum both"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	cosign w2
+	expect_invalid "log/checkpoint: quorum:"
+	cosign w3
+	verify_ok
+	;;
+cosignature-bad)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w1"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	verify_ok
+	flip_in "$CP" "— witness1.example.org "
+	expect_invalid "log/checkpoint: cosignature:"
+	expect_problems 1
+	;;
+cosignature-unknown)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum none"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	# a witness the policy does not name: ignored, whatever it signs
+	keygen stranger stranger.example.org --witness
+	cosign stranger
+	err_has "not listed in keys/policy"
+	flip_in "$CP" "— stranger.example.org "
+	verify_ok
+	grep -q -F "cosigned by 0 witnesses" "$T/verify.out" || die "an unknown witness was counted"
+	;;
+cosignature-future)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w1"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1 --time $(($(date +%s) + 3600))
+	expect_invalid "log/checkpoint: cosignature-time:"
+	expect_problems 1
+	# while the checkpoint is invalid, nothing is written
+	expect_rc 1 cosign -C "$R" --key "$K/w2.key" --state "$T/state-w2"
+	# within the allowed clock skew (ENDORSE_COSIGNATURE_SKEW, 600 s): valid
+	sed -i '/witness1/d' "$CP"
+	policy_with_witnesses "quorum w2"
+	cosign w2 --time $(($(date +%s) + 60))
+	verify_ok
+	;;
+cosign-not-witness-key)
+	build_base
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	expect_rc 2 cosign -C "$R" --key "$K/org0.key" --state "$T/state"
+	err_has "not a witness key"
+	;;
+cosign-no-checkpoint)
+	build_base
+	keygen w1 witness1.example.org --witness
+	expect_rc 2 cosign -C "$R" --key "$K/w1.key" --state "$T/state"
+	err_has "endorse checkpoint"
+	;;
+cosign-consistent)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w1"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	cosign w1
+	out_has "already cosigned"
+	state=$(find "$T/state-w1" -type f ! -name .lock)
+	[ "$(echo "$state" | wc -l)" -eq 1 ] || die "expected one state file"
+	case "$state" in */example.org%2Fe2e.*) ;; *) die "state file $state is not named after the origin" ;; esac
+	[ "$(stat -c %a "$T/state-w1")" = 700 ] || die "the state directory is not private"
+	head -n 3 "$CP" | cmp -s - "$state" || die "the state does not hold the cosigned checkpoint"
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	! grep -q witness1 "$CP" || die "the new checkpoint kept the old cosignature"
+	cosign w1
+	out_has "cosigned the checkpoint of 6 entries"
+	head -n 3 "$CP" | cmp -s - "$state" || die "the state did not move to the new checkpoint"
+	verify_ok
+	;;
+cosign-rollback)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w1"
+	signed_checkpoint log "$(printf '%s\n4\n%s\n' "$ORIGIN" "$(root_of 4)")"
+	cp "$CP" "$T/old"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	state=$(find "$T/state-w1" -type f ! -name .lock)
+	cp "$state" "$T/state-before"
+	# the operator shows the older, smaller checkpoint again
+	cp "$T/old" "$CP"
+	expect_rc 1 cosign -C "$R" --key "$K/w1.key" --state "$T/state-w1"
+	err_has "rollback"
+	err_has "the checkpoint this witness cosigned before"
+	err_has "the checkpoint the log shows now"
+	grep -q -F "$(root_of 5)" "$T/err" || die "the evidence lacks the checkpoint cosigned before"
+	grep -q -F "$(root_of 4)" "$T/err" || die "the evidence lacks the checkpoint offered now"
+	cmp -s "$T/old" "$CP" || die "a refused cosign changed log/checkpoint"
+	cmp -s "$state" "$T/state-before" || die "a refused cosign changed the witness state"
+	;;
+cosign-fork)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w1"
+	cp -r "$R" "$T/fork"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	# the same log key shows another history of the same size to the witness
+	sed -i '$d' "$T/fork/log/endorsements.jsonl"
+	ok sign -C "$T/fork" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:04:30Z
+	expect_rc 0 checkpoint -C "$T/fork" --key "$K/log.key"
+	expect_rc 1 cosign -C "$T/fork" --key "$K/w1.key" --state "$T/state-w1"
+	err_has "fork"
+	# and a longer history that does not extend the cosigned one
+	need_org2
+	ok sign -C "$T/fork" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:06:00Z
+	expect_rc 0 checkpoint -C "$T/fork" --key "$K/log.key"
+	expect_rc 1 cosign -C "$T/fork" --key "$K/w1.key" --state "$T/state-w1"
+	err_has "not consistent with the checkpoint this witness cosigned before"
+	! grep -q witness1 "$T/fork/log/checkpoint" || die "the witness cosigned a fork"
+	;;
+cosign-damaged-state)
+	build_base
+	keygen w1 witness1.example.org --witness
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	state=$(find "$T/state-w1" -type f ! -name .lock)
+	echo garbage >"$state"
+	expect_rc 2 cosign -C "$R" --key "$K/w1.key" --state "$T/state-w1"
+	err_has "damaged"
+	;;
+prove)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w2"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w2
+	cp "$R/keys/policy" "$T/policy"
+	for seq in 0 1 2 3 4; do
+		"$ENDORSE" prove -C "$R" "$seq" >"$T/proof-$seq" 2>/dev/null || die "prove $seq failed"
+		sed -n "$((seq + 1))p" "$LOG" >"$T/entry-$seq"
+		expect_rc 0 verify-proof "$T/proof-$seq" --policy "$T/policy" --entry "$T/entry-$seq"
+		out_has "valid: entry $seq is in the log $ORIGIN (checkpoint of 5 entries)"
+		out_has "witnessed by 1 of 3 witnesses, quorum \"w2\" met: w2"
+	done
+	head -n 2 "$T/proof-1" | cmp -s - <(printf 'c2sp.org/tlog-proof@v1\nindex 1\n') ||
+		die "the proof does not start with the tlog-proof header and index"
+	tail -n 6 "$T/proof-1" | cmp -s - "$CP" || die "the proof does not end with the checkpoint"
+	# by organization: its newest endorsement still in effect (line 5)
+	"$ENDORSE" prove -C "$R" org0.example.org >"$T/proof-org0" 2>/dev/null || die "prove org0 failed"
+	cmp -s "$T/proof-org0" "$T/proof-4" || die "prove org0.example.org is not the proof of entry 4"
+	"$ENDORSE" verify-proof - --policy "$T/policy" --entry "$T/entry-4" <"$T/proof-4" \
+		>"$T/out" 2>"$T/err" || die "verify-proof does not read the proof from standard input"
+	out_has "statement: endorse by org0.example.org (Org Zero) of document sha256 $DOC2"
+	# without the final newline, the entry is the same line
+	printf '%s' "$(cat "$T/entry-2")" >"$T/entry-2-nolf"
+	expect_rc 0 verify-proof "$T/proof-2" --policy "$T/policy" --entry "$T/entry-2-nolf"
+	# an entry after the checkpoint has no proof yet
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	expect_rc 2 prove -C "$R" 5
+	err_has "appended after the checkpoint"
+	expect_rc 2 prove -C "$R" 9
+	expect_rc 2 prove -C "$R" nobody.example.org
+	expect_rc 2 prove -C "$R" 01
+	;;
+prove-no-checkpoint)
+	build_base
+	expect_rc 2 prove -C "$R" 1
+	err_has "no checkpoint"
+	;;
+verify-proof-invalid)
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w2"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w2
+	cp "$R/keys/policy" "$T/policy"
+	"$ENDORSE" prove -C "$R" 2 >"$T/proof" 2>/dev/null || die "prove failed"
+	sed -n 3p "$LOG" >"$T/entry"
+	sed -n 2p "$LOG" >"$T/other-entry"
+	vp() { expect_rc 1 verify-proof "$1" --policy "${3:-$T/policy}" --entry "${2:-$T/entry}"; }
+	# another entry than the one proved
+	vp "$T/proof" "$T/other-entry"
+	err_has "invalid proof (entry)"
+	# the right seq, another line: a re-signed copy with seq 2 does not exist,
+	# so change the index instead: the inclusion proof no longer leads home
+	sed 's/^index 2$/index 1/' "$T/proof" >"$T/p"
+	vp "$T/p" "$T/other-entry"
+	err_has "invalid proof (inclusion)"
+	# one bit of one hash of the proof
+	"$PY" - "$T/proof" "$T/p" <<'EOF'
+import base64, sys
+lines = open(sys.argv[1]).read().split("\n")
+h = bytearray(base64.b64decode(lines[2]))
+h[0] ^= 1
+lines[2] = base64.b64encode(bytes(h)).decode()
+open(sys.argv[2], "w").write("\n".join(lines))
+EOF
+	vp "$T/p"
+	err_has "invalid proof (inclusion)"
+	# a hash removed
+	sed '3d' "$T/proof" >"$T/p"
+	vp "$T/p"
+	err_has "invalid proof (inclusion)"
+	# the checkpoint's signature
+	cp "$T/proof" "$T/p"
+	flip_in "$T/p" "— $ORIGIN "
+	vp "$T/p"
+	err_has "invalid proof (checkpoint-signature)"
+	# the witness's cosignature, and its absence (quorum w2)
+	cp "$T/proof" "$T/p"
+	flip_in "$T/p" "— witness2.example.org "
+	vp "$T/p"
+	err_has "invalid proof (cosignature)"
+	grep -v "witness2" "$T/proof" >"$T/p"
+	vp "$T/p"
+	err_has "invalid proof (quorum)"
+	# a policy of another log
+	keygen other example.org/other
+	printf 'log %s\nquorum none\n' "$(vkey other)" >"$T/other-policy"
+	vp "$T/proof" "$T/entry" "$T/other-policy"
+	err_has "invalid proof (checkpoint-origin)"
+	# a policy that requires another witness
+	sed 's/^quorum w2$/quorum w1/' "$T/policy" >"$T/p-policy"
+	vp "$T/proof" "$T/entry" "$T/p-policy"
+	err_has "invalid proof (quorum)"
+	# malformed proofs
+	sed '1s/.*/c2sp.org\/tlog-proof@v2/' "$T/proof" >"$T/p"
+	vp "$T/p"
+	err_has "invalid proof (proof)"
+	sed 's/^index 2$/index 02/' "$T/proof" >"$T/p"
+	vp "$T/p"
+	err_has "invalid proof (proof)"
+	# an entry whose signature is not the organization's
+	"$PY" - "$T/entry" "$T/p-entry" <<'EOF'
+import sys
+line = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(line.replace("Org One", "Org 0ne", 1))
+EOF
+	vp "$T/proof" "$T/p-entry"
+	err_has "invalid proof (signature)"
+	# an extra line (opaque data) is allowed
+	sed '1a extra aGVsbG8=' "$T/proof" >"$T/p"
+	expect_rc 0 verify-proof "$T/p" --policy "$T/policy" --entry "$T/entry"
+	;;
+*)
+	die "unknown case $CASE"
+	;;
+esac
+echo "ok [$CASE]"
