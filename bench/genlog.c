@@ -1,6 +1,7 @@
 /* genlog: writes a spec-conformant log repository of about N entries for
  * benchmarks: document versions, each endorsed by every one of ORGS
- * organizations. Keys are generated and thrown away.
+ * organizations, and log/checkpoint of all of them signed by the log key.
+ * Keys are generated and thrown away.
  *
  *   genlog DIR N ORGS */
 #include <stdio.h>
@@ -13,10 +14,14 @@
 
 #include "endorse.h"
 
+static endorse_merkle tree;
+
 static void
 append(FILE *log, uint8_t prev[32], uint64_t seq, endorse_statement *st,
 	const endorse_secret_key *key, const char *origin)
 {
+	uint8_t leaf[32];
+
 	endorse_entry e = {0};
 	uint8_t *m = NULL;
 	size_t mlen = 0, len = 0;
@@ -33,6 +38,8 @@ append(FILE *log, uint8_t prev[32], uint64_t seq, endorse_statement *st,
 	fwrite(line, 1, len, log);
 	fputc('\n', log);
 	crypto_hash_sha256(prev, (const uint8_t *)line, len);
+	endorse_merkle_leaf_hash(leaf, (const uint8_t *)line, len);
+	endorse_merkle_add(&tree, leaf);
 	free(line);
 	free(m);
 }
@@ -47,6 +54,31 @@ time_of(char out[21], uint64_t minutes)
 
 	gmtime_r(&t, &tm);
 	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void
+write_checkpoint(const char *dir, const endorse_secret_key *log_key)
+{
+	endorse_checkpoint cp = {.size = tree.size};
+	endorse_note *note = NULL;
+	char path[4096], *text = NULL, *data = NULL;
+	size_t text_len = 0, len = 0;
+	FILE *f;
+
+	snprintf(cp.origin, sizeof(cp.origin), "example.org/bench");
+	endorse_merkle_root(&tree, cp.root);
+	snprintf(path, sizeof(path), "%s/log/checkpoint", dir);
+	if (endorse_checkpoint_format(&text, &text_len, &cp) != 0 ||
+	    endorse_note_new(&note, text, text_len) != 0 || endorse_note_sign(note, log_key, 0) != 0 ||
+	    endorse_note_format(&data, &len, note) != 0 || (f = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "genlog: %s\n", endorse_error_last());
+		exit(2);
+	}
+	fwrite(data, 1, len, f);
+	fclose(f);
+	endorse_note_free(note);
+	free(text);
+	free(data);
 }
 
 int
@@ -119,6 +151,7 @@ main(int argc, char **argv)
 		}
 	}
 	fclose(log);
+	write_checkpoint(argv[1], log_key);
 	for (size_t i = 0; i < count && i < n; i++) {
 		snprintf(path, sizeof(path), "%s/keys/orgs/org%zu.example.org.vkey", argv[1], i);
 		f = fopen(path, "w");

@@ -461,9 +461,13 @@ int endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_op
 int endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt);
 
 /* A C2SP tlog-proof of one entry against log/checkpoint. selector is a seq
- * or an organisation id (its newest endorsement still in effect). */
+ * or an organisation id (its newest endorsement still in effect). No
+ * signature of the log is verified again (verify does): the checkpoint must
+ * verify under keys/policy and meet its quorum, and the proof must lead
+ * from the entry's leaf to its root. The log's leaf hashes are kept in
+ * cache_dir (if not NULL) so that the next proof need not hash the log. */
 int endorse_prove(char **out, size_t *len, const char *dir, const char *selector,
-	uint64_t *index, const endorse_verify_options *opt);
+	uint64_t *index, const char *cache_dir);
 
 typedef struct endorse_proof_result {
 	uint64_t index;

@@ -39,6 +39,8 @@ int cli_read_passphrase(char **out, size_t *len, const char *file, const char *p
  * A path that does not exist but is a key name (e.g. example.org or
  * openoperations.org/manifesto) is looked up in the default key directory. */
 int cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file);
+/* ${VARIABLE:-$HOME/UNDER_HOME}/endorse, malloc'd; NULL without HOME. */
+char *cli_xdg_dir(const char *variable, const char *under_home);
 /* ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.EXT with '/' in NAME as '_'. */
 char *cli_default_key_path(const char *name, const char *ext);
 

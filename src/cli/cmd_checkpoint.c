@@ -175,27 +175,6 @@ cosign_help(void)
 		cosign_usage, dir_help, write_help);
 }
 
-static char *
-default_state_dir(void)
-{
-	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	size_t n;
-	char *p;
-
-	if (xdg != NULL && xdg[0] == '/') {
-		n = strlen(xdg) + sizeof("/endorse");
-		if ((p = malloc(n)) != NULL)
-			snprintf(p, n, "%s/endorse", xdg);
-		return p;
-	}
-	if (home == NULL || home[0] != '/')
-		return NULL;
-	n = strlen(home) + sizeof("/.local/state/endorse");
-	if ((p = malloc(n)) != NULL)
-		snprintf(p, n, "%s/.local/state/endorse", home);
-	return p;
-}
-
 static void
 print_evidence(const char *title, const char *text)
 {
@@ -231,7 +210,8 @@ cmd_cosign(int argc, char **argv)
 		return finish_parse(rc);
 	if (optind != argc || o.key == NULL || o.policy || o.entry)
 		return cli_usage(cosign_usage);
-	state_dir = o.state_dir != NULL ? strdup(o.state_dir) : default_state_dir();
+	state_dir = o.state_dir != NULL ? strdup(o.state_dir)
+					: cli_xdg_dir("XDG_STATE_HOME", ".local/state");
 	if (state_dir == NULL)
 		return cli_error("no witness state directory: set HOME or XDG_STATE_HOME, or give --state");
 	if (cli_load_key(&key, o.key, o.pass_file) != 0) {
@@ -280,17 +260,20 @@ prove_help(void)
 		"witnesses' cosignatures. SEQ is the entry's seq (its line number minus 1);\n"
 		"ORG-ID names the organization's newest endorsement still in effect. Give the\n"
 		"proof, the entry's line and keys/policy to anyone: 'endorse verify-proof'\n"
-		"checks them with no repository and no network.\n\n%s",
+		"checks them with no repository and no network. prove reads the log once and\n"
+		"checks that the proof leads to the checkpoint's root; it does not verify\n"
+		"every signature again ('endorse verify' does). The log's leaf hashes are\n"
+		"kept in ${XDG_CACHE_HOME:-$HOME/.cache}/endorse, so that the next proof need\n"
+		"not hash the log again (a stale cache is detected and replaced).\n\n%s",
 		prove_usage, dir_help);
 }
 
 int
 cmd_prove(int argc, char **argv)
 {
-	endorse_verify_options vopt = {.on_problem = cli_print_problem};
 	struct options o;
 	uint64_t index = 0;
-	char *proof = NULL;
+	char *proof = NULL, *cache;
 	size_t len = 0;
 	int rc;
 
@@ -299,7 +282,10 @@ cmd_prove(int argc, char **argv)
 	if (optind + 1 != argc || o.key || o.pass_file || o.state_dir || o.policy || o.entry ||
 	    o.has_time || o.no_commit)
 		return cli_usage(prove_usage);
-	if ((rc = endorse_prove(&proof, &len, ".", argv[optind], &index, &vopt)) != 0)
+	cache = cli_xdg_dir("XDG_CACHE_HOME", ".cache");
+	rc = endorse_prove(&proof, &len, ".", argv[optind], &index, cache);
+	free(cache);
+	if (rc != 0)
 		return cli_library_error(rc);
 	fwrite(proof, 1, len, stdout);
 	fprintf(stderr, "endorse: proof of entry %llu (line %llu of %s)\n", (unsigned long long)index,
@@ -349,6 +335,11 @@ print_result(const endorse_proof_result *res, const endorse_policy *policy)
 		cli_print_safe(stdout, endorse_policy_witness_name(policy, i));
 	}
 	printf("\nstatement: %s", endorse_statement_type_name(st->type));
+	if (st->title != NULL) {
+		printf(" \"");
+		cli_print_safe(stdout, st->title);
+		printf("\" (id %s)", st->id);
+	}
 	if (st->org_id != NULL) {
 		printf(" by ");
 		cli_print_safe(stdout, st->org_id);
@@ -358,8 +349,10 @@ print_result(const endorse_proof_result *res, const endorse_policy *policy)
 		cli_print_safe(stdout, st->org_name);
 		printf(")");
 	}
-	if (st->document != NULL || st->sha256 != NULL)
-		printf(" of document sha256 %s", st->document != NULL ? st->document : st->sha256);
+	if (st->document != NULL)
+		printf(" of document sha256 %s", st->document);
+	else if (st->sha256 != NULL)
+		printf(", sha256 %s", st->sha256);
 	printf(" at %s, signed by ", st->time);
 	cli_print_safe(stdout, st->signer);
 	printf("\n");

@@ -250,26 +250,37 @@ out:
 }
 
 char *
-cli_default_key_path(const char *name, const char *ext)
+cli_xdg_dir(const char *variable, const char *under_home)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char base[4096], *path, *p;
-	size_t n;
+	const char *xdg = getenv(variable), *home = getenv("HOME");
+	char base[4096];
 
 	if (xdg != NULL && xdg[0] == '/')
 		snprintf(base, sizeof(base), "%s/endorse", xdg);
 	else if (home != NULL && home[0] != '\0')
-		snprintf(base, sizeof(base), "%s/.config/endorse", home);
+		snprintf(base, sizeof(base), "%s/%s/endorse", home, under_home);
 	else
+		return NULL;
+	return strdup(base);
+}
+
+char *
+cli_default_key_path(const char *name, const char *ext)
+{
+	char *base = cli_xdg_dir("XDG_CONFIG_HOME", ".config"), *path, *p;
+	size_t n;
+
+	if (base == NULL)
 		return NULL;
 	n = strlen(base) + strlen(name) + strlen(ext) + 3;
 	path = malloc(n);
-	if (path == NULL)
-		return NULL;
-	snprintf(path, n, "%s/%s.%s", base, name, ext);
-	for (p = path + strlen(base) + 1; *p; p++)
-		if (*p == '/')
-			*p = '_';
+	if (path != NULL) {
+		snprintf(path, n, "%s/%s.%s", base, name, ext);
+		for (p = path + strlen(base) + 1; *p; p++)
+			if (*p == '/')
+				*p = '_';
+	}
+	free(base);
 	return path;
 }
 

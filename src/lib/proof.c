@@ -8,10 +8,16 @@
  *     BASE64 hash, leaf's sibling first (zero or more lines)
  *     (blank line)
  *     the checkpoint note, verbatim */
+#define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "internal.h"
 
@@ -19,37 +25,208 @@
 
 /* ---- making a proof ---- */
 
-/* A seq, or an organisation id: its newest endorsement still in effect. */
-static int
-select_entry(uint64_t *index, const endorse_state *state, const char *selector)
+/* A seq: decimal without leading zeros. */
+static bool
+parse_seq(uint64_t *out, const char *text)
 {
-	const endorse_org *org;
-	bool found = false;
 	char *end;
 
-	if (selector[0] >= '0' && selector[0] <= '9') {
-		unsigned long long v = strtoull(selector, &end, 10);
-		if (*end != '\0' || (selector[0] == '0' && selector[1] != '\0'))
-			return endorse_fail(ENDORSE_EUSAGE, "%s is neither a seq nor an organization id",
-				selector);
-		if (v >= endorse_state_size(state))
-			return endorse_fail(ENDORSE_ENOTFOUND, "the log has no entry %llu (it has %llu)", v,
-				(unsigned long long)endorse_state_size(state));
-		*index = v;
-		return 0;
+	if (text[0] < '0' || text[0] > '9' || (text[0] == '0' && text[1] != '\0'))
+		return false;
+	*out = strtoull(text, &end, 10);
+	return *end == '\0';
+}
+
+/* What prove learns from one pass over the log: the leaf hashes of the
+ * checkpoint's lines and, for an organisation, its endorsements in effect
+ * (by document) among them. */
+struct scan {
+	uint8_t (*leaves)[32];
+	uint64_t count, cap, want;
+	const char *org;
+	struct { char sha256[65]; uint64_t seq; } *active;
+	size_t active_count;
+};
+
+/* Follows one organisation's endorse and withdraw lines; the lines were
+ * verified by verify, so they are parsed without checking them again. */
+static int
+follow_org(struct scan *s, const char *line, size_t len, uint64_t seq)
+{
+	endorse_entry e;
+	endorse_diag diag;
+	const endorse_statement *st = &e.statement;
+	int rc = 0;
+
+	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0) {
+		endorse_entry_clear(&e);
+		return endorse_fail(ENDORSE_EINVALID, "line %llu of the log does not parse (%s); run "
+			"'endorse verify'", (unsigned long long)seq + 1, diag.message);
 	}
-	if ((org = endorse_state_find_org(state, selector)) == NULL)
-		return endorse_fail(ENDORSE_ENOTFOUND, "%s has no entry in this log", selector);
-	for (size_t i = 0; i < org->endorsement_count; i++) {
-		const endorse_endorsement *e = &org->endorsements[i];
-		if (e->active && (!found || e->seq > *index)) {
-			*index = e->seq;
-			found = true;
+	if (st->org_id != NULL && strcmp(st->org_id, s->org) == 0 &&
+	    (st->type == ENDORSE_ENDORSE || st->type == ENDORSE_WITHDRAW)) {
+		size_t i = 0;
+		while (i < s->active_count && strcmp(s->active[i].sha256, st->document) != 0)
+			i++;
+		if (st->type == ENDORSE_WITHDRAW && i < s->active_count) {
+			s->active[i] = s->active[--s->active_count];
+		} else if (st->type == ENDORSE_ENDORSE) {
+			if (i == s->active_count) {
+				void *grown = realloc(s->active, (i + 1) * sizeof(*s->active));
+				if (grown == NULL) {
+					rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+					goto out;
+				}
+				s->active = grown;
+				s->active_count++;
+				snprintf(s->active[i].sha256, sizeof(s->active[i].sha256), "%s", st->document);
+			}
+			s->active[i].seq = seq;
 		}
 	}
-	if (!found)
-		return endorse_fail(ENDORSE_ENOTFOUND, "%s endorses no document at present; name an "
-			"entry by its seq instead", selector);
+out:
+	endorse_entry_clear(&e);
+	return rc;
+}
+
+/* Streams dir's log up to its s->want'th line: the leaf hashes (when
+ * hash) and the organisation's endorsements (when s->org). */
+static int
+scan_log(struct scan *s, const char *dir, bool hash)
+{
+	char *path = endorse_path_join(dir, ENDORSE_LOG_PATH), *line = NULL;
+	uint64_t seq = 0;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f = NULL;
+	int fd, rc = 0;
+
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || (f = fdopen(fd, "r")) == NULL) {
+		rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(path);
+		return rc;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	if (hash)
+		s->count = 0;
+	s->active_count = 0;
+	while (rc == 0 && seq < s->want && (n = getline(&line, &cap, f)) > 0) {
+		size_t len = (size_t)n - (line[n - 1] == '\n');
+		if (hash) {
+			/* grown as lines come: the checkpoint's size is a claim */
+			if (s->count == s->cap) {
+				void *grown = realloc(s->leaves, (s->cap = s->cap ? 2 * s->cap : 4096) * 32);
+				if (grown == NULL) {
+					rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+					break;
+				}
+				s->leaves = grown;
+			}
+			endorse_merkle_leaf_hash(s->leaves[s->count++], (const uint8_t *)line, len);
+		}
+		if (s->org != NULL && memmem(line, len, s->org, strlen(s->org)) != NULL)
+			rc = follow_org(s, line, len, seq);
+		seq++;
+	}
+	if (rc == 0 && ferror(f))
+		rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
+	fclose(f);
+	free(line);
+	free(path);
+	return rc;
+}
+
+/* The leaf hashes of a log, kept between runs so that the log is hashed
+ * once: cache_dir/leaves-<SHA-256 of the log directory's real path>,
+ * "endorse-leaves/1\n", a count (8 bytes, big-endian), the hashes. A cache
+ * is never trusted: a proof made from it must lead to the checkpoint's
+ * root, or the log is hashed again. */
+#define CACHE_MAGIC "endorse-leaves/1\n"
+
+static char *
+cache_path(const char *cache_dir, const char *dir)
+{
+	char *real = realpath(dir, NULL), name[64], hex[65];
+	uint8_t digest[32];
+
+	if (real == NULL)
+		return NULL;
+	crypto_hash_sha256(digest, (const uint8_t *)real, strlen(real));
+	free(real);
+	endorse_hex_encode(hex, digest, 32);
+	snprintf(name, sizeof(name), "leaves-%.32s", hex);
+	return endorse_path_join(cache_dir, name);
+}
+
+static bool
+load_cache(struct scan *s, const char *path)
+{
+	char *data = NULL;
+	size_t len = 0, head = strlen(CACHE_MAGIC) + 8;
+	uint64_t count = 0;
+
+	if (path == NULL || endorse_file_read(&data, &len, path, SIZE_MAX) != 0)
+		return false;
+	if (len < head || memcmp(data, CACHE_MAGIC, strlen(CACHE_MAGIC)) != 0)
+		goto miss;
+	for (size_t i = 0; i < 8; i++)
+		count = count << 8 | (uint8_t)data[strlen(CACHE_MAGIC) + i];
+	if (count < s->want || (len - head) / 32 != count || (len - head) % 32 != 0)
+		goto miss;
+	free(s->leaves);
+	if ((s->leaves = malloc(count ? count * 32 : 1)) == NULL)
+		goto miss;
+	memcpy(s->leaves, data + head, count * 32);
+	s->count = s->cap = count;
+	free(data);
+	return true;
+miss:
+	free(data);
+	return false;
+}
+
+/* Best effort: a cache that cannot be written is only slower next time. */
+static void
+save_cache(const struct scan *s, const char *cache_dir, const char *path)
+{
+	size_t head = strlen(CACHE_MAGIC) + 8, len = head + s->count * 32;
+	char *data;
+
+	if (path == NULL || endorse_mkdir_p(cache_dir, 0700) != 0 || (data = malloc(len)) == NULL)
+		return;
+	memcpy(data, CACHE_MAGIC, strlen(CACHE_MAGIC));
+	for (size_t i = 0; i < 8; i++)
+		data[strlen(CACHE_MAGIC) + i] = (char)(s->count >> (56 - 8 * i));
+	memcpy(data + head, s->leaves, s->count * 32);
+	endorse_file_write_atomic(path, data, len, 0600, false);
+	free(data);
+}
+
+/* The entry to prove: a seq, or the organisation's newest endorsement
+ * still in effect among the checkpoint's lines. */
+static int
+select_entry(uint64_t *index, const struct scan *s, const char *selector, uint64_t size)
+{
+	if (s->org == NULL) {
+		if (*index >= size)
+			return endorse_fail(ENDORSE_ENOTFOUND, "entry %llu is not in the checkpoint (%llu "
+				"entries); if it was appended since, the log operator signs a new checkpoint "
+				"with 'endorse checkpoint'", (unsigned long long)*index, (unsigned long long)size);
+		return 0;
+	}
+	if (s->active_count == 0)
+		return endorse_fail(ENDORSE_ENOTFOUND, "%s has no endorsement in effect among the "
+			"checkpoint's %llu entries; name an entry by its seq instead", selector,
+			(unsigned long long)size);
+	*index = s->active[0].seq;
+	for (size_t i = 1; i < s->active_count; i++)
+		if (s->active[i].seq > *index)
+			*index = s->active[i].seq;
 	return 0;
 }
 
@@ -76,70 +253,97 @@ format_proof(char **out, size_t *len, uint64_t index, const uint8_t proof[][32],
 	return 0;
 }
 
+/* Makes the proof from the leaves in s; false if it does not lead to the
+ * checkpoint's root (the leaves are not the checkpoint's tree). */
+static bool
+prove_from(uint8_t proof[][32], size_t *n, const struct scan *s, uint64_t index,
+	const endorse_checkpoint *cp)
+{
+	if (s->count < s->want || index >= s->want ||
+	    endorse_merkle_prove_inclusion(proof, n, (const uint8_t(*)[32])s->leaves, s->want,
+		    index) != 0)
+		return false;
+	return endorse_merkle_check_inclusion(s->leaves[index], index, s->want, cp->root,
+		(const uint8_t(*)[32])proof, *n);
+}
+
+/* No signature of the log is verified again (verify does): the checkpoint
+ * must verify under keys/policy and meet its quorum, and the proof made from
+ * the log's lines (or their cached hashes) must lead to its root. */
 int
 endorse_prove(char **out, size_t *len, const char *dir, const char *selector, uint64_t *index,
-	const endorse_verify_options *opt)
+	const char *cache_dir)
 {
-	const endorse_checkpoint_status *status;
-	endorse_state *state = NULL;
 	endorse_checkpoint_result res = {0};
 	endorse_policy *policy = NULL;
+	struct scan scan = {0};
 	uint8_t proof[ENDORSE_MERKLE_MAX_PROOF][32];
-	const uint8_t(*leaves)[32];
-	char *path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH), *note = NULL;
-	char *policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH);
-	uint64_t problems = 0, count = 0;
+	char *cp_path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH), *note = NULL;
+	char *policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *cache = NULL;
 	size_t n = 0, note_len = 0;
+	bool cached;
 	int rc;
 
 	*out = NULL;
-	if (path == NULL || policy_path == NULL) {
+	if (cp_path == NULL || policy_path == NULL) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	rc = endorse_verify(&state, dir, opt, &problems);
-	if (rc == ENDORSE_EINVALID)
-		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); no proof from it",
-			(unsigned long long)problems, problems == 1 ? "" : "s");
-	if (rc != 0)
+	if (!parse_seq(index, selector)) {
+		if (!endorse_name_is_org_id(selector)) {
+			rc = endorse_fail(ENDORSE_EUSAGE, "%s is neither a seq nor an organization id",
+				selector);
+			goto out;
+		}
+		scan.org = selector;
+	}
+	rc = endorse_file_read(&note, &note_len, cp_path, ENDORSE_NOTE_MAX);
+	if (rc == ENDORSE_ENOTFOUND)
+		rc = endorse_fail(rc, "%s: the log has no checkpoint to prove against; the log "
+			"operator signs one with 'endorse checkpoint'", cp_path);
+	if (rc != 0 || (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
+	    (rc = endorse_checkpoint_check(&res, policy, note, note_len, (uint64_t)time(NULL),
+		     NULL)) != 0)
 		goto out;
-	status = endorse_state_checkpoint(state);
-	if (!status->present) {
-		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: the log has no checkpoint to prove against; "
-			"the log operator signs one with 'endorse checkpoint'", path);
+	if (!res.quorum) {
+		rc = endorse_fail(ENDORSE_EINVALID, "the checkpoint is cosigned by %zu witnesses, "
+			"which does not meet the policy's quorum \"%s\": a proof against it would not "
+			"verify; the witnesses cosign it first (endorse cosign)", res.witnesses,
+			endorse_policy_quorum_name(policy));
 		goto out;
 	}
-	if ((rc = select_entry(index, state, selector)) != 0)
+	scan.want = res.checkpoint.size;
+	cache = cache_dir != NULL ? cache_path(cache_dir, dir) : NULL;
+	/* With the leaves cached, the log is read only to find an
+	 * organisation's entry. */
+	cached = load_cache(&scan, cache);
+	if ((!cached || scan.org != NULL) && (rc = scan_log(&scan, dir, !cached)) != 0)
 		goto out;
-	if (*index >= status->size) {
-		rc = endorse_fail(ENDORSE_ENOTFOUND, "entry %llu was appended after the checkpoint "
-			"(%llu entries); the log operator signs a new one with 'endorse checkpoint'",
-			(unsigned long long)*index, (unsigned long long)status->size);
+	if (!cached && scan.count >= scan.want)
+		save_cache(&scan, cache_dir, cache);
+	if ((rc = select_entry(index, &scan, selector, scan.want)) != 0)
+		goto out;
+	if (!prove_from(proof, &n, &scan, *index, &res.checkpoint) && cached) {
+		/* a stale cache: hash the log itself */
+		cached = false;
+		if ((rc = scan_log(&scan, dir, true)) != 0)
+			goto out;
+		save_cache(&scan, cache_dir, cache);
+	}
+	if (!cached && !prove_from(proof, &n, &scan, *index, &res.checkpoint)) {
+		rc = endorse_fail(ENDORSE_EINVALID, "the log's first %llu lines are not the tree the "
+			"checkpoint signs; run 'endorse verify'", (unsigned long long)scan.want);
 		goto out;
 	}
-	/* The checkpoint is read again for its bytes: it must be the one
-	 * verified, not one written since. */
-	if ((rc = endorse_file_read(&note, &note_len, path, ENDORSE_NOTE_MAX)) != 0 ||
-	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
-	    (rc = endorse_checkpoint_check(&res, policy, note, note_len, (uint64_t)time(NULL), NULL)) != 0)
-		goto out;
-	if (res.checkpoint.size != status->size || memcmp(res.checkpoint.root, status->root, 32) != 0) {
-		rc = endorse_fail(ENDORSE_EIO, "%s changed while the proof was made; try again", path);
-		goto out;
-	}
-	leaves = endorse_state_leaves(state, &count);
-	if (leaves == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory (leaf hashes of the log)");
-		goto out;
-	}
-	if ((rc = endorse_merkle_prove_inclusion(proof, &n, leaves, status->size, *index)) == 0)
-		rc = format_proof(out, len, *index, (const uint8_t(*)[32])proof, n, note, note_len);
+	rc = format_proof(out, len, *index, (const uint8_t(*)[32])proof, n, note, note_len);
 out:
 	endorse_checkpoint_result_clear(&res);
 	endorse_policy_free(policy);
-	endorse_state_free(state);
+	free(scan.leaves);
+	free(scan.active);
 	free(note);
-	free(path);
+	free(cache);
+	free(cp_path);
 	free(policy_path);
 	return rc;
 }
