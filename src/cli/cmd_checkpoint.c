@@ -328,10 +328,10 @@ print_result(const endorse_proof_result *res, const endorse_policy *policy)
 	printf("witnessed by %zu of %zu witnesses, quorum \"", res->checkpoint.witnesses, w);
 	cli_print_safe(stdout, endorse_policy_quorum_name(policy));
 	printf("\" met");
-	for (size_t i = 0; i < w; i++) {
+	for (size_t i = 0, shown = 0; i < w; i++) {
 		if (!res->checkpoint.cosigned[i])
 			continue;
-		printf("%s", i == 0 ? ": " : ", ");
+		printf("%s", shown++ == 0 ? ": " : ", ");
 		cli_print_safe(stdout, endorse_policy_witness_name(policy, i));
 	}
 	printf("\nstatement: %s", endorse_statement_type_name(st->type));

@@ -11,25 +11,6 @@
 
 #define CHECKPOINT_MAX_SIZE ((uint64_t)INT64_MAX)
 
-/* A tree size: ASCII decimal without leading zeros, at most 2^63-1. */
-static bool
-parse_size(uint64_t *out, const char *text, size_t len)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 19 || (len > 1 && text[0] == '0'))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(text[i] - '0');
-	}
-	if (v > CHECKPOINT_MAX_SIZE)
-		return false;
-	*out = v;
-	return true;
-}
-
 int
 endorse_checkpoint_parse(endorse_checkpoint *out, const char *text, size_t len)
 {
@@ -53,7 +34,7 @@ endorse_checkpoint_parse(endorse_checkpoint *out, const char *text, size_t len)
 			ENDORSE_NAME_MAX);
 	memcpy(out->origin, lines[0], lens[0]);
 	out->origin[lens[0]] = '\0';
-	if (!parse_size(&out->size, lines[1], lens[1]))
+	if (!endorse_parse_decimal(&out->size, lines[1], lens[1], CHECKPOINT_MAX_SIZE))
 		return endorse_fail(ENDORSE_EINVALID,
 			"a checkpoint's tree size must be a decimal without leading zeros, at most 2^63-1");
 	if (!endorse_base64_decode_exact(out->root, 32, lines[2], lens[2]))
@@ -92,14 +73,6 @@ endorse_checkpoint_result_clear(endorse_checkpoint_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static int
-fail_rule(const char **rule, const char *name, int rc)
-{
-	if (rule != NULL)
-		*rule = name;
-	return rc;
-}
-
 /* Verifies the signatures: the log key's must be there; every policy
  * witness's that is there must verify and not be dated in the future. */
 static int
@@ -121,14 +94,14 @@ check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, u
 	}
 	keys[0] = *endorse_policy_log_key(policy);
 	if ((rc = endorse_note_verify(res->note, keys, 1, verified, NULL)) != 0) {
-		rc = fail_rule(rule, "checkpoint-signature",
+		rc = endorse_fail_rule(rule, "checkpoint-signature",
 			endorse_fail_wrap(rc, "the checkpoint is not signed by the log key %s", keys[0].name));
 		goto out;
 	}
 	for (size_t i = 0; i < w; i++)
 		keys[i + 1] = *endorse_policy_witness_key(policy, i);
 	if ((rc = endorse_note_verify(res->note, keys, w + 1, verified, times)) != 0) {
-		rc = fail_rule(rule, "cosignature", rc);
+		rc = endorse_fail_rule(rule, "cosignature", rc);
 		goto out;
 	}
 	for (size_t i = 0; i < w; i++) {
@@ -136,7 +109,7 @@ check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, u
 		res->times[i] = times[i + 1];
 		res->witnesses += verified[i + 1];
 		if (verified[i + 1] && times[i + 1] > now + ENDORSE_COSIGNATURE_SKEW) {
-			rc = fail_rule(rule, "cosignature-time", endorse_fail(ENDORSE_EINVALID,
+			rc = endorse_fail_rule(rule, "cosignature-time", endorse_fail(ENDORSE_EINVALID,
 				"the cosignature of witness %s is dated %llu, %llu seconds in the future",
 				endorse_policy_witness_name(policy, i), (unsigned long long)times[i + 1],
 				(unsigned long long)(times[i + 1] - now)));
@@ -164,12 +137,12 @@ endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *p
 	if ((rc = endorse_note_parse(&res->note, note, len)) != 0 ||
 	    (rc = endorse_checkpoint_parse(&res->checkpoint, res->note->text,
 		     res->note->text_len)) != 0)
-		return fail_rule(rule, "checkpoint", rc);
+		return endorse_fail_rule(rule, "checkpoint", rc);
 	if (res->checkpoint.extension_lines > 0)
-		return fail_rule(rule, "checkpoint", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule(rule, "checkpoint", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint has extension lines, which endorse neither writes nor accepts"));
 	if (strcmp(res->checkpoint.origin, origin) != 0)
-		return fail_rule(rule, "checkpoint-origin", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule(rule, "checkpoint-origin", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint's origin is not the log's origin %s", origin));
 	return check_signatures(res, policy, now, rule);
 }

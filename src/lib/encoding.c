@@ -65,6 +65,23 @@ endorse_is_lower_hex(const char *text, size_t len)
 }
 
 bool
+endorse_parse_decimal(uint64_t *out, const char *text, size_t len, uint64_t max)
+{
+	uint64_t v = 0;
+
+	if (len == 0 || len > 20 || (len > 1 && text[0] == '0'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		uint64_t d = (uint64_t)(text[i] - '0');
+		if (text[i] < '0' || text[i] > '9' || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool
 endorse_hex_decode_exact(uint8_t *out, size_t want, const char *text, size_t len)
 {
 	size_t got = 0;

@@ -66,3 +66,11 @@ endorse_init(void)
 		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
 	return 0;
 }
+
+int
+endorse_fail_rule(const char **rule, const char *name, int rc)
+{
+	if (rule != NULL)
+		*rule = name;
+	return rc;
+}

@@ -25,18 +25,6 @@
 
 /* ---- making a proof ---- */
 
-/* A seq: decimal without leading zeros. */
-static bool
-parse_seq(uint64_t *out, const char *text)
-{
-	char *end;
-
-	if (text[0] < '0' || text[0] > '9' || (text[0] == '0' && text[1] != '\0'))
-		return false;
-	*out = strtoull(text, &end, 10);
-	return *end == '\0';
-}
-
 /* What prove learns from one pass over the log: the leaf hashes of the
  * checkpoint's lines and, for an organisation, its endorsements in effect
  * (by document) among them. */
@@ -289,7 +277,7 @@ endorse_prove(char **out, size_t *len, const char *dir, const char *selector, ui
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	if (!parse_seq(index, selector)) {
+	if (!endorse_parse_decimal(index, selector, strlen(selector), UINT64_MAX)) {
 		if (!endorse_name_is_org_id(selector)) {
 			rc = endorse_fail(ENDORSE_EUSAGE, "%s is neither a seq nor an organization id",
 				selector);
@@ -358,14 +346,6 @@ endorse_proof_result_clear(endorse_proof_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-static int
-fail_rule(const char **rule, const char *name, int rc)
-{
-	if (rule != NULL)
-		*rule = name;
-	return rc;
-}
-
 /* Takes the next line (without LF) off *p; false at the end of the text. */
 static bool
 next_line(const char **p, const char *end, const char **line, size_t *len)
@@ -377,22 +357,6 @@ next_line(const char **p, const char *end, const char **line, size_t *len)
 	*line = *p;
 	*len = (size_t)(lf - *p);
 	*p = lf + 1;
-	return true;
-}
-
-static bool
-parse_index(uint64_t *out, const char *text, size_t len)
-{
-	uint64_t v = 0;
-
-	if (len == 0 || len > 19 || (len > 1 && text[0] == '0'))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (text[i] < '0' || text[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(text[i] - '0');
-	}
-	*out = v;
 	return true;
 }
 
@@ -423,7 +387,7 @@ parse_proof(uint64_t *index, uint8_t hashes[][32], size_t *n, const char **note,
 			return endorse_fail(ENDORSE_EINVALID,
 				"the proof's extra line is not canonical base64, or no index line follows");
 	}
-	if (line_len < 6 || memcmp(line, "index ", 6) != 0 || !parse_index(index, line + 6, line_len - 6))
+	if (line_len < 6 || memcmp(line, "index ", 6) != 0 || !endorse_parse_decimal(index, line + 6, line_len - 6, UINT64_MAX))
 		return endorse_fail(ENDORSE_EINVALID,
 			"the proof's index line must be \"index N\", N a decimal without leading zeros");
 	for (;;) {
@@ -489,31 +453,31 @@ endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
 	if (rule != NULL)
 		*rule = NULL;
 	if ((rc = parse_proof(&res->index, hashes, &n, &note, &note_len, proof, len)) != 0)
-		return fail_rule(rule, "proof", rc);
+		return endorse_fail_rule(rule, "proof", rc);
 	if ((rc = endorse_checkpoint_check(&res->checkpoint, policy, note, note_len, now, rule)) != 0)
 		return rc;
 	if (!res->checkpoint.quorum)
-		return fail_rule(rule, "quorum", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule(rule, "quorum", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint is cosigned by %zu of the policy's witnesses, which does not meet "
 			"its quorum \"%s\"", res->checkpoint.witnesses, endorse_policy_quorum_name(policy)));
 	if (entry_len > 0 && entry[entry_len - 1] == '\n')
 		entry_len--;
 	if (memchr(entry, '\n', entry_len) != NULL)
-		return fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
 			"the entry must be one line of the log"));
 	if (endorse_entry_parse(&res->entry, entry, entry_len, &diag) != 0)
-		return fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID, "the entry is not a valid "
+		return endorse_fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID, "the entry is not a valid "
 			"log line: %s (rule %s)", diag.message, diag.rule));
 	if (res->entry.seq != res->index)
-		return fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
 			"the entry's seq is %llu but the proof is for index %llu",
 			(unsigned long long)res->entry.seq, (unsigned long long)res->index));
 	if ((rc = check_entry_signatures(&res->entry, endorse_policy_log_key(policy))) != 0)
-		return fail_rule(rule, "signature", rc);
+		return endorse_fail_rule(rule, "signature", rc);
 	endorse_merkle_leaf_hash(leaf, (const uint8_t *)entry, entry_len);
 	if (!endorse_merkle_check_inclusion(leaf, res->index, cp->size, cp->root,
 		    (const uint8_t(*)[32])hashes, n))
-		return fail_rule(rule, "inclusion", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule(rule, "inclusion", endorse_fail(ENDORSE_EINVALID,
 			"the inclusion proof does not lead from the entry to the checkpoint's root "
 			"(index %llu of %llu entries)", (unsigned long long)res->index,
 			(unsigned long long)cp->size));

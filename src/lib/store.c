@@ -271,6 +271,7 @@ int
 endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	uint64_t *seq_out)
 {
+	endorse_verify_options vopt = {0};
 	endorse_state *state = NULL;
 	endorse_statement *st = req->statement;
 	endorse_repo *repo = NULL;
@@ -291,7 +292,11 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
 	    (rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, n)) != 0)
 		goto out;
-	rc = endorse_verify(&state, req->dir, opt, &problems);
+	/* A checkpoint still waiting for its witnesses does not stop a write. */
+	if (opt != NULL)
+		vopt = *opt;
+	vopt.quorum_optional = true;
+	rc = endorse_verify(&state, req->dir, &vopt, &problems);
 	if (rc == ENDORSE_EINVALID) {
 		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); refusing to append to it",
 			(unsigned long long)problems, problems == 1 ? "" : "s");

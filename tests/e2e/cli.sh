@@ -11,29 +11,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
-# run CMD...: runs endorse, leaving the exit status in RC and the output in
-# $T/out and $T/err.
-run() {
-	RC=0
-	"$ENDORSE" "$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
-	echo "endorse ${1-} ... -> exit $RC"
-	sed 's/^/    stderr: /' "$T/err"
-}
-
-# expect_rc N CMD...: endorse exits N.
-expect_rc() {
-	local want=$1
-	shift
-	run "$@"
-	if [ "$RC" -ne "$want" ]; then
-		echo "--- stdout:" >&2
-		cat "$T/out" >&2
-		echo "--- stderr:" >&2
-		cat "$T/err" >&2
-		die "endorse $* exited $RC, expected $want"
-	fi
-}
-
 # expect_refused CMD...: endorse refuses (exits non-zero; refused-exit-status
 # checks the exact code).
 expect_refused() {
@@ -42,13 +19,6 @@ expect_refused() {
 		cat "$T/out" >&2
 		die "endorse $* succeeded; it must be refused"
 	fi
-}
-
-err_has() {
-	grep -q -F -- "$1" "$T/err" || {
-		cat "$T/err" >&2
-		die "stderr does not contain '$1'"
-	}
 }
 
 # snapshot / unchanged: the log and keys/orgs are byte for byte as before.

@@ -31,33 +31,6 @@ AUTHOR="$AUTHOR_NAME <$AUTHOR_EMAIL>"
 
 # ---- helpers ----
 
-# run CMD...: runs endorse, leaving the exit status in RC and the output in
-# $T/out and $T/err.
-run() {
-	local l
-	RC=0
-	"$ENDORSE" "$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
-	echo "endorse $* -> exit $RC"
-	while IFS= read -r l; do echo "    stdout: $l"; done <"$T/out"
-	while IFS= read -r l; do echo "    stderr: $l"; done <"$T/err"
-}
-
-# expect_rc N CMD...: endorse exits N.
-expect_rc() {
-	local want=$1
-	shift
-	run "$@"
-	[ "$RC" -eq "$want" ] || die "endorse $* exited $RC, expected $want"
-}
-
-err_has() {
-	grep -q -F -- "$1" "$T/err" || die "stderr does not contain '$1'"
-}
-
-out_has() {
-	grep -q -F -- "$1" "$T/out" || die "stdout does not contain '$1'"
-}
-
 # err_line PREFIX [TEXT [TEXT [TEXT]]]: a line of stderr starts with PREFIX
 # and contains every TEXT (fixed strings).
 err_line() {

@@ -42,6 +42,33 @@ keygen() {
 	}
 }
 
+# run CMD...: runs endorse, leaving the exit status in RC and the output in
+# $T/out and $T/err (both shown in the test's log).
+run() {
+	local l
+	RC=0
+	"$ENDORSE" "$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
+	echo "endorse $* -> exit $RC"
+	while IFS= read -r l; do echo "    stdout: $l"; done <"$T/out"
+	while IFS= read -r l; do echo "    stderr: $l"; done <"$T/err"
+}
+
+# expect_rc N CMD...: endorse exits N.
+expect_rc() {
+	local want=$1
+	shift
+	run "$@"
+	[ "$RC" -eq "$want" ] || die "endorse $* exited $RC, expected $want"
+}
+
+err_has() {
+	grep -q -F -- "$1" "$T/err" || die "stderr does not contain '$1'"
+}
+
+out_has() {
+	grep -q -F -- "$1" "$T/out" || die "stdout does not contain '$1'"
+}
+
 # vkey BASE: the vkey text of a key made by keygen.
 vkey() {
 	head -n 1 "$K/$1.vkey"

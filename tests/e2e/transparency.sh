@@ -18,32 +18,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 CP="$R/log/checkpoint"
 
-# run CMD...: runs endorse, leaving the exit status in RC and the output in
-# $T/out and $T/err.
-run() {
-	local l
-	RC=0
-	"$ENDORSE" "$@" >"$T/out" 2>"$T/err" </dev/null || RC=$?
-	echo "endorse $* -> exit $RC"
-	while IFS= read -r l; do echo "    stdout: $l"; done <"$T/out"
-	while IFS= read -r l; do echo "    stderr: $l"; done <"$T/err"
-}
-
-expect_rc() {
-	local want=$1
-	shift
-	run "$@"
-	[ "$RC" -eq "$want" ] || die "endorse $* exited $RC, expected $want"
-}
-
-err_has() {
-	grep -q -F -- "$1" "$T/err" || die "stderr does not contain '$1'"
-}
-
-out_has() {
-	grep -q -F -- "$1" "$T/out" || die "stdout does not contain '$1'"
-}
-
 # root_of N: the RFC 6962 root of the log's first N lines.
 root_of() {
 	head -n "$1" "$LOG" | "$ENDORSE" tree root
@@ -246,7 +220,8 @@ quorum)
 	# the same witness twice counts once (and a duplicate line is refused)
 	policy_with_witnesses "group all-three all w1 w2 w3" "quorum all-three"
 	expect_invalid "log/checkpoint: quorum:"
-	grep "witness1" "$CP" >>"$CP"
+	grep "witness1" "$CP" >"$T/w1-line"
+	cat "$T/w1-line" >>"$CP"
 	expect_invalid "log/checkpoint: cosignature:"
 	;;
 quorum-nested)
@@ -420,7 +395,7 @@ prove)
 	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--time 2026-01-01T00:05:00Z
 	expect_rc 2 prove -C "$R" 5
-	err_has "appended after the checkpoint"
+	err_has "is not in the checkpoint (5 entries)"
 	expect_rc 2 prove -C "$R" 9
 	expect_rc 2 prove -C "$R" nobody.example.org
 	expect_rc 2 prove -C "$R" 01
@@ -504,6 +479,104 @@ EOF
 	# an extra line (opaque data) is allowed
 	sed '1a extra aGVsbG8=' "$T/proof" >"$T/p"
 	expect_rc 0 verify-proof "$T/p" --policy "$T/policy" --entry "$T/entry"
+	;;
+prove-stale-cache)
+	# The leaf hashes cached by prove are never trusted: after the log
+	# changed under the same path, the proof is made from the log again.
+	build_base
+	cp -r "$R" "$T/copy"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	"$ENDORSE" prove -C "$R" 4 >"$T/proof-a" 2>/dev/null || die "prove failed"
+	ls "$HOME/.cache/endorse/"leaves-* >/dev/null 2>&1 || die "prove kept no leaf hashes"
+	# another history of the same size at the same path
+	rm -rf "$R"
+	mv "$T/copy" "$R"
+	sed -i '$d' "$LOG"
+	ok sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:04:30Z
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	"$ENDORSE" prove -C "$R" 4 >"$T/proof-b" 2>/dev/null || die "prove with a stale cache failed"
+	sed -n 5p "$LOG" >"$T/entry"
+	expect_rc 0 verify-proof "$T/proof-b" --policy "$R/keys/policy" --entry "$T/entry"
+	# a damaged cache is replaced too
+	for f in "$HOME/.cache/endorse/"leaves-*; do printf 'garbage' >"$f"; done
+	"$ENDORSE" prove -C "$R" 4 >"$T/proof-c" 2>/dev/null || die "prove with a damaged cache failed"
+	cmp -s "$T/proof-b" "$T/proof-c" || die "the proof differs after the cache was damaged"
+	;;
+note-plumbing)
+	keygen signer example.org/notes
+	keygen other example.org/other
+	keygen w1 witness1.example.org --witness
+	printf 'Hello, world.\n\nA second paragraph.\n' >"$T/text"
+	"$ENDORSE" note sign --key "$K/signer.key" <"$T/text" >"$T/note" || die "note sign failed"
+	"$ENDORSE" note verify "$(vkey signer)" <"$T/note" >"$T/out" 2>"$T/err" || die "note verify failed"
+	cmp -s "$T/out" "$T/text" || die "note verify does not print the signed text"
+	# a second signer, and a witness's cosignature, on the same note
+	"$ENDORSE" note sign --key "$K/w1.key" --time 1700000000 <"$T/text" | tail -n 1 >>"$T/note"
+	"$ENDORSE" note verify "$(vkey signer)" "$(vkey w1)" <"$T/note" >"$T/out" 2>"$T/err" ||
+		die "note verify of a cosigned note failed"
+	grep -q -F "1700000000" "$T/err" || die "note verify does not show the cosignature's time"
+	# only other keys: no known signature
+	RC=0
+	"$ENDORSE" note verify "$(vkey other)" <"$T/note" >"$T/out" 2>"$T/err" || RC=$?
+	[ "$RC" -eq 1 ] || die "a note without a known signature gave exit $RC"
+	[ ! -s "$T/out" ] || die "an unverified note's text was printed"
+	# a bad signature by a known key
+	cp "$T/note" "$T/bad"
+	flip_in "$T/bad" "— example.org/notes "
+	RC=0
+	"$ENDORSE" note verify "$(vkey signer)" <"$T/bad" >"$T/out" 2>"$T/err" || RC=$?
+	[ "$RC" -eq 1 ] || die "a bad signature gave exit $RC"
+	# a text without a final newline cannot be signed
+	RC=0
+	printf 'no newline' | "$ENDORSE" note sign --key "$K/signer.key" >"$T/out" 2>"$T/err" || RC=$?
+	[ "$RC" -eq 2 ] || die "note sign of a text without newline gave exit $RC"
+	# the independent implementation's note
+	[ -d "${ENDORSE_SHARED:-}/vectors/note" ] || skip "../shared/vectors/note is absent"
+	"$ENDORSE" note verify "$(cat "$ENDORSE_SHARED/vectors/note/signer.vkey")" \
+		<"$ENDORSE_SHARED/vectors/note/signed.note" >"$T/out" 2>"$T/err" || die "the vector note does not verify"
+	printf 'A note signed by an independent implementation.\nSecond line.\n' | cmp -s - "$T/out" ||
+		die "the vector note's text differs"
+	;;
+tree-plumbing)
+	for i in $(seq 1 300); do echo "line $i"; done >"$T/lines"
+	root=$("$ENDORSE" tree root <"$T/lines")
+	[ "$root" = "$(head -n 300 "$T/lines" | "$ENDORSE" tree root)" ] || die "tree root is not stable"
+	[ "$("$ENDORSE" tree root </dev/null)" = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" ] ||
+		die "the root of no lines is not SHA-256 of nothing"
+	for idx in 0 1 127 128 255 299; do
+		"$ENDORSE" tree prove-inclusion "$idx" <"$T/lines" >"$T/proof" || die "prove-inclusion $idx failed"
+		sed -n "$((idx + 1))p" "$T/lines" >"$T/leaf"
+		"$ENDORSE" tree verify-inclusion --index "$idx" --size 300 --root "$root" --leaf "$T/leaf" \
+			<"$T/proof" >/dev/null || die "inclusion proof of $idx rejected"
+		RC=0
+		"$ENDORSE" tree verify-inclusion --index "$(((idx + 1) % 300))" --size 300 --root "$root" \
+			--leaf "$T/leaf" <"$T/proof" >/dev/null 2>&1 || RC=$?
+		[ "$RC" -eq 1 ] || die "inclusion proof of $idx accepted for another index ($RC)"
+	done
+	for old in 0 1 2 64 100 299 300; do
+		old_root=$(head -n "$old" "$T/lines" | "$ENDORSE" tree root)
+		"$ENDORSE" tree prove-consistency "$old" <"$T/lines" >"$T/proof" || die "prove-consistency $old failed"
+		"$ENDORSE" tree verify-consistency --old-size "$old" --old-root "$old_root" --size 300 \
+			--root "$root" <"$T/proof" >/dev/null || die "consistency proof from $old rejected"
+	done
+	# a consistency proof between two different histories does not exist
+	sed '50s/.*/line fifty, rewritten/' "$T/lines" >"$T/fork"
+	fork_root=$(head -n 100 "$T/fork" | "$ENDORSE" tree root)
+	"$ENDORSE" tree prove-consistency 100 <"$T/lines" >"$T/proof"
+	RC=0
+	"$ENDORSE" tree verify-consistency --old-size 100 --old-root "$fork_root" --size 300 \
+		--root "$root" <"$T/proof" >/dev/null 2>&1 || RC=$?
+	[ "$RC" -eq 1 ] || die "a consistency proof was accepted for a forked history ($RC)"
+	RC=0
+	printf 'no newline' | "$ENDORSE" tree root >/dev/null 2>&1 || RC=$?
+	[ "$RC" -eq 2 ] || die "tree root of a last line without newline gave exit $RC"
+	# the independent implementation's roots of leaf-1 .. leaf-N
+	[ -f "${ENDORSE_SHARED:-}/vectors/tree/roots.txt" ] || skip "../shared/vectors/tree is absent"
+	while read -r n want; do
+		got=$(for i in $(seq 1 "$n"); do echo "leaf-$i"; done | "$ENDORSE" tree root)
+		[ "$got" = "$want" ] || die "root of $n leaves: $got, expected $want"
+	done <"$ENDORSE_SHARED/vectors/tree/roots.txt"
 	;;
 *)
 	die "unknown case $CASE"
