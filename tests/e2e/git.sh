@@ -922,7 +922,8 @@ checkpoint-history)
 	expect_rc 0 verify -C "$R" --history
 	out_has "log/checkpoint: valid: 3 of 3 entries, cosigned by 1 witness of the policy, quorum met"
 	cp "$R/log/checkpoint" "$T/cp3"
-	sign org0 "Org Zero" 2026-01-01T00:05:00Z
+	keygen org2 org2.example.org
+	sign org2 "Org Two" 2026-01-01T00:05:00Z
 	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
 	expect_rc 0 cosign -C "$R" --key "$K/w1.key" --state "$T/w1"
 	expect_rc 0 verify -C "$R" --history
@@ -948,7 +949,8 @@ checkpoint-base)
 	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
 	g branch -q pr
 	g checkout -q pr
-	sign org0 "Org Zero" 2026-01-01T00:05:00Z
+	keygen org2 org2.example.org
+	sign org2 "Org Two" 2026-01-01T00:05:00Z
 	expect_rc 0 verify -C "$R" --base main
 	out_has "log/checkpoint: valid: 3 of 4 entries"
 	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"

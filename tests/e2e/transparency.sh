@@ -25,7 +25,7 @@ root_of() {
 
 # signed_checkpoint KEY TEXT: writes log/checkpoint as TEXT signed by KEY.
 signed_checkpoint() {
-	printf '%s' "$2" | "$ENDORSE" note sign --key "$K/$1.key" >"$CP" ||
+	printf '%s\n' "$2" | "$ENDORSE" note sign --key "$K/$1.key" >"$CP" ||
 		die "note sign with $1 failed"
 }
 
