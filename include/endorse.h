@@ -264,6 +264,7 @@ int endorse_merkle_prove_consistency(uint8_t proof[][32], size_t *len,
 	const uint8_t (*leaves)[32], uint64_t old_size, uint64_t size);
 bool endorse_merkle_check_inclusion(const uint8_t leaf_hash[32], uint64_t index, uint64_t size,
 	const uint8_t root[32], const uint8_t proof[][32], size_t len);
+/* A consistency proof from old_size 0 proves nothing and is refused. */
 bool endorse_merkle_check_consistency(uint64_t old_size, uint64_t size,
 	const uint8_t old_root[32], const uint8_t root[32], const uint8_t proof[][32], size_t len);
 /* The leaf hashes of the replayed log, *count of them; NULL when the replay

@@ -187,7 +187,7 @@ endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_pol
 			(unsigned long long)cp->size);
 		goto out;
 	}
-	if (prev != NULL && prev->present) {
+	if (prev != NULL && prev->present && prev->size > 0) {
 		/* The log's own tree proves consistency; the proof is made and
 		 * checked all the same, as a reader holding only the two
 		 * checkpoints would. */

@@ -258,8 +258,10 @@ endorse_merkle_check_consistency(uint64_t old_size, uint64_t size, const uint8_t
 		return false;
 	if (old_size == size)
 		return len == 0 && sodium_memcmp(old_root, root, 32) == 0;
+	/* Every tree extends the empty one: a proof from size 0 proves
+	 * nothing, and is refused as transparency-dev's verifier does. */
 	if (old_size == 0)
-		return len == 0;
+		return false;
 	if (len == 0)
 		return false;
 	/* The proof starts at the first level where old_size is not a perfect

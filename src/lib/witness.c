@@ -150,7 +150,7 @@ check_extends(endorse_checkpoint_write *w, const endorse_checkpoint *prev, const
 	} else if (prev->size == cp->size) {
 		if (memcmp(prev->root, cp->root, 32) != 0)
 			why = "a fork: the log shows another root for a tree size this witness cosigned before";
-	} else {
+	} else if (prev->size > 0) { /* every tree extends the empty one */
 		leaves = endorse_state_leaves(state, &count);
 		if (leaves == NULL)
 			return endorse_fail(ENDORSE_ENOMEM, "out of memory (leaf hashes of the log)");

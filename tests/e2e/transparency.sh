@@ -554,7 +554,14 @@ tree-plumbing)
 			--leaf "$T/leaf" <"$T/proof" >/dev/null 2>&1 || RC=$?
 		[ "$RC" -eq 1 ] || die "inclusion proof of $idx accepted for another index ($RC)"
 	done
-	for old in 0 1 2 64 100 299 300; do
+	# from the empty tree a proof proves nothing: refused (transparency-dev)
+	"$ENDORSE" tree prove-consistency 0 <"$T/lines" >"$T/proof" || die "prove-consistency 0 failed"
+	[ ! -s "$T/proof" ] || die "a consistency proof from size 0 is not empty"
+	RC=0
+	"$ENDORSE" tree verify-consistency --old-size 0 --old-root "$("$ENDORSE" tree root </dev/null)" \
+		--size 300 --root "$root" <"$T/proof" >/dev/null 2>&1 || RC=$?
+	[ "$RC" -eq 1 ] || die "a consistency proof from size 0 was accepted ($RC)"
+	for old in 1 2 64 100 299 300; do
 		old_root=$(head -n "$old" "$T/lines" | "$ENDORSE" tree root)
 		"$ENDORSE" tree prove-consistency "$old" <"$T/lines" >"$T/proof" || die "prove-consistency $old failed"
 		"$ENDORSE" tree verify-consistency --old-size "$old" --old-root "$old_root" --size 300 \
