@@ -114,7 +114,8 @@ checkpoint_help(void)
 		"witnesses' cosignatures of the previous checkpoint are dropped: they cosigned\n"
 		"another tree; ask them to cosign the new one (endorse cosign).\n\n"
 		"%s      --key LOG.key          the log's secret key (the key of keys/policy's\n"
-		"                             log line), a file or a key name\n%s",
+		"                             log line), a file or a key name\n%s\n"
+		"Example:\n  endorse checkpoint --key openoperations.org/manifesto\n",
 		checkpoint_usage, dir_help, write_help);
 }
 
@@ -171,7 +172,10 @@ cosign_help(void)
 		"                             (default: ${XDG_STATE_HOME:-$HOME/.local/state}/endorse);\n"
 		"                             keep it, and back it up: it is the witness's memory\n"
 		"      --time UNIX            the cosignature's time, seconds since 1970 (default:\n"
-		"                             now)\n%s",
+		"                             now)\n%s\n"
+		"Example (make the key once, send its vkey to the log's maintainers):\n"
+		"  endorse keygen --witness witness.example.net\n"
+		"  endorse cosign --key witness.example.net\n",
 		cosign_usage, dir_help, write_help);
 }
 
@@ -264,7 +268,10 @@ prove_help(void)
 		"checks that the proof leads to the checkpoint's root; it does not verify\n"
 		"every signature again ('endorse verify' does). The log's leaf hashes are\n"
 		"kept in ${XDG_CACHE_HOME:-$HOME/.cache}/endorse, so that the next proof need\n"
-		"not hash the log again (a stale cache is detected and replaced).\n\n%s",
+		"not hash the log again (a stale cache is detected and replaced).\n\n%s\n"
+		"Examples:\n"
+		"  endorse prove example.org > example.org.tlog-proof\n"
+		"  endorse prove 12 > entry-12.tlog-proof && sed -n 13p log/endorsements.jsonl > entry-12\n",
 		prove_usage, dir_help);
 }
 
@@ -311,7 +318,9 @@ verify_proof_help(void)
 		"FILE may be - for standard input (not both).\n\n"
 		"  PROOF                      the proof file (from endorse prove)\n"
 		"      --policy POLICY        the trust policy: log key, witnesses, quorum\n"
-		"      --entry FILE           the entry: its line of log/endorsements.jsonl\n"
+		"      --entry FILE           the entry: its line of log/endorsements.jsonl\n\n"
+		"Example:\n"
+		"  endorse verify-proof example.org.tlog-proof --policy policy --entry entry\n\n"
 		"Exit status: 0 valid, 1 invalid, 2 could not run.\n",
 		verify_proof_usage);
 }

@@ -585,6 +585,28 @@ tree-plumbing)
 		[ "$got" = "$want" ] || die "root of $n leaves: $got, expected $want"
 	done <"$ENDORSE_SHARED/vectors/tree/roots.txt"
 	;;
+audit-checkpoint)
+	# audit shows the verified checkpoint in every format that has a header
+	build_base
+	witnesses
+	policy_with_witnesses "quorum w1"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	expect_rc 0 audit -C "$R"
+	out_has "checkpoint:  5 of 6 entries, cosigned by 1 witness, quorum met"
+	expect_rc 0 audit -C "$R" --format json
+	out_has "\"checkpoint\":{\"size\":5,\"root\":\"$(root_of 5)\",\"witnesses\":1,\"quorum\":true}"
+	expect_rc 0 audit -C "$R" --format markdown
+	out_has "; checkpoint: 5 of 6 entries, cosigned by 1 witness, quorum met."
+	expect_rc 0 audit -C "$R" --format html
+	out_has "checkpoint: 5 of 6 entries, cosigned by 1 witness, quorum met.</p>"
+	# a checkpoint that breaks a rule: no audit at all
+	signed_checkpoint log "$(printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 4)")"
+	expect_rc 1 audit -C "$R"
+	;;
 *)
 	die "unknown case $CASE"
 	;;
