@@ -27,21 +27,6 @@ struct options {
 	bool has_time, no_commit;
 };
 
-static bool
-parse_u64(uint64_t *out, const char *s)
-{
-	char *end;
-	unsigned long long v;
-
-	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '\0'))
-		return false;
-	v = strtoull(s, &end, 10);
-	if (*end != '\0' || v > INT64_MAX)
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Parses the options every command here shares; returns -1 after --help
  * (printed by help()), 1 on a usage error, 0 otherwise. */
 static int
@@ -71,7 +56,7 @@ parse(struct options *o, int argc, char **argv, const char *usage, void (*help)(
 		case OPT_PASS: o->pass_file = optarg; break;
 		case OPT_STATE: o->state_dir = optarg; break;
 		case OPT_TIME:
-			if (!parse_u64(&o->time, optarg)) {
+			if (!cli_parse_u64(&o->time, optarg, INT64_MAX)) {
 				cli_error("--time takes seconds since 1970 (a decimal, at most 2^63-1)");
 				return 1;
 			}

@@ -48,7 +48,7 @@ note_sign(int argc, char **argv)
 	const char *key_path = NULL, *pass_file = NULL, *time_arg = NULL;
 	endorse_secret_key *key = NULL;
 	endorse_note *note = NULL;
-	char *text = NULL, *out = NULL, *end;
+	char *text = NULL, *out = NULL;
 	size_t len = 0, out_len = 0;
 	uint64_t when = (uint64_t)time(NULL);
 	int c, rc;
@@ -65,13 +65,8 @@ note_sign(int argc, char **argv)
 	}
 	if (optind != argc || key_path == NULL)
 		return cli_usage(usage_text + strlen("usage: "));
-	if (time_arg != NULL) {
-		unsigned long long v = strtoull(time_arg, &end, 10);
-		if (time_arg[0] < '0' || time_arg[0] > '9' || (time_arg[0] == '0' && time_arg[1]) ||
-		    *end != '\0' || v > INT64_MAX)
-			return cli_error("--time takes seconds since 1970 (a decimal, at most 2^63-1)");
-		when = v;
-	}
+	if (time_arg != NULL && !cli_parse_u64(&when, time_arg, INT64_MAX))
+		return cli_error("--time takes seconds since 1970 (a decimal, at most 2^63-1)");
 	if (cli_read_file(&text, &len, "-", ENDORSE_NOTE_MAX) != 0)
 		return EXIT_TROUBLE;
 	if ((rc = endorse_note_new(&note, text, len)) != 0) {

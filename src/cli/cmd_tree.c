@@ -48,17 +48,6 @@ help(void)
 	return EXIT_VALID;
 }
 
-static bool
-parse_u64(uint64_t *out, const char *s)
-{
-	char *end;
-
-	if (s[0] < '0' || s[0] > '9' || (s[0] == '0' && s[1] != '\0'))
-		return false;
-	*out = strtoull(s, &end, 10);
-	return *end == '\0' && !(*out == UINT64_MAX && strcmp(s, "18446744073709551615") != 0);
-}
-
 /* Canonical base64 of exactly 32 bytes. */
 static bool
 parse_hash(uint8_t out[32], const char *text, size_t len)
@@ -163,7 +152,7 @@ tree_prove(int argc, char **argv, bool inclusion)
 	size_t n = 0;
 	int rc;
 
-	if (argc != 3 || !parse_u64(&arg, argv[2]))
+	if (argc != 3 || !cli_parse_u64(&arg, argv[2], UINT64_MAX))
 		return cli_error("%s takes one number: %s", argv[1],
 			inclusion ? "the leaf's index (0-based)" : "the old tree's size");
 	if (read_leaves(&leaves, &count, NULL) != 0) {
@@ -259,8 +248,9 @@ tree_verify(int argc, char **argv, bool inclusion)
 	    (inclusion ? (!value[0] || !leaf || value[4] || value[5])
 		       : (!value[4] || !value[5] || value[0] || leaf)))
 		return cli_usage(usage_text + strlen("usage: "));
-	if (!parse_u64(&size, value[OPT_SIZE - OPT_INDEX]) ||
-	    (inclusion ? !parse_u64(&index, value[0]) : !parse_u64(&old_size, value[4])))
+	if (!cli_parse_u64(&size, value[OPT_SIZE - OPT_INDEX], UINT64_MAX) ||
+	    (inclusion ? !cli_parse_u64(&index, value[0], UINT64_MAX)
+		       : !cli_parse_u64(&old_size, value[4], UINT64_MAX)))
 		return cli_error("sizes and indices are decimals without sign or leading zeros");
 	if (!parse_hash(root, value[OPT_ROOT - OPT_INDEX], strlen(value[OPT_ROOT - OPT_INDEX])) ||
 	    (!inclusion && !parse_hash(old_root, value[5], strlen(value[5]))))

@@ -466,3 +466,20 @@ cli_strdup_or_null(const char *s)
 {
 	return s == NULL ? NULL : strdup(s);
 }
+
+bool
+cli_parse_u64(uint64_t *out, const char *s, uint64_t max)
+{
+	uint64_t v = 0;
+
+	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
+		return false;
+	for (const char *c = s; *c; c++) {
+		uint64_t d = (uint64_t)(*c - '0');
+		if (*c < '0' || *c > '9' || v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}

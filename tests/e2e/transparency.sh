@@ -578,6 +578,19 @@ tree-plumbing)
 	RC=0
 	printf 'no newline' | "$ENDORSE" tree root >/dev/null 2>&1 || RC=$?
 	[ "$RC" -eq 2 ] || die "tree root of a last line without newline gave exit $RC"
+	for bad in 300 01 -1 x ""; do
+		RC=0
+		"$ENDORSE" tree prove-inclusion "$bad" <"$T/lines" >/dev/null 2>&1 || RC=$?
+		[ "$RC" -eq 2 ] || die "prove-inclusion '$bad' gave exit $RC, expected 2"
+	done
+	RC=0
+	"$ENDORSE" tree prove-consistency 301 <"$T/lines" >/dev/null 2>&1 || RC=$?
+	[ "$RC" -eq 2 ] || die "prove-consistency beyond the lines gave exit $RC, expected 2"
+	# a malformed proof is an invalid one
+	RC=0
+	echo "not base64" | "$ENDORSE" tree verify-consistency --old-size 1 --old-root "$root" \
+		--size 300 --root "$root" >/dev/null 2>&1 || RC=$?
+	[ "$RC" -eq 1 ] || die "a malformed proof gave exit $RC, expected 1"
 	# the independent implementation's roots of leaf-1 .. leaf-N
 	[ -f "${ENDORSE_SHARED:-}/vectors/tree/roots.txt" ] || skip "../shared/vectors/tree is absent"
 	while read -r n want; do
