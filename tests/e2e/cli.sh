@@ -672,6 +672,9 @@ vectors-valid-log)
 	verify_ok "$ENDORSE_SHARED/vectors/valid-log"
 	grep -q "4 entries, 1 document version, 3 organizations" "$T/verify.out" ||
 		die "verify's summary: $(cat "$T/verify.out")"
+	# the independent implementation's checkpoint is checked, and verifies
+	grep -q -F "log/checkpoint: valid: 4 of 4 entries" "$T/verify.out" ||
+		die "the vectors' checkpoint: $(cat "$T/verify.out")"
 	expect_rc 0 audit -C "$ENDORSE_SHARED/vectors/valid-log" --format json
 	need_python
 	"$PY" - "$T/out" <<'EOF' || die "audit of valid-log"
@@ -686,6 +689,8 @@ vectors-valid-log-rich)
 	[ -d "${ENDORSE_SHARED:-}/vectors/valid-log-rich" ] || skip "no shared vectors (ENDORSE_SHARED=${ENDORSE_SHARED:-unset})"
 	need_python
 	verify_ok "$ENDORSE_SHARED/vectors/valid-log-rich"
+	grep -q -F "log/checkpoint: valid: 13 of 13 entries" "$T/verify.out" ||
+		die "the vectors' checkpoint: $(cat "$T/verify.out")"
 	expect_rc 0 audit -C "$ENDORSE_SHARED/vectors/valid-log-rich" --format json
 	"$PY" - "$T/out" <<'EOF' || die "audit of valid-log-rich: wrong signatories"
 import json, sys
