@@ -143,10 +143,10 @@ audit_checkpoint_text(char out[160], const struct audit_view *v)
 	const endorse_checkpoint_status *c = endorse_state_checkpoint(v->state);
 
 	if (!c->present) {
-		snprintf(out, 160, "none");
+		(void)snprintf(out, 160, "none");
 		return;
 	}
-	snprintf(out, 160, "%llu of %llu entries, cosigned by %zu witness%s, quorum %s",
+	(void)snprintf(out, 160, "%llu of %llu entries, cosigned by %zu witness%s, quorum %s",
 		(unsigned long long)c->size, (unsigned long long)endorse_state_size(v->state),
 		c->witnesses, c->witnesses == 1 ? "" : "es", c->quorum ? "met" : "NOT met");
 }

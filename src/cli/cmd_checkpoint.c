@@ -376,7 +376,7 @@ cmd_verify_proof(int argc, char **argv)
 		rc = EXIT_TROUBLE;
 		goto out;
 	}
-	if ((rc = endorse_policy_parse(&policy, policy_text, policy_len)) != 0) {
+	if (endorse_policy_parse(&policy, policy_text, policy_len) != 0) {
 		rc = cli_error("%s: %s", o.policy, endorse_error_last());
 		goto out;
 	}

@@ -69,7 +69,7 @@ note_sign(int argc, char **argv)
 		return cli_error("--time takes seconds since 1970 (a decimal, at most 2^63-1)");
 	if (cli_read_file(&text, &len, "-", ENDORSE_NOTE_MAX) != 0)
 		return EXIT_TROUBLE;
-	if ((rc = endorse_note_new(&note, text, len)) != 0) {
+	if (endorse_note_new(&note, text, len) != 0) {
 		free(text);
 		return cli_error("standard input: %s", endorse_error_last());
 	}
@@ -99,8 +99,9 @@ print_signer(const endorse_vkey *key, uint64_t when)
 	cli_print_safe(stderr, key->name);
 	fprintf(stderr, "+%s", id);
 	if (key->type == ENDORSE_KEY_COSIGNATURE) {
-		if (gmtime_r(&t, &tm) != NULL)
-			strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+			(void)snprintf(date, sizeof(date), "out of range");
 		fprintf(stderr, ", a cosignature at time %llu (%s)", (unsigned long long)when, date);
 	}
 	fputc('\n', stderr);

@@ -196,7 +196,7 @@ cmd_verify(int argc, char **argv)
 			if (cli_chdir(optarg) != 0)
 				return EXIT_TROUBLE;
 			break;
-		case 'f': format = optarg; break;
+		case 'f': format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
 		case 'H': use_history = true; history = optarg; break;
 		case 'B': base = optarg; break;
 		case 'h': return help();

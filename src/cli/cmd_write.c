@@ -150,8 +150,10 @@ document_statement(endorse_statement *st, const struct write_options *o)
 	st->url = xstrdup(o->url);
 	st->id = o->id != NULL ? xstrdup(o->id) : slug(o->title);
 	st->time = xstrdup(o->time);
-	if (st->id != NULL && st->id[0] == '\0')
+	if (st->id != NULL && st->id[0] == '\0') {
+		endorse_statement_clear(st);
 		return cli_error("cannot derive a document id from the title; use --id");
+	}
 	return 0;
 }
 

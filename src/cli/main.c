@@ -1,6 +1,8 @@
 /* endorse: command table, one-time initialisation, exit codes. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "cli.h"
@@ -46,10 +48,15 @@ usage(FILE *f, int code)
 int
 main(int argc, char **argv)
 {
-	/* No core dump may ever hold a seed or a passphrase. */
+	/* No core dump may ever hold a seed or a passphrase, and no other
+	 * process of the same user may read this one's memory (ptrace,
+	 * /proc/PID/mem): both before any secret is loaded. */
 	struct rlimit no_core = {0, 0};
 
-	setrlimit(RLIMIT_CORE, &no_core);
+	if (setrlimit(RLIMIT_CORE, &no_core) != 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		cli_error("cannot disable core dumps: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
 	while (argc >= 3 && strcmp(argv[1], "-C") == 0) {
 		if (cli_chdir(argv[2]) != 0)
 			return EXIT_TROUBLE;

@@ -103,11 +103,11 @@ render_csv(FILE *f, const struct audit_view *v)
 		const struct audit_doc *doc = &v->docs[d];
 		char version[32];
 
-		snprintf(version, sizeof(version), "%zu", doc->version);
+		(void)snprintf(version, sizeof(version), "%zu", doc->version);
 		for (size_t i = 0; i < doc->count; i++) {
 			const struct audit_row *r = &doc->rows[i];
-			snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->e->seq);
-			snprintf(revoked, sizeof(revoked), "%llu", (unsigned long long)r->e->key_revoked_seq);
+			(void)snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->e->seq);
+			(void)snprintf(revoked, sizeof(revoked), "%llu", (unsigned long long)r->e->key_revoked_seq);
 			if (v->since)
 				csv_field(f, r->joined ? "joined" : "withdrew", false);
 			csv_field(f, doc->doc->id, false);

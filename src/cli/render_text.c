@@ -54,11 +54,11 @@ static const char *
 note_of(const struct audit_view *v, const struct audit_row *r, char *buf, size_t size)
 {
 	if (v->since && r->joined)
-		snprintf(buf, size, "joined");
+		(void)snprintf(buf, size, "joined");
 	else if (v->since)
-		snprintf(buf, size, "withdrew in entry %llu", (unsigned long long)r->e->withdrawn_seq);
+		(void)snprintf(buf, size, "withdrew in entry %llu", (unsigned long long)r->e->withdrawn_seq);
 	else if (r->e->key_revoked)
-		snprintf(buf, size, "key revoked in entry %llu", (unsigned long long)r->e->key_revoked_seq);
+		(void)snprintf(buf, size, "key revoked in entry %llu", (unsigned long long)r->e->key_revoked_seq);
 	else
 		buf[0] = '\0';
 	return buf;
@@ -109,9 +109,8 @@ render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
 		/* indent, gaps, KEY ID, SINCE, SEQ and a short note */
 		fixed = 2 + 3 * 2 + 8 + 2 + 20 + 2 + 4 + 1 + 9;
 		while (width > 0 && fixed + w[0] + w[1] + w[2] > width && (w[1] > 8 || w[2] > 12)) {
-			if (w[2] >= w[1] && w[2] > 12)
-				w[2]--;
-			else if (w[1] > 8)
+			/* shrink the wider of the two, the title first */
+			if (w[1] > 8 && (w[2] < w[1] || w[2] <= 12))
 				w[1]--;
 			else
 				w[2]--;

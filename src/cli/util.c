@@ -253,15 +253,22 @@ char *
 cli_xdg_dir(const char *variable, const char *under_home)
 {
 	const char *xdg = getenv(variable), *home = getenv("HOME");
-	char base[4096];
+	char *base;
+	size_t n;
 
-	if (xdg != NULL && xdg[0] == '/')
-		snprintf(base, sizeof(base), "%s/endorse", xdg);
-	else if (home != NULL && home[0] != '\0')
-		snprintf(base, sizeof(base), "%s/%s/endorse", home, under_home);
-	else
+	/* Sized to fit: a truncated directory would be some other directory. */
+	if (xdg != NULL && xdg[0] == '/') {
+		n = strlen(xdg) + sizeof("/endorse");
+		if ((base = malloc(n)) != NULL)
+			(void)snprintf(base, n, "%s/endorse", xdg);
+	} else if (home != NULL && home[0] != '\0') {
+		n = strlen(home) + strlen(under_home) + sizeof("//endorse");
+		if ((base = malloc(n)) != NULL)
+			(void)snprintf(base, n, "%s/%s/endorse", home, under_home);
+	} else {
 		return NULL;
-	return strdup(base);
+	}
+	return base;
 }
 
 char *
@@ -275,7 +282,7 @@ cli_default_key_path(const char *name, const char *ext)
 	n = strlen(base) + strlen(name) + strlen(ext) + 3;
 	path = malloc(n);
 	if (path != NULL) {
-		snprintf(path, n, "%s/%s.%s", base, name, ext);
+		(void)snprintf(path, n, "%s/%s.%s", base, name, ext);
 		for (p = path + strlen(base) + 1; *p; p++)
 			if (*p == '/')
 				*p = '_';
@@ -296,7 +303,7 @@ cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_
 		path = fallback;
 	rc = endorse_secret_key_load(out, path, NULL, 0);
 	if (rc == ENDORSE_ENEEDPASS) {
-		snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", path);
+		(void)snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", path);
 		if (cli_read_passphrase(&pass, &len, passphrase_file, prompt, false) != 0) {
 			free(fallback);
 			return EXIT_TROUBLE;

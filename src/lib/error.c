@@ -16,25 +16,25 @@ endorse_error_last(void)
 }
 
 int
-endorse_fail(int code, const char *fmt, ...)
+(endorse_fail)(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	(void)vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
 	return code;
 }
 
 int
-endorse_fail_wrap(int code, const char *fmt, ...)
+(endorse_fail_wrap)(int code, const char *fmt, ...)
 {
 	char previous[sizeof(last_error)], prefix[512];
 	va_list ap;
 
-	snprintf(previous, sizeof(previous), "%s", last_error);
+	(void)snprintf(previous, sizeof(previous), "%s", last_error);
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	(void)vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	/* Truncation is fine: the message only has to stay readable. */
 	size_t n = strlen(prefix);
@@ -48,13 +48,13 @@ endorse_fail_wrap(int code, const char *fmt, ...)
 }
 
 int
-endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
+(endorse_diag_set)(endorse_diag *diag, const char *rule, const char *fmt, ...)
 {
 	va_list ap;
 
 	diag->rule = rule;
 	va_start(ap, fmt);
-	vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
+	(void)vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
 	va_end(ap);
 	return ENDORSE_EINVALID;
 }

@@ -20,7 +20,7 @@ endorse_path_join(const char *dir, const char *rel)
 	char *p = malloc(n);
 
 	if (p != NULL)
-		snprintf(p, n, "%s/%s", dir, rel);
+		(void)snprintf(p, n, "%s/%s", dir, rel);
 	return p;
 }
 
@@ -107,20 +107,21 @@ int
 endorse_fsync_dir(const char *path)
 {
 	char *copy = strdup(path), *slash;
+	const char *dir = ".";
 	int fd, rc = 0;
 
 	if (copy == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	slash = strrchr(copy, '/');
-	if (slash == NULL)
-		strcpy(copy, ".");
-	else if (slash == copy)
+	if (slash == copy)
 		slash[1] = '\0';
-	else
+	else if (slash != NULL)
 		*slash = '\0';
-	fd = open(copy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (slash != NULL)
+		dir = copy;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0)
-		rc = endorse_fail(ENDORSE_EIO, "%s: cannot sync directory: %s", copy, strerror(errno));
+		rc = endorse_fail(ENDORSE_EIO, "%s: cannot sync directory: %s", dir, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(copy);
@@ -155,7 +156,7 @@ endorse_temp_path(const char *path)
 		return NULL;
 	randombytes_buf(rnd, sizeof(rnd));
 	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
-	snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
+	(void)snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
 	return tmp;
 }
 

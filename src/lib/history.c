@@ -238,7 +238,7 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 				"the log is empty; its first line must register a document");
 		if ((rc = check_orgs_at(repo, id, state, &r)) == 0 && checkpoint_changed)
 			rc = check_checkpoint_at(repo, id, state, &last_cp, &r);
-		snprintf(tip_hex, sizeof(tip_hex), "%s", id->hex);
+		(void)snprintf(tip_hex, sizeof(tip_hex), "%s", id->hex);
 next:
 		endorse_blob_clear(&prev);
 		endorse_blob_clear(&prev_policy);
@@ -371,7 +371,7 @@ check_orgs_changed(const endorse_repo *repo, const endorse_commit_id *base,
 
 		if (known || was == NULL || memcmp(was->id, now[i].id, 20) != 0 || !now[i].regular) {
 			if (!known && was != NULL && now[i].regular) {
-				snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, now[i].name);
+				(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, now[i].name);
 				endorse_report(r, file, 0, "keys-orgs",
 					"changed, but no new entry concerns this organization");
 				continue;
@@ -384,7 +384,7 @@ check_orgs_changed(const endorse_repo *repo, const endorse_commit_id *base,
 		if (find_file(now, nnow, old[i].name) != NULL ||
 		    (org_of_file(id, old[i].name) && endorse_state_find_org(state, id) != NULL))
 			continue;
-		snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, old[i].name);
+		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, old[i].name);
 		endorse_report(r, file, 0, "keys-orgs",
 			"removed, but no new entry concerns this organization");
 	}

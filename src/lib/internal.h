@@ -29,6 +29,21 @@ typedef struct endorse_diag {
 int endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
 	ENDORSE_PRINTF(3, 4);
 
+/* The same three as macros, so that the code returned is visible where the
+ * error is raised: the static analyzers read one file at a time and would
+ * otherwise follow impossible paths on which a failure returns 0. error.c
+ * defines the functions as (name)(...), which the macros leave alone. */
+static inline int
+endorse_error_code(int code)
+{
+	return code;  /* a call, so that a statement may drop the value */
+}
+#define endorse_fail(code, ...) ((void)(endorse_fail)(0, __VA_ARGS__), endorse_error_code(code))
+#define endorse_fail_wrap(code, ...) \
+	((void)(endorse_fail_wrap)(0, __VA_ARGS__), endorse_error_code(code))
+#define endorse_diag_set(diag, rule, ...) \
+	((void)(endorse_diag_set)((diag), (rule), __VA_ARGS__), endorse_error_code(ENDORSE_EINVALID))
+
 /* encoding.c */
 /* Decodes canonical padded standard base64 of exactly want bytes. */
 bool endorse_base64_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
@@ -49,6 +64,9 @@ size_t endorse_utf8_length(const char *text);
 /* vkey.c: endorse_vkey_parse; without check_point, the public key is not
  * checked to be a point of prime order (it was checked when first seen). */
 int endorse_vkey_parse_checked(endorse_vkey *out, const char *text, size_t len, bool check_point);
+/* The vkey text and "\n", as keys/orgs/ID.vkey and .vkey files hold it;
+ * returns its length. */
+size_t endorse_vkey_format_line(char out[ENDORSE_VKEY_MAX + 1], const endorse_vkey *key);
 /* The vkey of a public key (name must already be checked). */
 void endorse_vkey_from_public(endorse_vkey *out, const char *name, uint8_t type,
 	const uint8_t pk[32]);

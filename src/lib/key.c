@@ -20,7 +20,7 @@
  * make us spend more than the strongest preset. */
 #define OPS_MIN 1
 #define OPS_MAX crypto_pwhash_OPSLIMIT_SENSITIVE
-#define MEM_MIN (8u * 1024u)
+#define MEM_MIN ((size_t)8 * 1024)
 #define MEM_MAX crypto_pwhash_MEMLIMIT_SENSITIVE
 
 struct endorse_secret_key {
@@ -118,9 +118,8 @@ endorse_vkey_save(const endorse_vkey *key, const char *path, bool force)
 
 	if (rc != 0)
 		return rc;
-	endorse_vkey_format(text, key);
-	strcat(text, "\n");
-	return endorse_file_write_atomic(path, text, strlen(text), 0644, !force);
+	return endorse_file_write_atomic(path, text, endorse_vkey_format_line(text, key), 0644,
+		!force);
 }
 
 /* The key file is text: a header that the AEAD authenticates as additional
@@ -170,7 +169,7 @@ endorse_secret_key_save(const endorse_secret_key *key, const char *path, const c
 		randombytes_buf(nonce, sizeof(nonce));
 		endorse_base64_encode(salt_b64, sizeof(salt_b64), salt, sizeof(salt));
 		endorse_base64_encode(nonce_b64, sizeof(nonce_b64), nonce, sizeof(nonce));
-		snprintf(kdf_line, sizeof(kdf_line), "kdf argon2id13 %llu %zu %s\nnonce %s\n", ops, mem,
+		(void)snprintf(kdf_line, sizeof(kdf_line), "kdf argon2id13 %llu %zu %s\nnonce %s\n", ops, mem,
 			salt_b64, nonce_b64);
 		header_len = format_header(file, KEY_FILE_MAX, key, kdf_line);
 		if (crypto_pwhash(derived, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, passphrase,
@@ -214,22 +213,19 @@ static int
 open_seed(uint8_t *seed, char *work, const char *original, const char *path,
 	const char *passphrase, size_t passphrase_len, char *name, uint8_t *type)
 {
-	char *cursor = work, *v, salt_b64[64];
-	unsigned long long ops;
-	size_t mem, header_len;
+	char *cursor = work, *v, *mem_text, *salt_text;
+	uint64_t ops, mem;
+	size_t header_len;
 	uint8_t salt[SALT_LEN], nonce[NONCE_LEN], sealed[SEED_LEN + TAG_LEN], *derived = NULL;
-	int rc = 0, consumed = 0;
-	unsigned int t;
+	int rc = 0;
 
 	if ((v = take_line(&cursor, KEY_FILE_MAGIC)) == NULL || *v != '\0')
 		return endorse_fail(ENDORSE_EINVALID, "%s: not an endorse secret key file", path);
 	if ((v = take_line(&cursor, "name ")) == NULL || !endorse_name_is_origin(v))
 		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (name)", path);
-	snprintf(name, ENDORSE_NAME_MAX + 1, "%s", v);
-	if ((v = take_line(&cursor, "type ")) == NULL || strlen(v) != 2 ||
-	    !endorse_is_lower_hex(v, 2) || sscanf(v, "%2x", &t) != 1)
+	(void)snprintf(name, ENDORSE_NAME_MAX + 1, "%s", v);
+	if ((v = take_line(&cursor, "type ")) == NULL || !endorse_hex_decode_exact(type, 1, v, strlen(v)))
 		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (type)", path);
-	*type = (uint8_t)t;
 	if (strncmp(cursor, "kdf none\n", 9) == 0) {
 		take_line(&cursor, "kdf none");
 		if ((v = take_line(&cursor, "seed ")) == NULL ||
@@ -237,10 +233,14 @@ open_seed(uint8_t *seed, char *work, const char *original, const char *path,
 			return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (seed)", path);
 		return 0;
 	}
+	/* "kdf argon2id13 OPS MEM SALT": decimals as written, costs within bounds
+	 * (a hostile file must not make Argon2id run for hours) */
 	if ((v = take_line(&cursor, "kdf argon2id13 ")) == NULL ||
-	    sscanf(v, "%llu %zu %63s%n", &ops, &mem, salt_b64, &consumed) != 3 ||
-	    v[consumed] != '\0' || ops < OPS_MIN || ops > OPS_MAX || mem < MEM_MIN || mem > MEM_MAX ||
-	    !endorse_base64_decode_exact(salt, SALT_LEN, salt_b64, strlen(salt_b64)))
+	    (mem_text = strchr(v, ' ')) == NULL || (salt_text = strchr(mem_text + 1, ' ')) == NULL ||
+	    !endorse_parse_decimal(&ops, v, (size_t)(mem_text - v), OPS_MAX) ||
+	    !endorse_parse_decimal(&mem, mem_text + 1, (size_t)(salt_text - mem_text - 1), MEM_MAX) ||
+	    ops < OPS_MIN || mem < MEM_MIN ||
+	    !endorse_base64_decode_exact(salt, SALT_LEN, salt_text + 1, strlen(salt_text + 1)))
 		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (kdf)", path);
 	if ((v = take_line(&cursor, "nonce ")) == NULL ||
 	    !endorse_base64_decode_exact(nonce, NONCE_LEN, v, strlen(v)))
@@ -257,7 +257,7 @@ open_seed(uint8_t *seed, char *work, const char *original, const char *path,
 	if (derived == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
 	if (crypto_pwhash(derived, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, passphrase,
-		    passphrase_len, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
+		    passphrase_len, salt, (unsigned long long)ops, (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		rc = endorse_fail(ENDORSE_ENOMEM, "not enough memory for Argon2id");
 	else if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed, NULL, NULL, sealed,
 		    sizeof(sealed), (const uint8_t *)original, header_len, nonce, derived) != 0)

@@ -196,7 +196,7 @@ signed_message(const endorse_note *note, uint8_t type, uint64_t time, size_t *le
 	uint8_t *m;
 
 	if (type == ENDORSE_KEY_COSIGNATURE)
-		snprintf(header, sizeof(header), "cosignature/v1\ntime %llu\n", (unsigned long long)time);
+		(void)snprintf(header, sizeof(header), "cosignature/v1\ntime %llu\n", (unsigned long long)time);
 	header_len = strlen(header);
 	*len = header_len + note->text_len;
 	if ((m = malloc(*len)) == NULL)
@@ -328,7 +328,7 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 	memcpy(s.key_id, vk->key_id, 4);
 	s.sig_len = raw_len - 4;
 	memcpy(s.sig, raw + 4, s.sig_len);
-	snprintf(s.line, line_len, EM_DASH_SPACE "%s %s", vk->name, b64);
+	(void)snprintf(s.line, line_len, EM_DASH_SPACE "%s %s", vk->name, b64);
 	/* A key's new signature replaces its old one. */
 	for (size_t i = 0; i < note->sig_count; i++)
 		if (signed_by(&note->sigs[i], vk))

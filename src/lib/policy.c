@@ -278,6 +278,10 @@ endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, ui
 		char *lf = strchr(line, '\n');
 		size_t n;
 
+		if (lf == NULL) {  /* checked above: the text ends with a newline */
+			rc = endorse_diag_set(diag, "policy", "the last line does not end with a newline");
+			goto out;
+		}
 		*lf = '\0';
 		(*line_no)++;
 		if ((rc = check_line_bytes(line, (size_t)(lf - line), diag)) != 0)
@@ -343,7 +347,7 @@ endorse_policy_format_new(char **out, const endorse_vkey *log_key)
 	*out = malloc(n);
 	if (*out == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	snprintf(*out, n, "log %s\nquorum none\n", vkey);
+	(void)snprintf(*out, n, "log %s\nquorum none\n", vkey);
 	return 0;
 }
 

@@ -18,6 +18,8 @@ struct buffer {
 static int
 buffer_add(struct buffer *b, const char *data, size_t len)
 {
+	if (len >= SIZE_MAX / 4 - b->len)  /* so that the sums below cannot wrap */
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	if (b->len + len + 1 > b->cap) {
 		size_t cap = (b->len + len + 1) * 2;
 		char *grown = realloc(b->data, cap);
@@ -26,7 +28,8 @@ buffer_add(struct buffer *b, const char *data, size_t len)
 		b->data = grown;
 		b->cap = cap;
 	}
-	memcpy(b->data + b->len, data, len);
+	if (len > 0)
+		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	return 0;
 }
@@ -89,14 +92,15 @@ orgs_changes(struct endorse_change **out, size_t *count, char **texts, const end
 		endorse_entry e;
 		endorse_diag diag;
 		char *path = NULL;
+		size_t path_size;
 		bool seen = false;
 
 		if (endorse_entry_parse(&e, p, n, &diag) != 0 || e.statement.org_id == NULL)
 			goto next;
-		path = malloc(strlen(e.statement.org_id) + sizeof(ENDORSE_ORGS_DIR) + 8);
-		if (path == NULL)
+		path_size = strlen(e.statement.org_id) + sizeof(ENDORSE_ORGS_DIR) + sizeof("/.vkey");
+		if ((path = malloc(path_size)) == NULL)
 			goto nomem;
-		sprintf(path, "%s/%s.vkey", ENDORSE_ORGS_DIR, e.statement.org_id);
+		(void)snprintf(path, path_size, "%s/%s.vkey", ENDORSE_ORGS_DIR, e.statement.org_id);
 		for (size_t i = 0; i < *count; i++)
 			seen = seen || strcmp((*out)[i].path, path) == 0;
 		if (!seen) {
@@ -109,8 +113,7 @@ orgs_changes(struct endorse_change **out, size_t *count, char **texts, const end
 			if (org != NULL && org->has_key) {
 				if ((texts[*count] = malloc(ENDORSE_VKEY_MAX + 1)) == NULL)
 					goto nomem;
-				endorse_vkey_format(texts[*count], &org->key);
-				strcat(texts[*count], "\n");
+				endorse_vkey_format_line(texts[*count], &org->key);
 			}
 			(*out)[*count] = (struct endorse_change){path, texts[*count],
 				texts[*count] ? strlen(texts[*count]) : 0, NULL};
@@ -205,7 +208,7 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 		count++;
 		p = lf + 1;
 	}
-	texts = calloc(count, sizeof(char *));
+	texts = calloc(count + 1, sizeof(char *));  /* never calloc(0): that may be NULL */
 	if (texts == NULL ||
 	    (rc = orgs_changes(&orgs, &norgs, texts, state, at_head.data + at_base.len,
 		     at_head.len - at_base.len)) != 0) {
@@ -218,15 +221,16 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 		goto out;
 	}
 	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, log.data, log.len, NULL};
-	memcpy(changes + 1, orgs, norgs * sizeof(*orgs));
-	snprintf(message, sizeof(message), "endorse: rechain %llu entr%s onto %.12s",
+	if (norgs > 0)
+		memcpy(changes + 1, orgs, norgs * sizeof(*orgs));
+	(void)snprintf(message, sizeof(message), "endorse: rechain %llu entr%s onto %.12s",
 		(unsigned long long)count, count == 1 ? "y" : "ies", onto.hex);
 	if ((rc = endorse_repo_commit_onto(repo, changes, norgs + 1, &onto, message, &made)) != 0)
 		goto out;
 	*moved = count;
-	snprintf(commit_hex, 41, "%s", made.hex);
+	(void)snprintf(commit_hex, 41, "%s", made.hex);
 out:
-	for (size_t i = 0; i < norgs; i++) {
+	for (size_t i = 0; i < norgs && texts != NULL; i++) {
 		free((char *)orgs[i].path);
 		free(texts[i]);
 	}

@@ -27,7 +27,7 @@ endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char 
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	(void)vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
 	r->problems++;
 	if (r->opt != NULL && r->opt->on_problem != NULL)
@@ -264,8 +264,8 @@ endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, s
 
 		if (!org->has_key)
 			continue;
-		snprintf(name, sizeof(name), "%s.vkey", org->id);
-		snprintf(file, sizeof(file), "%s/%s", ENDORSE_ORGS_DIR, name);
+		(void)snprintf(name, sizeof(name), "%s.vkey", org->id);
+		(void)snprintf(file, sizeof(file), "%s/%s", ENDORSE_ORGS_DIR, name);
 		endorse_vkey_format(want, &org->key);
 		f = n > 0 ? bsearch(&key, files, n, sizeof(*files), by_name) : NULL;
 		if (f == NULL)
@@ -283,7 +283,7 @@ endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, s
 		size_t len = strlen(files[i].name);
 		const endorse_org *org;
 
-		snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, files[i].name);
+		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, files[i].name);
 		if (len <= 5 || len - 5 >= sizeof(name) || strcmp(files[i].name + len - 5, ".vkey") != 0) {
 			endorse_report(r, file, 0, "keys-orgs",
 				"unexpected file: keys/orgs holds only <organization id>.vkey files");

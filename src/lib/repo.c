@@ -62,7 +62,7 @@ endorse_repo_open(endorse_repo **out, const char *dir)
 			rest++;
 		r->prefix = malloc(strlen(rest) + 2);
 		if (r->prefix != NULL)
-			snprintf(r->prefix, strlen(rest) + 2, "%s%s", rest, *rest ? "/" : "");
+			(void)snprintf(r->prefix, strlen(rest) + 2, "%s%s", rest, *rest ? "/" : "");
 	}
 	if (r->prefix == NULL) {
 		endorse_repo_free(r);
@@ -96,7 +96,7 @@ repo_path(const endorse_repo *r, const char *rel)
 	char *p = malloc(n);
 
 	if (p != NULL)
-		snprintf(p, n, "%s%s", r->prefix, rel);
+		(void)snprintf(p, n, "%s%s", r->prefix, rel);
 	return p;
 }
 
@@ -106,9 +106,8 @@ endorse_repo_resolve(const endorse_repo *r, const char *rev, endorse_commit_id *
 	git_object *obj = NULL, *commit = NULL;
 	int rc = 0;
 
-	if (git_revparse_single(&obj, r->git, rev) != 0) {
-		rc = git_fail(ENDORSE_ENOTFOUND, rev);
-	} else if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0) {
+	if (git_revparse_single(&obj, r->git, rev) != 0 ||
+	    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) != 0) {
 		rc = git_fail(ENDORSE_ENOTFOUND, rev);
 	} else {
 		memcpy(out->id, git_object_id(commit)->id, sizeof(out->id));
@@ -202,7 +201,7 @@ endorse_repo_commit_author(const endorse_repo *r, const endorse_commit_id *id, c
 	n = strlen(sig->name) + strlen(sig->email) + 4;
 	*author = malloc(n);
 	if (*author != NULL)
-		snprintf(*author, n, "%s <%s>", sig->name, sig->email);
+		(void)snprintf(*author, n, "%s <%s>", sig->name, sig->email);
 	git_commit_free(c);
 	return *author != NULL ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
 }
@@ -475,7 +474,7 @@ blob_from_file(git_oid *out, git_repository *git, const char *file)
 	if (f == NULL || fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
 		if (f != NULL)
-			fclose(f);
+			(void)fclose(f);
 		return endorse_fail(ENDORSE_EIO, "cannot read %s", file);
 	}
 	if (git_repository_odb(&odb, git) != 0 ||
@@ -494,7 +493,7 @@ blob_from_file(git_oid *out, git_repository *git, const char *file)
 out:
 	git_odb_stream_free(stream);
 	git_odb_free(odb);
-	fclose(f);
+	(void)fclose(f);  /* read only */
 	return rc;
 }
 
@@ -734,7 +733,7 @@ exists(const char *dir, const char *name)
 
 	if (path == NULL)
 		return false;
-	snprintf(path, n, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
+	(void)snprintf(path, n, "%s%s%s", dir, dir[0] && dir[strlen(dir) - 1] != '/' ? "/" : "", name);
 	found = access(path, F_OK) == 0;
 	free(path);
 	return found;
@@ -748,13 +747,13 @@ endorse_repo_check_unlocked(const endorse_repo *r)
 	int rc = 0;
 
 	if (exists(git_repository_path(r->git), "index.lock"))
-		snprintf(lock, sizeof(lock), "%sindex.lock", git_repository_path(r->git));
+		(void)snprintf(lock, sizeof(lock), "%sindex.lock", git_repository_path(r->git));
 	else if (git_reference_lookup(&head, r->git, "HEAD") == 0 &&
 		 git_reference_type(head) == GIT_REFERENCE_SYMBOLIC) {
 		char name[400];
-		snprintf(name, sizeof(name), "%s.lock", git_reference_symbolic_target(head));
+		(void)snprintf(name, sizeof(name), "%s.lock", git_reference_symbolic_target(head));
 		if (exists(git_repository_commondir(r->git), name))
-			snprintf(lock, sizeof(lock), "%s%s", git_repository_commondir(r->git), name);
+			(void)snprintf(lock, sizeof(lock), "%s%s", git_repository_commondir(r->git), name);
 	}
 	git_reference_free(head);
 	if (lock[0] != '\0')

@@ -297,7 +297,8 @@ add_org(endorse_state *state, const char *id, struct org_record **out)
 	*out = NULL;
 	if (o == NULL || (o->pub.id = strdup(id)) == NULL)
 		goto nomem;
-	grown = realloc(state->orgs, (state->org_count + 1) * sizeof(*grown));
+	/* an array of pointers: the records stay put as it grows */
+	grown = realloc(state->orgs, (state->org_count + 1) * sizeof(*grown));  // NOLINT(bugprone-sizeof-expression)
 	if (grown == NULL)
 		goto nomem;
 	state->orgs = grown;
@@ -451,7 +452,7 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 			st->time, o->last_time, st->org_id);
 	rc = check_rules(state, entry, apply, check_signatures, diag);
 	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL)
-		snprintf(o->last_time, sizeof(o->last_time), "%s", st->time);
+		(void)snprintf(o->last_time, sizeof(o->last_time), "%s", st->time);
 	return rc;
 }
 
@@ -465,6 +466,8 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 	long doc = -1;
 	int rc;
 
+	if (st->type != ENDORSE_DOCUMENT && st->org_id == NULL)  /* entry_parse makes sure */
+		return endorse_diag_set(diag, "member", "the statement has no org_id");
 	if (state->size == 0 && st->type != ENDORSE_DOCUMENT)
 		return endorse_diag_set(diag, "first-entry", "the first entry must be a document");
 	if (is_revoked(state, &signer))

@@ -10,6 +10,17 @@
 #define TEXT_MAX_CHARS 200
 #define DOCUMENT_ID_MAX 64
 
+/* The value of n decimal digits (already checked to be digits). */
+static int
+digits(const char *p, int n)
+{
+	int v = 0;
+
+	while (n-- > 0)
+		v = v * 10 + (*p++ - '0');
+	return v;
+}
+
 bool
 endorse_time_valid(const char *t)
 {
@@ -23,8 +34,8 @@ endorse_time_valid(const char *t)
 		if (want == 'd' ? (t[i] < '0' || t[i] > '9') : t[i] != want)
 			return false;
 	}
-	if (sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6)
-		return false;
+	y = digits(t, 4), mo = digits(t + 5, 2), d = digits(t + 8, 2);
+	h = digits(t + 11, 2), mi = digits(t + 14, 2), s = digits(t + 17, 2);
 	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	/* Leap seconds are refused: POSIX time, Go and most parsers have none. */
 	return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 &&
@@ -37,8 +48,9 @@ endorse_time_now(char out[21])
 	time_t now = time(NULL);
 	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* A clock beyond year 9999 gives "", which no statement accepts. */
+	if (gmtime_r(&now, &tm) == NULL || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+		out[0] = '\0';
 }
 
 static bool
@@ -137,23 +149,26 @@ int
 endorse_signed_message(uint8_t **out, size_t *len, const char *origin, const endorse_statement *st)
 {
 	char *jcs = NULL;
-	size_t jcs_len = 0, n;
+	size_t jcs_len = 0, n, context_len = sizeof(SIGNED_CONTEXT) - 1, origin_len = strlen(origin);
 	uint8_t *m;
 	int rc = endorse_statement_serialize(&jcs, &jcs_len, st);
 
 	*out = NULL;
 	if (rc != 0)
 		return rc;
-	n = strlen(SIGNED_CONTEXT) + strlen(origin) + 1 + jcs_len;
+	n = context_len + origin_len + 1 + jcs_len;
 	m = malloc(n);
 	if (m == NULL) {
 		free(jcs);
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	}
-	memcpy(m, SIGNED_CONTEXT, strlen(SIGNED_CONTEXT));
-	memcpy(m + strlen(SIGNED_CONTEXT), origin, strlen(origin));
-	m[strlen(SIGNED_CONTEXT) + strlen(origin)] = '\n';
-	memcpy(m + strlen(SIGNED_CONTEXT) + strlen(origin) + 1, jcs, jcs_len);
+	/* bytes, not a string: no terminating NUL */
+	// NOLINTBEGIN(bugprone-not-null-terminated-result)
+	memcpy(m, SIGNED_CONTEXT, context_len);
+	memcpy(m + context_len, origin, origin_len);
+	// NOLINTEND(bugprone-not-null-terminated-result)
+	m[context_len + origin_len] = '\n';
+	memcpy(m + context_len + origin_len + 1, jcs, jcs_len);
 	free(jcs);
 	*out = m;
 	*len = n;

@@ -112,8 +112,7 @@ pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, cons
 
 	if (org == NULL || !org->has_key)
 		return false;
-	endorse_vkey_format(out, &org->key);
-	strcat(out, "\n");
+	endorse_vkey_format_line(out, &org->key);
 	return true;
 }
 
@@ -195,7 +194,7 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 	endorse_vkey k;
 
 	if (d >= 0)
-		snprintf(title, sizeof(title), "%s", endorse_state_document(state, (size_t)d)->title);
+		(void)snprintf(title, sizeof(title), "%s", endorse_state_document(state, (size_t)d)->title);
 	for (char *c = title; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
@@ -205,20 +204,20 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 		endorse_vkey_id_hex(key_id, &k);
 	switch (st->type) {
 	case ENDORSE_DOCUMENT:
-		snprintf(out, size, "endorse: register %s (%.8s)", title, st->sha256);
+		(void)snprintf(out, size, "endorse: register %s (%.8s)", title, st->sha256);
 		break;
 	case ENDORSE_ENDORSE:
-		snprintf(out, size, "endorse: %s endorses %s (%.8s)", st->org_id, title, st->document);
+		(void)snprintf(out, size, "endorse: %s endorses %s (%.8s)", st->org_id, title, st->document);
 		break;
 	case ENDORSE_WITHDRAW:
-		snprintf(out, size, "endorse: %s withdraws its endorsement of %s (%.8s)", st->org_id,
+		(void)snprintf(out, size, "endorse: %s withdraws its endorsement of %s (%.8s)", st->org_id,
 			title, st->document);
 		break;
 	case ENDORSE_ROTATE:
-		snprintf(out, size, "endorse: %s rotates its key to %s", st->org_id, key_id);
+		(void)snprintf(out, size, "endorse: %s rotates its key to %s", st->org_id, key_id);
 		break;
 	case ENDORSE_REVOKE:
-		snprintf(out, size, "endorse: key %s of %s revoked", key_id, st->org_id);
+		(void)snprintf(out, size, "endorse: key %s of %s revoked", key_id, st->org_id);
 		break;
 	}
 }
@@ -252,19 +251,21 @@ endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit, const 
 	return rc;
 }
 
-/* Puts back the old log (from its hard-linked backup) and the old pin. */
-static void
+/* Puts back the old log (from its hard-linked backup) and the old pin;
+ * false if either could not be put back. */
+static bool
 roll_back(const char *log_path, const char *backup, const char *vkey_path, const char *old_vkey)
 {
-	if (backup != NULL)
-		rename(backup, log_path);
+	bool ok = backup == NULL || rename(backup, log_path) == 0;
+
 	if (vkey_path != NULL) {
 		if (old_vkey != NULL)
-			endorse_file_write_atomic(vkey_path, old_vkey, strlen(old_vkey), 0644, false);
+			ok = endorse_file_write_atomic(vkey_path, old_vkey, strlen(old_vkey), 0644,
+				false) == 0 && ok;
 		else
-			unlink(vkey_path);
+			ok = (unlink(vkey_path) == 0 || errno == ENOENT) && ok;
 	}
-	endorse_fsync_dir(log_path);
+	return endorse_fsync_dir(log_path) == 0 && ok;
 }
 
 int
@@ -288,7 +289,7 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	req->commit_hex[0] = '\0';
 	vkey_rel[0] = '\0';
 	if (st->org_id != NULL)
-		snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
+		(void)snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
 	    (rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, n)) != 0)
 		goto out;
@@ -351,14 +352,21 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	if (rc == 0 && repo != NULL)
 		rc = endorse_repo_publish(repo, &pending, changes, n, &moved);
 	if (rc != 0 && !moved) {
-		roll_back(log_path, backup, vkey_path, old_vkey);
+		if (roll_back(log_path, backup, vkey_path, old_vkey))
+			rc = endorse_fail_wrap(rc, "nothing was written");
+		else if (backup != NULL && access(backup, F_OK) == 0)
+			rc = endorse_fail_wrap(rc, "and the old files could not be put back: the old "
+				"log is kept as %s; move it back to %s (and restore keys/orgs/ from git "
+				"or a copy) before the next write", backup, log_path);
+		else
+			rc = endorse_fail_wrap(rc, "and the old files could not all be put back: "
+				"compare keys/orgs/ with git or a copy before the next write");
 		free(backup);
 		backup = NULL;
-		rc = endorse_fail_wrap(rc, "nothing was written");
 		goto out;
 	}
 	if (moved)
-		snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
+		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
 	if (seq_out != NULL)
 		*seq_out = seq;
 out:
@@ -417,7 +425,7 @@ endorse_log_create(endorse_append *req)
 		goto out;
 	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
 	describe(title, sizeof(title), req->statement, state);
-	snprintf(message, sizeof(message), "endorse: create the log %s and %s",
+	(void)snprintf(message, sizeof(message), "endorse: create the log %s and %s",
 		endorse_secret_key_vkey(log_key)->name, title + strlen("endorse: "));
 	changes[0] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
 	changes[1] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
@@ -435,7 +443,7 @@ endorse_log_create(endorse_append *req)
 		unlink(policy_path);
 		rc = endorse_fail_wrap(rc, "nothing was written");
 	} else if (moved) {
-		snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
+		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
 	}
 out:
 	endorse_state_free(state);
@@ -481,7 +489,7 @@ endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char
 		goto out;
 	}
 	if (moved)
-		snprintf(commit_hex, 41, "%s", pending.commit.hex);
+		(void)snprintf(commit_hex, 41, "%s", pending.commit.hex);
 out:
 	free(old);
 	free(path);

@@ -136,7 +136,19 @@ endorse_vkey_format(char out[ENDORSE_VKEY_MAX], const endorse_vkey *key)
 	memcpy(raw + 1, key->public_key, 32);
 	endorse_vkey_id_hex(id, key);
 	endorse_base64_encode(b64, sizeof(b64), raw, sizeof(raw));
-	snprintf(out, ENDORSE_VKEY_MAX, "%s+%s+%s", key->name, id, b64);
+	(void)snprintf(out, ENDORSE_VKEY_MAX, "%s+%s+%s", key->name, id, b64);
+}
+
+size_t
+endorse_vkey_format_line(char out[ENDORSE_VKEY_MAX + 1], const endorse_vkey *key)
+{
+	size_t len;
+
+	endorse_vkey_format(out, key);
+	len = strlen(out);
+	out[len] = '\n';
+	out[len + 1] = '\0';
+	return len + 1;
 }
 
 bool
@@ -157,7 +169,7 @@ void
 endorse_vkey_from_public(endorse_vkey *out, const char *name, uint8_t type, const uint8_t pk[32])
 {
 	memset(out, 0, sizeof(*out));
-	snprintf(out->name, sizeof(out->name), "%s", name);
+	(void)snprintf(out->name, sizeof(out->name), "%s", name);
 	out->type = type;
 	memcpy(out->public_key, pk, 32);
 	compute_key_id(out->key_id, out->name, type, pk);

@@ -66,7 +66,7 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 			key->name, endorse_state_log_key(state)->name);
 		goto out;
 	}
-	snprintf(cp->origin, sizeof(cp->origin), "%s", key->name);
+	(void)snprintf(cp->origin, sizeof(cp->origin), "%s", key->name);
 	cp->size = endorse_state_size(state);
 	endorse_state_root(state, cp->root);
 	if (endorse_state_checkpoint(state)->present &&
@@ -75,7 +75,7 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 		goto out;
 	}
 	endorse_base64_encode(root, sizeof(root), cp->root, 32);
-	snprintf(message, sizeof(message), "endorse: checkpoint of %llu entries (root %.12s...)",
+	(void)snprintf(message, sizeof(message), "endorse: checkpoint of %llu entries (root %.12s...)",
 		(unsigned long long)cp->size, root);
 	/* The witnesses' cosignatures of the previous checkpoint are dropped:
 	 * they signed another tree head. */
@@ -108,10 +108,10 @@ state_file_path(const char *state_dir, const char *origin, const endorse_vkey *w
 		    *c == '.' || *c == '-' || *c == '_')
 			*p++ = *c;
 		else
-			p += sprintf(p, "%%%02X", (unsigned char)*c);
+			p += snprintf(p, 4, "%%%02X", (unsigned char)*c);
 	}
 	endorse_vkey_id_hex(id, witness);
-	sprintf(p, ".%s", id);
+	(void)snprintf(p, sizeof(name) - (size_t)(p - name), ".%s", id);
 	return endorse_path_join(state_dir, name);
 }
 
@@ -254,7 +254,7 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 		w->unchanged = true;
 		goto out;
 	}
-	snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
+	(void)snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
 		key->name, (unsigned long long)res.checkpoint.size);
 	if ((rc = endorse_note_sign(res.note, w->key, w->now)) != 0 ||
 	    (rc = endorse_note_format(&data, &data_len, res.note)) != 0)

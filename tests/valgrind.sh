@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The wrapper of `meson test --setup valgrind` (tests/meson.build): every test
+# under valgrind's memcheck, failing on any memory error or leak.
+#
+# A compiled test (tests/unit) runs under valgrind itself. A shell script
+# runs as it is, but with ENDORSE and FORGE pointing at wrappers that start
+# each endorse (and forge) process under valgrind, writing a report per
+# process; any non-empty report fails the test, whatever the script decided.
+# valgrind has its own exit code (99) so that a script that expects endorse
+# to fail cannot take a memory error for the failure it expected.
+set -uo pipefail
+
+vg=(valgrind --quiet --error-exitcode=99 --leak-check=full
+	--show-leak-kinds=definite,indirect,possible
+	--errors-for-leak-kinds=definite,indirect,possible --num-callers=30)
+
+case "$(basename "$1")" in
+bash | sh | python*) ;;
+*) exec "${vg[@]}" "$@" ;;
+esac
+
+reports=$(mktemp -d "${TMPDIR:-/tmp}/endorse-valgrind.XXXXXX")
+trap 'rm -rf "$reports"' EXIT
+wrap() { # wrap NAME REAL: a script $reports/NAME that runs REAL under valgrind
+	printf '#!/bin/sh\nexec %s --log-file=%q "%s" "$@"\n' "${vg[*]}" "$reports/$1.%p.log" "$2" \
+		>"$reports/$1"
+	chmod +x "$reports/$1"
+}
+[ -n "${ENDORSE:-}" ] && wrap endorse "$ENDORSE" && export ENDORSE="$reports/endorse"
+[ -n "${FORGE:-}" ] && wrap forge "$FORGE" && export FORGE="$reports/forge"
+export ENDORSE_UNDER_VALGRIND=1  # scripts may shorten loops that only time matters to
+
+"$@"
+rc=$?
+for log in "$reports"/*.log; do
+	[ -s "$log" ] || continue
+	echo "valgrind: memory errors or leaks in $(basename "$log"):" >&2
+	cat "$log" >&2
+	rc=1
+done
+exit "$rc"
