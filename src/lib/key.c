@@ -349,7 +349,8 @@ endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t 
 		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed name");
 	memcpy(name_buf, name, (size_t)(plus - name));
 	name_buf[plus - name] = '\0';
-	if (!endorse_name_is_origin(name_buf))
+	/* a NUL would cut the name short: "a.org\0x" must not import as "a.org" */
+	if (strlen(name_buf) != (size_t)(plus - name) || !endorse_name_is_origin(name_buf))
 		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed name");
 	id_start = plus + 1;
 	if (end - id_start < 10 || id_start[8] != '+' || !endorse_hex_decode_exact(id, 4, id_start, 8))

@@ -470,6 +470,29 @@ key-file-symlink-refused)
 	expect_rc 2 key export-go "$T/link.key"
 	[ ! -s "$T/out" ] || die "export-go printed a key read through a symbolic link"
 	;;
+no-core-dumps)
+	# While endorse waits for a passphrase (blocked opening a FIFO), its core
+	# dump limit is already 0: nothing it holds can reach a core file.
+	[ -z "${ENDORSE_UNDER_VALGRIND:-}" ] || skip "valgrind emulates setrlimit"
+	[ "$(ulimit -H -c)" != 0 ] || skip "the hard core limit is already 0: nothing to show"
+	ulimit -S -c "$(ulimit -H -c)"  # endorse starts allowed to dump core
+	mkfifo "$T/pass.fifo"
+	"$ENDORSE" keygen --passphrase-file "$T/pass.fifo" -s "$K/x.key" -p "$K/x.vkey" \
+		x.example.org >"$T/out" 2>"$T/err" &
+	pid=$!
+	core=
+	for _ in $(seq 100); do
+		core=$(awk '/^Max core file size/ { print $5 " " $6 }' "/proc/$pid/limits" 2>/dev/null)
+		[ "$core" = "0 0" ] && break
+		sleep 0.1
+	done
+	[ "$core" = "0 0" ] || die "core dump limit of a waiting endorse is '$core', not '0 0'"
+	! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'fifo test' || die "passphrase in argv"
+	printf 'fifo test passphrase\n' >"$T/pass.fifo"
+	wait "$pid" || die "keygen failed: $(cat "$T/err")"
+	! grep -q 'fifo test' "$T/out" "$T/err" "$K/x.key" "$K/x.vkey" ||
+		die "the passphrase appears in the output or a key file"
+	;;
 encrypted-key-passphrase)
 	small_log
 	printf 'correct horse battery staple\n' >"$T/pass"

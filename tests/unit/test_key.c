@@ -818,6 +818,18 @@ go_import_rejects(void)
 	CHECK_INT(endorse_secret_key_import_go(&l, bad, strlen(bad)), ENDORSE_EINVALID);
 	CHECK(l == NULL);
 
+	/* a NUL inside the name, with the key ID of the name before it (found by
+	 * fuzz/fuzz_key: it imported as "example.org") */
+	size_t name_end = strlen("PRIVATE+KEY+example.org"), nul_len;
+	memcpy(bad, good, name_end);
+	nul_len = name_end;
+	memcpy(bad + nul_len, "\0x", 2);
+	nul_len += 2;
+	memcpy(bad + nul_len, good + name_end, strlen(good) - name_end);
+	nul_len += strlen(good) - name_end;
+	CHECK_INT(endorse_secret_key_import_go(&l, bad, nul_len), ENDORSE_EINVALID);
+	CHECK(l == NULL);
+
 	/* wrong prefix */
 	CHECK_INT(endorse_secret_key_import_go(&l, good + 8, strlen(good) - 8), ENDORSE_EINVALID);
 	snprintf(bad, sizeof(bad), "PUBLIC+KEY+%s", good + strlen("PRIVATE+KEY+"));
