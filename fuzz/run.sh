@@ -1,0 +1,71 @@
+#!/bin/sh
+# run.sh SECONDS [TARGET...]: builds the fuzz targets, makes their seeds,
+# and runs each target (default: all) for SECONDS, one after the other, so
+# that one core stays free. Prints one line per target and exits 1 if any
+# target found a crash, a leak, a timeout or ran out of memory.
+#
+# Environment:
+#   FUZZ_BUILD      build directory (default: build-fuzz in the source tree);
+#                   configured with clang, ASan and UBSan if it does not exist
+#   FUZZ_ARTIFACTS  where crashing inputs go (default: $FUZZ_BUILD/fuzz-artifacts)
+#   FUZZ_FLAGS      more libFuzzer flags, e.g. "-use_value_profile=1"
+set -eu
+
+usage() {
+	echo "usage: $0 SECONDS [entry|replay|note|checkpoint|proof|policy|vkey|key ...]" >&2
+	exit 2
+}
+[ $# -ge 1 ] || usage
+secs=$1
+shift
+case $secs in '' | *[!0-9]*) usage ;; esac
+all="entry replay note checkpoint proof policy vkey key"
+targets=${*:-$all}
+for t in $targets; do
+	case " $all " in *" $t "*) ;; *) echo "$0: unknown target $t" >&2; usage ;; esac
+done
+
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(dirname "$here")
+build=${FUZZ_BUILD:-$src/build-fuzz}
+artifacts=${FUZZ_ARTIFACTS:-$build/fuzz-artifacts}
+
+if [ ! -f "$build/build.ninja" ]; then
+	CC=clang meson setup "$build" "$src" -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false >"$build.setup.log" 2>&1 ||
+		{ cat "$build.setup.log" >&2; exit 2; }
+	rm -f "$build.setup.log"
+fi
+# only what fuzzing needs: the tests are not built here
+ninja -C "$build" $(for t in $targets; do printf 'fuzz/fuzz_%s ' "$t"; done) fuzz/mkseeds \
+	>"$build/fuzz-build.log" 2>&1 || { cat "$build/fuzz-build.log" >&2; exit 2; }
+"$here/seeds.sh" "$build/fuzz-seeds" "$build/fuzz/mkseeds" >/dev/null
+
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
+status=0
+for t in $targets; do
+	corpus=$build/fuzz-corpus/$t
+	log=$build/fuzz-logs/$t.log
+	mkdir -p "$corpus" "$artifacts/$t" "$build/fuzz-logs"
+	dict=
+	[ -f "$here/$t.dict" ] && dict=-dict=$here/$t.dict
+	rc=0
+	# new inputs go to the corpus (kept between runs); seeds are read only
+	# shellcheck disable=SC2086
+	"$build/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-print_final_stats=1 -artifact_prefix="$artifacts/$t/" $dict ${FUZZ_FLAGS:-} \
+		"$corpus" "$build/fuzz-seeds/$t" >"$log" 2>&1 || rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+	if [ "$rc" -eq 0 ]; then
+		echo "fuzz $t: ${runs:-0} runs, ok (${rate:-0} runs/s)"
+	else
+		status=1
+		what=$(grep -m 1 -E '^(==[0-9]+==ERROR|SUMMARY|fuzz: |.*runtime error)' "$log" || true)
+		input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+		echo "fuzz $t: FAILED after ${runs:-?} runs (exit $rc): ${what:-see the log}"
+		echo "    input: ${input:-none written}; log: $log"
+	fi
+done
+exit $status
