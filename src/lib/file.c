@@ -1,5 +1,6 @@
 /* Reading and replacing small files safely: no symbolic links followed, no
  * partial file ever visible, nothing overwritten unless asked. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -239,6 +240,33 @@ endorse_mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
+bool
+endorse_is_temp_name(const char *name)
+{
+	const char *tag = strstr(name, ".tmp-");
+
+	return tag != NULL && tag != name && strlen(tag + 5) == 12 && endorse_is_lower_hex(tag + 5, 12);
+}
+
+/* Removes the temporary files a killed writer left in DIR/SUB (its atomic
+ * replacements and backups). Only the holder of the log's lock may: no
+ * other writer can be using them. */
+static void
+remove_stale_temps(const char *dir, const char *sub)
+{
+	char *path = endorse_path_join(dir, sub);
+	DIR *d = path != NULL ? opendir(path) : NULL;
+	struct dirent *e;
+
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (endorse_is_temp_name(e->d_name))
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d != NULL)
+		(void)closedir(d);
+	free(path);
+}
+
 int
 endorse_lock_log(int *fd_out, const char *dir)
 {
@@ -263,6 +291,8 @@ endorse_lock_log(int *fd_out, const char *dir)
 		}
 	}
 	*fd_out = fd;
+	remove_stale_temps(dir, "log");
+	remove_stale_temps(dir, ENDORSE_ORGS_DIR);
 	return 0;
 }
 

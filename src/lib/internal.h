@@ -84,6 +84,10 @@ int endorse_file_write_atomic(const char *path, const void *data, size_t len,
 int endorse_file_remove(const char *path);
 /* path + ".tmp-" + 12 random hex digits, malloc'd. */
 char *endorse_temp_path(const char *path);
+/* True for a file name endorse_temp_path makes. A writer killed mid-write
+ * leaves such files; the next holder of the log's lock removes them, and
+ * verify of a work tree passes over them (git trees never hold them). */
+bool endorse_is_temp_name(const char *name);
 int endorse_write_all(int fd, const void *data, size_t len);
 int endorse_fsync_dir(const char *path);
 /* dir + "/" + rel, malloc'd. */

@@ -41,7 +41,8 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 		size_t len = 0;
 		int read_rc;
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    endorse_is_temp_name(de->d_name))
 			continue;
 		file = endorse_path_join(path, de->d_name);
 		if (file == NULL) {

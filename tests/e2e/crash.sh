@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# End-to-end cases of crash safety: writers killed with SIGKILL at random
+# moments. After every kill the log must verify and hold either all or none
+# of the entry being written. (Two writers at once: cli.sh concurrent-sign.)
+#
+# usage: crash.sh CASE   (ENDORSE = the endorse binary; CRASH_KILLS = kills)
+set -euo pipefail
+
+CASE=${1:?usage: crash.sh CASE}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+[ -z "${ENDORSE_UNDER_VALGRIND:-}" ] || skip "kill timing means nothing under valgrind"
+KILLS=${CRASH_KILLS:-200}
+
+# git_repo: makes $R a git repository with an author (every write commits).
+git_repo() {
+	git -C "$R" init -q -b main
+	git -C "$R" config user.name "Crash Test"
+	git -C "$R" config user.email crash@example.org
+}
+
+# org0_args OP TIME: sets ARGS to org0's endorsement (sign) or withdrawal.
+org0_args() {
+	if [ "$1" = sign ]; then
+		ARGS=(sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/
+			--time "$2")
+	else
+		ARGS=(withdraw -C "$R" --key "$K/org0.key" --time "$2")
+	fi
+}
+
+# recover_git I: after kill I, if the writer died between replacing the files
+# and moving the branch, checks that state and returns to the commit (the
+# README's recovery: git checkout HEAD -- log keys).
+recover_git() {
+	[ -d "$R/.git" ] || return 0
+	# git's own locks outlive a killed holder, as with git itself; endorse
+	# refuses to write while they exist and says to remove them when no git
+	# process runs, which is the case here (the writer was waited for)
+	if [ -e "$R/.git/refs/heads/main.lock" ] || [ -e "$R/.git/index.lock" ]; then
+		org0_args sign 2026-02-02T00:00:00Z
+		run "${ARGS[@]}"
+		[ "$RC" -eq 2 ] || die "a write with a stale git lock exited $RC, expected 2"
+		err_has "remove the lock if no git process is running"
+		rm -f "$R/.git/refs/heads/main.lock" "$R/.git/index.lock"
+		stale_locks=$((stale_locks + 1))
+	fi
+	[ -n "$(git -C "$R" status --porcelain --untracked-files=no)" ] || return 0
+	! git -C "$R" status --porcelain --untracked-files=no |
+		grep -v -E '^[ M]{2} (log/endorsements\.jsonl|keys/orgs/[a-z0-9.-]+\.vkey)$' ||
+		die "kill $1 left other changes: $(git -C "$R" status --porcelain)"
+	run verify -C "$R"
+	[ "$RC" -eq 0 ] || die "after kill $1 the work tree does not verify"
+	run verify -C "$R" --history
+	[ "$RC" -eq 0 ] || die "after kill $1 the branch's history does not verify"
+	git -C "$R" checkout -q HEAD -- log keys
+	uncommitted=$((uncommitted + 1))
+}
+
+# kill_loop: KILLS times, starts org0's next write (alternately a withdrawal
+# and an endorsement), kills it with SIGKILL after a random delay within one
+# write's duration, and checks the log against the copy taken before.
+kill_loop() {
+	local i before after op=sign t start end delay when pid
+	landed=0 killed=0 uncommitted=0 stale_locks=0
+	start=$(date +%s%N)
+	org0_args withdraw 2026-02-01T00:00:00Z
+	"$ENDORSE" "${ARGS[@]}" >/dev/null 2>&1 || die "the first withdrawal failed"
+	end=$(date +%s%N)
+	t=$(((end - start) / 1000000 + 1)) # one write, in ms: the window to hit
+	for i in $(seq 1 "$KILLS"); do
+		before=$(wc -l <"$LOG")
+		cp "$LOG" "$T/before.jsonl"
+		delay=$((RANDOM % (t + 1)))
+		when=$(printf '2026-02-01T%02d:%02d:%02dZ' $((i / 3600)) $((i / 60 % 60)) $((i % 60)))
+		org0_args "$op" "$when"
+		"$ENDORSE" "${ARGS[@]}" >/dev/null 2>&1 & # the endorse process itself: $! is its pid
+		pid=$!
+		sleep "$(printf '0.%03d' "$delay")"
+		kill -KILL "$pid" 2>/dev/null && killed=$((killed + 1))
+		wait "$pid" 2>/dev/null || true
+		recover_git "$i"
+		run verify -C "$R"
+		[ "$RC" -eq 0 ] || die "after kill $i (delay ${delay} ms) the log does not verify"
+		after=$(wc -l <"$LOG")
+		if [ "$after" -eq "$before" ]; then
+			cmp -s "$LOG" "$T/before.jsonl" || die "kill $i changed the log without adding an entry"
+		elif [ "$after" -eq $((before + 1)) ]; then
+			cmp -s -n "$(stat -c %s "$T/before.jsonl")" "$LOG" "$T/before.jsonl" ||
+				die "kill $i changed earlier lines"
+			landed=$((landed + 1))
+			if [ "$op" = sign ]; then op=withdraw; else op=sign; fi
+		else
+			die "kill $i: the log went from $before to $after lines"
+		fi
+		# a killed writer's temporary files: verify passes over them and the
+		# next write removes them (checked below)
+	done
+	echo "$KILLS writes started, $killed killed in flight, $landed entries landed," \
+		"$uncommitted killed between the files and the commit, $stale_locks stale git locks" \
+		"(window ${t} ms)"
+	[ "$killed" -gt 0 ] && [ "$landed" -lt "$KILLS" ] ||
+		die "no write was ever killed in flight: the loop tests nothing"
+	org0_args "$op" 2026-03-01T00:00:00Z
+	"$ENDORSE" "${ARGS[@]}" >"$T/out" 2>"$T/err" ||
+		die "the write after the kills failed: $(cat "$T/err")"
+	! ls "$R/log" "$R/keys/orgs" | grep -q '\.tmp-' ||
+		die "a write left the temporary files of killed writers: $(ls "$R/log" "$R/keys/orgs")"
+	verify_ok
+}
+
+case "$CASE" in
+kill-sign)
+	build_base
+	kill_loop
+	;;
+kill-sign-git)
+	git_repo
+	build_base
+	kill_loop
+	run verify -C "$R" --history
+	[ "$RC" -eq 0 ] || die "verify --history fails after the kills"
+	git -C "$R" fsck --strict >/dev/null 2>&1 || die "git fsck --strict fails after the kills"
+	[ -z "$(git -C "$R" status --porcelain)" ] || die "the work tree is not clean at the end"
+	;;
+esac
