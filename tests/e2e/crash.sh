@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end cases of crash safety: writers killed with SIGKILL at random
-# moments. After every kill the log must verify and hold either all or none
-# of the entry being written. (Two writers at once: cli.sh concurrent-sign.)
+# moments, and a disk that fills up at every possible moment of a write
+# (tests/tools/failio.c through FAILIO). After each, the log must verify and
+# hold either all or none of the entry being written. (Two writers at once:
+# cli.sh concurrent-sign.)
 #
 # usage: crash.sh CASE   (ENDORSE = the endorse binary; CRASH_KILLS = kills)
 set -euo pipefail
@@ -111,7 +113,63 @@ kill_loop() {
 	verify_ok
 }
 
+# full_disk: org0's next endorsement on a disk that fills up after N file
+# writes, for N = 0, 1, 2, ... until one succeeds: every failure must exit 2
+# saying why, leave the log and the pins as they were, and verify.
+full_disk() {
+	local n rc head
+	[ -n "${FAILIO:-}" ] || skip "FAILIO (tests/tools/failio.c, built by meson) is not set"
+	build_base
+	org0_args withdraw 2026-02-01T00:00:00Z
+	"$ENDORSE" "${ARGS[@]}" >/dev/null 2>&1 || die "the withdrawal failed"
+	org0_args sign 2026-02-02T00:00:00Z
+	for n in $(seq 0 500); do
+		cp -a "$R" "$T/before"
+		head=$(git -C "$R" rev-parse HEAD 2>/dev/null || echo none)
+		rc=0
+		# (under AddressSanitizer, the shim comes before ASan's runtime)
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 \
+			FAILIO_AFTER=$n LD_PRELOAD=$FAILIO "$ENDORSE" "${ARGS[@]}" >"$T/out" 2>"$T/err" || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "the endorsement was written once $n file writes could succeed"
+			verify_ok
+			return
+		fi
+		[ "$rc" -eq 2 ] || die "with the disk full after $n writes: exit $rc, expected 2: $(cat "$T/err")"
+		grep -q -i -E 'no space|cannot' "$T/err" || die "no clear message after $n writes: $(cat "$T/err")"
+		if [ -d "$R/.git" ] && [ "$(git -C "$R" rev-parse HEAD)" != "$head" ]; then
+			# after the commit point: the entry is written; the message says
+			# what is left to do (the index) and how
+			grep -q "committed" "$T/err" || die "a commit was made but the message does not say so"
+			grep -q "git reset" "$T/err" || die "no recovery hint: $(cat "$T/err")"
+			git -C "$R" reset -q
+			[ -z "$(git -C "$R" status --porcelain --untracked-files=no)" ] ||
+				die "git reset did not bring the index back"
+			verify_ok
+			echo "committed, then the index update failed, after $n writes"
+			return
+		fi
+		diff -r -x "*.tmp-*" -x .git "$T/before" "$R" >/dev/null ||
+			die "with the disk full after $n writes the files changed: $(diff -r -x .git "$T/before" "$R" | head -5)"
+		run verify -C "$R"
+		[ "$RC" -eq 0 ] || die "with the disk full after $n writes the log does not verify"
+		if [ -d "$R/.git" ]; then
+			[ -z "$(git -C "$R" status --porcelain --untracked-files=no)" ] ||
+				die "with the disk full after $n writes git status shows changes"
+		fi
+		rm -rf "$T/before"
+	done
+	die "the endorsement never succeeded"
+}
+
 case "$CASE" in
+full-disk)
+	full_disk
+	;;
+full-disk-git)
+	git_repo
+	full_disk
+	;;
 kill-sign)
 	build_base
 	kill_loop
