@@ -2,8 +2,8 @@
 # End-to-end cases of crash safety: writers killed with SIGKILL at random
 # moments, and a disk that fills up at every possible moment of a write
 # (tests/tools/failio.c through FAILIO). After each, the log must verify and
-# hold either all or none of the entry being written. (Two writers at once:
-# cli.sh concurrent-sign.)
+# hold either all or none of the entry being written; and two writers at
+# once, many times (ten at once: cli.sh concurrent-sign).
 #
 # usage: crash.sh CASE   (ENDORSE = the endorse binary; CRASH_KILLS = kills)
 set -euo pipefail
@@ -162,7 +162,57 @@ full_disk() {
 	die "the endorsement never succeeded"
 }
 
+# concurrent_rounds ROUNDS: in each round, two organisations endorse at the
+# same moment; both must succeed, each with exactly one entry (and in git
+# one commit each), and the log must verify.
+concurrent_rounds() {
+	local round a b pa pb commits=0 before when
+	build_base
+	keygen orgA orga.example.org
+	keygen orgB orgb.example.org
+	for round in $(seq 1 "$1"); do
+		before=$(wc -l <"$LOG")
+		when=$(printf '2026-03-01T00:%02d:%02dZ' $((round / 60)) $((round % 60)))
+		[ -d "$R/.git" ] && commits=$(git -C "$R" rev-list --count HEAD)
+		for who in A B; do
+			local op=sign
+			[ $((round % 2)) -eq 0 ] && op=withdraw
+			if [ "$op" = sign ]; then
+				"$ENDORSE" sign -C "$R" --key "$K/org$who.key" --name "Org $who" --time "$when" \
+					--url "https://org$who.example.org/" >"$T/$who.out" 2>"$T/$who.err" &
+			else
+				"$ENDORSE" withdraw -C "$R" --key "$K/org$who.key" --time "$when" \
+					>"$T/$who.out" 2>"$T/$who.err" &
+			fi
+			[ "$who" = A ] && pa=$! || pb=$!
+		done
+		wait "$pa" || die "round $round: org A's write failed: $(cat "$T/A.err")"
+		wait "$pb" || die "round $round: org B's write failed: $(cat "$T/B.err")"
+		[ "$(wc -l <"$LOG")" -eq $((before + 2)) ] || die "round $round: not exactly two new entries"
+		a=$(tail -n 2 "$LOG" | grep -c 'orga\.example\.org' || true)
+		b=$(tail -n 2 "$LOG" | grep -c 'orgb\.example\.org' || true)
+		[ "$a" -eq 1 ] && [ "$b" -eq 1 ] || die "round $round: entries lost or duplicated (A $a, B $b)"
+		if [ -d "$R/.git" ]; then
+			[ "$(git -C "$R" rev-list --count HEAD)" -eq $((commits + 2)) ] ||
+				die "round $round: not exactly two new commits"
+			[ -z "$(git -C "$R" status --porcelain)" ] || die "round $round: the work tree is not clean"
+		fi
+	done
+	verify_ok
+	if [ -d "$R/.git" ]; then
+		run verify -C "$R" --history
+		[ "$RC" -eq 0 ] || die "verify --history fails after the concurrent rounds"
+	fi
+}
+
 case "$CASE" in
+concurrent-writers)
+	concurrent_rounds 40
+	;;
+concurrent-writers-git)
+	git_repo
+	concurrent_rounds 40
+	;;
 full-disk)
 	full_disk
 	;;
