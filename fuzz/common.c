@@ -284,6 +284,7 @@ fuzz_sample_log(char **log, size_t *len, endorse_state **state_out)
 
 	FUZZ_CHECK(state != NULL);
 	endorse_state_set_policy(state, fuzz_vkey(FUZZ_KEY_LOG));
+	endorse_state_keep_leaves(state);
 	*log = NULL;
 	*len = 0;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)

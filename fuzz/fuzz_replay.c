@@ -189,6 +189,7 @@ replay(const char *data, size_t len, bool trusted, struct tally *t, uint64_t *pr
 
 	FUZZ_CHECK(s != NULL);
 	endorse_state_set_policy(s, fuzz_vkey(FUZZ_KEY_LOG));
+	endorse_state_keep_leaves(s);
 	endorse_replay_lines(s, data, len, trusted, &r);
 	*problems = r.problems;
 	return s;

@@ -194,6 +194,15 @@ typedef struct endorse_verify_options {
 	/* Do not report a log/checkpoint whose cosignatures miss the policy's
 	 * quorum (writers: the log stays writable while witnesses cosign). */
 	bool quorum_optional;
+	/* Threads that check signatures (0: one per online core). Results and
+	 * problems are the same, in the same order, whatever the number. */
+	unsigned jobs;
+	/* Keep every leaf hash in the state (endorse_state_leaves), 32 bytes an
+	 * entry; without it only the roots that log/checkpoint needs are kept. */
+	bool keep_leaves;
+	/* Keep in the state only what the rules need: endorse_org.endorsements
+	 * stays empty (about 4 bytes an endorsement instead of 200). */
+	bool rules_only;
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that
@@ -267,8 +276,9 @@ bool endorse_merkle_check_inclusion(const uint8_t leaf_hash[32], uint64_t index,
 /* A consistency proof from old_size 0 proves nothing and is refused. */
 bool endorse_merkle_check_consistency(uint64_t old_size, uint64_t size,
 	const uint8_t old_root[32], const uint8_t root[32], const uint8_t proof[][32], size_t len);
-/* The leaf hashes of the replayed log, *count of them; NULL when the replay
- * skipped lines verified before. */
+/* The leaf hashes of the replayed log, *count of them; NULL unless they
+ * were kept (endorse_verify_options.keep_leaves) and no line verified
+ * before was skipped. */
 const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32];
 
 /* ---- signed notes (C2SP signed-note, tlog-cosignature) ---- */

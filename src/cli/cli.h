@@ -64,6 +64,9 @@ void cli_print_problem(void *ctx, const endorse_problem *p);
 /* The RFC 6962 root of the replayed log, in base64 (empty if unknown). */
 void cli_state_root(char out[45], const endorse_state *state);
 
+/* The most threads --jobs accepts (the library's ENDORSE_MAX_JOBS). */
+#define CLI_MAX_JOBS 256
+
 /* A decimal without sign or leading zeros (but "0"), at most max. */
 bool cli_parse_u64(uint64_t *out, const char *s, uint64_t max);
 

@@ -151,9 +151,11 @@ endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *p
 
 int
 endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,
-	const char *note, size_t len, const uint8_t (*leaves)[32], uint64_t count,
+	const char *note, size_t len, const endorse_tree_view *tree,
 	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r)
 {
+	const uint8_t(*leaves)[32] = tree->leaves;
+	uint64_t count = tree->count;
 	endorse_checkpoint_result res;
 	const endorse_checkpoint *cp = &res.checkpoint;
 	const char *rule = NULL;
@@ -176,11 +178,15 @@ endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_pol
 			(unsigned long long)cp->size, (unsigned long long)count);
 		goto out;
 	}
-	if (leaves == NULL && cp->size > 0) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory (leaf hashes of the log)");
+	if (leaves != NULL) {
+		endorse_merkle_root_of(root, leaves, cp->size);
+	} else if (tree->root_size == cp->size) {
+		memcpy(root, tree->root, 32);
+	} else {
+		rc = endorse_fail(ENDORSE_EIO, "the root of the log's first %llu entries was not kept",
+			(unsigned long long)cp->size);
 		goto out;
 	}
-	endorse_merkle_root_of(root, leaves, cp->size);
 	if (sodium_memcmp(root, cp->root, 32) != 0) {
 		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-root",
 			"the checkpoint's root is not the root of the log's first %llu entries",
@@ -191,6 +197,10 @@ endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_pol
 		/* The log's own tree proves consistency; the proof is made and
 		 * checked all the same, as a reader holding only the two
 		 * checkpoints would. */
+		if (leaves == NULL) {
+			rc = endorse_fail(ENDORSE_EIO, "the log's leaf hashes were not kept");
+			goto out;
+		}
 		if (cp->size < prev->size ||
 		    endorse_merkle_prove_consistency(proof, &proof_len, leaves, prev->size, cp->size) != 0 ||
 		    !endorse_merkle_check_consistency(prev->size, cp->size, prev->root, cp->root,

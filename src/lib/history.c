@@ -80,6 +80,11 @@ endorse_history_state_at(endorse_state **out, const endorse_repo *repo, const en
 			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		else
 			endorse_state_set_policy(*out, endorse_policy_log_key(p));
+		if (*out != NULL) {
+			endorse_state_keep_leaves(*out);  /* checkpoints' consistency */
+			if (r->opt != NULL && r->opt->rules_only)
+				endorse_state_rules_only(*out);
+		}
 	}
 	endorse_policy_free(p);
 	endorse_blob_clear(&policy);
@@ -98,8 +103,8 @@ check_checkpoint_at(const endorse_repo *repo, const endorse_commit_id *id, endor
 	endorse_checkpoint_status status = {0};
 	endorse_policy *p = NULL;
 	endorse_diag diag;
-	const uint8_t(*leaves)[32];
-	uint64_t count, line;
+	endorse_tree_view tree;
+	uint64_t line;
 	int rc;
 
 	if ((rc = endorse_repo_read(repo, id, ENDORSE_CHECKPOINT_PATH, &cp)) != 0 ||
@@ -119,8 +124,8 @@ check_checkpoint_at(const endorse_repo *repo, const endorse_commit_id *id, endor
 	if (policy.kind != ENDORSE_BLOB_FILE ||
 	    endorse_policy_parse_diag(&p, policy.data, policy.len, &line, &diag) != 0)
 		goto out;
-	leaves = endorse_state_leaves(state, &count);
-	rc = endorse_checkpoint_verify_log(&status, p, cp.data, cp.len, leaves, count, last, false, r);
+	endorse_state_tree_view(state, &tree);
+	rc = endorse_checkpoint_verify_log(&status, p, cp.data, cp.len, &tree, last, false, r);
 	if (status.present)
 		*last = status;
 	endorse_state_set_checkpoint(state, &status);
@@ -297,12 +302,7 @@ keep_line(void *ctx, const char *line, size_t len)
 {
 	const struct touched *t = ctx;
 
-	if (memmem(line, len, "\"type\":\"document\"", 17) != NULL)
-		return true;
-	for (size_t i = 0; i < t->count; i++)
-		if (memmem(line, len, t->ids[i], strlen(t->ids[i])) != NULL)
-			return true;
-	return false;
+	return endorse_line_concerns(line, len, (const char *const *)t->ids, t->count);
 }
 
 static void
@@ -435,6 +435,7 @@ check_checkpoint_base(const endorse_repo *repo, const endorse_commit_id *base,
 	endorse_policy *p = NULL;
 	endorse_note *old_note = NULL;
 	endorse_diag diag;
+	endorse_tree_view tree;
 	uint8_t(*leaves)[32] = NULL;
 	uint64_t count = 0, line;
 	int rc;
@@ -479,8 +480,8 @@ check_checkpoint_base(const endorse_repo *repo, const endorse_commit_id *base,
 	}
 	if ((rc = leaves_of(&leaves, &count, log->data, log->len)) != 0)
 		goto out;
-	rc = endorse_checkpoint_verify_log(&status, p, now.data, now.len,
-		(const uint8_t(*)[32])leaves, count, &prev,
+	tree = (endorse_tree_view){.leaves = (const uint8_t(*)[32])leaves, .count = count};
+	rc = endorse_checkpoint_verify_log(&status, p, now.data, now.len, &tree, &prev,
 		r->opt == NULL || !r->opt->quorum_optional, r);
 	endorse_state_set_checkpoint(state, &status);
 out:

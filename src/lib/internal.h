@@ -44,6 +44,14 @@ endorse_error_code(int code)
 #define endorse_diag_set(diag, rule, ...) \
 	((void)(endorse_diag_set)((diag), (rule), __VA_ARGS__), endorse_error_code(ENDORSE_EINVALID))
 
+/* points.c: a memo of the public keys that are points of prime order,
+ * safe to share between threads. */
+typedef struct endorse_points endorse_points;
+endorse_points *endorse_points_new(void);
+void endorse_points_free(endorse_points *points);
+/* Whether pk is a valid Ed25519 point of prime order; points may be NULL. */
+bool endorse_points_valid(endorse_points *points, const uint8_t pk[32]);
+
 /* encoding.c */
 /* Decodes canonical padded standard base64 of exactly want bytes. */
 bool endorse_base64_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
@@ -110,11 +118,20 @@ int endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len
  * restrictions; used by tests against JSON corpora. */
 int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
 
+/* The same as endorse_entry_parse (full), with the key points checked
+ * through points (may be NULL). */
+int endorse_entry_parse_points(endorse_entry *out, const char *line, size_t len,
+	endorse_points *points, endorse_diag *diag);
+
 /* statement.c */
+/* endorse_signed_message for an entry parsed (fully) from line. */
+int endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origin,
+	const char *line, size_t line_len, const endorse_statement *st);
 /* Checks the members' values of a parsed statement (lengths, formats) and
  * parses its signer and its new_signer or key into entry; check_points as
- * for endorse_vkey_parse_checked. */
-int endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_diag *diag);
+ * for endorse_vkey_parse_checked, through points when it is not NULL. */
+int endorse_statement_check_values(endorse_entry *entry, bool check_points,
+	endorse_points *points, endorse_diag *diag);
 
 #define ENDORSE_POLICY_MAX (1u << 20)
 
@@ -132,6 +149,35 @@ int endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key);
 int endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
 	bool check_signatures, endorse_diag *diag);
 
+/* The signatures of an entry, checked ahead on another thread: what
+ * endorse_state_check would find. Not checked: it checks them itself. */
+typedef struct endorse_signatures {
+	bool checked;
+	bool sig_ok;
+	bool new_sig_ok;  /* rotate */
+} endorse_signatures;
+/* endorse_state_check with apply and signatures, these checked ahead. */
+int endorse_state_check_prepared(endorse_state *state, const endorse_entry *entry,
+	const endorse_signatures *ahead, endorse_diag *diag);
+
+/* What is known of a log's Merkle tree: every leaf hash, or only the root
+ * at one size (captured while the log streamed by). */
+typedef struct endorse_tree_view {
+	const uint8_t (*leaves)[32];  /* NULL when not kept */
+	uint64_t count;               /* entries in the log */
+	uint64_t root_size;           /* without leaves: the size whose root is root */
+	uint8_t root[32];
+} endorse_tree_view;
+
+/* Keep only what the rules need, not the details of endorsements: the
+ * organizations' endorsements stay empty (a verifier's state, smaller). */
+void endorse_state_rules_only(endorse_state *state);
+/* Keep every leaf hash (for proofs and consistency), not only the root. */
+void endorse_state_keep_leaves(endorse_state *state);
+/* Remember the root of the first size entries as they stream by. */
+void endorse_state_capture_root(endorse_state *state, uint64_t size);
+void endorse_state_tree_view(const endorse_state *state, endorse_tree_view *view);
+
 /* Counts one more line of the log, valid or not: state size is the next seq. */
 void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
 	const uint8_t leaf_hash[32]);
@@ -141,6 +187,32 @@ void endorse_state_skip(endorse_state *state, uint64_t lines);
 void endorse_state_set_head(endorse_state *state, const uint8_t line_hash[32]);
 /* SHA-256 of the last line: the prev of the next entry. */
 const uint8_t *endorse_state_head(const endorse_state *state);
+
+/* prepare.c: lines prepared by worker threads for the replay. */
+#define ENDORSE_MAX_JOBS 256
+typedef struct endorse_prepared {
+	const char *text;     /* NULL when the line was too long to keep */
+	size_t len;           /* without LF, also when too long */
+	bool has_lf;
+	bool hashed;          /* hash and leaf are set */
+	uint8_t hash[32];     /* SHA-256 of the line */
+	uint8_t leaf[32];     /* its RFC 6962 leaf hash */
+	int parse_rc;         /* endorse_entry_parse's, with diag */
+	endorse_diag diag;
+	endorse_entry entry;  /* when parse_rc is 0 */
+	endorse_signatures sigs;
+} endorse_prepared;
+typedef struct endorse_workers endorse_workers;
+/* The number of online cores, at least 1. */
+unsigned endorse_default_jobs(void);
+/* jobs threads (0: one per core; 1: none, the caller does the work) that
+ * prepare lines of a log of this origin. */
+int endorse_workers_new(endorse_workers **out, unsigned jobs, const char *origin);
+void endorse_workers_free(endorse_workers *w);
+/* Starts preparing lines[0..n); with one job, prepares them now. The lines
+ * are the workers' until endorse_workers_wait returns. */
+void endorse_workers_start(endorse_workers *w, endorse_prepared *lines, size_t n);
+void endorse_workers_wait(endorse_workers *w);
 
 /* replay.c */
 /* Where problems go while a log is checked, and how many were found. In git
@@ -163,6 +235,20 @@ void endorse_replay_lines(endorse_state *state, const char *data, size_t len, bo
  * only counted); keep is for trusted lines. */
 void endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bool trusted,
 	bool (*keep)(void *ctx, const char *line, size_t len), void *ctx, endorse_reporter *r);
+/* verify.c: keys/policy and endorse_replay_file_for, for a writer:
+ * ENDORSE_EINVALID (and *out) when the lines it replays break a rule. */
+int endorse_load_for_append(endorse_state **out, const char *dir, const char *org_id,
+	const endorse_verify_options *opt, uint64_t *problem_count);
+/* Whether a line may concern one of the organizations (it names one) or
+ * registers a document: a superset, by the bytes, of the lines that do. */
+bool endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, size_t n);
+/* The state a writer needs, quickly: dir/log/endorsements.jsonl read in one
+ * pass; only the lines that register documents or may concern org_id (NULL:
+ * none) are parsed and checked as verify would (signatures too, prev not),
+ * the others are only counted; the head is the hash of the last line. The
+ * Merkle root is then unknown. */
+int endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_id,
+	endorse_reporter *r);
 /* Replays dir/log/endorsements.jsonl in one streaming pass. */
 int endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *r);
 /* One entry of keys/orgs as found on disk or in a git tree. */
@@ -269,13 +355,13 @@ int endorse_repo_commit_onto(const endorse_repo *r, const struct endorse_change 
 	size_t n, const endorse_commit_id *first_parent, const char *message,
 	endorse_commit_id *out);
 
-/* Checks log/checkpoint's note against the policy and the log of count
- * lines with these leaf hashes, and, when prev is present, that it is
+/* Checks log/checkpoint's note against the policy and the log's tree
+ * (with leaves: any size; else: the captured root), and, when prev is present, that it is
  * consistent with the previous checkpoint in history. Problems are
  * reported; a missed quorum only when check_quorum. Returns 0 unless it
  * could not run. */
 int endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,
-	const char *note, size_t len, const uint8_t (*leaves)[32], uint64_t count,
+	const char *note, size_t len, const endorse_tree_view *tree,
 	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r);
 
 /* state.c: records what verification found of log/checkpoint. */

@@ -3,6 +3,7 @@
  * and the comparison of keys/orgs with the replayed state. Every problem is
  * reported, not only the first; the state keeps only what later lines can
  * refer to, so memory grows with organisations, not with lines. */
+#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -34,39 +35,172 @@ endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char 
 		r->opt->on_problem(r->opt->ctx, &p);
 }
 
+/* Lines per batch: the workers prepare one while the replay applies the
+ * one before. */
+#define BATCH_LINES 2048
+
+/* Applies a prepared line: what depends on the lines before it (seq, prev,
+ * the statement's rules in the state) and what was found alone. */
 static void
-check_line(endorse_state *state, const char *text, size_t len, bool has_lf, bool trusted,
-	endorse_reporter *r)
+apply_prepared(endorse_state *state, endorse_prepared *p, endorse_reporter *r)
 {
 	uint64_t n = endorse_state_size(state), line_no = n + 1, before = r->problems;
+	endorse_diag diag = {0};
+
+	if (!p->has_lf)
+		endorse_report(r, ENDORSE_LOG_PATH, line_no, "final-lf",
+			"the last line does not end with a newline");
+	if (p->text == NULL) {
+		endorse_report(r, ENDORSE_LOG_PATH, line_no, "line-length",
+			"line is %zu bytes long; at most %d are allowed", p->len, ENDORSE_MAX_LINE);
+	} else if (p->parse_rc != 0) {
+		endorse_report(r, ENDORSE_LOG_PATH, line_no, p->diag.rule, "%s", p->diag.message);
+	} else {
+		if (p->entry.seq != n)
+			endorse_report(r, ENDORSE_LOG_PATH, line_no, "seq",
+				"seq is %llu; line %llu must have seq %llu",
+				(unsigned long long)p->entry.seq, (unsigned long long)line_no,
+				(unsigned long long)n);
+		if (sodium_memcmp(p->entry.prev, endorse_state_head(state), 32) != 0)
+			endorse_report(r, ENDORSE_LOG_PATH, line_no, "prev", "%s",
+				n == 0 ? "prev of the first line must be 64 zeros"
+				       : "prev is not the SHA-256 of the line before");
+		if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
+			endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
+		else if (r->problems == before && r->opt != NULL && r->opt->on_entry != NULL)
+			r->opt->on_entry(r->opt->ctx, &p->entry, state);
+	}
+	endorse_entry_clear(&p->entry);
+	endorse_state_advance(state, p->hash, p->leaf);
+}
+
+/* A line verified before (trusted): only what later lines need. */
+static void
+apply_trusted(endorse_state *state, const char *text, size_t len, endorse_reporter *r)
+{
+	uint64_t line_no = endorse_state_size(state) + 1;
 	endorse_entry entry;
 	endorse_diag diag = {0};
 
-	if (!has_lf)
-		endorse_report(r, ENDORSE_LOG_PATH, line_no, "final-lf",
-			"the last line does not end with a newline");
-	if (text == NULL) {
-		endorse_report(r, ENDORSE_LOG_PATH, line_no, "line-length",
-			"line is %zu bytes long; at most %d are allowed", len, ENDORSE_MAX_LINE);
-		return;
-	}
-	if (endorse_entry_parse_checked(&entry, text, len, !trusted, &diag) != 0) {
+	if (endorse_entry_parse_checked(&entry, text, len, false, &diag) != 0 ||
+	    endorse_state_check(state, &entry, true, false, &diag) != 0)
 		endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
-		return;
-	}
-	if (!trusted && entry.seq != n)
-		endorse_report(r, ENDORSE_LOG_PATH, line_no, "seq",
-			"seq is %llu; line %llu must have seq %llu", (unsigned long long)entry.seq,
-			(unsigned long long)line_no, (unsigned long long)n);
-	if (!trusted && sodium_memcmp(entry.prev, endorse_state_head(state), 32) != 0)
-		endorse_report(r, ENDORSE_LOG_PATH, line_no, "prev", "%s",
-			n == 0 ? "prev of the first line must be 64 zeros"
-			       : "prev is not the SHA-256 of the line before");
-	if (endorse_state_check(state, &entry, true, !trusted, &diag) != 0)
-		endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
-	else if (r->problems == before && r->opt != NULL && r->opt->on_entry != NULL)
+	else if (r->opt != NULL && r->opt->on_entry != NULL)
 		r->opt->on_entry(r->opt->ctx, &entry, state);
 	endorse_entry_clear(&entry);
+}
+
+/* A line that a writer replays: checked as verify would, signatures too,
+ * but for prev (the line before it was not hashed). */
+static void
+apply_concerned(endorse_state *state, const char *text, size_t len, endorse_reporter *r)
+{
+	uint64_t n = endorse_state_size(state), line_no = n + 1;
+	endorse_entry entry;
+	endorse_diag diag = {0};
+
+	if (endorse_entry_parse(&entry, text, len, &diag) != 0) {
+		endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
+		return;
+	}
+	if (entry.seq != n)
+		endorse_report(r, ENDORSE_LOG_PATH, line_no, "seq", "seq is %llu; line %llu must have "
+			"seq %llu", (unsigned long long)entry.seq, (unsigned long long)line_no,
+			(unsigned long long)n);
+	if (endorse_state_check(state, &entry, true, true, &diag) != 0)
+		endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
+	endorse_entry_clear(&entry);
+}
+
+/* ---- batches of lines, from a buffer or a file ---- */
+
+struct batch {
+	char *buf;                /* a file's bytes of the lines; unused for a buffer */
+	endorse_prepared *lines;  /* BATCH_LINES */
+	size_t count;
+};
+
+static endorse_prepared *
+add_line(struct batch *b, const char *text, size_t len, bool has_lf)
+{
+	endorse_prepared *p = &b->lines[b->count++];
+
+	memset(p, 0, sizeof(*p));
+	p->text = text;
+	p->len = len;
+	p->has_lf = has_lf;
+	return p;
+}
+
+/* Fills the next batch (none left: count 0) or fails. */
+typedef int (*fill_fn)(void *source, struct batch *b);
+
+/* Applies every line that fill gives, in order, while the workers prepare
+ * the batch after it. */
+static int
+replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporter *r)
+{
+	struct batch b[2] = {{0}};
+	endorse_workers *w = NULL;
+	int rc, cur = 0;
+
+	b[0].lines = calloc(BATCH_LINES, sizeof(endorse_prepared));
+	b[1].lines = calloc(BATCH_LINES, sizeof(endorse_prepared));
+	if (b[0].lines == NULL || b[1].lines == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = endorse_workers_new(&w, r->opt != NULL ? r->opt->jobs : 0,
+		     endorse_state_origin(state))) != 0 ||
+	    (rc = fill(source, &b[0])) != 0)
+		goto out;
+	endorse_workers_start(w, b[0].lines, b[0].count);
+	while (b[cur].count > 0) {
+		struct batch *now = &b[cur], *next = &b[1 - cur];
+
+		rc = fill(source, next);  /* reads while the workers prepare */
+		endorse_workers_wait(w);
+		if (rc == 0)
+			endorse_workers_start(w, next->lines, next->count);
+		for (size_t i = 0; i < now->count; i++)
+			apply_prepared(state, &now->lines[i], r);
+		now->count = 0;
+		if (rc != 0)
+			goto out;
+		cur = 1 - cur;
+	}
+out:
+	if (w != NULL)
+		endorse_workers_wait(w);
+	endorse_workers_free(w);
+	for (int i = 0; i < 2; i++) {
+		for (size_t j = 0; b[i].lines != NULL && j < b[i].count; j++)
+			endorse_entry_clear(&b[i].lines[j].entry);
+		free(b[i].lines);
+		free(b[i].buf);
+	}
+	return rc;
+}
+
+struct buffer_source {
+	const char *p, *end;
+};
+
+static int
+buffer_fill(void *source, struct batch *b)
+{
+	struct buffer_source *s = source;
+
+	b->count = 0;
+	while (s->p < s->end && b->count < BATCH_LINES) {
+		const char *lf = memchr(s->p, '\n', (size_t)(s->end - s->p));
+		size_t n = lf != NULL ? (size_t)(lf - s->p) : (size_t)(s->end - s->p);
+
+		/* a blob is held whole: a long line is refused by the parser */
+		(void)add_line(b, s->p, n, lf != NULL);
+		s->p += n + (lf != NULL);
+	}
+	return 0;
 }
 
 void
@@ -81,26 +215,26 @@ endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bo
 	bool (*keep)(void *ctx, const char *line, size_t len), void *ctx, endorse_reporter *r)
 {
 	const char *p = data, *end = data + len, *last = NULL;
-	uint8_t hash[32], leaf[32];
+	struct buffer_source source = {data, data + len};
+	uint8_t hash[32];
 	size_t last_len = 0;
 
+	if (!trusted) {
+		if (replay_batches(state, buffer_fill, &source, r) != 0)
+			endorse_report(r, ENDORSE_LOG_PATH, 0, "resources",
+				"could not check the log: %s", endorse_error_last());
+		return;
+	}
+	/* Verified before: no hashing, only what later lines need. */
 	while (p < end) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
 
-		if (trusted) {
-			/* Verified before: no hashing, only what later lines need. */
-			if (keep == NULL || keep(ctx, p, n))
-				check_line(state, p, n, lf != NULL, true, r);
-			endorse_state_skip(state, 1);
-			last = p;
-			last_len = n;
-		} else {
-			crypto_hash_sha256(hash, (const uint8_t *)p, n);
-			endorse_merkle_leaf_hash(leaf, (const uint8_t *)p, n);
-			check_line(state, p, n, lf != NULL, false, r);
-			endorse_state_advance(state, hash, leaf);
-		}
+		if (keep == NULL || keep(ctx, p, n))
+			apply_trusted(state, p, n, r);
+		endorse_state_skip(state, 1);
+		last = p;
+		last_len = n;
 		p += n + (lf != NULL);
 	}
 	if (last != NULL) {
@@ -109,105 +243,131 @@ endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bo
 	}
 }
 
-/* A bounded line reader over a file descriptor. */
-struct line_reader {
-	int fd;
-	char *buf;
-	size_t cap, start, end;
-	bool eof;
-};
+/* ---- the log file, read in one pass ---- */
 
-struct line {
-	const char *text;   /* NULL when the line was too long to keep */
-	size_t len;         /* length without LF, also when too long */
-	bool has_lf;
-	uint8_t hash[32];   /* SHA-256 of the line without LF */
-	uint8_t leaf[32];   /* its RFC 6962 leaf hash */
+#define FILE_BUF ((size_t)READ_CHUNK + ENDORSE_MAX_LINE + 1)
+
+struct file_source {
+	int fd;
+	bool eof;
+	const char *carry;  /* the start of a line that the last batch did not hold */
+	size_t carry_len;
 };
 
 static int
-reader_fill(struct line_reader *r)
+read_more(struct file_source *f, char *to, size_t room, size_t *got)
 {
 	ssize_t n;
 
-	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
-		r->end -= r->start;
-		r->start = 0;
-	}
 	do {
-		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		n = read(f->fd, to, room);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return endorse_fail(ENDORSE_EIO, "%s: read failed: %s", ENDORSE_LOG_PATH, strerror(errno));
-	if (n == 0)
-		r->eof = true;
-	r->end += (size_t)n;
+	f->eof = n == 0;
+	*got = (size_t)n;
 	return 0;
 }
 
-/* Returns 1 with a line, 0 at the end of the file, or an error. A line
- * longer than ENDORSE_MAX_LINE is hashed while it is skipped. */
+/* A line longer than ENDORSE_MAX_LINE, at the start of b->buf: hashed while
+ * it is read past, and added without its text. What follows it is moved to
+ * the start of the buffer. */
 static int
-reader_next(struct line_reader *r, struct line *out)
+skip_long_line(struct file_source *f, struct batch *b, size_t *end)
 {
 	crypto_hash_sha256_state h, leaf;
 	const uint8_t leaf_prefix = 0x00;
-	bool skipping = false;
+	endorse_prepared *p;
+	size_t len = 0, got;
+	bool has_lf = false;
 	int rc;
 
-	memset(out, 0, sizeof(*out));
+	crypto_hash_sha256_init(&h);
+	crypto_hash_sha256_init(&leaf);
+	crypto_hash_sha256_update(&leaf, &leaf_prefix, 1);
 	for (;;) {
-		char *lf = memchr(r->buf + r->start, '\n', r->end - r->start);
-		size_t avail = lf ? (size_t)(lf - (r->buf + r->start)) : r->end - r->start;
+		char *lf = memchr(b->buf, '\n', *end);
+		size_t n = lf != NULL ? (size_t)(lf - b->buf) : *end;
 
-		if (!skipping && lf == NULL && avail > ENDORSE_MAX_LINE) {
-			skipping = true;
-			crypto_hash_sha256_init(&h);
-			crypto_hash_sha256_init(&leaf);
-			crypto_hash_sha256_update(&leaf, &leaf_prefix, 1);
+		crypto_hash_sha256_update(&h, (const uint8_t *)b->buf, n);
+		crypto_hash_sha256_update(&leaf, (const uint8_t *)b->buf, n);
+		len += n;
+		if (lf != NULL) {
+			memmove(b->buf, lf + 1, *end - n - 1);
+			*end -= n + 1;
+			has_lf = true;
+			break;
 		}
-		if (skipping) {
-			crypto_hash_sha256_update(&h, (const uint8_t *)r->buf + r->start, avail);
-			crypto_hash_sha256_update(&leaf, (const uint8_t *)r->buf + r->start, avail);
-			out->len += avail;
-			r->start += avail;
-			if (lf != NULL || (r->eof && r->start == r->end)) {
-				out->has_lf = lf != NULL;
-				r->start += lf != NULL;
-				crypto_hash_sha256_final(&h, out->hash);
-				crypto_hash_sha256_final(&leaf, out->leaf);
-				return 1;
-			}
-		} else if (lf != NULL || (r->eof && avail > 0)) {
-			out->text = r->buf + r->start;
-			out->len = avail;
-			out->has_lf = lf != NULL;
-			r->start += avail + (lf != NULL);
-			crypto_hash_sha256(out->hash, (const uint8_t *)out->text, out->len);
-			endorse_merkle_leaf_hash(out->leaf, (const uint8_t *)out->text, out->len);
-			return 1;
-		} else if (r->eof) {
-			return 0;
-		}
-		if ((rc = reader_fill(r)) != 0)
+		*end = 0;
+		if (f->eof)
+			break;
+		if ((rc = read_more(f, b->buf, FILE_BUF, &got)) != 0)
 			return rc;
+		*end = got;
 	}
+	p = add_line(b, NULL, len, has_lf);
+	crypto_hash_sha256_final(&h, p->hash);
+	crypto_hash_sha256_final(&leaf, p->leaf);
+	p->hashed = true;
+	return 0;
+}
+
+static int
+file_fill(void *source, struct batch *b)
+{
+	struct file_source *f = source;
+	size_t start = 0, end = f->carry_len, got;
+	int rc;
+
+	b->count = 0;
+	if (b->buf == NULL && (b->buf = malloc(FILE_BUF)) == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if (end > 0)
+		memcpy(b->buf, f->carry, end);
+	for (;;) {
+		char *lf = memchr(b->buf + start, '\n', end - start);
+		size_t avail = end - start;
+
+		if (lf != NULL) {
+			(void)add_line(b, b->buf + start, (size_t)(lf - (b->buf + start)), true);
+			start = (size_t)(lf - b->buf) + 1;
+			if (b->count == BATCH_LINES)
+				break;
+		} else if (avail > ENDORSE_MAX_LINE) {
+			if (b->count > 0)
+				break;  /* it starts the next batch */
+			if ((rc = skip_long_line(f, b, &end)) != 0)
+				return rc;
+		} else if (f->eof) {
+			if (avail > 0)
+				(void)add_line(b, b->buf + start, avail, false);
+			start = end;
+			break;
+		} else if (end == FILE_BUF) {
+			break;  /* the partial line starts the next batch */
+		} else {
+			if ((rc = read_more(f, b->buf + end, FILE_BUF - end, &got)) != 0)
+				return rc;
+			end += got;
+		}
+	}
+	f->carry = b->buf + start;
+	f->carry_len = end - start;
+	return 0;
 }
 
 int
 endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *rep)
 {
-	struct line_reader r = {.fd = -1};
+	struct file_source f = {.fd = -1};
 	char *path = endorse_path_join(dir, ENDORSE_LOG_PATH);
 	struct stat st;
-	struct line ln;
 	int rc = 0;
 
 	if (path == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	r.fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC); /* a FIFO must not block */
-	if (r.fd < 0) {
+	f.fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC); /* a FIFO must not block */
+	if (f.fd < 0) {
 		if (errno == ELOOP) {
 			endorse_report(rep, ENDORSE_LOG_PATH, 0, "file",
 				"the log is a symbolic link; it must be a regular file");
@@ -218,30 +378,94 @@ endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *rep
 		}
 		goto out;
 	}
-	if (fstat(r.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		endorse_report(rep, ENDORSE_LOG_PATH, 0, "file", "the log must be a regular file");
 		rc = ENDORSE_EINVALID;
 		goto out;
 	}
-	r.cap = READ_CHUNK + ENDORSE_MAX_LINE + 1;
-	r.buf = malloc(r.cap);
-	if (r.buf == NULL) {
+	rc = replay_batches(state, file_fill, &f, rep);
+	if (rc == 0 && endorse_state_size(state) == 0)
+		endorse_report(rep, ENDORSE_LOG_PATH, 0, "first-entry",
+			"the log is empty; its first line must register a document");
+out:
+	if (f.fd >= 0)
+		close(f.fd);
+	free(path);
+	return rc;
+}
+
+bool
+endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, size_t n)
+{
+	if (memmem(line, len, "\"type\":\"document\"", 17) != NULL)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (memmem(line, len, org_ids[i], strlen(org_ids[i])) != NULL)
+			return true;
+	return false;
+}
+
+int
+endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_id,
+	endorse_reporter *rep)
+{
+	struct file_source f = {.fd = -1};
+	struct batch b = {0};
+	char *path = endorse_path_join(dir, ENDORSE_LOG_PATH);
+	const endorse_prepared *last = NULL;
+	struct stat st;
+	uint8_t head[32];
+	int rc;
+
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	f.fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (f.fd < 0) {
+		rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, "%s: %s", path,
+			errno == ELOOP ? "a symbolic link; the log must be a regular file"
+				       : strerror(errno));
+		free(path);
+		return rc;
+	}
+	if (fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		rc = endorse_fail(ENDORSE_EINVALID, "%s: the log must be a regular file", path);
+		goto out;
+	}
+	if ((b.lines = calloc(BATCH_LINES, sizeof(*b.lines))) == NULL) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	while ((rc = reader_next(&r, &ln)) == 1) {
-		check_line(state, ln.text, ln.len, ln.has_lf, false, rep);
-		endorse_state_advance(state, ln.hash, ln.leaf);
+	while ((rc = file_fill(&f, &b)) == 0 && b.count > 0) {
+		for (size_t i = 0; i < b.count; i++) {
+			const endorse_prepared *p = &b.lines[i];
+
+			if (p->text == NULL)
+				endorse_report(rep, ENDORSE_LOG_PATH, endorse_state_size(state) + 1,
+					"line-length", "line is %zu bytes long; at most %d are allowed",
+					p->len, ENDORSE_MAX_LINE);
+			else if (endorse_line_concerns(p->text, p->len, &org_id, org_id != NULL))
+				apply_concerned(state, p->text, p->len, rep);
+			endorse_state_skip(state, 1);
+		}
+		last = &b.lines[b.count - 1];
+		if (last->text != NULL)
+			crypto_hash_sha256(head, (const uint8_t *)last->text, last->len);
+		else
+			memcpy(head, last->hash, 32);
+		endorse_state_set_head(state, head);
+		if (!last->has_lf)
+			endorse_report(rep, ENDORSE_LOG_PATH, endorse_state_size(state), "final-lf",
+				"the last line does not end with a newline");
 	}
 	if (rc == 0 && endorse_state_size(state) == 0)
 		endorse_report(rep, ENDORSE_LOG_PATH, 0, "first-entry",
 			"the log is empty; its first line must register a document");
 out:
-	if (r.fd >= 0)
-		close(r.fd);
-	free(r.buf);
+	close(f.fd);
+	free(b.lines);
+	free(b.buf);
 	free(path);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 static int

@@ -28,6 +28,9 @@ struct org_record {
 	struct held_key *keys;
 	size_t key_count;
 	char last_time[21]; /* of the last statement the organization signed */
+	/* rules only: the documents it endorses now, in place of pub.endorsements */
+	uint32_t *active;
+	size_t active_count;
 };
 
 struct endorse_state {
@@ -36,10 +39,16 @@ struct endorse_state {
 	uint8_t head[32]; /* SHA-256 of the last line */
 	endorse_merkle tree;
 	bool tree_unknown; /* lines were skipped */
-	/* every leaf hash, for checkpoints and proofs at any size */
+	bool rules_only;   /* no endorsement details: org_record.active instead */
+	/* every leaf hash, for proofs at any size, when asked to keep them */
+	bool keep_leaves;
 	uint8_t (*leaves)[32];
 	size_t leaf_cap;
 	bool leaves_lost;  /* out of memory while growing leaves */
+	/* else only the root at one size (log/checkpoint's) */
+	uint64_t capture_size;
+	bool captured;
+	uint8_t captured_root[32];
 	endorse_checkpoint_status checkpoint;
 	endorse_document *documents;
 	size_t document_count;
@@ -164,6 +173,7 @@ endorse_state_free(endorse_state *state)
 		for (size_t j = 0; j < o->pub.endorsement_count; j++)
 			free_endorsement(&o->pub.endorsements[j]);
 		free(o->pub.endorsements);
+		free(o->active);
 		free(o->pub.id);
 		free(o->keys);
 		free(o);
@@ -264,6 +274,41 @@ find_endorsement(const struct org_record *o, size_t document)
 		if (o->pub.endorsements[i].document == document)
 			return &o->pub.endorsements[i];
 	return NULL;
+}
+
+/* Whether o endorses the document now, and where (rules only: active). */
+static bool
+endorses(const endorse_state *state, const struct org_record *o, size_t document, size_t *at)
+{
+	const endorse_endorsement *e;
+
+	if (o != NULL && state->rules_only) {
+		for (size_t i = 0; i < o->active_count; i++)
+			if (o->active[i] == document) {
+				*at = i;
+				return true;
+			}
+		return false;
+	}
+	e = find_endorsement(o, document);
+	return e != NULL && e->active;
+}
+
+static int
+add_active(struct org_record *o, size_t document)
+{
+	uint32_t *grown;
+	size_t at;
+
+	for (at = 0; at < o->active_count; at++)
+		if (o->active[at] == document)
+			return 0;
+	grown = realloc(o->active, (o->active_count + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	o->active = grown;
+	o->active[o->active_count++] = (uint32_t)document;
+	return 0;
 }
 
 static bool
@@ -376,20 +421,29 @@ record_endorsement(struct org_record *o, size_t document, const endorse_statemen
 	return 0;
 }
 
+/* known: the result of checking this signature ahead (endorse_signatures),
+ * or NULL to check it now. */
 static int
 check_signature(const endorse_state *state, const endorse_vkey *key, const uint8_t sig[64],
-	const endorse_statement *st, const char *which, endorse_diag *diag)
+	const endorse_statement *st, const bool *known, const char *which, endorse_diag *diag)
 {
 	uint8_t *m = NULL;
 	size_t len = 0;
-	int rc = endorse_signed_message(&m, &len, state->log_key.name, st);
+	bool valid;
+	int rc;
 
-	if (rc != 0)
-		return rc;
-	if (!endorse_vkey_verify(key, sig, m, len))
-		rc = endorse_diag_set(diag, "signature", "%s does not verify for %s", which, key->name);
-	free(m);
-	return rc;
+	if (known != NULL) {
+		valid = *known;
+	} else {
+		if ((rc = endorse_signed_message(&m, &len, state->log_key.name, st)) != 0)
+			return rc;
+		valid = endorse_vkey_verify(key, sig, m, len);
+		free(m);
+	}
+	if (!valid)
+		return endorse_diag_set(diag, "signature", "%s does not verify for %s", which,
+			key->name);
+	return 0;
 }
 
 static int
@@ -429,16 +483,33 @@ need_current_key(const struct org_record *o, const endorse_vkey *signer, const c
 }
 
 static int check_rules(endorse_state *state, const endorse_entry *entry, bool apply,
-	bool check_signatures, endorse_diag *diag);
+	bool check_signatures, const endorse_signatures *ahead, endorse_diag *diag);
+
+static int check_entry(endorse_state *state, const endorse_entry *entry, bool apply,
+	bool check_signatures, const endorse_signatures *ahead, endorse_diag *diag);
+
+int
+endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
+	bool check_signatures, endorse_diag *diag)
+{
+	return check_entry(state, entry, apply, check_signatures, NULL, diag);
+}
+
+int
+endorse_state_check_prepared(endorse_state *state, const endorse_entry *entry,
+	const endorse_signatures *ahead, endorse_diag *diag)
+{
+	return check_entry(state, entry, true, true, ahead->checked ? ahead : NULL, diag);
+}
 
 /* A signature covers the statement, not its place in the log, so anyone can
  * copy an old statement to the end of the log. Requiring the times that an
  * organization claims to increase makes every copy of an earlier statement
  * (an old endorsement after a withdraw, an old withdraw, an old rotation)
  * invalid, at the cost of one timestamp per organization. */
-int
-endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
-	bool check_signatures, endorse_diag *diag)
+static int
+check_entry(endorse_state *state, const endorse_entry *entry, bool apply, bool check_signatures,
+	const endorse_signatures *ahead, endorse_diag *diag)
 {
 	const endorse_statement *st = &entry->statement;
 	bool org_signed = st->org_id != NULL && strcmp(entry->signer.name, st->org_id) == 0;
@@ -450,7 +521,7 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 			"time %s is not after %s, the time of %s's previous statement; an organization's "
 			"statements must claim increasing times (an earlier statement copied again?)",
 			st->time, o->last_time, st->org_id);
-	rc = check_rules(state, entry, apply, check_signatures, diag);
+	rc = check_rules(state, entry, apply, check_signatures, ahead, diag);
 	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL)
 		(void)snprintf(o->last_time, sizeof(o->last_time), "%s", st->time);
 	return rc;
@@ -458,7 +529,7 @@ endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply
 
 static int
 check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool check_signatures,
-	endorse_diag *diag)
+	const endorse_signatures *ahead, endorse_diag *diag)
 {
 	const endorse_statement *st = &entry->statement;
 	struct org_record *o = st->org_id ? find_org(state, st->org_id) : NULL;
@@ -474,7 +545,8 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		return endorse_diag_set(diag, "revoked", "signer %s was revoked earlier in the log",
 			st->signer);
 	if (check_signatures &&
-	    (rc = check_signature(state, &signer, entry->sig, st, "sig", diag)) != 0)
+	    (rc = check_signature(state, &signer, entry->sig, st, ahead ? &ahead->sig_ok : NULL, "sig",
+		    diag)) != 0)
 		return rc;
 
 	switch (st->type) {
@@ -489,11 +561,11 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			return endorse_diag_set(diag, "signer", "signer %s is not a key of %s", signer.name,
 				st->org_id);
 		if (o != NULL && o->pub.has_key) {
-			const endorse_endorsement *e = find_endorsement(o, (size_t)doc);
+			size_t at;
 			if (!is_current_key(o, &signer))
 				return endorse_diag_set(diag, "current-key",
 					"signer is not the current key of %s", st->org_id);
-			if (e != NULL && e->active)
+			if (endorses(state, o, (size_t)doc, &at))
 				return endorse_diag_set(diag, "duplicate-endorsement",
 					"%s already endorses document %.12s", st->org_id, st->document);
 		}
@@ -509,20 +581,27 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			o->pub.has_key = true;
 			o->pub.key = signer;
 		}
+		if (state->rules_only)
+			return add_active(o, (size_t)doc);
 		return record_endorsement(o, (size_t)doc, st, &signer, entry->seq);
 	case ENDORSE_WITHDRAW: {
 		endorse_endorsement *e;
+		size_t at = 0;
 		if ((rc = need_current_key(o, &signer, st->org_id, diag)) != 0 ||
 		    (rc = need_document(state, st->document, &doc, diag)) != 0)
 			return rc;
-		e = find_endorsement(o, (size_t)doc);
-		if (e == NULL || !e->active)
+		e = state->rules_only ? NULL : find_endorsement(o, (size_t)doc);
+		if (state->rules_only ? !endorses(state, o, (size_t)doc, &at) : e == NULL || !e->active)
 			return endorse_diag_set(diag, "withdraw", "%s does not endorse document %.12s",
 				st->org_id, st->document);
-		if (apply) {
-			e->active = false;
-			e->withdrawn_seq = entry->seq;
+		if (!apply)
+			return 0;
+		if (e == NULL) {
+			o->active[at] = o->active[--o->active_count];
+			return 0;
 		}
+		e->active = false;
+		e->withdrawn_seq = entry->seq;
 		return 0;
 	}
 	case ENDORSE_ROTATE:
@@ -536,7 +615,8 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		if (is_revoked(state, &other))
 			return endorse_diag_set(diag, "revoked", "new_signer was revoked earlier in the log");
 		if (check_signatures &&
-		    (rc = check_signature(state, &other, entry->new_sig, st, "new_sig", diag)) != 0)
+		    (rc = check_signature(state, &other, entry->new_sig, st,
+			    ahead ? &ahead->new_sig_ok : NULL, "new_sig", diag)) != 0)
 			return rc;
 		if (!apply)
 			return 0;
@@ -579,11 +659,48 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 }
 
 void
+endorse_state_rules_only(endorse_state *state)
+{
+	state->rules_only = true;
+}
+
+void
+endorse_state_keep_leaves(endorse_state *state)
+{
+	state->keep_leaves = true;
+}
+
+void
+endorse_state_capture_root(endorse_state *state, uint64_t size)
+{
+	state->capture_size = size;
+	state->captured = size == state->size;  /* the empty tree, say */
+	if (state->captured)
+		endorse_merkle_root(&state->tree, state->captured_root);
+}
+
+void
+endorse_state_tree_view(const endorse_state *state, endorse_tree_view *view)
+{
+	memset(view, 0, sizeof(*view));
+	view->leaves = endorse_state_leaves(state, &view->count);
+	if (view->leaves != NULL || state->tree_unknown)
+		return;
+	if (state->captured) {
+		view->root_size = state->capture_size;
+		memcpy(view->root, state->captured_root, 32);
+	} else {
+		view->root_size = state->size;  /* the root at the end is always known */
+		endorse_merkle_root(&state->tree, view->root);
+	}
+}
+
+void
 endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const uint8_t leaf_hash[32])
 {
 	memcpy(state->head, line_hash, 32);
 	endorse_merkle_add(&state->tree, leaf_hash);
-	if (!state->tree_unknown && !state->leaves_lost) {
+	if (state->keep_leaves && !state->tree_unknown && !state->leaves_lost) {
 		if (state->size == state->leaf_cap) {
 			size_t cap = state->leaf_cap ? 2 * state->leaf_cap : 1024;
 			uint8_t(*grown)[32] = realloc(state->leaves, cap * sizeof(*grown));
@@ -598,12 +715,16 @@ endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const u
 			memcpy(state->leaves[state->size], leaf_hash, 32);
 	}
 	state->size++;
+	if (state->size == state->capture_size) {
+		endorse_merkle_root(&state->tree, state->captured_root);
+		state->captured = true;
+	}
 }
 
 const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32]
 {
 	*count = state->size;
-	if (state->tree_unknown || state->leaves_lost)
+	if (!state->keep_leaves || state->tree_unknown || state->leaves_lost)
 		return NULL;
 	return (const uint8_t(*)[32])state->leaves;
 }

@@ -1,4 +1,5 @@
 /* Statements: the rules on their members' values, and the signed message. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,21 +98,27 @@ check_sha256(const char *what, const char *s, endorse_diag *diag)
 
 static int
 check_vkey(endorse_vkey *k, const char *what, const char *s, uint8_t type, bool check_point,
-	endorse_diag *diag)
+	endorse_points *points, endorse_diag *diag)
 {
-	if (endorse_vkey_parse_checked(k, s, strlen(s), check_point) != 0)
+	/* The point is checked last, as endorse_vkey_parse does. */
+	if (endorse_vkey_parse_checked(k, s, strlen(s), false) != 0)
 		return endorse_diag_set(diag, "vkey", "%s: %s", what, endorse_error_last());
+	if (check_point && !endorse_points_valid(points, k->public_key))
+		return endorse_diag_set(diag, "vkey",
+			"%s: vkey public key is not a valid Ed25519 point of prime order", what);
 	if (k->type != type)
 		return endorse_diag_set(diag, "vkey", "%s must be an Ed25519 key (type 0x01)", what);
 	return 0;
 }
 
 int
-endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_diag *diag)
+endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_points *points,
+	endorse_diag *diag)
 {
 	const endorse_statement *st = &entry->statement;
 
-	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points, diag) != 0)
+	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points, points,
+		diag) != 0)
 		return ENDORSE_EINVALID;
 	if (!endorse_time_valid(st->time))
 		return endorse_diag_set(diag, "time",
@@ -135,9 +142,11 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 	case ENDORSE_WITHDRAW:
 		return check_sha256("document", st->document, diag);
 	case ENDORSE_ROTATE:
-		return check_vkey(&entry->other, "new_signer", st->new_signer, ENDORSE_KEY_ED25519, check_points, diag);
+		return check_vkey(&entry->other, "new_signer", st->new_signer, ENDORSE_KEY_ED25519,
+			check_points, points, diag);
 	case ENDORSE_REVOKE:
-		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points, diag) ||
+		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points, points,
+			diag) ||
 		    check_text("reason", st->reason, diag))
 			return ENDORSE_EINVALID;
 		return 0;
@@ -145,23 +154,17 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 	return endorse_diag_set(diag, "statement-type", "unknown statement type");
 }
 
-int
-endorse_signed_message(uint8_t **out, size_t *len, const char *origin, const endorse_statement *st)
+/* M = context || origin || LF || jcs. */
+static int
+message_of(uint8_t **out, size_t *len, const char *origin, const char *jcs, size_t jcs_len)
 {
-	char *jcs = NULL;
-	size_t jcs_len = 0, n, context_len = sizeof(SIGNED_CONTEXT) - 1, origin_len = strlen(origin);
+	size_t n, context_len = sizeof(SIGNED_CONTEXT) - 1, origin_len = strlen(origin);
 	uint8_t *m;
-	int rc = endorse_statement_serialize(&jcs, &jcs_len, st);
 
-	*out = NULL;
-	if (rc != 0)
-		return rc;
 	n = context_len + origin_len + 1 + jcs_len;
 	m = malloc(n);
-	if (m == NULL) {
-		free(jcs);
+	if (m == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	}
 	/* bytes, not a string: no terminating NUL */
 	// NOLINTBEGIN(bugprone-not-null-terminated-result)
 	memcpy(m, SIGNED_CONTEXT, context_len);
@@ -169,10 +172,43 @@ endorse_signed_message(uint8_t **out, size_t *len, const char *origin, const end
 	// NOLINTEND(bugprone-not-null-terminated-result)
 	m[context_len + origin_len] = '\n';
 	memcpy(m + context_len + origin_len + 1, jcs, jcs_len);
-	free(jcs);
 	*out = m;
 	*len = n;
 	return 0;
+}
+
+int
+endorse_signed_message(uint8_t **out, size_t *len, const char *origin, const endorse_statement *st)
+{
+	char *jcs = NULL;
+	size_t jcs_len = 0;
+	int rc = endorse_statement_serialize(&jcs, &jcs_len, st);
+
+	*out = NULL;
+	if (rc != 0)
+		return rc;
+	rc = message_of(out, len, origin, jcs, jcs_len);
+	free(jcs);
+	return rc;
+}
+
+/* A line that passed the full parse is canonical JSON, and its member
+ * "statement" sorts last: the bytes between "statement": and the line's
+ * closing brace are JCS(statement), with no need to serialise it again.
+ * The members before it (new_sig, prev, seq, sig) hold no quote, so the
+ * first match is the member's name. */
+int
+endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origin,
+	const char *line, size_t line_len, const endorse_statement *st)
+{
+	static const char name[] = ",\"statement\":{";
+	const char *at = memmem(line, line_len, name, sizeof(name) - 1);
+
+	*out = NULL;
+	if (at == NULL || line_len < 2 || line[line_len - 1] != '}')
+		return endorse_signed_message(out, len, origin, st);
+	at += sizeof(name) - 2;  /* at the statement's opening brace */
+	return message_of(out, len, origin, at, (size_t)(line + line_len - 1 - at));
 }
 
 void

@@ -61,34 +61,98 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 	return rc;
 }
 
+/* Reads log/checkpoint, if there is one; a file that cannot be read is a
+ * problem, reported after the log's (error holds why). */
+static int
+read_checkpoint(char **note, size_t *len, char error[512], const char *dir)
+{
+	char *path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH);
+	int rc;
+
+	*note = NULL;
+	error[0] = '\0';
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	rc = endorse_file_read(note, len, path, ENDORSE_NOTE_MAX);
+	if (rc != 0 && rc != ENDORSE_ENOTFOUND)
+		(void)snprintf(error, 512, "%s", endorse_error_last());
+	free(path);
+	return rc == ENDORSE_ENOMEM ? rc : 0;
+}
+
+/* So that the replay keeps the root the checkpoint needs and not every
+ * leaf hash: its size, when the note is well-formed enough to tell (it is
+ * checked, and any problem reported, after the replay). */
+static void
+capture_checkpoint_root(endorse_state *state, const char *note, size_t len)
+{
+	endorse_note *parsed = NULL;
+	endorse_checkpoint cp;
+
+	if (endorse_note_parse(&parsed, note, len) == 0 &&
+	    endorse_checkpoint_parse(&cp, parsed->text, parsed->text_len) == 0)
+		endorse_state_capture_root(state, cp.size);
+	endorse_note_free(parsed);
+}
+
 /* log/checkpoint, when the operator has signed one, against the log. */
 static int
-check_checkpoint(endorse_state *state, const endorse_policy *policy, const char *dir,
-	endorse_reporter *r)
+check_checkpoint(endorse_state *state, const endorse_policy *policy, const char *note,
+	size_t len, endorse_reporter *r)
 {
-	char *path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH), *note = NULL;
 	endorse_checkpoint_status status = {0};
-	const uint8_t(*leaves)[32];
-	uint64_t count;
+	endorse_tree_view tree;
+	int rc;
+
+	endorse_state_tree_view(state, &tree);
+	rc = endorse_checkpoint_verify_log(&status, policy, note, len, &tree, NULL,
+		r->opt == NULL || !r->opt->quorum_optional, r);
+	endorse_state_set_checkpoint(state, &status);
+	return rc;
+}
+
+/* Reads keys/policy and makes the state that replays the log under it. */
+static int
+open_state(endorse_state **state, endorse_policy **policy, const char *dir, endorse_reporter *r)
+{
+	char *path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	rc = endorse_file_read(&note, &len, path, ENDORSE_NOTE_MAX);
-	if (rc == ENDORSE_ENOTFOUND) {
-		rc = 0;
-	} else if (rc != 0) {
-		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "%s", endorse_error_last());
-		rc = 0;
-	} else {
-		leaves = endorse_state_leaves(state, &count);
-		rc = endorse_checkpoint_verify_log(&status, policy, note, len, leaves, count, NULL,
-			r->opt == NULL || !r->opt->quorum_optional, r);
-		endorse_state_set_checkpoint(state, &status);
+	*state = NULL;
+	*policy = NULL;
+	if (path == NULL || (*state = endorse_state_new()) == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
 	}
-	free(note);
+	rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
+	if (rc == ENDORSE_ENOTFOUND) {
+		rc = endorse_fail(rc, "%s: no keys/policy; is %s a log repository?", path, dir);
+	} else if (rc != 0) {
+		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
+		rc = ENDORSE_EINVALID;
+	} else if ((rc = endorse_policy_check(policy, text, len, r)) == 0) {
+		endorse_state_set_policy(*state, endorse_policy_log_key(*policy));
+	}
+out:
+	free(text);
 	free(path);
+	return rc;
+}
+
+/* The state, or problems: as endorse_verify leaves them. */
+static int
+finish(endorse_state **out, endorse_state *state, int rc, const endorse_reporter *r,
+	uint64_t *problem_count)
+{
+	if (rc == 0 && r->problems > 0)
+		rc = ENDORSE_EINVALID;
+	if (problem_count != NULL)
+		*problem_count = r->problems;
+	if (out != NULL && (rc == 0 || rc == ENDORSE_EINVALID))
+		*out = state;
+	else
+		endorse_state_free(state);
 	return rc;
 }
 
@@ -100,46 +164,49 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 	endorse_state *state = NULL;
 	endorse_policy *policy = NULL;
 	struct endorse_pinned *files = NULL;
-	char *path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *text = NULL;
-	size_t len = 0, n = 0;
+	char *note = NULL, note_error[512] = "";
+	size_t n = 0, note_len = 0;
 	int rc;
 
 	if (out != NULL)
 		*out = NULL;
-	if (path == NULL || (state = endorse_state_new()) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if ((rc = open_state(&state, &policy, dir, &r)) != 0)
 		goto out;
-	}
-	rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
-	if (rc == ENDORSE_ENOTFOUND) {
-		rc = endorse_fail(rc, "%s: no keys/policy; is %s a log repository?", path, dir);
+	if (opt != NULL && opt->keep_leaves)
+		endorse_state_keep_leaves(state);
+	if (opt != NULL && opt->rules_only)
+		endorse_state_rules_only(state);
+	if ((rc = read_checkpoint(&note, &note_len, note_error, dir)) != 0)
 		goto out;
-	} else if (rc != 0) {
-		endorse_report(&r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
-		rc = ENDORSE_EINVALID;
-		goto out;
-	}
-	if ((rc = endorse_policy_check(&policy, text, len, &r)) != 0)
-		goto out;
-	endorse_state_set_policy(state, endorse_policy_log_key(policy));
+	if (note != NULL)
+		capture_checkpoint_root(state, note, note_len);
 	if ((rc = endorse_replay_file(state, dir, &r)) != 0 ||
 	    (rc = read_orgs_dir(&files, &n, dir, &r)) != 0)
 		goto out;
 	endorse_orgs_compare(state, files, n, &r);
-	if ((rc = check_checkpoint(state, policy, dir, &r)) != 0)
-		goto out;
-	if (r.problems > 0)
-		rc = ENDORSE_EINVALID;
+	if (note_error[0] != '\0')
+		endorse_report(&r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "%s", note_error);
+	if (note != NULL)
+		rc = check_checkpoint(state, policy, note, note_len, &r);
 out:
-	if (problem_count != NULL)
-		*problem_count = r.problems;
-	if (out != NULL && (rc == 0 || rc == ENDORSE_EINVALID))
-		*out = state;
-	else
-		endorse_state_free(state);
 	endorse_pinned_free(files, n);
 	endorse_policy_free(policy);
-	free(text);
-	free(path);
-	return rc;
+	free(note);
+	return finish(out, state, rc, &r, problem_count);
+}
+
+int
+endorse_load_for_append(endorse_state **out, const char *dir, const char *org_id,
+	const endorse_verify_options *opt, uint64_t *problem_count)
+{
+	endorse_reporter r = {opt, 0, NULL, NULL};
+	endorse_state *state = NULL;
+	endorse_policy *policy = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((rc = open_state(&state, &policy, dir, &r)) == 0)
+		rc = endorse_replay_file_for(state, dir, org_id, &r);
+	endorse_policy_free(policy);
+	return finish(out, state, rc, &r, problem_count);
 }

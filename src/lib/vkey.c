@@ -114,7 +114,7 @@ endorse_vkey_parse_checked(endorse_vkey *out, const char *text, size_t len, bool
 	if (sodium_memcmp(id, out->key_id, 4) != 0)
 		return endorse_fail(ENDORSE_EINVALID, "vkey key ID does not match its name and key");
 	/* libsodium 1.0.18 accepts signatures under some mixed-order keys. */
-	if (check_point && !crypto_core_ed25519_is_valid_point(out->public_key))
+	if (check_point && !endorse_points_valid(NULL, out->public_key))
 		return endorse_fail(ENDORSE_EINVALID,
 			"vkey public key is not a valid Ed25519 point of prime order");
 	return 0;

@@ -34,6 +34,7 @@ verify_for_write(endorse_state **state, const char *dir, const endorse_verify_op
 	if (opt != NULL)
 		vopt = *opt;
 	vopt.quorum_optional = true;
+	vopt.keep_leaves = true;  /* consistency with the checkpoints before */
 	rc = endorse_verify(state, dir, &vopt, &problems);
 	if (rc == ENDORSE_EINVALID)
 		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); refusing to write %s",

@@ -283,18 +283,41 @@ audit-invalid)
 	[ ! -s "$T/out" ] || die "audit --org printed data for an invalid log"
 	;;
 sign-refuses-invalid-log)
+	# A writer replays, as verify would (signatures too), the lines that
+	# register documents and the lines of its own organization.
+	small_log
+	sed -i '$ s/Org One/Org Once/' "$LOG"
+	snapshot
+	expect_rc 1 withdraw -C "$R" --key "$K/org1.key"
+	err_has "log/endorsements.jsonl:3: signature:"
+	err_has "refusing to append"
+	unchanged "withdraw on a log whose entries of the organization do not verify"
+	[ -z "$(ls -A "$R/log" | grep -v '^endorsements.jsonl$' || true)" ] ||
+		die "a refused append left files in log/: $(ls -A "$R/log")"
+	;;
+document-refuses-invalid-log)
+	small_log
+	sed -i '1 s/E2E Manifesto/E2E Manifest0/' "$LOG"
+	snapshot
+	expect_rc 1 document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title T \
+		--url https://example.org/v2
+	err_has "log/endorsements.jsonl:1: signature:"
+	unchanged "document on a log whose documents do not verify"
+	expect_rc 1 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/
+	err_has "log/endorsements.jsonl:1: signature:"
+	unchanged "sign on a log whose documents do not verify"
+	;;
+sign-trusts-other-lines)
+	# The rest of the log is not verified again at every append (it is
+	# verified on every push): a bad line of another organization does not
+	# stop a write, and verify still reports it.
 	small_log
 	keygen org2 org2.example.org
 	sed -i '$ s/Org One/Org Once/' "$LOG"
-	snapshot
-	expect_rc 1 sign -C "$R" --key "$K/org2.key" --name "Org 2" --url https://org2.example.org/
+	ok sign -C "$R" --key "$K/org2.key" --name "Org 2" --url https://org2.example.org/
+	expect_rc 1 verify -C "$R"
 	err_has "log/endorsements.jsonl:3: signature:"
-	unchanged "sign on a log that does not verify"
-	expect_rc 1 document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title T \
-		--url https://example.org/v2
-	unchanged "document on a log that does not verify"
-	[ -z "$(ls -A "$R/log" | grep -v '^endorsements.jsonl$' || true)" ] ||
-		die "a refused append left files in log/: $(ls -A "$R/log")"
+	[ "$(wc -l <"$LOG")" -eq 4 ] || die "the append did not add exactly one line"
 	;;
 refused-unchanged)
 	small_log

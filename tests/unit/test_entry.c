@@ -288,6 +288,33 @@ serialize_round_trip(void)
 	return 0;
 }
 
+/* The signed message taken from a parsed line's bytes (the replay's way)
+ * is the one made by serialising the statement again, for every statement
+ * type and for JSON escapes. */
+static int
+message_of_line_is_jcs(void)
+{
+	const char *lines[] = {LINE0, LINE1, ROTATE, WITHDRAW, REVOKE};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		endorse_entry e;
+		endorse_diag diag = {0};
+		uint8_t *a = NULL, *b = NULL;
+		size_t alen = 0, blen = 0;
+
+		CHECK_MSG(endorse_entry_parse(&e, lines[i], strlen(lines[i]), &diag) == 0, "%s",
+			diag.message);
+		CHECK_OK(endorse_signed_message(&a, &alen, ORIGIN, &e.statement));
+		CHECK_OK(endorse_signed_message_of_line(&b, &blen, ORIGIN, lines[i], strlen(lines[i]),
+			&e.statement));
+		CHECK_MSG(alen == blen && memcmp(a, b, alen) == 0, "line %zu: messages differ", i);
+		free(a);
+		free(b);
+		endorse_entry_clear(&e);
+	}
+	return 0;
+}
+
 static int
 rejects_noncanonical_order(void)
 {
@@ -903,6 +930,7 @@ static const test_case cases[] = {
 	CASE(parses_vector_rotate_withdraw_revoke),
 	CASE(serialize_round_trip),
 	CASE(statement_serialize_builds_jcs),
+	CASE(message_of_line_is_jcs),
 	CASE(rejects_noncanonical_order),
 	CASE(rejects_noncanonical_spacing),
 	CASE(rejects_noncanonical_escapes),
