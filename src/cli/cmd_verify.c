@@ -1,5 +1,6 @@
 /* endorse verify: replay the whole log, or its git history, or what a pull
  * request adds to it, and report every problem. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,61 +12,56 @@ static const char usage_line[] =
 	"endorse verify [-C DIR] [--history [REV] | --base REV] [--format text|json|github]\n"
 	"               [--jobs N]";
 
+/* --format json prints the problems after the summary, which is known only
+ * at the end: they wait in an unlinked temporary file, not in memory, so a
+ * log of a million bad lines costs disk, not gigabytes. */
 struct collected {
-	endorse_problem *items;
-	size_t count;
+	FILE *spool;
+	uint64_t count;
 };
+
+static void
+print_json_member(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, ",\"%s\":", name);
+	if (value != NULL)
+		cli_print_json_string(out, value);
+	else
+		fprintf(out, "null");
+}
 
 static void
 collect(void *ctx, const endorse_problem *p)
 {
 	struct collected *c = ctx;
-	endorse_problem *grown = realloc(c->items, (c->count + 1) * sizeof(*grown));
 
-	if (grown == NULL)
-		return;
-	c->items = grown;
-	c->items[c->count] = (endorse_problem){cli_strdup_or_null(p->file), p->line, p->rule,
-		cli_strdup_or_null(p->message), cli_strdup_or_null(p->commit), cli_strdup_or_null(p->author)};
+	fprintf(c->spool, "%s{\"file\":", c->count ? "," : "");
+	cli_print_json_string(c->spool, p->file ? p->file : "");
+	fprintf(c->spool, ",\"line\":%llu", (unsigned long long)p->line);
+	print_json_member(c->spool, "rule", p->rule);
+	print_json_member(c->spool, "message", p->message ? p->message : "");
+	print_json_member(c->spool, "commit", p->commit);
+	print_json_member(c->spool, "author", p->author);
+	fprintf(c->spool, "}");
 	c->count++;
-}
-
-static void
-free_collected(struct collected *c)
-{
-	for (size_t i = 0; i < c->count; i++) {
-		free((char *)c->items[i].file);
-		free((char *)c->items[i].message);
-		free((char *)c->items[i].commit);
-		free((char *)c->items[i].author);
-	}
-	free(c->items);
-}
-
-static void
-print_json_member(const char *name, const char *value)
-{
-	printf(",\"%s\":", name);
-	if (value != NULL)
-		cli_print_json_string(stdout, value);
-	else
-		printf("null");
 }
 
 /* With --base, the state holds only what the new entries depend on, so it
  * counts no documents or organisations. */
-static void
-print_json(const endorse_state *state, const struct collected *c, int rc, const char *root,
+static int
+print_json(const endorse_state *state, struct collected *c, int rc, const char *root,
 	bool partial)
 {
+	char buf[65536];
+
 	printf("{\"schema\":\"endorse-verify/1\",\"valid\":%s", rc == 0 ? "true" : "false");
 	if (state != NULL) {
-		print_json_member("origin", endorse_state_origin(state));
+		print_json_member(stdout, "origin", endorse_state_origin(state));
 		printf(",\"entries\":%llu", (unsigned long long)endorse_state_size(state));
 		if (!partial)
 			printf(",\"documents\":%zu,\"organizations\":%zu",
 				endorse_state_document_count(state), endorse_state_org_count(state));
-		print_json_member("root", root);
+		print_json_member(stdout, "root", root);
 		const endorse_checkpoint_status *cp = endorse_state_checkpoint(state);
 		if (cp->present)
 			printf(",\"checkpoint\":{\"size\":%llu,\"witnesses\":%zu,\"quorum\":%s}",
@@ -74,17 +70,11 @@ print_json(const endorse_state *state, const struct collected *c, int rc, const 
 			printf(",\"checkpoint\":null");
 	}
 	printf(",\"problems\":[");
-	for (size_t i = 0; i < c->count; i++) {
-		printf("%s{\"file\":", i ? "," : "");
-		cli_print_json_string(stdout, c->items[i].file ? c->items[i].file : "");
-		printf(",\"line\":%llu", (unsigned long long)c->items[i].line);
-		print_json_member("rule", c->items[i].rule);
-		print_json_member("message", c->items[i].message ? c->items[i].message : "");
-		print_json_member("commit", c->items[i].commit);
-		print_json_member("author", c->items[i].author);
-		printf("}");
-	}
+	rewind(c->spool);
+	for (size_t n; (n = fread(buf, 1, sizeof(buf), c->spool)) > 0;)
+		(void)fwrite(buf, 1, n, stdout);
 	printf("]}\n");
+	return ferror(c->spool) ? -1 : 0;
 }
 
 /* GitHub Actions workflow commands: percent-encoding keeps a hostile value
@@ -218,8 +208,12 @@ cmd_verify(int argc, char **argv)
 		return cli_usage(usage_line);
 	if (use_history && base != NULL)
 		return cli_error("--history and --base exclude each other");
-	if (strcmp(format, "json") == 0)
+	if (strcmp(format, "json") == 0) {
+		if ((problems.spool = tmpfile()) == NULL)
+			return cli_error("cannot create a temporary file for the report: %s",
+				strerror(errno));
 		vopt = (endorse_verify_options){.on_problem = collect, .ctx = &problems};
+	}
 	else if (strcmp(format, "github") == 0)
 		vopt = (endorse_verify_options){.on_problem = print_github};
 	else if (strcmp(format, "text") != 0)
@@ -240,7 +234,10 @@ cmd_verify(int argc, char **argv)
 	if (state != NULL)
 		cli_state_root(root, state);
 	if (strcmp(format, "json") == 0) {
-		print_json(state, &problems, rc, state != NULL && root[0] ? root : NULL, base != NULL);
+		if (print_json(state, &problems, rc, state != NULL && root[0] ? root : NULL,
+			base != NULL) != 0)
+			code = cli_error("cannot read back the report's problems: %s",
+				strerror(errno));
 	} else if (rc == 0 && base != NULL) {
 		uint64_t n = endorse_state_size(state);
 		printf("%s: valid and extends %s: %llu entr%s, the new ones verified (origin ",
@@ -262,7 +259,8 @@ cmd_verify(int argc, char **argv)
 			(unsigned long long)count, count == 1 ? "" : "s");
 	}
 out:
-	free_collected(&problems);
+	if (problems.spool != NULL)
+		(void)fclose(problems.spool);
 	endorse_state_free(state);
 	return code;
 }

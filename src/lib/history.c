@@ -221,7 +221,9 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 			endorse_blob_clear(&log);
 			goto next;
 		}
-		if (state != NULL)
+		/* The log key comes from keys/policy: read again only when it changed. */
+		if (state != NULL && (policy.kind != prev_policy.kind ||
+				      memcmp(policy.id, prev_policy.id, 20) != 0))
 			check_same_log_key(state, repo, id, &r);
 		if (state != NULL && prev.kind == ENDORSE_BLOB_FILE && extends(&prev, &log, &r) &&
 		    (prev.len == 0 || prev.data[prev.len - 1] == '\n')) {

@@ -242,6 +242,13 @@ int endorse_load_for_append(endorse_state **out, const char *dir, const char *or
 /* Whether a line may concern one of the organizations (it names one) or
  * registers a document: a superset, by the bytes, of the lines that do. */
 bool endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, size_t n);
+/* Calls fn for every line of dir/log/endorsements.jsonl, in order, read in
+ * one pass with bounded memory: a line longer than ENDORSE_MAX_LINE comes
+ * without its text, hashed (endorse_prepared's hash and leaf). batch_end:
+ * the line is the last one read before the next read (and the last of the
+ * log at its end). fn returns 0 to go on, > 0 to stop, < 0 an error. */
+typedef int (*endorse_line_fn)(void *ctx, const endorse_prepared *line, bool batch_end);
+int endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx);
 /* The state a writer needs, quickly: dir/log/endorsements.jsonl read in one
  * pass; only the lines that register documents or may concern org_id (NULL:
  * none) are parsed and checked as verify would (signatures too, prev not),

@@ -77,56 +77,56 @@ out:
 	return rc;
 }
 
+struct scan_pass {
+	struct scan *s;
+	bool hash;
+	uint64_t seq;
+};
+
+static int
+scan_line(void *ctx, const endorse_prepared *line, bool batch_end)
+{
+	struct scan_pass *pass = ctx;
+	struct scan *s = pass->s;
+	int rc = 0;
+
+	(void)batch_end;
+	if (pass->seq >= s->want)
+		return 1;
+	if (pass->hash) {
+		/* grown as lines come: the checkpoint's size is a claim */
+		if (s->count == s->cap) {
+			void *grown = realloc(s->leaves, (s->cap = s->cap ? 2 * s->cap : 4096) * 32);
+			if (grown == NULL)
+				return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			s->leaves = grown;
+		}
+		if (line->text != NULL)
+			endorse_merkle_leaf_hash(s->leaves[s->count], (const uint8_t *)line->text,
+				line->len);
+		else
+			memcpy(s->leaves[s->count], line->leaf, 32);
+		s->count++;
+	}
+	if (s->org != NULL && line->text != NULL &&
+	    memmem(line->text, line->len, s->org, strlen(s->org)) != NULL)
+		rc = follow_org(s, line->text, line->len, pass->seq);
+	pass->seq++;
+	return rc;
+}
+
 /* Streams dir's log up to its s->want'th line: the leaf hashes (when
- * hash) and the organisation's endorsements (when s->org). */
+ * hash) and the organisation's endorsements (when s->org). A line of any
+ * length costs no more memory than ENDORSE_MAX_LINE. */
 static int
 scan_log(struct scan *s, const char *dir, bool hash)
 {
-	char *path = endorse_path_join(dir, ENDORSE_LOG_PATH), *line = NULL;
-	uint64_t seq = 0;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f = NULL;
-	int fd, rc = 0;
+	struct scan_pass pass = {s, hash, 0};
 
-	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || (f = fdopen(fd, "r")) == NULL) {
-		rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		free(path);
-		return rc;
-	}
-	(void)setvbuf(f, NULL, _IOFBF, 1 << 20);  /* only a speed-up */
 	if (hash)
 		s->count = 0;
 	s->active_count = 0;
-	while (rc == 0 && seq < s->want && (n = getline(&line, &cap, f)) > 0) {
-		size_t len = (size_t)n - (line[n - 1] == '\n');
-		if (hash) {
-			/* grown as lines come: the checkpoint's size is a claim */
-			if (s->count == s->cap) {
-				void *grown = realloc(s->leaves, (s->cap = s->cap ? 2 * s->cap : 4096) * 32);
-				if (grown == NULL) {
-					rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-					break;
-				}
-				s->leaves = grown;
-			}
-			endorse_merkle_leaf_hash(s->leaves[s->count++], (const uint8_t *)line, len);
-		}
-		if (s->org != NULL && memmem(line, len, s->org, strlen(s->org)) != NULL)
-			rc = follow_org(s, line, len, seq);
-		seq++;
-	}
-	if (rc == 0 && ferror(f))
-		rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
-	(void)fclose(f);  /* read only: all errors were seen by ferror */
-	free(line);
-	free(path);
-	return rc;
+	return endorse_log_each_line(dir, scan_line, &pass);
 }
 
 /* The leaf hashes of a log, kept between runs so that the log is hashed

@@ -406,16 +406,13 @@ endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, 
 }
 
 int
-endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_id,
-	endorse_reporter *rep)
+endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx)
 {
 	struct file_source f = {.fd = -1};
 	struct batch b = {0};
 	char *path = endorse_path_join(dir, ENDORSE_LOG_PATH);
-	const endorse_prepared *last = NULL;
 	struct stat st;
-	uint8_t head[32];
-	int rc;
+	int rc = 0;
 
 	if (path == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
@@ -435,36 +432,62 @@ endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_i
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	while ((rc = file_fill(&f, &b)) == 0 && b.count > 0) {
-		for (size_t i = 0; i < b.count; i++) {
-			const endorse_prepared *p = &b.lines[i];
-
-			if (p->text == NULL)
-				endorse_report(rep, ENDORSE_LOG_PATH, endorse_state_size(state) + 1,
-					"line-length", "line is %zu bytes long; at most %d are allowed",
-					p->len, ENDORSE_MAX_LINE);
-			else if (endorse_line_concerns(p->text, p->len, &org_id, org_id != NULL))
-				apply_concerned(state, p->text, p->len, rep);
-			endorse_state_skip(state, 1);
-		}
-		last = &b.lines[b.count - 1];
-		if (last->text != NULL)
-			crypto_hash_sha256(head, (const uint8_t *)last->text, last->len);
-		else
-			memcpy(head, last->hash, 32);
-		endorse_state_set_head(state, head);
-		if (!last->has_lf)
-			endorse_report(rep, ENDORSE_LOG_PATH, endorse_state_size(state), "final-lf",
-				"the last line does not end with a newline");
-	}
-	if (rc == 0 && endorse_state_size(state) == 0)
-		endorse_report(rep, ENDORSE_LOG_PATH, 0, "first-entry",
-			"the log is empty; its first line must register a document");
+	while (rc == 0 && (rc = file_fill(&f, &b)) == 0 && b.count > 0)
+		for (size_t i = 0; rc == 0 && i < b.count; i++)
+			rc = fn(ctx, &b.lines[i], i + 1 == b.count);
+	if (rc > 0)
+		rc = 0;  /* stopped early */
 out:
 	close(f.fd);
 	free(b.lines);
 	free(b.buf);
 	free(path);
+	return rc;
+}
+
+struct for_append {
+	endorse_state *state;
+	const char *org_id;
+	endorse_reporter *r;
+};
+
+static int
+replay_line_for(void *ctx, const endorse_prepared *p, bool batch_end)
+{
+	struct for_append *a = ctx;
+	uint8_t head[32];
+
+	if (p->text == NULL)
+		endorse_report(a->r, ENDORSE_LOG_PATH, endorse_state_size(a->state) + 1,
+			"line-length", "line is %zu bytes long; at most %d are allowed", p->len,
+			ENDORSE_MAX_LINE);
+	else if (endorse_line_concerns(p->text, p->len, &a->org_id, a->org_id != NULL))
+		apply_concerned(a->state, p->text, p->len, a->r);
+	endorse_state_skip(a->state, 1);
+	if (batch_end) {
+		/* the last line of the log is the last of a batch: its hash is the head */
+		if (p->text != NULL)
+			crypto_hash_sha256(head, (const uint8_t *)p->text, p->len);
+		else
+			memcpy(head, p->hash, 32);
+		endorse_state_set_head(a->state, head);
+	}
+	if (!p->has_lf)
+		endorse_report(a->r, ENDORSE_LOG_PATH, endorse_state_size(a->state), "final-lf",
+			"the last line does not end with a newline");
+	return 0;
+}
+
+int
+endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_id,
+	endorse_reporter *rep)
+{
+	struct for_append a = {state, org_id, rep};
+	int rc = endorse_log_each_line(dir, replay_line_for, &a);
+
+	if (rc == 0 && endorse_state_size(state) == 0)
+		endorse_report(rep, ENDORSE_LOG_PATH, 0, "first-entry",
+			"the log is empty; its first line must register a document");
 	return rc;
 }
 

@@ -12,8 +12,10 @@
 # the machine shared with other jobs, load average about 3), so that slower
 # CI machines pass. The figures measured there are given beside each bound.
 #
-# Cases marked KNOWN FAILURE reproduce a finding: they assert the bound the
-# tool should meet and fail until it does (register them with should_fail).
+# A case marked KNOWN FAILURE reproduces a finding: it asserts the bound the
+# tool should meet and fails until it does (register it with should_fail).
+# There is none now: many-problems-json, prove-huge-line and policy-history
+# were, and their fixes are described beside them.
 #
 # usage: limits.sh CASE   (ENDORSE = the endorse binary, FORGE = tests/tools/forge,
 #                          GENLOG = bench/genlog, by default beside ENDORSE)
@@ -675,12 +677,11 @@ many-problems)
 		die "the GitHub format misses the last line"
 	;;
 many-problems-json)
-	# KNOWN FAILURE (register with should_fail): --format json keeps every
-	# problem in memory until the end, about 110 bytes each: the log of
-	# 1,000,000 empty lines (1 MB) took 4.5 s and 146,628 KB, and 10,000,000
-	# (10 MB) 44 s and 1,412,052 KB, so a 100 MB log (GitHub's largest file)
-	# would need about 14 GiB. The bound asked for here is the one of the
-	# streaming formats (many-problems).
+	# --format json prints the problems after the summary: they wait in an
+	# unlinked temporary file, not in memory. Before (kept in memory, about
+	# 110 bytes each) the log of 1,000,000 empty lines (1 MB) took 4.5 s and
+	# 146,628 KB, and 10,000,000 (10 MB) 44 s and 1,412,052 KB; now the bound
+	# of the streaming formats (many-problems) holds: 5 s, under 64 MiB.
 	[ "$INSTRUMENTED" -eq 0 ] || skip "memory is not measured under AddressSanitizer or valgrind"
 	build_base
 	head -c 1000000 /dev/zero | tr '\0' '\n' >"$LOG"
@@ -689,12 +690,11 @@ many-problems-json)
 	grep -q -F '"valid":false' "$T/out" || die "the JSON report does not say the log is invalid"
 	;;
 prove-huge-line)
-	# KNOWN FAILURE (register with should_fail): prove reads the log with
-	# getline, so its memory follows the longest line: a log whose second
-	# line is 1 GiB (sparse) took 7.3 to 9.8 s and 1,053,756 KB before prove
-	# refused it ("the log's first 5 lines are not the tree the checkpoint
-	# signs"). verify skips such a line in 6 MB (huge-files). Here 256 MiB:
-	# 2.3 s, 267,308 KB.
+	# prove reads the log as verify does, with a bounded buffer: a line
+	# longer than 64 KiB is hashed while it is read past. Before (getline)
+	# a log whose second line is 1 GiB (sparse) took 7.3 to 9.8 s and
+	# 1,053,756 KB, and 256 MiB 2.3 s and 267,308 KB, before prove refused
+	# it ("the log's first 5 lines are not the tree the checkpoint signs").
 	[ "$INSTRUMENTED" -eq 0 ] || skip "memory is not measured under AddressSanitizer or valgrind"
 	build_base
 	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
@@ -713,14 +713,12 @@ EOF
 	done
 	;;
 policy-history)
-	# KNOWN FAILURE (register with should_fail): verify --history parses
-	# keys/policy again at every commit that changes the log (to check that
-	# the log key did not change), even when the policy did not change, so
-	# the cost of policy-many-groups' policy (1.2 to 2 s a parse) is paid
-	# once a commit: with it, a history of 10 appends took 12.8 s (0.01 s
-	# with a two-line policy), and one of 2,000 commits would take 40
-	# minutes and more. Asked here: 5 appends cost at most twice a plain
-	# verify (one parse) and 2 s; measured 7.3 s against 1.2 s.
+	# verify --history reads keys/policy again only at the commits that
+	# change it. Before, it parsed it at every commit that changed the log
+	# (to check that the log key did not change): with policy-many-groups'
+	# policy (1.2 to 2 s a parse) a history of 10 appends took 12.8 s, and 5
+	# appends 7.3 s against 1.2 s for a plain verify. Asked: 5 appends cost
+	# at most twice a plain verify (one parse) and 2 s.
 	[ "$INSTRUMENTED" -eq 0 ] || skip "timing is not measured under AddressSanitizer or valgrind"
 	command -v git >/dev/null || skip "git is needed"
 	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
