@@ -2,7 +2,8 @@
 # run.sh: the performance table of the README ("Performance"). Not a test:
 # it generates a log of N entries (bench/genlog) and measures, in one run
 # and side by side, the cost floor (one core of raw crypto_sign_verify_detached
-# over the log's N signatures, bench/floor) and endorse's commands on that
+# over the log's N signatures, bench/floor, the fastest of three timings of
+# a sample) and endorse's commands on that
 # log: each as wall seconds, as a ratio to the floor, and as peak resident
 # memory (GNU time's %e and %M).
 #
@@ -90,8 +91,9 @@ echo "== the same log in git, one entry more in the next commit" >&2
 	git init -q -b main .
 	git config user.name "endorse bench"
 	git config user.email bench@example.org
-	git add keys log && git commit -q -m "a large log"
 )
+measure "git add + commit of the log (setup)" "$((n + 1))" "$log" \
+	bash -c 'git add keys log && git commit -q -m "a large log"' 
 measure "sign (git: commits)" "$((n + 1))" "$log" "$endorse" withdraw --key "$work/newcomer.key" \
 	--time 2030-01-01T00:01:00Z
 measure "verify --base HEAD~1" "$((n + 2))" "$log" "$endorse" verify --base HEAD~1

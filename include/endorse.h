@@ -426,11 +426,14 @@ typedef struct endorse_append {
 	char commit_hex[41];
 } endorse_append;
 
-/* Under the log's lock: verifies the whole log, checks the new entry by the
- * same rules, appends it all-or-nothing and updates keys/orgs. A failure
- * leaves the log and keys/orgs as they were. Returns ENDORSE_EINVALID when
- * the log on disk does not verify (the problem callback says why) or when
- * the new entry would break a rule. *seq_out gets the new entry's seq. */
+/* Under the log's lock: reads the log in one pass, checking as verify does
+ * the lines that register documents and those of the statement's
+ * organization (the others are only counted: CI verifies the whole log),
+ * checks the new entry by the same rules, appends it all-or-nothing and
+ * updates keys/orgs. A failure leaves the log and keys/orgs as they were.
+ * Returns ENDORSE_EINVALID when a line it checks breaks a rule (the problem
+ * callback says why) or when the new entry would. *seq_out gets the new
+ * entry's seq. */
 int endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	uint64_t *seq_out);
 

@@ -1,6 +1,7 @@
 /* The commands that append to the log: init, document, sign, withdraw,
  * rotate, revoke. Each loads its keys (asking for passphrases) before the
- * library takes the log's lock, verifies the log and appends one entry. */
+ * library takes the log's lock, checks what the entry depends on and
+ * appends it. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>

@@ -16,9 +16,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 GENLOG=${GENLOG:-$(dirname "$ENDORSE")/genlog}
 [ -x "$GENLOG" ] || skip "no genlog at $GENLOG (bench/genlog.c, built beside endorse)"
 
-# A valid log of 6,000 entries: three batches, with rotations and withdrawals.
+# A valid log of 4,500 entries: three batches, with rotations and withdrawals.
 make_log() {
-	"$GENLOG" -j 2 "$R" 6000 40 || die "genlog failed"
+	"$GENLOG" -j 2 "$R" 4500 40 || die "genlog failed"
 }
 
 # same_for_jobs ARGS...: runs verify ARGS with --jobs 1, 2, 3 and 8 and
@@ -42,7 +42,7 @@ jobs-valid)
 	make_log
 	same_for_jobs
 	[ "$RC" -eq 0 ] || die "the generated log does not verify: $(head -3 "$T/err.1")"
-	grep -q "valid: 6000 entries" "$T/out.1" || die "unexpected report: $(cat "$T/out.1")"
+	grep -q "valid: 4500 entries" "$T/out.1" || die "unexpected report: $(cat "$T/out.1")"
 	same_for_jobs --format json
 	;;
 jobs-same-report)
@@ -66,7 +66,7 @@ lines[2048] = b"x" * 70000
 lines[3000] = lines[3000].replace(b'"seq":3000', b'"seq":3001')
 lines[4095] = lines[4094]
 lines[4096] = lines[4096].replace(b'{"prev"', b'{ "prev"', 1)
-lines[5000] = lines[5000].replace(b'"prev":"', b'"prev":"0', 1).replace(b'0","seq"', b'","seq"', 1)
+lines[4300] = lines[4300].replace(b'"prev":"', b'"prev":"0', 1).replace(b'0","seq"', b'","seq"', 1)
 open(p, "wb").write(b"\n".join(lines))
 EOF
 	same_for_jobs
@@ -74,8 +74,8 @@ EOF
 	for want in "endorsements.jsonl:100: signature:" "endorsements.jsonl:2048: signature:" \
 		"endorsements.jsonl:2049: line-length:" "endorsements.jsonl:2050: prev:" \
 		"endorsements.jsonl:3001: seq:" "endorsements.jsonl:4096: seq:" \
-		"endorsements.jsonl:4097: canonical" "endorsements.jsonl:5001: prev:" \
-		"endorsements.jsonl:6000: final-lf:"; do
+		"endorsements.jsonl:4097: canonical" "endorsements.jsonl:4301: prev:" \
+		"endorsements.jsonl:4500: final-lf:"; do
 		grep -q "$want" "$T/err.1" || die "no '$want' in the report: $(head -20 "$T/err.1")"
 	done
 	same_for_jobs --format json
