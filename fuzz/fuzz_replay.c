@@ -183,7 +183,7 @@ same_state(const endorse_state *a, const endorse_state *b)
 static endorse_state *
 replay(const char *data, size_t len, bool trusted, struct tally *t, uint64_t *problems)
 {
-	endorse_verify_options opt = {on_problem, on_entry, t, false};
+	endorse_verify_options opt = {.on_problem = on_problem, .on_entry = on_entry, .ctx = t};
 	endorse_reporter r = {&opt, 0, NULL, NULL};
 	endorse_state *s = endorse_state_new();
 
@@ -200,7 +200,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *log = size > 0 ? (const char *)data : "";
 	struct tally file = {0}, mem = {0}, trusted = {0};
-	endorse_verify_options opt = {on_problem, on_entry, &file, false};
+	endorse_verify_options opt = {.on_problem = on_problem, .on_entry = on_entry, .ctx = &file};
 	endorse_state *verified = NULL, *from_mem, *from_trusted;
 	uint64_t problems = 0, mem_problems = 0, trusted_problems = 0, count = 0;
 	const uint8_t(*leaves)[32];

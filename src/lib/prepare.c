@@ -21,7 +21,8 @@ struct endorse_workers {
 	const char *origin;
 	endorse_points *points;
 	pthread_t *threads;
-	unsigned count;          /* threads; 0: the caller prepares */
+	unsigned jobs;           /* threads wanted */
+	unsigned count;          /* threads started; 0: the caller prepares */
 	pthread_mutex_t lock;
 	pthread_cond_t wake;     /* a batch was given, or stop */
 	pthread_cond_t done;     /* a worker finished the batch */
@@ -120,47 +121,48 @@ stop_threads(struct endorse_workers *w, unsigned started)
 		(void)pthread_join(w->threads[i], NULL);
 }
 
+/* The threads start with the first batch worth them, so that a small log
+ * (and a fuzzer's run) costs no thread. */
+static int
+start_threads(struct endorse_workers *w)
+{
+	unsigned started = 0;
+
+	if (pthread_mutex_init(&w->lock, NULL) != 0)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if (pthread_cond_init(&w->wake, NULL) != 0 || pthread_cond_init(&w->done, NULL) != 0 ||
+	    (w->threads = calloc(w->jobs, sizeof(*w->threads))) == NULL) {
+		(void)pthread_mutex_destroy(&w->lock);
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	}
+	for (; started < w->jobs; started++)
+		if (pthread_create(&w->threads[started], NULL, worker_main, w) != 0)
+			break;
+	w->count = started;
+	if (started == 0) {
+		(void)pthread_cond_destroy(&w->wake);
+		(void)pthread_cond_destroy(&w->done);
+		(void)pthread_mutex_destroy(&w->lock);
+	}
+	return 0;  /* fewer threads than asked (even none) only make it slower */
+}
+
 int
 endorse_workers_new(endorse_workers **out, unsigned jobs, const char *origin)
 {
 	struct endorse_workers *w = calloc(1, sizeof(*w));
-	unsigned started = 0;
 
 	*out = NULL;
-	if (w == NULL || (w->points = endorse_points_new()) == NULL)
-		goto nomem;
+	if (w == NULL || (w->points = endorse_points_new()) == NULL) {
+		free(w);
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	}
 	w->origin = origin;
 	if (jobs == 0)
 		jobs = endorse_default_jobs();
-	if (jobs > ENDORSE_MAX_JOBS)
-		jobs = ENDORSE_MAX_JOBS;
-	if (jobs < 2) {
-		*out = w;  /* one job: no thread, the same code on the caller's */
-		return 0;
-	}
-	if (pthread_mutex_init(&w->lock, NULL) != 0)
-		goto nomem;
-	if (pthread_cond_init(&w->wake, NULL) != 0 || pthread_cond_init(&w->done, NULL) != 0 ||
-	    (w->threads = calloc(jobs, sizeof(*w->threads))) == NULL) {
-		(void)pthread_mutex_destroy(&w->lock);
-		goto nomem;
-	}
-	for (; started < jobs; started++)
-		if (pthread_create(&w->threads[started], NULL, worker_main, w) != 0)
-			break;
-	w->count = started;
-	if (started < jobs) {
-		stop_threads(w, started);
-		endorse_workers_free(w);
-		return endorse_fail(ENDORSE_EIO, "cannot start %u threads to verify with", jobs);
-	}
+	w->jobs = jobs > ENDORSE_MAX_JOBS ? ENDORSE_MAX_JOBS : jobs;
 	*out = w;
 	return 0;
-nomem:
-	if (w != NULL)
-		endorse_points_free(w->points);
-	free(w);
-	return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 }
 
 void
@@ -182,6 +184,8 @@ endorse_workers_free(endorse_workers *w)
 void
 endorse_workers_start(endorse_workers *w, endorse_prepared *lines, size_t n)
 {
+	if (w->count == 0 && w->jobs > 1 && n > 8 * GRAIN && w->threads == NULL)
+		(void)start_threads(w);
 	if (w->count == 0) {
 		for (size_t i = 0; i < n; i++)
 			prepare_line(&lines[i], w->origin, w->points);

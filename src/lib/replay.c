@@ -116,15 +116,29 @@ apply_concerned(endorse_state *state, const char *text, size_t len, endorse_repo
 
 struct batch {
 	char *buf;                /* a file's bytes of the lines; unused for a buffer */
-	endorse_prepared *lines;  /* BATCH_LINES */
+	endorse_prepared *lines;  /* grown up to BATCH_LINES: a small log stays small */
+	size_t cap;
 	size_t count;
 };
 
+/* Only while the batch is not the workers'. NULL: out of memory. */
 static endorse_prepared *
 add_line(struct batch *b, const char *text, size_t len, bool has_lf)
 {
-	endorse_prepared *p = &b->lines[b->count++];
+	endorse_prepared *p;
 
+	if (b->count == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		endorse_prepared *grown = realloc(b->lines, cap * sizeof(*grown));
+
+		if (grown == NULL) {
+			(void)endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return NULL;
+		}
+		b->lines = grown;
+		b->cap = cap;
+	}
+	p = &b->lines[b->count++];
 	memset(p, 0, sizeof(*p));
 	p->text = text;
 	p->len = len;
@@ -144,12 +158,6 @@ replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporte
 	endorse_workers *w = NULL;
 	int rc, cur = 0;
 
-	b[0].lines = calloc(BATCH_LINES, sizeof(endorse_prepared));
-	b[1].lines = calloc(BATCH_LINES, sizeof(endorse_prepared));
-	if (b[0].lines == NULL || b[1].lines == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		goto out;
-	}
 	if ((rc = endorse_workers_new(&w, r->opt != NULL ? r->opt->jobs : 0,
 		     endorse_state_origin(state))) != 0 ||
 	    (rc = fill(source, &b[0])) != 0)
@@ -197,7 +205,8 @@ buffer_fill(void *source, struct batch *b)
 		size_t n = lf != NULL ? (size_t)(lf - s->p) : (size_t)(s->end - s->p);
 
 		/* a blob is held whole: a long line is refused by the parser */
-		(void)add_line(b, s->p, n, lf != NULL);
+		if (add_line(b, s->p, n, lf != NULL) == NULL)
+			return ENDORSE_ENOMEM;
 		s->p += n + (lf != NULL);
 	}
 	return 0;
@@ -305,7 +314,8 @@ skip_long_line(struct file_source *f, struct batch *b, size_t *end)
 			return rc;
 		*end = got;
 	}
-	p = add_line(b, NULL, len, has_lf);
+	if ((p = add_line(b, NULL, len, has_lf)) == NULL)
+		return ENDORSE_ENOMEM;
 	crypto_hash_sha256_final(&h, p->hash);
 	crypto_hash_sha256_final(&leaf, p->leaf);
 	p->hashed = true;
@@ -320,6 +330,8 @@ file_fill(void *source, struct batch *b)
 	int rc;
 
 	b->count = 0;
+	if (f->eof && end == 0)
+		return 0;  /* the end: no buffer needed */
 	if (b->buf == NULL && (b->buf = malloc(FILE_BUF)) == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	if (end > 0)
@@ -329,7 +341,8 @@ file_fill(void *source, struct batch *b)
 		size_t avail = end - start;
 
 		if (lf != NULL) {
-			(void)add_line(b, b->buf + start, (size_t)(lf - (b->buf + start)), true);
+			if (add_line(b, b->buf + start, (size_t)(lf - (b->buf + start)), true) == NULL)
+				return ENDORSE_ENOMEM;
 			start = (size_t)(lf - b->buf) + 1;
 			if (b->count == BATCH_LINES)
 				break;
@@ -339,8 +352,8 @@ file_fill(void *source, struct batch *b)
 			if ((rc = skip_long_line(f, b, &end)) != 0)
 				return rc;
 		} else if (f->eof) {
-			if (avail > 0)
-				(void)add_line(b, b->buf + start, avail, false);
+			if (avail > 0 && add_line(b, b->buf + start, avail, false) == NULL)
+				return ENDORSE_ENOMEM;
 			start = end;
 			break;
 		} else if (end == FILE_BUF) {
@@ -426,10 +439,6 @@ endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx)
 	}
 	if (fstat(f.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		rc = endorse_fail(ENDORSE_EINVALID, "%s: the log must be a regular file", path);
-		goto out;
-	}
-	if ((b.lines = calloc(BATCH_LINES, sizeof(*b.lines))) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
 	while (rc == 0 && (rc = file_fill(&f, &b)) == 0 && b.count > 0)
