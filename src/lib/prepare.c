@@ -184,7 +184,7 @@ endorse_workers_free(endorse_workers *w)
 void
 endorse_workers_start(endorse_workers *w, endorse_prepared *lines, size_t n)
 {
-	if (w->count == 0 && w->jobs > 1 && n > 8 * GRAIN && w->threads == NULL)
+	if (w->count == 0 && w->jobs > 1 && n > (size_t)8 * GRAIN && w->threads == NULL)
 		(void)start_threads(w);
 	if (w->count == 0) {
 		for (size_t i = 0; i < n; i++)
