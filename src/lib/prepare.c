@@ -128,23 +128,28 @@ start_threads(struct endorse_workers *w)
 {
 	unsigned started = 0;
 
+	/* Any failure here only means no threads: the caller prepares alone. */
 	if (pthread_mutex_init(&w->lock, NULL) != 0)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	if (pthread_cond_init(&w->wake, NULL) != 0 || pthread_cond_init(&w->done, NULL) != 0 ||
-	    (w->threads = calloc(w->jobs, sizeof(*w->threads))) == NULL) {
-		(void)pthread_mutex_destroy(&w->lock);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	}
+	if (pthread_cond_init(&w->wake, NULL) != 0)
+		goto no_wake;
+	if (pthread_cond_init(&w->done, NULL) != 0)
+		goto no_done;
+	if ((w->threads = calloc(w->jobs, sizeof(*w->threads))) == NULL)
+		goto no_threads;
 	for (; started < w->jobs; started++)
 		if (pthread_create(&w->threads[started], NULL, worker_main, w) != 0)
 			break;
 	w->count = started;
-	if (started == 0) {
-		(void)pthread_cond_destroy(&w->wake);
-		(void)pthread_cond_destroy(&w->done);
-		(void)pthread_mutex_destroy(&w->lock);
-	}
-	return 0;  /* fewer threads than asked (even none) only make it slower */
+	if (started > 0)
+		return 0;  /* fewer threads than asked only make it slower */
+no_threads:
+	(void)pthread_cond_destroy(&w->done);
+no_done:
+	(void)pthread_cond_destroy(&w->wake);
+no_wake:
+	(void)pthread_mutex_destroy(&w->lock);
+	return endorse_fail(ENDORSE_ENOMEM, "cannot start threads to verify with");
 }
 
 int

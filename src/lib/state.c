@@ -295,14 +295,13 @@ endorses(const endorse_state *state, const struct org_record *o, size_t document
 }
 
 static int
-add_active(struct org_record *o, size_t document)
+add_active(const endorse_state *state, struct org_record *o, size_t document)
 {
 	uint32_t *grown;
 	size_t at;
 
-	for (at = 0; at < o->active_count; at++)
-		if (o->active[at] == document)
-			return 0;
+	if (endorses(state, o, document, &at))
+		return 0;
 	grown = realloc(o->active, (o->active_count + 1) * sizeof(*grown));
 	if (grown == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
@@ -582,7 +581,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			o->pub.key = signer;
 		}
 		if (state->rules_only)
-			return add_active(o, (size_t)doc);
+			return add_active(state, o, (size_t)doc);
 		return record_endorsement(o, (size_t)doc, st, &signer, entry->seq);
 	case ENDORSE_WITHDRAW: {
 		endorse_endorsement *e;
