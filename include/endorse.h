@@ -424,6 +424,9 @@ typedef struct endorse_append {
 	bool commit;
 	/* out: the commit made (empty when none) */
 	char commit_hex[41];
+	/* out: the commit of an earlier write, killed between its files and its
+	 * commit, that this write completed first (empty when none) */
+	char completed_hex[41];
 } endorse_append;
 
 /* Under the log's lock: reads the log in one pass, checking as verify does
@@ -454,6 +457,7 @@ typedef struct endorse_checkpoint_write {
 	bool commit;                 /* one commit when dir is in a git work tree */
 	/* out */
 	char commit_hex[41];         /* the commit made (empty when none) */
+	char completed_hex[41];      /* an interrupted earlier write completed first */
 	bool unchanged;              /* nothing to do: already signed or cosigned */
 	endorse_checkpoint checkpoint; /* the checkpoint signed or cosigned */
 	/* cosign refused as a split view: the checkpoint cosigned before and the

@@ -21,6 +21,10 @@ int cli_usage(const char *usage);
 /* Writes s with control characters, bidirectional overrides and invalid
  * UTF-8 replaced by '?': text written by strangers stays text. */
 void cli_print_safe(FILE *f, const char *s);
+/* Says, when completed is not empty, that a write finished an earlier one
+ * that had been killed between its files and its commit (whether or not
+ * the write itself then succeeded). */
+void cli_report_completed(const char completed[41]);
 /* The same into a malloc'd string. */
 char *cli_safe_strdup(const char *s);
 /* Prints s as a JSON string literal, made safe first. */

@@ -122,6 +122,7 @@ cmd_checkpoint(int argc, char **argv)
 		return EXIT_TROUBLE;
 	w = (endorse_checkpoint_write){.dir = ".", .key = key, .commit = !o.no_commit};
 	rc = endorse_checkpoint_sign(&w, &vopt);
+	cli_report_completed(w.completed_hex);
 	endorse_secret_key_free(key);
 	if (rc != 0)
 		return cli_library_error(rc);
@@ -210,6 +211,7 @@ cmd_cosign(int argc, char **argv)
 	w = (endorse_checkpoint_write){.dir = ".", .key = key, .state_dir = state_dir,
 		.now = o.has_time ? o.time : (uint64_t)time(NULL), .commit = !o.no_commit};
 	rc = endorse_cosign(&w, &vopt);
+	cli_report_completed(w.completed_hex);
 	if (rc != 0) {
 		rc = cli_library_error(rc);
 		if (w.evidence_before != NULL && w.evidence_now != NULL) {

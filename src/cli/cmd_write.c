@@ -187,7 +187,7 @@ append(endorse_statement *st, const struct write_options *o)
 {
 	endorse_secret_key *key = NULL, *new_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, ""};
+	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, "", ""};
 	uint64_t seq = 0;
 	int rc, code = EXIT_TROUBLE;
 
@@ -213,6 +213,7 @@ append(endorse_statement *st, const struct write_options *o)
 	req.key = key;
 	req.new_key = new_key;
 	rc = endorse_append_statement(&req, &vopt, &seq);
+	cli_report_completed(req.completed_hex);
 	if (rc != 0) {
 		code = cli_library_error(rc);
 		goto out;
@@ -265,8 +266,9 @@ cmd_init(int argc, char **argv)
 		endorse_statement_clear(&st);
 		return EXIT_TROUBLE;
 	}
-	endorse_append req = {o.dir, key, NULL, &st, !o.no_commit, ""};
+	endorse_append req = {o.dir, key, NULL, &st, !o.no_commit, "", ""};
 	rc = endorse_log_create(&req);
+	cli_report_completed(req.completed_hex);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
 		printf("created a log with log key %s\n", st.signer);

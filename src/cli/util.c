@@ -15,6 +15,14 @@
 
 #define PASSPHRASE_MAX 1024
 
+void
+cli_report_completed(const char completed[41])
+{
+	if (completed[0] != '\0')
+		fprintf(stderr, "endorse: note: an earlier write had been interrupted after it wrote "
+			"its files; it is now committed as %.12s\n", completed);
+}
+
 int
 cli_error(const char *fmt, ...)
 {

@@ -162,29 +162,43 @@ endorse_temp_path(const char *path)
 }
 
 int
-endorse_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-	bool exclusive)
+endorse_file_write_temp(char **tmp_out, const char *path, const void *data, size_t len,
+	mode_t mode)
 {
 	char *tmp = endorse_temp_path(path);
 	int fd = -1, rc = 0;
 
+	*tmp_out = NULL;
 	if (tmp == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
 		rc = endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-		goto out;
+		free(tmp);
+		return rc;
 	}
-	if (fchmod(fd, mode) != 0 || endorse_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, mode) != 0 || endorse_write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
+	if (close(fd) != 0 && rc == 0)
 		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
-		goto out;
+	if (rc != 0) {
+		unlink(tmp);
+		free(tmp);
+		return rc;
 	}
-	fd = -1;
+	*tmp_out = tmp;
+	return 0;
+}
+
+int
+endorse_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+	bool exclusive)
+{
+	char *tmp = NULL;
+	int rc = endorse_file_write_temp(&tmp, path, data, len, mode);
+
+	if (rc != 0)
+		return rc;
 	if (exclusive) {
 		/* link() never replaces an existing file, unlike rename(). */
 		if (link(tmp, path) != 0) {
@@ -199,8 +213,6 @@ endorse_file_write_atomic(const char *path, const void *data, size_t len, mode_t
 	}
 	rc = endorse_fsync_dir(path);
 out:
-	if (fd >= 0)
-		close(fd);
 	unlink(tmp);
 	free(tmp);
 	return rc;
@@ -250,7 +262,8 @@ endorse_is_temp_name(const char *name)
 
 /* Removes the temporary files a killed writer left in DIR/SUB (its atomic
  * replacements and backups). Only the holder of the log's lock may: no
- * other writer can be using them. */
+ * other writer can be using them. (Those of keys/orgs say which pins a
+ * killed writer may have left behind the log: store.c finishes them.) */
 static void
 remove_stale_temps(const char *dir, const char *sub)
 {
@@ -292,7 +305,6 @@ endorse_lock_log(int *fd_out, const char *dir)
 	}
 	*fd_out = fd;
 	remove_stale_temps(dir, "log");
-	remove_stale_temps(dir, ENDORSE_ORGS_DIR);
 	return 0;
 }
 

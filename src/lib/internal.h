@@ -89,12 +89,17 @@ int endorse_file_read_private(char **out, size_t *len, const char *path, size_t 
  * directory). With exclusive, fails with ENDORSE_EEXISTS if path exists. */
 int endorse_file_write_atomic(const char *path, const void *data, size_t len,
 	mode_t mode, bool exclusive);
+/* The first half of that: writes data to a new temporary file beside path
+ * (endorse_temp_path), fsynced; *tmp_out gets its name (malloc'd). */
+int endorse_file_write_temp(char **tmp_out, const char *path, const void *data, size_t len,
+	mode_t mode);
 int endorse_file_remove(const char *path);
 /* path + ".tmp-" + 12 random hex digits, malloc'd. */
 char *endorse_temp_path(const char *path);
 /* True for a file name endorse_temp_path makes. A writer killed mid-write
- * leaves such files; the next holder of the log's lock removes them, and
- * verify of a work tree passes over them (git trees never hold them). */
+ * leaves such files; the next holder of the log's lock removes them (those
+ * of keys/orgs after finishing the pins they name), and verify of a work
+ * tree passes over them (git trees never hold them). */
 bool endorse_is_temp_name(const char *name);
 int endorse_write_all(int fd, const void *data, size_t len);
 int endorse_fsync_dir(const char *path);
@@ -341,20 +346,36 @@ int endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id
 int endorse_repo_check_clean_all(const endorse_repo *r);
 /* ENDORSE_EIO when another git process holds the index or the branch. */
 int endorse_repo_check_unlocked(const endorse_repo *r);
-/* A commit made but not yet on the branch. */
+/* A commit made but not yet on the branch, and what it changes. */
+#define ENDORSE_PENDING_PATHS 2
+#define ENDORSE_PENDING_PATH_MAX 300
 typedef struct endorse_pending {
 	endorse_commit_id commit;
 	bool has_head;
-	uint8_t head[20]; /* what HEAD pointed at when the commit was made */
+	uint8_t head[20]; /* what the branch pointed at when the commit was made */
+	char ref[256];    /* the branch (refs/heads/...), or HEAD when detached */
+	size_t n;
+	/* relative to the log's directory; the write replaces paths[0] first */
+	char paths[ENDORSE_PENDING_PATHS][ENDORSE_PENDING_PATH_MAX];
 } endorse_pending;
 /* Makes the commit of the changes (parent HEAD, tree = HEAD's tree with the
- * changes) without moving anything. */
+ * changes) without moving anything, and records it in the git directory as
+ * pending before any file changes (endorse_repo_recover). The caller writes
+ * changes[0] first. */
 int endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes, size_t n,
 	const char *message, endorse_pending *out);
 /* Moves the branch to the pending commit if it has not moved meanwhile
- * (*moved tells whether it did), then stages the changed paths. */
-int endorse_repo_publish(const endorse_repo *r, const endorse_pending *p,
-	const struct endorse_change *changes, size_t n, bool *moved);
+ * (*moved tells whether it did), stages the changed paths and forgets the
+ * record. */
+int endorse_repo_publish(const endorse_repo *r, const endorse_pending *p, bool *moved);
+/* Forgets the pending commit of a write that failed and put its files back. */
+void endorse_repo_abandon(const endorse_repo *r);
+/* Under the log's lock, before a write: finishes a write that was killed
+ * between its files and its branch. It completes it (moves the branch,
+ * stages the files; completed gets the commit) if the work tree already
+ * holds the first file's new content, forgets it if that file is as it
+ * was, and refuses (ENDORSE_EUSAGE) if it is neither. */
+int endorse_repo_recover(const endorse_repo *r, char completed[41]);
 /* rechain: commits the changes with first_parent first and HEAD second,
  * tree = first_parent's tree with the changes, checks it out (the work tree
  * must be clean) and moves the branch. */
@@ -377,9 +398,10 @@ void endorse_state_set_checkpoint(endorse_state *state, const endorse_checkpoint
 /* store.c: the git side of a write. Opens the repository holding dir when
  * commit is set and dir is in a git work tree (else *out is NULL), after
  * checking that a commit of paths can be made: author configured, no git
- * lock held, none of paths with uncommitted changes. */
+ * lock held, an interrupted earlier write finished (its commit, if this
+ * completed it, in completed), none of paths with uncommitted changes. */
 int endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit,
-	const char *const *paths, size_t n);
+	const char *const *paths, size_t n, char completed[41]);
 /* Replaces dir/rel with data atomically and, with repo, commits it as one
  * commit; a commit that cannot be made leaves the file as it was. */
 int endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char *rel,

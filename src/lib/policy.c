@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "internal.h"
 
 #define POLICY_MAX_NAMES 4096
@@ -21,14 +23,49 @@ struct policy_name {
 	size_t member_count;
 };
 
+/* While parsing: names and witness keys by hash (open addressing; SipHash
+ * under a random key, so that chosen names cannot collide), so that each
+ * lookup costs the same however many names came before: a policy of 4,096
+ * names is parsed in linear time. */
+struct policy_index {
+	uint8_t hash_key[crypto_shorthash_KEYBYTES];
+	size_t mask;       /* slots - 1: a power of two, at least twice the lines */
+	size_t *names;     /* name index + 1; 0: empty */
+	size_t *keys;      /* witness name index + 1, by public key */
+	size_t *member_of; /* by name index: the group index + 1 that last listed it */
+};
+
+/* An index for a policy of at most lines lines (one name each at most). */
+static struct policy_index *
+index_new(size_t lines)
+{
+	size_t slots = 16, names = lines < POLICY_MAX_NAMES ? lines : POLICY_MAX_NAMES;
+	struct policy_index *x;
+
+	while (slots < 2 * names)
+		slots *= 2;
+	x = calloc(1, sizeof(*x) + (2 * slots + names + 1) * sizeof(size_t));
+	if (x == NULL)
+		return NULL;
+	x->mask = slots - 1;
+	x->names = (size_t *)(x + 1);
+	x->keys = x->names + slots;
+	x->member_of = x->keys + slots;
+	crypto_shorthash_keygen(x->hash_key);
+	return x;
+}
+
 struct endorse_policy {
 	endorse_vkey log_key;
 	bool has_log;
 	struct policy_name *names;
-	size_t name_count;
+	size_t name_count, name_cap;
+	size_t *witnesses;     /* the witnesses' indices into names, in order */
+	size_t witness_count;
 	bool has_quorum;
 	bool quorum_none;
 	size_t quorum;         /* index into names unless quorum_none */
+	struct policy_index *index; /* while parsing */
 };
 
 void
@@ -41,6 +78,8 @@ endorse_policy_free(endorse_policy *p)
 		free(p->names[i].members);
 	}
 	free(p->names);
+	free(p->witnesses);
+	free(p->index);
 	free(p);
 }
 
@@ -50,25 +89,53 @@ endorse_policy_log_key(const endorse_policy *p)
 	return &p->log_key;
 }
 
+static size_t
+first_slot(const endorse_policy *p, const void *data, size_t len)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	size_t v = 0;
+
+	crypto_shorthash(h, data, len, p->index->hash_key);
+	for (size_t i = 0; i < sizeof(v) && i < sizeof(h); i++)
+		v = (v << 8) | h[i];
+	return v & p->index->mask;
+}
+
+/* The slot of name: where it is, or the empty one where it would go. */
+static size_t *
+name_slot(const endorse_policy *p, const char *name)
+{
+	for (size_t i = first_slot(p, name, strlen(name));; i = (i + 1) & p->index->mask) {
+		size_t *slot = &p->index->names[i];
+		if (*slot == 0 || strcmp(p->names[*slot - 1].name, name) == 0)
+			return slot;
+	}
+}
+
 static long
 find_name(const endorse_policy *p, const char *name)
 {
-	for (size_t i = 0; i < p->name_count; i++)
-		if (strcmp(p->names[i].name, name) == 0)
-			return (long)i;
-	return -1;
+	size_t at = *name_slot(p, name);
+
+	return at != 0 ? (long)at - 1 : -1;
+}
+
+/* The slot of a witness key, likewise. */
+static size_t *
+key_slot(const endorse_policy *p, const endorse_vkey *k)
+{
+	for (size_t i = first_slot(p, k->public_key, 32);; i = (i + 1) & p->index->mask) {
+		size_t *slot = &p->index->keys[i];
+		if (*slot == 0 || memcmp(p->names[*slot - 1].key.public_key, k->public_key, 32) == 0)
+			return slot;
+	}
 }
 
 static bool
 key_is_duplicate(const endorse_policy *p, const endorse_vkey *k)
 {
-	if (p->has_log && memcmp(p->log_key.public_key, k->public_key, 32) == 0)
-		return true;
-	for (size_t i = 0; i < p->name_count; i++)
-		if (p->names[i].kind == NAME_WITNESS &&
-		    memcmp(p->names[i].key.public_key, k->public_key, 32) == 0)
-			return true;
-	return false;
+	return (p->has_log && memcmp(p->log_key.public_key, k->public_key, 32) == 0) ||
+		*key_slot(p, k) != 0;
 }
 
 static int
@@ -76,23 +143,28 @@ add_name(endorse_policy *p, const char *name, struct policy_name **out, endorse_
 {
 	struct policy_name *grown;
 
+	size_t *slot;
+
 	if (strcmp(name, "none") == 0)
 		return endorse_diag_set(diag, "policy", "\"none\" is reserved and cannot be defined");
-	if (find_name(p, name) >= 0)
+	if (*(slot = name_slot(p, name)) != 0)
 		return endorse_diag_set(diag, "policy", "name \"%.64s\" is defined twice", name);
 	if (p->name_count >= POLICY_MAX_NAMES)
 		return endorse_diag_set(diag, "policy", "more than %d witnesses and groups",
 			POLICY_MAX_NAMES);
-	grown = realloc(p->names, (p->name_count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	p->names = grown;
+	if (p->name_count == p->name_cap) {
+		size_t cap = p->name_cap ? 2 * p->name_cap : 16;
+		if ((grown = realloc(p->names, cap * sizeof(*grown))) == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		p->names = grown;
+		p->name_cap = cap;
+	}
 	*out = &p->names[p->name_count];
 	memset(*out, 0, sizeof(**out));
 	(*out)->name = strdup(name);
 	if ((*out)->name == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	p->name_count++;
+	*slot = ++p->name_count;
 	return 0;
 }
 
@@ -126,10 +198,10 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 		if (idx < 0 || (size_t)idx == p->name_count - 1)
 			return endorse_diag_set(diag, "policy",
 				"group member \"%.64s\" is not a witness or group defined above", f[3 + i]);
-		for (size_t j = 0; j < g->member_count; j++)
-			if (g->members[j] == (size_t)idx)
-				return endorse_diag_set(diag, "policy", "group member \"%.64s\" is listed twice",
-					f[3 + i]);
+		if (p->index->member_of[idx] == p->name_count)
+			return endorse_diag_set(diag, "policy", "group member \"%.64s\" is listed twice",
+				f[3 + i]);
+		p->index->member_of[idx] = p->name_count; /* this group's index + 1 */
 		g->members[g->member_count++] = (size_t)idx;
 	}
 	if (strcmp(f[2], "all") == 0) {
@@ -181,6 +253,14 @@ parse_line(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 			return rc;
 		w->kind = NAME_WITNESS;
 		w->key = k;
+		*key_slot(p, &k) = p->name_count;
+		if (p->witness_count % 16 == 0) {
+			size_t *grown = realloc(p->witnesses, (p->witness_count + 16) * sizeof(*grown));
+			if (grown == NULL)
+				return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			p->witnesses = grown;
+		}
+		p->witnesses[p->witness_count++] = p->name_count - 1;
 		return 0;
 	}
 	if (strcmp(f[0], "group") == 0)
@@ -248,12 +328,16 @@ endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, ui
 {
 	endorse_policy *p = calloc(1, sizeof(*p));
 	char *copy = NULL, *line, **fields = NULL;
+	size_t lines = 0;
 	int rc = 0;
 
 	*out = NULL;
 	*line_no = 0;
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
 	if (p == NULL || (copy = malloc(len + 1)) == NULL ||
-	    (fields = calloc(POLICY_MAX_FIELDS, sizeof(char *))) == NULL) {
+	    (fields = calloc(POLICY_MAX_FIELDS, sizeof(char *))) == NULL ||
+	    (p->index = index_new(lines)) == NULL) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -303,6 +387,10 @@ endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, ui
 out:
 	free(fields);
 	free(copy);
+	if (p != NULL) {
+		free(p->index);
+		p->index = NULL;
+	}
 	if (rc != 0)
 		endorse_policy_free(p);
 	else
@@ -354,20 +442,13 @@ endorse_policy_format_new(char **out, const endorse_vkey *log_key)
 size_t
 endorse_policy_witness_count(const endorse_policy *p)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < p->name_count; i++)
-		n += p->names[i].kind == NAME_WITNESS;
-	return n;
+	return p->witness_count;
 }
 
 static const struct policy_name *
 witness_at(const endorse_policy *p, size_t i)
 {
-	for (size_t j = 0; j < p->name_count; j++)
-		if (p->names[j].kind == NAME_WITNESS && i-- == 0)
-			return &p->names[j];
-	return NULL;
+	return i < p->witness_count ? &p->names[p->witnesses[i]] : NULL;
 }
 
 const endorse_vkey *

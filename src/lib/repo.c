@@ -1,13 +1,16 @@
 /* The log kept in git: the only user of libgit2. Reads commits, trees and
  * blobs from the object database (never the work tree, for verification),
  * and records each write as exactly one commit on the current branch. */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
+#include <sodium.h>
 
 #include "internal.h"
 
@@ -548,25 +551,41 @@ out:
 	return rc;
 }
 
+/* workdir + prefix + rel, malloc'd: a file of the work tree. */
+static char *
+work_path(const endorse_repo *r, const char *rel)
+{
+	const char *top = git_repository_workdir(r->git);
+	size_t n = strlen(top) + strlen(r->prefix) + strlen(rel) + 1;
+	char *p = malloc(n);
+
+	if (p != NULL)
+		(void)snprintf(p, n, "%s%s%s", top, r->prefix, rel);
+	return p;
+}
+
 /* Stages exactly the changed paths in the index, as they now are in the
- * work tree, so that git status is clean after the commit. */
+ * work tree (one the write removed leaves the index), so that git status
+ * is clean after the commit. */
 static int
-stage(const endorse_repo *r, const struct endorse_change *changes, size_t n)
+stage(const endorse_repo *r, const endorse_pending *p)
 {
 	git_index *index = NULL;
 	int rc = 0;
 
 	if (git_repository_index(&index, r->git) != 0)
 		return git_fail(ENDORSE_EIO, "cannot open the index");
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		char *path = repo_path(r, changes[i].path);
-		if (path == NULL)
+	for (size_t i = 0; rc == 0 && i < p->n; i++) {
+		char *path = repo_path(r, p->paths[i]), *file = work_path(r, p->paths[i]);
+		struct stat st;
+
+		if (path == NULL || file == NULL)
 			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		else if (changes[i].data != NULL || changes[i].file != NULL
-				 ? git_index_add_bypath(index, path) != 0
-				 : git_index_remove_bypath(index, path) != 0)
+		else if (lstat(file, &st) == 0 ? git_index_add_bypath(index, path) != 0
+					       : git_index_remove_bypath(index, path) != 0)
 			rc = git_fail(ENDORSE_EIO, path);
 		free(path);
+		free(file);
 	}
 	if (rc == 0 && git_index_write(index) != 0)
 		rc = git_fail(ENDORSE_EIO, "cannot write the index");
@@ -657,6 +676,177 @@ out:
 	return rc;
 }
 
+/* ---- a write interrupted between its files and its branch ----
+ *
+ * A write makes its commit first, then replaces the work tree's files, then
+ * moves the branch: a commit that cannot be made changes nothing, but a
+ * writer killed between the files and the branch leaves the work tree ahead
+ * of the branch, which every later write would refuse as uncommitted
+ * changes. So the commit is recorded as pending in the git directory before
+ * any file changes, and the record is removed once the branch has moved and
+ * the index holds the files. A record found by the next writer, under the
+ * log's lock, is a writer's that died. */
+
+#define PENDING_RECORD_MAX 4096
+static const char pending_magic[] = "endorse pending write\n";
+
+/* <git dir>/endorse-pending, one per log directory of the repository. */
+static char *
+pending_record_path(const endorse_repo *r)
+{
+	const char *dir = git_repository_path(r->git);
+	char tag[18] = "";
+	size_t n;
+	char *path;
+
+	if (r->prefix[0] != '\0') {
+		uint8_t h[32];
+		crypto_hash_sha256(h, (const uint8_t *)r->prefix, strlen(r->prefix));
+		tag[0] = '-';
+		endorse_hex_encode(tag + 1, h, 8);
+	}
+	n = strlen(dir) + strlen("endorse-pending") + strlen(tag) + 1;
+	if ((path = malloc(n)) != NULL)
+		(void)snprintf(path, n, "%sendorse-pending%s", dir, tag);
+	return path;
+}
+
+/* The reference a commit moves: the current branch, or HEAD when detached. */
+static int
+head_ref_name(char *out, size_t size, const endorse_repo *r)
+{
+	git_reference *head = NULL;
+	int n;
+
+	if (git_reference_lookup(&head, r->git, "HEAD") != 0)
+		return git_fail(ENDORSE_EIO, "cannot read HEAD");
+	n = snprintf(out, size, "%s", git_reference_type(head) == GIT_REFERENCE_SYMBOLIC
+		? git_reference_symbolic_target(head) : "HEAD");
+	git_reference_free(head);
+	if (n < 0 || (size_t)n >= size)
+		return endorse_fail(ENDORSE_EUSAGE, "the current branch's name is too long");
+	return 0;
+}
+
+/* A path the record may name: relative, plain characters, no "." or ".."
+ * component (the record is read back as untrusted). */
+static bool
+plain_path(const char *p, size_t len)
+{
+	if (len == 0 || len >= ENDORSE_PENDING_PATH_MAX || p[0] == '/' || p[len - 1] == '/')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+		bool starts = i == 0 || p[i - 1] == '/';
+		if (!(c == '.' || c == '-' || c == '_' || c == '/' || (c >= '0' && c <= '9') ||
+			    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) ||
+		    (c == '/' && starts) || (c == '.' && starts && (i + 1 == len || p[i + 1] == '/' ||
+			(p[i + 1] == '.' && (i + 2 == len || p[i + 2] == '/')))))
+			return false;
+	}
+	return true;
+}
+
+static int
+write_pending_record(const endorse_repo *r, const endorse_pending *p)
+{
+	char text[PENDING_RECORD_MAX], old[GIT_OID_HEXSZ + 1] = "none";
+	char *path = pending_record_path(r);
+	size_t len;
+	int rc;
+
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if (p->has_head) {
+		git_oid head;
+		git_oid_fromraw(&head, p->head);
+		git_oid_tostr(old, sizeof(old), &head);
+	}
+	len = (size_t)snprintf(text, sizeof(text), "%sref %s\nold %s\nnew %s\n", pending_magic, p->ref,
+		old, p->commit.hex);
+	for (size_t i = 0; i < p->n && len < sizeof(text); i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "path %s\n", p->paths[i]);
+	rc = len < sizeof(text) ? endorse_file_write_atomic(path, text, len, 0644, false)
+		: endorse_fail(ENDORSE_EUSAGE, "the record of the pending commit is too long");
+	free(path);
+	return rc;
+}
+
+/* Takes "KEY VALUE\n" from *text into value (NUL-terminated in place). */
+static bool
+take_field(char **text, const char *key, char **value)
+{
+	size_t k = strlen(key);
+	char *end;
+
+	if (strncmp(*text, key, k) != 0 || (*text)[k] != ' ' || (end = strchr(*text, '\n')) == NULL)
+		return false;
+	*end = '\0';
+	*value = *text + k + 1;
+	*text = end + 1;
+	return true;
+}
+
+static bool
+take_oid(const char *hex, uint8_t out[20])
+{
+	git_oid oid;
+
+	if (strlen(hex) != GIT_OID_HEXSZ || !endorse_is_lower_hex(hex, GIT_OID_HEXSZ) ||
+	    git_oid_fromstr(&oid, hex) != 0)
+		return false;
+	memcpy(out, oid.id, 20);
+	return true;
+}
+
+/* Reads the record back; ENDORSE_ENOTFOUND when there is none. */
+static int
+read_pending_record(endorse_pending *p, const char *path)
+{
+	char *text = NULL, *at, *ref, *old, *new, *rel;
+	size_t len = 0;
+	bool ok;
+	int rc = endorse_file_read(&text, &len, path, PENDING_RECORD_MAX);
+
+	memset(p, 0, sizeof(*p));
+	if (rc != 0)
+		return rc;
+	at = text + strlen(pending_magic);
+	ok = strlen(text) == len && len > 0 && text[len - 1] == '\n' &&
+		strncmp(text, pending_magic, strlen(pending_magic)) == 0 &&
+		take_field(&at, "ref", &ref) && take_field(&at, "old", &old) &&
+		take_field(&at, "new", &new) && strlen(ref) < sizeof(p->ref) &&
+		(strcmp(ref, "HEAD") == 0 ||
+		 (strncmp(ref, "refs/heads/", 11) == 0 && plain_path(ref, strlen(ref)))) &&
+		(strcmp(old, "none") == 0 || take_oid(old, p->head)) && take_oid(new, p->commit.id);
+	while (ok && *at != '\0') {
+		ok = p->n < ENDORSE_PENDING_PATHS && take_field(&at, "path", &rel) &&
+			plain_path(rel, strlen(rel));
+		if (ok)
+			(void)snprintf(p->paths[p->n++], sizeof(p->paths[0]), "%s", rel);
+	}
+	if (ok && p->n > 0) {
+		(void)snprintf(p->ref, sizeof(p->ref), "%s", ref);
+		p->has_head = strcmp(old, "none") != 0;
+		(void)snprintf(p->commit.hex, sizeof(p->commit.hex), "%s", new);
+	} else {
+		rc = endorse_fail(ENDORSE_EUSAGE, "%s is not a record of a pending endorse write; "
+			"remove it", path);
+	}
+	free(text);
+	return rc;
+}
+
+void
+endorse_repo_abandon(const endorse_repo *r)
+{
+	char *path = pending_record_path(r);
+
+	if (path != NULL)
+		(void)unlink(path);
+	free(path);
+}
+
 int
 endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes, size_t n,
 	const char *message, endorse_pending *out)
@@ -667,7 +857,17 @@ endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = head_commit(&head, r)) != 0)
+	if (n == 0 || n > ENDORSE_PENDING_PATHS)
+		return endorse_fail(ENDORSE_EUSAGE, "a write changes 1 or %d files", ENDORSE_PENDING_PATHS);
+	for (size_t i = 0; i < n; i++) {
+		if (!plain_path(changes[i].path, strlen(changes[i].path)))
+			return endorse_fail(ENDORSE_EUSAGE, "%s: not a path a write may change",
+				changes[i].path);
+		(void)snprintf(out->paths[i], sizeof(out->paths[i]), "%s", changes[i].path);
+	}
+	out->n = n;
+	if ((rc = head_ref_name(out->ref, sizeof(out->ref), r)) != 0 ||
+	    (rc = head_commit(&head, r)) != 0)
 		return rc;
 	rc = make_commit(r, changes, n, head, NULL, message, &oid, &tree);
 	if (rc == 0) {
@@ -675,6 +875,7 @@ endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes
 		out->has_head = head != NULL;
 		if (head != NULL)
 			memcpy(out->head, git_commit_id(head)->id, 20);
+		rc = write_pending_record(r, out);
 	}
 	git_tree_free(tree);
 	git_commit_free(head);
@@ -682,8 +883,7 @@ endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes
 }
 
 int
-endorse_repo_publish(const endorse_repo *r, const endorse_pending *p,
-	const struct endorse_change *changes, size_t n, bool *moved)
+endorse_repo_publish(const endorse_repo *r, const endorse_pending *p, bool *moved)
 {
 	git_oid oid, head;
 	int rc;
@@ -694,10 +894,175 @@ endorse_repo_publish(const endorse_repo *r, const endorse_pending *p,
 	if ((rc = move_head(r, &oid, p->has_head ? &head : NULL, p->commit.hex)) != 0)
 		return rc;
 	*moved = true;
-	if (endorse_repo_has_work_tree(r) && (rc = stage(r, changes, n)) != 0)
+	if (endorse_repo_has_work_tree(r) && (rc = stage(r, p)) != 0)
 		return endorse_fail_wrap(rc, "committed %.12s, but the index could not be updated "
-			"(run git reset to bring it to HEAD)", p->commit.hex);
+			"(the next endorse write updates it, or run git reset)", p->commit.hex);
+	endorse_repo_abandon(r); /* a record left behind would only be staged again */
 	return 0;
+}
+
+/* Whether the work tree's file rel is the one tree holds at rel (or both
+ * are absent); a file other than a regular one matches nothing. */
+static int
+work_file_is(bool *same, const endorse_repo *r, git_tree *tree, const char *rel)
+{
+	git_tree_entry *entry = NULL;
+	char *path = repo_path(r, rel), *file = work_path(r, rel);
+	struct stat st;
+	git_oid oid;
+	bool in_tree, on_disk;
+	int rc = 0;
+
+	*same = false;
+	if (path == NULL || file == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	in_tree = tree != NULL && git_tree_entry_bypath(&entry, tree, path) == 0;
+	on_disk = lstat(file, &st) == 0;
+	if (!on_disk && errno != ENOENT) {
+		rc = endorse_fail(ENDORSE_EIO, "%s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (!in_tree || !on_disk) {
+		*same = !in_tree && !on_disk;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || git_tree_entry_filemode(entry) != GIT_FILEMODE_BLOB)
+		goto out;
+	if (git_odb_hashfile(&oid, file, GIT_OBJECT_BLOB) != 0) {
+		rc = git_fail(ENDORSE_EIO, file);
+		goto out;
+	}
+	*same = git_oid_equal(&oid, git_tree_entry_id(entry));
+out:
+	git_tree_entry_free(entry);
+	free(path);
+	free(file);
+	return rc;
+}
+
+/* Makes the work tree's file rel what tree holds there (removes it if the
+ * tree has none). */
+static int
+put_work_file(const endorse_repo *r, git_tree *tree, const char *rel)
+{
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
+	char *path = repo_path(r, rel), *file = work_path(r, rel);
+	int rc;
+
+	if (path == NULL || file == NULL)
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	else if (git_tree_entry_bypath(&entry, tree, path) != 0)
+		rc = endorse_file_remove(file);
+	else if (git_blob_lookup(&blob, r->git, git_tree_entry_id(entry)) != 0)
+		rc = git_fail(ENDORSE_EIO, path);
+	else
+		rc = endorse_file_write_atomic(file, git_blob_rawcontent(blob),
+			(size_t)git_blob_rawsize(blob), 0644, false);
+	git_blob_free(blob);
+	git_tree_entry_free(entry);
+	free(path);
+	free(file);
+	return rc;
+}
+
+/* The branch has not moved since the record: the write's first file decides
+ * whether it happened (its replacement is the write's commit point, as in a
+ * plain directory). Replaced: the rest of the files, the branch and the
+ * index are brought to the commit. As it was: nothing happened. */
+static int
+resume(const endorse_repo *r, const endorse_pending *p, const char *record, bool *completed)
+{
+	git_commit *commit = NULL, *parent = NULL;
+	git_tree *tree = NULL, *old_tree = NULL;
+	git_oid new_id, old_id;
+	bool is_new = false, is_old = false;
+	int rc;
+
+	*completed = false;
+	git_oid_fromraw(&new_id, p->commit.id);
+	git_oid_fromraw(&old_id, p->head);
+	if (git_commit_lookup(&commit, r->git, &new_id) != 0 || git_commit_tree(&tree, commit) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot read the pending commit");
+		goto out;
+	}
+	if (p->has_head && (git_commit_lookup(&parent, r->git, &old_id) != 0 ||
+			       git_commit_tree(&old_tree, parent) != 0)) {
+		rc = git_fail(ENDORSE_EIO, "cannot read the branch's commit");
+		goto out;
+	}
+	if ((rc = work_file_is(&is_new, r, tree, p->paths[0])) != 0 ||
+	    (!is_new && (rc = work_file_is(&is_old, r, old_tree, p->paths[0])) != 0))
+		goto out;
+	if (!is_new && !is_old) {
+		rc = endorse_fail(ENDORSE_EUSAGE, "an endorse write was interrupted (%s records it) and "
+			"%s%s is now neither what the branch holds nor what the write was writing; put "
+			"it back (git checkout HEAD -- %s%s) and remove %s", record, r->prefix,
+			p->paths[0], r->prefix, p->paths[0], record);
+		goto out;
+	}
+	if (is_old)
+		goto out;
+	for (size_t i = 1; rc == 0 && i < p->n; i++)
+		rc = put_work_file(r, tree, p->paths[i]);
+	if (rc == 0 && (rc = move_head(r, &new_id, p->has_head ? &old_id : NULL, p->commit.hex)) == 0)
+		rc = stage(r, p);
+	*completed = rc == 0;
+out:
+	git_tree_free(old_tree);
+	git_tree_free(tree);
+	git_commit_free(parent);
+	git_commit_free(commit);
+	return rc;
+}
+
+int
+endorse_repo_recover(const endorse_repo *r, char completed[41])
+{
+	endorse_pending p;
+	char *record = pending_record_path(r), ref[sizeof(p.ref)];
+	git_oid now, new_id, old_id;
+	bool has_now, done = false;
+	int rc;
+
+	completed[0] = '\0';
+	if (record == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if ((rc = read_pending_record(&p, record)) != 0) {
+		if (rc == ENDORSE_ENOTFOUND)
+			rc = 0; /* no write was interrupted */
+		goto out;
+	}
+	if ((rc = head_ref_name(ref, sizeof(ref), r)) != 0)
+		goto out;
+	if (strcmp(ref, p.ref) != 0) {
+		rc = endorse_fail(ENDORSE_EUSAGE, "an endorse write on %s was interrupted (%s records "
+			"it); switch back to %s to let the next write finish it, or remove %s", p.ref,
+			record, p.ref, record);
+		goto out;
+	}
+	has_now = git_reference_name_to_id(&now, r->git, p.ref) == 0;
+	git_oid_fromraw(&new_id, p.commit.id);
+	git_oid_fromraw(&old_id, p.head);
+	if (has_now && git_oid_equal(&now, &new_id)) {
+		/* the branch moved: only the index was left behind */
+		rc = stage(r, &p);
+		done = rc == 0;
+	} else if (has_now == p.has_head && (!has_now || git_oid_equal(&now, &old_id))) {
+		rc = resume(r, &p, record, &done);
+	}
+	/* else the branch moved on by other hands: the record is stale */
+	if (rc == 0) {
+		if (done)
+			(void)snprintf(completed, 41, "%s", p.commit.hex);
+		if (unlink(record) != 0 && errno != ENOENT)
+			rc = endorse_fail(ENDORSE_EIO, "%s: cannot remove: %s", record, strerror(errno));
+	}
+out:
+	free(record);
+	return rc;
 }
 
 int

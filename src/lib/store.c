@@ -3,10 +3,13 @@
  * An append never modifies the log in place: it writes a complete new copy
  * beside it and renames it over the old one, so that a crash, a kill or a
  * full disk leaves either the old log or the new one, never a partial line.
- * The lock (flock on the log/ directory) serialises writers, and the whole
- * log is verified under it before anything is written. */
+ * The lock (flock on the log/ directory) serialises writers; under it the
+ * log's lines that the new entry's rules depend on are checked before
+ * anything is written. A writer killed between the log and a second file
+ * (a pin, or in git the commit) is finished by the next writer. */
 #define _GNU_SOURCE /* copy_file_range */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,18 +225,100 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 	}
 }
 
+/* A write that changes a pin first writes the new pin beside it
+ * (keys/orgs/ID.vkey.tmp-XXXXXXXXXXXX; empty when the pin goes away), then
+ * replaces the log, then the pin. A writer killed between the log and the
+ * pin leaves the pin behind the log, and that file. The next writer, under
+ * the log's lock, sets the pin of each organization so named to what the log
+ * says, and removes the file. */
+static int
+finish_pin(const char *dir, const char *org_id)
+{
+	endorse_verify_options quiet = {0};
+	endorse_state *state = NULL;
+	char rel[300], text[ENDORSE_VKEY_MAX + 1], *path;
+	uint64_t problems = 0;
+	int rc = endorse_load_for_append(&state, dir, org_id, &quiet, &problems);
+
+	if (rc == ENDORSE_EINVALID)
+		rc = endorse_fail(rc, "the log's entries for %s break the rules (run endorse verify)",
+			org_id);
+	if (rc != 0)
+		return endorse_fail_wrap(rc, "cannot finish the pin of %s, left behind the log by an "
+			"interrupted write", org_id);
+	(void)snprintf(rel, sizeof(rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, org_id);
+	if ((path = endorse_path_join(dir, rel)) == NULL)
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	else if (pinned_key_text(text, state, org_id))
+		rc = endorse_file_write_atomic(path, text, strlen(text), 0644, false);
+	else
+		rc = endorse_file_remove(path);
+	free(path);
+	endorse_state_free(state);
+	return rc;
+}
+
+static int
+finish_pins(const char *dir)
+{
+	char *orgs = endorse_path_join(dir, ENDORSE_ORGS_DIR), **names = NULL;
+	DIR *d = orgs != NULL ? opendir(orgs) : NULL;
+	struct dirent *e;
+	size_t n = 0, cap = 0;
+	int rc = orgs == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory") : 0;
+
+	/* the names first: finishing a pin adds and removes files */
+	while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
+		if (!endorse_is_temp_name(e->d_name))
+			continue;
+		if (n == cap) {
+			char **grown = realloc(names, (cap = cap ? 2 * cap : 8) * sizeof(*names));
+			if (grown == NULL) {
+				rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				break;
+			}
+			names = grown;
+		}
+		if ((names[n] = strdup(e->d_name)) == NULL)
+			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		else
+			n++;
+	}
+	if (d != NULL)
+		(void)closedir(d);
+	for (size_t i = 0; i < n; i++) {
+		char *path, *tag = strstr(names[i], ".vkey.tmp-");
+
+		if (rc == 0 && tag != NULL) {
+			*tag = '\0';
+			if (endorse_name_is_org_id(names[i]))
+				rc = finish_pin(dir, names[i]);
+			*tag = '.';
+		}
+		if (rc == 0 && (path = endorse_path_join(orgs, names[i])) != NULL) {
+			(void)unlink(path);
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	free(orgs);
+	return rc;
+}
+
 /* Opens the git side of a write before anything is written, so that a write
  * that could not be committed is refused while nothing has changed. No
  * repository (or no work tree) means no commit. */
 int
 endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit, const char *const *paths,
-	size_t n)
+	size_t n, char completed[41])
 {
 	int rc;
 
 	*out = NULL;
-	if (!commit)
-		return 0;
+	completed[0] = '\0';
+	if ((rc = finish_pins(dir)) != 0 || !commit)
+		return rc;
 	rc = endorse_repo_open(out, dir);
 	if (rc == ENDORSE_ENOTFOUND)
 		return 0;
@@ -244,6 +329,7 @@ endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit, const 
 	}
 	if (rc == 0 && ((rc = endorse_repo_check_author(*out)) != 0 ||
 			(rc = endorse_repo_check_unlocked(*out)) != 0 ||
+			(rc = endorse_repo_recover(*out, completed)) != 0 ||
 			(rc = endorse_repo_check_clean(*out, paths, n)) != 0)) {
 		endorse_repo_free(*out);
 		*out = NULL;
@@ -277,20 +363,23 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	endorse_repo *repo = NULL;
 	endorse_pending pending;
 	char *line = NULL, *log_path = NULL, *tmp = NULL, *backup = NULL, *vkey_path = NULL;
+	char *pin_tmp = NULL;
 	char *old_vkey = NULL, vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1] = "", message[512];
 	const char *paths[2] = {ENDORSE_LOG_PATH, vkey_rel};
 	struct endorse_change changes[2];
 	size_t len = 0, old_len = 0, n = st->org_id != NULL ? 2 : 1;
 	uint64_t problems = 0, seq = 0;
 	int lock = -1, rc;
-	bool pin = false, moved = false;
+	bool pin = false, prepared = false, moved = false;
 
 	req->commit_hex[0] = '\0';
+	req->completed_hex[0] = '\0';
 	vkey_rel[0] = '\0';
 	if (st->org_id != NULL)
 		(void)snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
-	    (rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, n)) != 0)
+	    (rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, n,
+		     req->completed_hex)) != 0)
 		goto out;
 	/* Only what the new entry's rules need, trusted: a million-line log is
 	 * not verified again at every append (CI verifies every push). */
@@ -323,7 +412,9 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0)
+	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0 ||
+	    (vkey_path != NULL && (rc = endorse_file_write_temp(&pin_tmp, vkey_path, vkey_text,
+		pin ? strlen(vkey_text) : 0, 0644)) != 0))
 		goto out;
 	describe(message, sizeof(message), st, state);
 	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, tmp};
@@ -332,6 +423,7 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	 * cannot be made leaves everything as it was. */
 	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, n, message, &pending)) != 0)
 		goto out;
+	prepared = repo != NULL;
 	if (link(log_path, backup) != 0) {
 		rc = endorse_fail(ENDORSE_EIO, "cannot keep a backup of %s: %s", log_path, strerror(errno));
 		free(backup);
@@ -344,12 +436,16 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	}
 	free(tmp);
 	tmp = NULL;
-	if ((rc = endorse_fsync_dir(log_path)) == 0 && vkey_path != NULL)
-		rc = pin ? endorse_file_write_atomic(vkey_path, vkey_text, strlen(vkey_text), 0644, false)
-			 : endorse_file_remove(vkey_path);
-	changes[0].file = log_path;
+	if ((rc = endorse_fsync_dir(log_path)) == 0 && vkey_path != NULL) {
+		if (!pin)
+			rc = endorse_file_remove(vkey_path);
+		else if (rename(pin_tmp, vkey_path) != 0)
+			rc = endorse_fail(ENDORSE_EIO, "cannot replace %s: %s", vkey_path, strerror(errno));
+		else
+			rc = endorse_fsync_dir(vkey_path);
+	}
 	if (rc == 0 && repo != NULL)
-		rc = endorse_repo_publish(repo, &pending, changes, n, &moved);
+		rc = endorse_repo_publish(repo, &pending, &moved);
 	if (rc != 0 && !moved) {
 		if (roll_back(log_path, backup, vkey_path, old_vkey))
 			rc = endorse_fail_wrap(rc, "nothing was written");
@@ -369,11 +465,16 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	if (seq_out != NULL)
 		*seq_out = seq;
 out:
+	if (prepared && !moved)
+		endorse_repo_abandon(repo); /* the files are as they were */
 	if (tmp != NULL)
 		unlink(tmp);
+	if (pin_tmp != NULL)
+		unlink(pin_tmp); /* gone already when it became the pin */
 	if (backup != NULL)
 		unlink(backup);
 	free(tmp);
+	free(pin_tmp);
 	free(backup);
 	free(line);
 	free(log_path);
@@ -391,16 +492,17 @@ endorse_log_create(endorse_append *req)
 	endorse_state *state = NULL;
 	endorse_repo *repo = NULL;
 	const endorse_secret_key *log_key = req->key;
-	const char *paths[2] = {ENDORSE_POLICY_PATH, ENDORSE_LOG_PATH};
+	const char *paths[2] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH};
 	struct endorse_change changes[2];
 	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
 	char *log_dir = NULL, message[640], title[256];
 	endorse_pending pending;
 	size_t len = 0;
 	int rc = 0;
-	bool moved = false;
+	bool prepared = false, moved = false;
 
 	req->commit_hex[0] = '\0';
+	req->completed_hex[0] = '\0';
 	if (endorse_secret_key_vkey(log_key)->type != ENDORSE_KEY_ED25519)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
 	if (!(policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) ||
@@ -415,7 +517,8 @@ endorse_log_create(endorse_append *req)
 			req->dir, ENDORSE_LOG_PATH);
 		goto out;
 	}
-	if ((rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, 2)) != 0)
+	if ((rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, 2,
+		     req->completed_hex)) != 0)
 		goto out;
 	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
 	if ((rc = make_line(&line, &len, state, req)) != 0 ||
@@ -426,18 +529,19 @@ endorse_log_create(endorse_append *req)
 	describe(title, sizeof(title), req->statement, state);
 	(void)snprintf(message, sizeof(message), "endorse: create the log %s and %s",
 		endorse_secret_key_vkey(log_key)->name, title + strlen("endorse: "));
-	changes[0] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
-	changes[1] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
+	/* in the order written: the log is the write's commit point */
+	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
+	changes[1] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
 	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, 2, message, &pending)) != 0)
 		goto out;
+	prepared = repo != NULL;
 	if ((rc = endorse_file_write_atomic(log_path, line, len + 1, 0644, true)) != 0)
 		goto out;
 	if ((rc = endorse_file_write_atomic(policy_path, policy, strlen(policy), 0644, true)) != 0) {
 		unlink(log_path);
 		goto out;
 	}
-	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, changes, 2, &moved)) != 0 &&
-	    !moved) {
+	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, &moved)) != 0 && !moved) {
 		unlink(log_path);
 		unlink(policy_path);
 		rc = endorse_fail_wrap(rc, "nothing was written");
@@ -445,6 +549,8 @@ endorse_log_create(endorse_append *req)
 		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
 	}
 out:
+	if (prepared && !moved)
+		endorse_repo_abandon(repo);
 	endorse_state_free(state);
 	endorse_repo_free(repo);
 	free(policy);
@@ -464,7 +570,7 @@ endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char
 	struct endorse_change change = {rel, data, len, NULL};
 	endorse_pending pending;
 	size_t old_len = 0;
-	bool moved = false;
+	bool prepared = false, moved = false;
 	int rc;
 
 	commit_hex[0] = '\0';
@@ -475,11 +581,12 @@ endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char
 		goto out;
 	/* As for appends: the commit first, so that one that cannot be made
 	 * leaves the file as it was. */
-	if ((repo != NULL && (rc = endorse_repo_prepare(repo, &change, 1, message, &pending)) != 0) ||
-	    (rc = endorse_file_write_atomic(path, data, len, 0644, false)) != 0)
+	if (repo != NULL && (rc = endorse_repo_prepare(repo, &change, 1, message, &pending)) != 0)
 		goto out;
-	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, &change, 1, &moved)) != 0 &&
-	    !moved) {
+	prepared = repo != NULL;
+	if ((rc = endorse_file_write_atomic(path, data, len, 0644, false)) != 0)
+		goto out;
+	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, &moved)) != 0 && !moved) {
 		if (old != NULL)
 			endorse_file_write_atomic(path, old, old_len, 0644, false);
 		else
@@ -490,6 +597,8 @@ endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char
 	if (moved)
 		(void)snprintf(commit_hex, 41, "%s", pending.commit.hex);
 out:
+	if (prepared && !moved)
+		endorse_repo_abandon(repo);
 	free(old);
 	free(path);
 	return rc;

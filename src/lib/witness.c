@@ -56,10 +56,12 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 	int lock = -1, rc;
 
 	w->commit_hex[0] = '\0';
+	w->completed_hex[0] = '\0';
 	w->unchanged = false;
 	memset(cp, 0, sizeof(*cp));
 	if ((rc = endorse_lock_log(&lock, w->dir)) != 0 ||
-	    (rc = endorse_store_open_repo(&repo, w->dir, w->commit, paths, 1)) != 0 ||
+	    (rc = endorse_store_open_repo(&repo, w->dir, w->commit, paths, 1,
+		     w->completed_hex)) != 0 ||
 	    (rc = verify_for_write(&state, w->dir, opt)) != 0)
 		goto out;
 	if (!endorse_vkey_equal(key, endorse_state_log_key(state))) {
@@ -219,6 +221,7 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	bool signed_before = false;
 
 	w->commit_hex[0] = '\0';
+	w->completed_hex[0] = '\0';
 	w->unchanged = false;
 	if (key->type != ENDORSE_KEY_COSIGNATURE)
 		return endorse_fail(ENDORSE_EUSAGE, "%s is not a witness key (make one with "
@@ -228,7 +231,8 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 		goto out;
 	}
 	if ((rc = endorse_lock_log(&lock, w->dir)) != 0 ||
-	    (rc = endorse_store_open_repo(&repo, w->dir, w->commit, paths, 1)) != 0 ||
+	    (rc = endorse_store_open_repo(&repo, w->dir, w->commit, paths, 1,
+		     w->completed_hex)) != 0 ||
 	    (rc = verify_for_write(&state, w->dir, opt)) != 0 ||
 	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
 	    (rc = read_checkpoint(&note, &len, w->dir)) != 0 ||

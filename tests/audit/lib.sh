@@ -34,10 +34,12 @@ skip() {
 	exit 77
 }
 
-# e CMD...: an endorse command that must succeed (its output in $T/e.out).
+# e CMD...: an endorse command that builds a case's log and must succeed
+# (its output in $T/e.out). Under tests/valgrind.sh it runs the binary
+# itself (ENDORSE_FIXTURE); the audit under test runs under memcheck.
 e() {
 	local rc=0
-	"$ENDORSE" "$@" >"$T/e.out" 2>"$T/e.err" || rc=$?
+	"${ENDORSE_FIXTURE:-$ENDORSE}" "$@" >"$T/e.out" 2>"$T/e.err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		cat "$T/e.err" >&2
 		die "endorse $1 exited $rc, expected 0"
@@ -227,7 +229,7 @@ cached_repo() {
 		"$builder"
 		return
 	fi
-	key=$(cat "$ENDORSE" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
+	key=$(cat "${ENDORSE_FIXTURE:-$ENDORSE}" "${BASH_SOURCE[0]}" | sha256sum | cut -c1-16)
 	dir="$cache/$name-$key"
 	mkdir -p "$cache"
 	exec 9>"$cache/lock"

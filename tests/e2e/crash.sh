@@ -33,14 +33,16 @@ org0_args() {
 	fi
 }
 
-# recover_git I: after kill I, if the writer died between replacing the files
-# and moving the branch, checks that state and returns to the commit (the
-# README's recovery: git checkout HEAD -- log keys).
-recover_git() {
+# after_kill_git I: after kill I, in git. git's own locks outlive a killed
+# holder, as with git itself: endorse refuses to write while they exist and
+# says to remove them when no git process runs, which is the case here (the
+# writer was waited for). A writer killed between its files and its branch
+# leaves the work tree ahead of the branch, and its record in
+# .git/endorse-pending: only the log and the pins differ, the work tree
+# verifies, and the next write commits it (the loop's next write; checked at
+# the end of kill_loop and, at every step of a write, by kill_steps).
+after_kill_git() {
 	[ -d "$R/.git" ] || return 0
-	# git's own locks outlive a killed holder, as with git itself; endorse
-	# refuses to write while they exist and says to remove them when no git
-	# process runs, which is the case here (the writer was waited for)
 	if [ -e "$R/.git/refs/heads/main.lock" ] || [ -e "$R/.git/index.lock" ]; then
 		org0_args sign 2026-02-02T00:00:00Z
 		run "${ARGS[@]}"
@@ -50,6 +52,8 @@ recover_git() {
 		stale_locks=$((stale_locks + 1))
 	fi
 	[ -n "$(git -C "$R" status --porcelain --untracked-files=no)" ] || return 0
+	[ -f "$R/.git/endorse-pending" ] ||
+		die "kill $1 left changes but no record of its pending commit: $(git -C "$R" status --porcelain)"
 	! git -C "$R" status --porcelain --untracked-files=no |
 		grep -v -E '^[ M]{2} (log/endorsements\.jsonl|keys/orgs/[a-z0-9.-]+\.vkey)$' ||
 		die "kill $1 left other changes: $(git -C "$R" status --porcelain)"
@@ -57,7 +61,6 @@ recover_git() {
 	[ "$RC" -eq 0 ] || die "after kill $1 the work tree does not verify"
 	run verify -C "$R" --history
 	[ "$RC" -eq 0 ] || die "after kill $1 the branch's history does not verify"
-	git -C "$R" checkout -q HEAD -- log keys
 	uncommitted=$((uncommitted + 1))
 }
 
@@ -83,7 +86,7 @@ kill_loop() {
 		sleep "$(printf '0.%03d' "$delay")"
 		kill -KILL "$pid" 2>/dev/null && killed=$((killed + 1))
 		wait "$pid" 2>/dev/null || true
-		recover_git "$i"
+		after_kill_git "$i"
 		run verify -C "$R"
 		[ "$RC" -eq 0 ] || die "after kill $i (delay ${delay} ms) the log does not verify"
 		after=$(wc -l <"$LOG")
@@ -111,6 +114,101 @@ kill_loop() {
 	! ls "$R/log" "$R/keys/orgs" | grep -q '\.tmp-' ||
 		die "a write left the temporary files of killed writers: $(ls "$R/log" "$R/keys/orgs")"
 	verify_ok
+	[ -d "$R/.git" ] || return 0
+	[ -z "$(git -C "$R" status --porcelain)" ] || die "the work tree is not clean at the end"
+	[ ! -e "$R/.git/endorse-pending" ] || die "a record of a pending commit outlived the last write"
+	cmp -s "$LOG" <(git -C "$R" show HEAD:log/endorsements.jsonl) ||
+		die "the branch does not hold every entry of the work tree's log"
+}
+
+# kill_steps: org2's first endorsement (a new line and a new pin), killed
+# just before its step N that changes a file (tests/tools/failio.c) for N =
+# 0, 1, 2, ... until it completes: a crash at every point of the write. After
+# each: the log holds all or none of the entry and verifies, except when the
+# kill fell between the log and the pin: then the pin alone is behind, and
+# the file that says so is there. org1's withdrawal, the next write, must
+# succeed and leave everything verified, committed and clean, with org2's
+# entry if and only if the killed write had replaced the log (in git: then
+# the next write says it committed the earlier one).
+kill_steps() {
+	local n rc before landed pending completed=0 discarded=0 locks=0 pins_behind=0
+	[ -n "${FAILIO:-}" ] || skip "FAILIO (tests/tools/failio.c, built by meson) is not set"
+	build_base
+	need_org2
+	before=$(wc -l <"$LOG")
+	cp -a "$R" "$T/base"
+	for n in $(seq 0 2000); do
+		rm -rf "$R"
+		cp -a "$T/base" "$R"
+		rc=0
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAILIO_KILL_AT=$n \
+			LD_PRELOAD=$FAILIO "$ENDORSE" sign -C "$R" --key "$K/org2.key" --name "Org Two" \
+			--url https://org2.example.org/ --time 2026-02-01T00:00:00Z >"$T/out" 2>"$T/err" || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "the write completed once it could take $n steps; $completed killed writes" \
+				"had replaced the log (completed by the next write), $discarded had not," \
+				"$locks left a git lock, $pins_behind left org2's pin behind the log"
+			[ "$completed" -gt 0 ] && [ "$discarded" -gt 0 ] ||
+				die "the kills never fell both before and after the log was replaced"
+			return
+		fi
+		[ "$rc" -eq 137 ] || die "step $n: exit $rc, expected a kill (137): $(cat "$T/err")"
+		cmp -s -n "$(stat -c %s "$T/base/log/endorsements.jsonl")" "$LOG" "$T/base/log/endorsements.jsonl" ||
+			die "killed at step $n, the log's earlier lines changed"
+		case $(($(wc -l <"$LOG") - before)) in
+		0) landed=0 ;;
+		1) landed=1 ;;
+		*) die "killed at step $n, the log went from $before to $(wc -l <"$LOG") lines" ;;
+		esac
+		run verify -C "$R"
+		if [ "$RC" -ne 0 ]; then
+			# killed between the log and the pin: the only problem is the
+			# pin, and the file that names it is there for the next write
+			[ "$RC" -eq 1 ] && [ "$landed" -eq 1 ] || die "killed at step $n, the log does not verify"
+			[ "$(grep -c ': keys-orgs: ' "$T/err")" -eq 1 ] &&
+				grep -q '^keys/orgs/org2\.example\.org\.vkey: keys-orgs: missing' "$T/err" &&
+				grep -q 'INVALID: 1 problem found' "$T/err" ||
+				die "killed at step $n, verify reports more than org2's pin behind the log"
+			ls "$R/keys/orgs" | grep -q '^org2\.example\.org\.vkey\.tmp-' ||
+				die "killed at step $n, org2's pin is behind the log and nothing says so"
+			pins_behind=$((pins_behind + 1))
+		fi
+		pending=0
+		[ ! -e "$R/.git/endorse-pending" ] || pending=1
+		if [ -d "$R/.git" ] && { [ -e "$R/.git/refs/heads/main.lock" ] || [ -e "$R/.git/index.lock" ]; }; then
+			run withdraw -C "$R" --key "$K/org1.key" --time 2026-02-02T00:00:00Z
+			[ "$RC" -eq 2 ] || die "step $n: a write with a stale git lock exited $RC, expected 2"
+			err_has "remove the lock if no git process is running"
+			rm -f "$R/.git/refs/heads/main.lock" "$R/.git/index.lock"
+			locks=$((locks + 1))
+		fi
+		run withdraw -C "$R" --key "$K/org1.key" --time 2026-02-02T00:00:00Z
+		[ "$RC" -eq 0 ] || die "killed at step $n, the next write failed"
+		tail -n 1 "$LOG" | grep -q "org1\\.example\\.org" || die "step $n: org1's withdrawal is not last"
+		[ "$(grep -c "org2\\.example\\.org" "$LOG")" -eq "$landed" ] ||
+			die "step $n: org2's entry is not there exactly $landed times after the next write"
+		verify_ok
+		! ls "$R/log" "$R/keys/orgs" | grep -q '\.tmp-' || die "step $n: temporary files remain"
+		if [ "$landed" -eq 1 ]; then completed=$((completed + 1)); else discarded=$((discarded + 1)); fi
+		[ -d "$R/.git" ] || continue
+		[ -z "$(git -C "$R" status --porcelain)" ] ||
+			die "step $n: the work tree is not clean after the next write: $(git -C "$R" status --porcelain)"
+		[ ! -e "$R/.git/endorse-pending" ] || die "step $n: the record outlived the next write"
+		cmp -s "$LOG" <(git -C "$R" show HEAD:log/endorsements.jsonl) ||
+			die "step $n: the branch does not hold the work tree's log"
+		[ "$(git -C "$R" show HEAD~1:log/endorsements.jsonl | wc -l)" -eq $((before + landed)) ] ||
+			die "step $n: the commit before the next write's does not hold org2's entry $landed times"
+		# the next write says it committed the killed one exactly when the
+		# killed one had replaced the log and left its record
+		if [ "$landed" -eq 1 ] && [ "$pending" -eq 1 ]; then
+			err_has "is now committed as"
+		elif grep -q "is now committed as" "$T/err"; then
+			die "step $n: the next write says it committed an earlier write that had not happened"
+		fi
+		run verify -C "$R" --history
+		[ "$RC" -eq 0 ] || die "step $n: the history does not verify"
+	done
+	die "the write never completed"
 }
 
 # full_disk: org0's next endorsement on a disk that fills up after N file
@@ -223,6 +321,13 @@ full-disk-git)
 kill-sign)
 	build_base
 	kill_loop
+	;;
+kill-steps)
+	kill_steps
+	;;
+kill-steps-git)
+	git_repo
+	kill_steps
 	;;
 kill-sign-git)
 	git_repo

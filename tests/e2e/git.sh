@@ -134,10 +134,12 @@ git_base() {
 	keygen org0 org0.example.org
 	keygen org1 org1.example.org
 	git_init "$R"
-	ok init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
 		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
-	sign org0 "Org Zero" 2026-01-01T00:01:00Z
-	sign org1 "Org One" 2026-01-01T00:02:00Z
+	fixture sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	fixture sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--time 2026-01-01T00:02:00Z
 	[ "$(count)" -eq 3 ] || die "the base history does not have 3 commits"
 	clean "the base history"
 }
@@ -1019,6 +1021,59 @@ subdirectory)
 	g merge -q --ff-only pr
 	expect_rc 0 verify -C "$R" --history
 	out_has "valid in every commit: 4 entries"
+	;;
+pending-record-malformed)
+	# .git/endorse-pending is read back as untrusted: a record endorse did
+	# not write is refused, and nothing is written.
+	git_base
+	before
+	printf 'endorse pending write\nref refs/heads/main\nold none\nnew ../../etc\npath log/x\n' \
+		>"$R/.git/endorse-pending"
+	cp "$LOG" "$T/log.before"
+	expect_rc 2 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	err_has ".git/endorse-pending is not a record of a pending endorse write; remove it"
+	cmp -s "$LOG" "$T/log.before" || die "the refused write changed the log"
+	[ "$(g rev-parse HEAD)" = "$BEFORE" ] || die "the refused write moved the branch"
+	;;
+pending-record-stale)
+	# A record whose branch has moved on by other hands (here: a commit made
+	# with git) is stale: the next write drops it and writes as usual.
+	git_base
+	printf 'endorse pending write\nref refs/heads/main\nold %s\nnew %s\npath %s\n' \
+		"$(g rev-parse HEAD~2)" "$(g rev-parse HEAD~1)" "$F" >"$R/.git/endorse-pending"
+	before
+	expect_rc 0 withdraw -C "$R" --key "$K/org1.key" --time 2026-01-01T00:05:00Z
+	! grep -q "is now committed" "$T/err" || die "a stale record was taken for a write to complete"
+	[ ! -e "$R/.git/endorse-pending" ] || die "the stale record was not removed"
+	[ "$(count)" -eq $((BEFORE_COUNT + 1)) ] || die "not exactly one new commit"
+	clean "the write after a stale record"
+	;;
+pending-record-neither)
+	# A record of a write whose log is now neither the branch's nor the
+	# write's (edited by hand since): refused, with what to do.
+	git_base
+	printf 'endorse pending write\nref refs/heads/main\nold %s\nnew %s\npath %s\n' \
+		"$(g rev-parse HEAD)" "$(g rev-parse HEAD~1)" "$F" >"$R/.git/endorse-pending"
+	printf '{}\n' >>"$LOG"
+	before
+	expect_rc 2 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	err_has "is now neither what the branch holds nor what the write was writing"
+	err_has "git checkout HEAD -- $F"
+	[ "$(g rev-parse HEAD)" = "$BEFORE" ] || die "the refused write moved the branch"
+	[ -e "$R/.git/endorse-pending" ] || die "the record was dropped though nothing was resolved"
+	;;
+pending-record-other-branch)
+	# A record of a write on another branch: the write refuses and says to
+	# switch back, rather than apply it to this branch.
+	git_base
+	printf 'endorse pending write\nref refs/heads/elsewhere\nold %s\nnew %s\npath %s\n' \
+		"$(g rev-parse HEAD)" "$(g rev-parse HEAD~1)" "$F" >"$R/.git/endorse-pending"
+	expect_rc 2 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	err_has "an endorse write on refs/heads/elsewhere was interrupted"
+	err_has "switch back to refs/heads/elsewhere"
 	;;
 *)
 	die "unknown case"

@@ -4,6 +4,10 @@
 # pointing inside it so that no key is ever written to the real home.
 
 : "${ENDORSE:?ENDORSE must name the endorse binary}"
+# FIXTURE builds a case's starting point (keygen, fixture, build_base);
+# tests/valgrind.sh sets it to the binary itself while ENDORSE runs under
+# memcheck, so that memcheck's time goes to the commands a case checks.
+FIXTURE=${ENDORSE_FIXTURE:-$ENDORSE}
 # PYTHON (set by meson: the interpreter that runs meson) edits bytes and reads
 # JSON; a bare python3 may be a slow version-manager shim.
 PY=${PYTHON:-python3}
@@ -35,7 +39,7 @@ skip() {
 keygen() {
 	local base=$1 name=$2
 	shift 2
-	"$ENDORSE" keygen --unencrypted -s "$K/$base.key" -p "$K/$base.vkey" "$@" "$name" \
+	"$FIXTURE" keygen --unencrypted -s "$K/$base.key" -p "$K/$base.vkey" "$@" "$name" \
 		>"$T/keygen.out" 2>"$T/keygen.err" || {
 		cat "$T/keygen.err" >&2
 		die "keygen $name failed"
@@ -74,14 +78,26 @@ vkey() {
 	head -n 1 "$K/$1.vkey"
 }
 
-# ok CMD...: runs an endorse command that must succeed.
-ok() {
-	local rc=0
-	"$ENDORSE" "$@" >"$T/ok.out" 2>"$T/ok.err" || rc=$?
+# must BINARY CMD...: runs an endorse command that must succeed (its output
+# in $T/ok.out and $T/ok.err).
+must() {
+	local bin=$1 rc=0
+	shift
+	"$bin" "$@" >"$T/ok.out" 2>"$T/ok.err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		cat "$T/ok.err" >&2
 		die "endorse $1 exited $rc, expected 0"
 	fi
+}
+
+# ok CMD...: a command of the case, which must succeed.
+ok() {
+	must "$ENDORSE" "$@"
+}
+
+# fixture CMD...: the same for a step that only builds a case's starting point.
+fixture() {
+	must "$FIXTURE" "$@"
 }
 
 sha256_of() {
@@ -169,18 +185,18 @@ build_base() {
 	keygen log "$ORIGIN"
 	keygen org0 org0.example.org
 	keygen org1 org1.example.org
-	ok init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
 		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
-	ok sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+	fixture sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
 		--time 2026-01-01T00:01:00Z
-	ok sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+	fixture sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
 		--time 2026-01-01T00:02:00Z
-	ok document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title "E2E Manifesto" \
+	fixture document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title "E2E Manifesto" \
 		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:03:00Z
-	ok sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+	fixture sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
 		--time 2026-01-01T00:04:00Z
-	verify_ok
-	grep -q -F "valid: 5 entries" "$T/verify.out" || die "the base log does not have 5 entries"
+	fixture verify -C "$R"
+	grep -q -F "valid: 5 entries" "$T/ok.out" || die "the base log does not have 5 entries"
 }
 
 need_org2() {
