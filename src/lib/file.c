@@ -280,6 +280,31 @@ remove_stale_temps(const char *dir, const char *sub)
 	free(path);
 }
 
+void
+endorse_remove_temps_of(const char *path)
+{
+	char *copy = strdup(path), *slash = copy != NULL ? strrchr(copy, '/') : NULL;
+	DIR *d = NULL;
+	struct dirent *e;
+	size_t n;
+
+	if (slash == NULL || slash == copy) {
+		free(copy);
+		return;
+	}
+	*slash = '\0';
+	n = strlen(slash + 1);
+	d = opendir(copy);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, slash + 1, n) == 0 && strlen(e->d_name) == n + 17 &&
+		    endorse_is_temp_name(e->d_name))
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	}
+	if (d != NULL)
+		(void)closedir(d);
+	free(copy);
+}
+
 int
 endorse_lock_log(int *fd_out, const char *dir)
 {

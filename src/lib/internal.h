@@ -101,6 +101,9 @@ char *endorse_temp_path(const char *path);
  * of keys/orgs after finishing the pins they name), and verify of a work
  * tree passes over them (git trees never hold them). */
 bool endorse_is_temp_name(const char *name);
+/* Removes the files endorse_temp_path(path) made that a killed writer left
+ * (path itself stays); for the holder of the lock that guards path. */
+void endorse_remove_temps_of(const char *path);
 int endorse_write_all(int fd, const void *data, size_t len);
 int endorse_fsync_dir(const char *path);
 /* dir + "/" + rel, malloc'd. */

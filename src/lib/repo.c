@@ -1030,6 +1030,7 @@ endorse_repo_recover(const endorse_repo *r, char completed[41])
 	completed[0] = '\0';
 	if (record == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	endorse_remove_temps_of(record); /* a writer killed while writing the record */
 	if ((rc = read_pending_record(&p, record)) != 0) {
 		if (rc == ENDORSE_ENOTFOUND)
 			rc = 0; /* no write was interrupted */

@@ -194,6 +194,8 @@ kill_steps() {
 		[ -z "$(git -C "$R" status --porcelain)" ] ||
 			die "step $n: the work tree is not clean after the next write: $(git -C "$R" status --porcelain)"
 		[ ! -e "$R/.git/endorse-pending" ] || die "step $n: the record outlived the next write"
+		! ls "$R/.git" | grep -q '^endorse-pending\.tmp-' ||
+			die "step $n: a half-written record outlived the next write"
 		cmp -s "$LOG" <(git -C "$R" show HEAD:log/endorsements.jsonl) ||
 			die "step $n: the branch does not hold the work tree's log"
 		[ "$(git -C "$R" show HEAD~1:log/endorsements.jsonl | wc -l)" -eq $((before + landed)) ] ||
