@@ -25,7 +25,7 @@ text_grammar(void)
 		"example.org/log\nfive\n" ROOT "\n",
 		"example.org/log\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2J=\n", /* padding bits */
 		"example.org/log\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jx\n",     /* 30 bytes */
-		"example.org/log\n5\n" ROOT "\n\n",             /* empty extension line */
+		("example.org/log\n5\n" ROOT "\n\n"),           /* empty extension line */
 		"example.org/log\n5\n" ROOT,                    /* no final newline */
 	};
 

@@ -556,7 +556,7 @@ time_rules(void)
 		"2026-01-01T-0:00:00Z",
 		"2026-01-01T00:00:00Z ",
 		"",
-		"\xd9\xa2" "026-01-01T00:00:00Z",
+		("\xd9\xa2" "026-01-01T00:00:00Z"), /* U+0662, an Arabic-Indic digit 2 */
 	};
 	static const char *const good[] = {
 		"2028-02-29T00:00:00Z", /* leap year */

@@ -163,7 +163,7 @@ valid_minimal(void)
 	char *text = NULL;
 	CHECK_INT(endorse_vkey_parse(&log, LOG, strlen(LOG)), 0);
 	CHECK_INT(endorse_policy_format_new(&text, &log), 0);
-	char want[ENDORSE_VKEY_MAX + 64];
+	char want[sizeof("log \nquorum none\n") + sizeof(LOG)];
 	snprintf(want, sizeof(want), "log %s\nquorum none\n", LOG);
 	CHECK_STR(text, want);
 	CHECK_INT(endorse_policy_parse(&p, text, strlen(text)), 0);
