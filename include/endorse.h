@@ -203,6 +203,11 @@ typedef struct endorse_verify_options {
 	/* Keep in the state only what the rules need: endorse_org.endorsements
 	 * stays empty (about 4 bytes an endorsement instead of 200). */
 	bool rules_only;
+	/* The log key the caller trusts from outside the repository (verify
+	 * --log-key): a keys/policy that names another is a problem (rule
+	 * log-key) wherever one is read (each version in endorse_verify_history,
+	 * the head's in endorse_verify_base). NULL: the repository's own. */
+	const endorse_vkey *log_key;
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that

@@ -18,8 +18,10 @@ int cli_library_error(int rc);
 /* Prints usage for a command and returns 2. */
 int cli_usage(const char *usage);
 
-/* Writes s with control characters, bidirectional overrides and invalid
- * UTF-8 replaced by '?': text written by strangers stays text. */
+/* Writes s with control characters, bidirectional overrides, U+200B and
+ * invalid UTF-8 replaced by '?', and a U+200B put inside every "##[" and a
+ * leading "::" (GitHub Actions' workflow commands): text written by
+ * strangers stays text, on a terminal and in a CI log. */
 void cli_print_safe(FILE *f, const char *s);
 /* Says, when completed is not empty, that a write finished an earlier one
  * that had been killed between its files and its commit (whether or not
@@ -27,7 +29,13 @@ void cli_print_safe(FILE *f, const char *s);
 void cli_report_completed(const char completed[41]);
 /* The same into a malloc'd string. */
 char *cli_safe_strdup(const char *s);
-/* Prints s as a JSON string literal, made safe first. */
+/* The same without the U+200B: for formats that escape a '#' of "##["
+ * themselves (cli_opens_command), so that their readers get the text back. */
+char *cli_safe_strdup_data(const char *s);
+/* Whether p starts with "##[", a workflow command to GitHub Actions. */
+bool cli_opens_command(const char *p);
+/* Prints s as a JSON string literal, made safe first (cli_safe_strdup_data),
+ * with the '#' that opens a "##[" written as \u0023. */
 void cli_print_json_string(FILE *f, const char *s);
 
 /* Flushes stdout and reports a write error: exit codes must not claim
@@ -59,6 +67,9 @@ int cli_store_key(const endorse_secret_key *key, const struct key_destination *t
 
 /* Reads a whole file (or standard input for "-") up to max bytes. */
 int cli_read_file(char **out, size_t *len, const char *path, size_t max);
+/* A vkey given to option: the vkey itself, or a file holding it (one line,
+ * as keygen writes it). A usage error (exit 2) when it is neither. */
+int cli_read_vkey(endorse_vkey *out, const char *option, const char *arg);
 /* SHA-256 of a file as 64 hex digits. */
 int cli_sha256_file(char out[65], const char *path);
 

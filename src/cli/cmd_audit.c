@@ -11,8 +11,8 @@
 #include "cli.h"
 
 static const char usage_line[] =
-	"endorse audit [-C DIR] [--format FORMAT] [--document SHA256|latest|all] "
-	"[--org ID | --since SEQ|REV]";
+	"endorse audit [-C DIR] [--format FORMAT] [--document SHA256|latest|all]\n"
+	"              [--org ID | --since SEQ|REV] [--log-key VKEY|FILE]";
 
 struct event {
 	uint64_t seq;
@@ -236,10 +236,12 @@ cmd_audit(int argc, char **argv)
 		{"org", required_argument, NULL, 'o'},
 		{"document", required_argument, NULL, 'd'},
 		{"since", required_argument, NULL, 's'},
+		{"log-key", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "table", *document = NULL, *since = NULL;
+	const char *format = "table", *document = NULL, *since = NULL, *log_key_arg = NULL;
+	endorse_vkey log_key;
 	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
 	endorse_verify_options vopt = {.on_problem = cli_print_problem, .on_entry = on_entry, .ctx = &ctx};
 	struct audit_view view = {0};
@@ -258,6 +260,7 @@ cmd_audit(int argc, char **argv)
 		case 'o': ctx.history.org = optarg; break;
 		case 'd': document = optarg; break;
 		case 's': since = optarg; break;
+		case 'L': log_key_arg = optarg; break;
 		case 'h':
 			printf("usage: %s\n\n"
 				"Verifies the log, then lists the current signatories of each document\n"
@@ -274,7 +277,11 @@ cmd_audit(int argc, char **argv)
 				"      --org ID               one organization's whole history (table, json)\n"
 				"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
 				"                             later, or after git revision REV (table, json,\n"
-				"                             csv, markdown)\n",
+				"                             csv, markdown)\n"
+				"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
+				"                             repository, or a file holding it: a log whose\n"
+				"                             keys/policy names another is not shown (rule\n"
+				"                             log-key, exit 1), as endorse verify --log-key\n",
 				usage_line);
 			return EXIT_VALID;
 		default: return cli_usage(usage_line);
@@ -294,6 +301,9 @@ cmd_audit(int argc, char **argv)
 		return cli_error("--org is shown as table or json");
 	if (since != NULL && (strcmp(format, "html") == 0 || strcmp(format, "jekyll") == 0))
 		return cli_error("--since is shown as table, json, csv or markdown");
+	if (log_key_arg != NULL && cli_read_vkey(&log_key, "--log-key", log_key_arg) != 0)
+		return EXIT_TROUBLE;
+	vopt.log_key = log_key_arg != NULL ? &log_key : NULL;
 	if (since != NULL) {
 		if (parse_since(&ctx.since.at, since) != 0)
 			return EXIT_TROUBLE;

@@ -10,7 +10,7 @@
 
 static const char usage_line[] =
 	"endorse verify [-C DIR] [--history [REV] | --base REV] [--format text|json|github]\n"
-	"               [--jobs N]";
+	"               [--log-key VKEY|FILE] [--jobs N]";
 
 /* --format json prints the problems after the summary, which is known only
  * at the end: they wait in an unlinked temporary file, not in memory, so a
@@ -158,6 +158,14 @@ help(void)
 		"                             byte for byte, and the new entries verify\n"
 		"      --format FORMAT        text (default), json, or github (workflow\n"
 		"                             annotations on standard output)\n"
+		"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
+		"                             repository (for this repository's log: README,\n"
+		"                             \"The log key\"), or a file holding it: a\n"
+		"                             keys/policy naming another key is a problem\n"
+		"                             (rule log-key), in every version with --history\n"
+		"                             and at the head with --base. Without it, any\n"
+		"                             log key passes: a copy re-signed by another key\n"
+		"                             (and missing withdrawals) would verify too\n"
 		"  -j, --jobs N               check signatures on N threads (default: one per\n"
 		"                             online core); the report is the same whatever N\n\n"
 		"Exit status: 0 valid, 1 invalid, 2 could not run.\n", usage_line);
@@ -172,10 +180,12 @@ cmd_verify(int argc, char **argv)
 		{"history", optional_argument, NULL, 'H'},
 		{"base", required_argument, NULL, 'B'},
 		{"jobs", required_argument, NULL, 'j'},
+		{"log-key", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "text", *history = NULL, *base = NULL;
+	const char *format = "text", *history = NULL, *base = NULL, *log_key_arg = NULL;
+	endorse_vkey log_key;
 	bool use_history = false;
 	struct collected problems = {NULL, 0};
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
@@ -193,6 +203,7 @@ cmd_verify(int argc, char **argv)
 		case 'f': format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
 		case 'H': use_history = true; history = optarg; break;
 		case 'B': base = optarg; break;
+		case 'L': log_key_arg = optarg; break;
 		case 'j':
 			if (!cli_parse_u64(&jobs, optarg, CLI_MAX_JOBS) || jobs == 0)
 				return cli_error("--jobs takes a number of threads from 1 to %d",
@@ -208,6 +219,8 @@ cmd_verify(int argc, char **argv)
 		return cli_usage(usage_line);
 	if (use_history && base != NULL)
 		return cli_error("--history and --base exclude each other");
+	if (log_key_arg != NULL && cli_read_vkey(&log_key, "--log-key", log_key_arg) != 0)
+		return EXIT_TROUBLE;
 	if (strcmp(format, "json") == 0) {
 		if ((problems.spool = tmpfile()) == NULL)
 			return cli_error("cannot create a temporary file for the report: %s",
@@ -218,6 +231,7 @@ cmd_verify(int argc, char **argv)
 		vopt = (endorse_verify_options){.on_problem = print_github};
 	else if (strcmp(format, "text") != 0)
 		return cli_error("unknown format '%s': use text, json or github", format);
+	vopt.log_key = log_key_arg != NULL ? &log_key : NULL;
 	vopt.jobs = (unsigned)jobs;
 	vopt.rules_only = true;  /* verify reports no endorsement */
 	if (use_history)

@@ -397,8 +397,6 @@ cmd_revoke(int argc, char **argv)
 	struct write_options o;
 	endorse_statement st = {0};
 	endorse_vkey target;
-	char *text = NULL;
-	size_t len = 0;
 	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_TARGET), A(OPT_REASON)), revoke_usage);
 
 	if (rc < 0) {
@@ -416,19 +414,8 @@ cmd_revoke(int argc, char **argv)
 		return EXIT_TROUBLE;
 	if (o.key == NULL || o.target == NULL || o.reason == NULL)
 		return cli_error("--key, --target and --reason are required");
-	if (endorse_vkey_parse(&target, o.target, strlen(o.target)) != 0) {
-		if (access(o.target, F_OK) != 0)
-			return cli_error("--target '%s' is neither a valid vkey (%s) nor a file", o.target,
-				endorse_error_last());
-		if (cli_read_file(&text, &len, o.target, ENDORSE_VKEY_MAX + 1) != 0)
-			return EXIT_TROUBLE;
-		if (len > 0 && text[len - 1] == '\n')
-			text[--len] = '\0';
-		rc = endorse_vkey_parse(&target, text, len);
-		free(text);
-		if (rc != 0)
-			return cli_library_error(rc), EXIT_TROUBLE;
-	}
+	if (cli_read_vkey(&target, "--target", o.target) != 0)
+		return EXIT_TROUBLE;
 	char vkey[ENDORSE_VKEY_MAX];
 	endorse_vkey_format(vkey, &target);
 	st.type = ENDORSE_REVOKE;

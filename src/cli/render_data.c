@@ -2,7 +2,9 @@
  * docs/audit-formats.md), CSV (RFC 4180) and a Jekyll data file. Strings from
  * the log are made safe first, then encoded for the format: JSON by jansson,
  * CSV with quoting and formula neutralisation, YAML as double-quoted
- * scalars with every special character escaped. */
+ * scalars with every special character escaped. GitHub's workflow commands
+ * ("##[", a leading "::") are escaped in JSON and YAML strings, and broken by
+ * a U+200B in CSV and YAML comments, which have no escapes (cli_print_safe). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,18 +130,20 @@ render_csv(FILE *f, const struct audit_view *v)
  * and the characters YAML does not allow raw or reads as line breaks:
  * U+2028, U+2029, U+FEFF, U+FFFE, U+FFFF), { } and % are written as
  * escapes, so that the file holds no Liquid delimiter even if it is ever
- * run through Liquid itself. */
+ * run through Liquid itself, and so is the '#' that opens "##[" (a workflow
+ * command in a CI log). */
 static void
 yaml_string(FILE *f, const char *s)
 {
-	char *safe = cli_safe_strdup(s);
+	char *safe = cli_safe_strdup_data(s);
 	const unsigned char *p = (const unsigned char *)(safe ? safe : "?");
 
 	fputc('"', f);
 	while (*p) {
 		if (*p == '"' || *p == '\\') {
 			fprintf(f, "\\%c", *p++);
-		} else if (*p == '{' || *p == '}' || *p == '%' || *p < 0x20 || *p == 0x7f) {
+		} else if (*p == '{' || *p == '}' || *p == '%' || *p < 0x20 || *p == 0x7f ||
+			   cli_opens_command((const char *)p)) {
 			fprintf(f, "\\x%02x", *p++);
 		} else if ((*p & 0xf0) == 0xe0 && p[1] && p[2]) {
 			unsigned cp = ((unsigned)(p[0] & 0x0f) << 12) | ((unsigned)(p[1] & 0x3f) << 6) |

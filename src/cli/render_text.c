@@ -1,6 +1,7 @@
 /* The audit for people: an aligned table for the terminal, and Markdown.
- * Strings from the log are made safe (cli_safe_strdup) and, in Markdown,
- * every character that Markdown or HTML would interpret is escaped. */
+ * Strings from the log are made safe (cli_safe_strdup, which also breaks
+ * GitHub's workflow commands) and, in Markdown, every character that Markdown
+ * or HTML would interpret is escaped (a '#' too, so no "##[" is left). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,15 +12,32 @@
 #define GREEN "\033[32m"
 #define RESET "\033[0m"
 
-/* Display width, counted in code points of the safe text. */
+/* Whether p starts the U+200B that cli_safe_strdup puts into a workflow
+ * command: it takes no column. */
+static bool
+zero_width(const char *p)
+{
+	return (unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
+		(unsigned char)p[2] == 0x8b;
+}
+
+/* Display width of safe text, counted in code points. */
+static size_t
+columns(const char *safe)
+{
+	size_t n = 0;
+
+	for (const char *p = safe; *p; p++)
+		n += ((unsigned char)*p & 0xc0) != 0x80 && !zero_width(p);
+	return n;
+}
+
 static size_t
 text_width(const char *s)
 {
 	char *safe = cli_safe_strdup(s);
-	size_t n = 0;
+	size_t n = columns(safe ? safe : "?");
 
-	for (const char *p = safe ? safe : ""; *p; p++)
-		n += ((unsigned char)*p & 0xc0) != 0x80;
 	free(safe);
 	return n;
 }
@@ -30,13 +48,14 @@ print_cell(FILE *f, const char *s, size_t w)
 {
 	char *safe = cli_safe_strdup(s);
 	const char *p = safe ? safe : "?";
-	size_t n = text_width(p), shown = 0;
+	size_t n = columns(p), shown = 0;
 
 	if (n <= w) {
 		fputs(p, f);
 		shown = n;
 	} else {
-		for (; *p && shown + 1 < w; shown++) {
+		while (*p && shown + 1 < w) {
+			shown += !zero_width(p);
 			do
 				fputc(*p++, f);
 			while (((unsigned char)*p & 0xc0) == 0x80);
@@ -142,7 +161,7 @@ render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
 static void
 print_markdown(FILE *f, const char *s)
 {
-	char *safe = cli_safe_strdup(s);
+	char *safe = cli_safe_strdup_data(s);  /* every '#' is escaped below */
 
 	for (const char *p = safe ? safe : "?"; *p; p++) {
 		if (*p == '<')

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,17 +86,38 @@ static bool
 is_unsafe(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||     /* C0, DEL, C1 */
+		cp == 0x200b ||                              /* zero width space (below) */
 		(cp >= 0x200e && cp <= 0x200f) ||            /* LRM, RLM */
 		(cp >= 0x202a && cp <= 0x202e) ||            /* embeddings, overrides */
 		(cp >= 0x2066 && cp <= 0x2069) ||            /* isolates */
 		cp == 0x061c;                                /* Arabic letter mark */
 }
 
-char *
-cli_safe_strdup(const char *s)
+/* What the GitHub Actions runner trims before it looks for "::" (.NET's
+ * char.IsWhiteSpace, less the controls, which are '?' by then). */
+static bool
+is_runner_space(uint32_t cp)
+{
+	return cp == 0x20 || cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+		cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+#define ZWSP "\xe2\x80\x8b"
+
+/* The runner of GitHub Actions takes "##[" anywhere in a line of a step's
+ * output, and "::" at its start (after white space), as a workflow command
+ * (add-mask, stop-commands, error...). With workflow, a U+200B is put inside
+ * each "##[" and each leading "::" (also after U+2028 or U+2029, in case a
+ * reader breaks lines there): the text stays readable and runs nothing.
+ * U+200B itself is unsafe, so an inserted one is never the text's own. */
+static char *
+safe_copy(const char *s, bool workflow)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	char *out = malloc(strlen(s) + 1), *o = out;
+	size_t len = strlen(s);
+	/* at most one insertion (3 bytes) after each code point */
+	char *out = len < SIZE_MAX / 4 ? malloc(4 * len + 1) : NULL, *o = out;
+	bool lead = true;
 
 	if (out == NULL)
 		return NULL;
@@ -105,14 +127,33 @@ cli_safe_strdup(const char *s)
 		if (n == 0 || is_unsafe(cp)) {
 			*o++ = '?';
 			p += n ? n : 1;
-		} else {
-			memcpy(o, p, n);
-			o += n;
-			p += n;
+			lead = false;
+			continue;
 		}
+		memcpy(o, p, n);
+		o += n;
+		if (workflow && ((lead && p[0] == ':' && p[1] == ':') ||
+				 cli_opens_command((const char *)p))) {
+			memcpy(o, ZWSP, 3);
+			o += 3;
+		}
+		lead = (lead && is_runner_space(cp)) || cp == 0x2028 || cp == 0x2029;
+		p += n;
 	}
 	*o = '\0';
 	return out;
+}
+
+char *
+cli_safe_strdup(const char *s)
+{
+	return safe_copy(s, true);
+}
+
+char *
+cli_safe_strdup_data(const char *s)
+{
+	return safe_copy(s, false);
 }
 
 void
@@ -124,12 +165,25 @@ cli_print_safe(FILE *f, const char *s)
 	free(safe);
 }
 
+bool
+cli_opens_command(const char *p)
+{
+	return p[0] == '#' && p[1] == '#' && p[2] == '[';
+}
+
 void
 cli_print_json_string(FILE *f, const char *s)
 {
-	char *safe = cli_safe_strdup(s), *q = safe ? endorse_json_quote(safe) : NULL;
+	char *safe = cli_safe_strdup_data(s), *q = safe ? endorse_json_quote(safe) : NULL;
 
-	fputs(q != NULL ? q : "\"\"", f);
+	/* '#' is never part of JSON's syntax or of an escape: any in q is a
+	 * character of a string, and \u0023 is the same character. */
+	for (const char *p = q != NULL ? q : "\"\""; *p; p++) {
+		if (cli_opens_command(p))
+			fputs("\\u0023", f);
+		else
+			fputc(*p, f);
+	}
 	free(q);
 	free(safe);
 }
@@ -371,6 +425,33 @@ cli_read_file(char **out, size_t *len, const char *path, size_t max)
 	buf[n] = '\0';
 	*out = buf;
 	*len = n;
+	return 0;
+}
+
+int
+cli_read_vkey(endorse_vkey *out, const char *option, const char *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (endorse_vkey_parse(out, arg, strlen(arg)) == 0)
+		return 0;
+	if (access(arg, F_OK) != 0)
+		return cli_error("%s '%s' is neither a valid vkey (%s) nor a file", option, arg,
+			endorse_error_last());
+	if (cli_read_file(&text, &len, arg, ENDORSE_VKEY_MAX + 1) != 0)
+		return EXIT_TROUBLE;
+	if (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	rc = endorse_vkey_parse(out, text, len);
+	free(text);
+	if (rc != 0) {
+		fprintf(stderr, "endorse: %s: ", arg);
+		cli_print_safe(stderr, endorse_error_last());
+		fputc('\n', stderr);
+		return EXIT_TROUBLE;
+	}
 	return 0;
 }
 

@@ -17,8 +17,17 @@ Liquid rendered it over the Jekyll data file, and the data as Psych loaded it.
 Every assertion that fails is printed; the exit status is 1 if any did.
 
 What endorse does to text before encoding it for a format (cli_safe_strdup):
-every C0/C1 control, DEL, U+200E/U+200F, U+202A..U+202E, U+2066..U+2069 and
-U+061C becomes '?', in every format, JSON included. safe() below is that rule.
+every C0/C1 control, DEL, U+200B, U+200E/U+200F, U+202A..U+202E,
+U+2066..U+2069 and U+061C becomes '?', in every format, JSON included. safe()
+below is that rule.
+
+GitHub Actions' workflow commands ("##[" anywhere in a line, "::" at its
+start after white space) never appear in any output (no_commands). The
+formats with escapes write the '#' that opens "##[" as one (JSON \u0023, HTML
+&#35;, YAML \x23, Markdown \#), so their readers get safe() back exactly; the
+text formats (table, CSV, --org table, YAML comments) put a U+200B inside each
+"##[" and each leading "::": neutral() below, unambiguous since safe() leaves
+no U+200B of the text's own.
 """
 import concurrent.futures
 import csv
@@ -44,12 +53,42 @@ def check(cond, msg):
 
 
 def unsafe(cp):
-    return (cp < 0x20 or 0x7F <= cp < 0xA0 or 0x200E <= cp <= 0x200F or
+    return (cp < 0x20 or 0x7F <= cp < 0xA0 or cp == 0x200B or 0x200E <= cp <= 0x200F or
             0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069 or cp == 0x061C)
 
 
 def safe(s):
     return "".join("?" if unsafe(ord(c)) else c for c in s)
+
+
+# What the Actions runner trims before it looks for "::" at the start of a
+# line: .NET's char.IsWhiteSpace.
+RUNNER_SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
+    "\u2028\u2029\u202f\u205f\u3000"
+ZWSP = "\u200b"
+
+
+def neutral(s):
+    """safe(s) as the text formats show it: a U+200B inside each "##[" and
+    each "::" that starts the string or follows U+2028/U+2029 (after white
+    space)."""
+    out, lead = [], True
+    s = safe(s)
+    for i, c in enumerate(s):
+        out.append(c)
+        if (lead and s.startswith("::", i)) or s.startswith("##[", i):
+            out.append(ZWSP)
+        lead = (lead and c in RUNNER_SPACE) or c in "\u2028\u2029"
+    return "".join(out)
+
+
+def no_commands(raw, what):
+    """No line of an output is a workflow command to GitHub Actions."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+    for n, line in enumerate(re.split("\r\n|\r|\n", text), 1):
+        check("##[" not in line, f"{what}: line {n} holds '##[': {show(line, 200)}")
+        check(not line.lstrip(RUNNER_SPACE).startswith("::"),
+              f"{what}: line {n} starts with '::': {show(line, 200)}")
 
 
 def show(s, n=80):
@@ -155,8 +194,11 @@ def check_terminal_text(raw, what):
     except UnicodeDecodeError as e:
         fail(f"{what}: not UTF-8: {e}")
         return ""
-    bad = sorted({f"U+{ord(c):04X}" for c in text if c != "\n" and unsafe(ord(c))})
+    bad = sorted({f"U+{ord(c):04X}" for c in text if c not in "\n" + ZWSP and unsafe(ord(c))})
     check(not bad, f"{what}: unsafe characters in the output: {', '.join(bad)}")
+    # a U+200B only inside a workflow command, where endorse put it
+    stray = re.sub("#\u200b#\\[|:\u200b:", "", text).count(ZWSP)
+    check(not stray, f"{what}: {stray} U+200B outside of '#\\u200b#[' and ':\\u200b:'")
     return text
 
 
@@ -164,17 +206,17 @@ def check_table(repo, raw, since):
     log, view = expected_view(repo, since)
     text = check_terminal_text(raw, "table")
     lines = text.split("\n")
-    check(lines[0] == "Log: " + safe(log.origin), f"table: first line {show(lines[0])}")
+    check(lines[0] == "Log: " + neutral(log.origin), f"table: first line {show(lines[0])}")
     for doc, rows in view:
-        head = f"Document: {safe(doc['title'])} (id {doc['id']}, version {doc['version']})"
+        head = f"Document: {neutral(doc['title'])} (id {doc['id']}, version {doc['version']})"
         check(head in lines, f"table: no line {show(head)}")
-        check(f"  url:        {safe(doc['url'])}" in lines,
-              f"table: document url {show(safe(doc['url']))} not shown")
+        check(f"  url:        {neutral(doc['url'])}" in lines,
+              f"table: document url {show(neutral(doc['url']))} not shown")
         for r in rows:
             hits = [l for l in lines if l.startswith(f"  {r['org']} ") and
-                    f"  {safe(r['name'])}  " in l and f"  {safe(r['url'])}  " in l and
+                    f"  {neutral(r['name'])}  " in l and f"  {neutral(r['url'])}  " in l and
                     f"  {r['key_id']}  {r['time']}  {r['seq']}" in l]
-            check(hits, f"table: no row for {r['org']} with name {show(safe(r['name']))}")
+            check(hits, f"table: no row for {r['org']} with name {show(neutral(r['name']))}")
     n = sum(len(rows) for _, rows in view)
     rows_shown = [l for l in lines if re.match(r"  [a-z0-9.-]+\.[a-z]+ ", l)]
     check(len(rows_shown) == n, f"table: {len(rows_shown)} rows, expected {n}")
@@ -239,7 +281,7 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(v):
-    s = safe(v)
+    s = neutral(v)
     return "'" + s if s.startswith(FORMULA) else s
 
 
@@ -685,6 +727,7 @@ def check_org_table(repo):
     log = Log(repo)
     for org, raw in zip(log.orgs, run_orgs(repo, log.orgs, "table")):
         text = check_terminal_text(raw, f"--org {org} table")
+        no_commands(text, f"--org {org} table")
         lines = text.split("\n")
         check(lines[0] == f"Organization: {org}", f"--org {org}: first line {show(lines[0])}")
         events = [l for l in lines if re.match(r"  \d+ +\d{4}-", l)]
@@ -695,14 +738,14 @@ def check_org_table(repo):
                   f"--org {org}: event line {show(line)}")
             if st["type"] == "endorse":
                 doc = log.docs[log.doc_index(st["document"])]
-                want = (f"{safe(doc['title'])} ({st['document'][:12]}) as "
-                        f"\"{safe(st['org']['name'])}\", {safe(st['org']['url'])}, "
+                want = (f"{neutral(doc['title'])} ({st['document'][:12]}) as "
+                        f"\"{neutral(st['org']['name'])}\", {neutral(st['org']['url'])}, "
                         f"key {key_id(st['signer'])}")
                 check(line.endswith(want), f"--org {org}: {show(line, 200)} does not end "
                       f"with {show(want, 200)}")
             if st["type"] == "revoke":
                 by = "the log operator" if st["signer"] == log.log_vkey else "the organization"
-                want = f"key {key_id(st['key'])} revoked by {by}: {safe(st['reason'])}"
+                want = f"key {key_id(st['key'])} revoked by {by}: {neutral(st['reason'])}"
                 check(line.endswith(want), f"--org {org}: {show(line, 200)} does not end "
                       f"with {show(want, 200)}")
 
@@ -710,6 +753,7 @@ def check_org_table(repo):
 def check_org_json(repo):
     log = Log(repo)
     for org, raw in zip(log.orgs, run_orgs(repo, log.orgs, "json")):
+        no_commands(raw, f"--org {org} json")
         try:
             a = json.loads(raw)
         except ValueError as e:
@@ -762,6 +806,8 @@ def main(argv):
     else:
         with open(args[2], "rb") as f:
             raw = f.read()
+        if fmt in ("table", "json", "csv", "markdown", "html", "jekyll"):
+            no_commands(raw, fmt)
         if fmt == "table":
             check_table(repo, raw, since)
         elif fmt == "json":

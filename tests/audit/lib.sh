@@ -76,6 +76,10 @@ CSI=$'\xc2\x9b' OSC=$'\xc2\x9d' ST=$'\xc2\x9c' NEL=$'\xc2\x85' DCS=$'\xc2\x90'
 RLO=$'\xe2\x80\xae' LRE=$'\xe2\x80\xaa' RLE=$'\xe2\x80\xab' PDF=$'\xe2\x80\xac'
 LRO=$'\xe2\x80\xad' LRI=$'\xe2\x81\xa6' RLI=$'\xe2\x81\xa7' FSI=$'\xe2\x81\xa8'
 PDI=$'\xe2\x81\xa9' LRM=$'\xe2\x80\x8e' RLM=$'\xe2\x80\x8f' ALM=$'\xd8\x9c'
+# GitHub Actions' workflow commands: "##[" anywhere in a line, "::" at its
+# start after white space (also U+00A0, U+3000; a reader might break lines at
+# U+2028). U+200B is what endorse puts inside them, so the text's own is '?'.
+NBSP=$'\xc2\xa0' IDSP=$'\xe3\x80\x80' LS=$'\xe2\x80\xa8' ZWSP=$'\xe2\x80\x8b'
 
 # The organisations of the hostile log (hostile_orgs fills these): id, and
 # the name and url of each id.
@@ -123,13 +127,19 @@ hostile_orgs() {
 	hostile_org bidi.example.org "${RLO}exe.gnp${PDF} ${LRI}iso${PDI} ${RLI}r${PDI} ${FSI}f${PDI} ${LRM}lrm${RLM}rlm ${LRE}${RLE}${LRO}x${PDF} ${ALM}alm" \
 		"https://bidi.example.org/${RLO}gnp.exe"
 	hostile_org long.example.org "${long}" https://long.example.org/
+	hostile_org wfc.example.org "##[add-mask]secret X ##[group]g ###[error]e #${ZWSP}#[add-mask]z ##" \
+		'https://wfc.example.org/##[add-mask]x'
+	hostile_org colon.example.org '::error file=x,line=1::injected ::stop-commands::t' \
+		'https://colon.example.org/::error::x'
+	hostile_org space.example.org "${NBSP}${IDSP} ::warning::spaced${LS}::notice::separated" \
+		https://space.example.org/
 }
 
 DOC1_TITLE='Manifesto <script>alert(1)</script> | *one* _two_ {{ page.title }} {% raw %} & "q"'
 DOC1_URL='https://example.org/manifesto?a="><img/src=x/onerror=alert(1)>{{x}}&amp;'
-DOC2_TITLE="Manifesto ${RLO}2v${PDF} ${CSI}1m \`v2\` # [x](javascript:alert(1))"
+DOC2_TITLE="::error::Manifesto ${RLO}2v${PDF} ${CSI}1m \`v2\` # [x](javascript:alert(1)) ##[add-mask]t"
 DOC2_URL='https://example.org/manifesto/v2/<b>|*'
-REVOKE_REASON="<script>alert(1)</script> ${CSI}31m ${RLO}desrever {{ x }} | *y* \"q\" - # :"
+REVOKE_REASON="::warning::##[add-mask]r <script>alert(1)</script> ${CSI}31m ${RLO}desrever {{ x }} | *y* \"q\" - # :"
 
 # next_time: TS becomes the next of a series of increasing times.
 next_time() {
@@ -169,7 +179,7 @@ build_hostile_log() {
 		--url "$DOC2_URL" --id manifesto --time "$TS"
 	SINCE=$(wc -l <"$R/log/endorsements.jsonl")
 	for id in script.example.org img.example.org md.example.org bidi.example.org csi.example.org \
-		eq.example.org yaml.example.org; do
+		eq.example.org yaml.example.org wfc.example.org colon.example.org; do
 		next_time
 		e sign -C "$R" --no-commit --key "$K/$id.key" --name "${HOSTILE_NAME[$id]}" \
 			--url "${HOSTILE_URL[$id]}" --time "$TS"
@@ -254,7 +264,7 @@ hostile_repo() {
 
 # origin_repo: a small log whose origin (the log key's name: printable ASCII
 # without space or '+') is hostile too.
-HOSTILE_ORIGIN='example.org/"><script>alert(1)</script>{{site.github}}{%include%}|*_[x](javascript:alert(1))`&amp;#'
+HOSTILE_ORIGIN='example.org/##[add-mask]o"><script>alert(1)</script>{{site.github}}{%include%}|*_[x](javascript:alert(1))`&amp;#'
 build_origin_log() {
 	small_log "$HOSTILE_ORIGIN" "Org One" "<b>Org</b> Two"
 }

@@ -679,6 +679,88 @@ assert [(p["file"], p["line"], p["rule"]) for p in r["problems"]] == [
     ("log/endorsements.jsonl", 3, "signature"), ("keys/orgs/org1.example.org.vkey", 0, "keys-orgs")], r' \
 		"$T/out" || die "verify --format json of an invalid log"
 	;;
+verify-workflow-commands)
+	# GitHub Actions runs "##[command]" anywhere in a line of a step's output
+	# and "::command::" at a line's start: verify (every format, its messages
+	# quoting the log) and audit (every format) write neither (README, "Output
+	# in CI"); JSON still decodes to the exact text.
+	need_python
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" \
+		--title '::error::title ##[add-mask]t' --url 'https://example.org/##[add-mask]u' \
+		--time 2026-01-01T00:00:00Z
+	fixture sign -C "$R" --key "$K/org0.key" --name ' ::error file=x::name ##[add-mask]n' \
+		--url 'https://org0.example.org/##[add-mask]u' --time 2026-01-01T00:01:00Z
+	no_commands() {
+		"$PY" - "$1" "$T/out" "$T/err" <<'EOP' || die "a workflow command in: $*"
+import re, sys
+space = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
+    "\u2028\u2029\u202f\u205f\u3000"
+for path in sys.argv[2:]:
+    for line in open(path, encoding="utf-8").read().splitlines():
+        assert "##[" not in line, f"{path}: {line!r}"
+        own = sys.argv[1] == "github" and path.endswith("out") and \
+            re.match(r"::error file=[^:]*::", line)
+        assert own or not line.lstrip(space).startswith("::"), f"{path}: {line!r}"
+EOP
+	}
+	for f in text json github; do
+		expect_rc 0 verify -C "$R" --format "$f"
+		no_commands "$f"
+	done
+	for f in table json csv markdown html jekyll; do
+		expect_rc 0 audit -C "$R" --format "$f"
+		no_commands "$f"
+	done
+	expect_rc 0 audit -C "$R" --org org0.example.org
+	no_commands table
+	out_has "$(printf '#\xe2\x80\x8b#[add-mask]n')"
+	# a line that breaks a rule, quoted in verify's and audit's messages
+	"$PY" - "$LOG" <<'EOP'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+e = json.loads(lines[1])
+e["seq"], e["statement"]["type"] = 2, "##[add-mask]t"
+lines.append(json.dumps(e, separators=(",", ":"), sort_keys=True))
+open(sys.argv[1], "w").write("\n".join(lines) + "\n")
+EOP
+	for f in text json github; do
+		expect_rc 1 verify -C "$R" --format "$f"
+		no_commands "$f"
+	done
+	grep -q -F "statement-type" "$T/out" || die "verify --format github did not report the line"
+	expect_rc 1 verify -C "$R" --format json
+	"$PY" - "$T/out" <<'EOP' || die "verify --format json does not decode to the log's text"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert any("##[add-mask]t" in p["message"] for p in a["problems"]), a["problems"]
+EOP
+	expect_rc 1 audit -C "$R"
+	no_commands table
+	;;
+ci-stop-commands)
+	# .ci/stop-commands, which the workflow runs verify and audit under:
+	# their output between ::stop-commands::TOKEN and ::TOKEN:: (TOKEN new
+	# each run), but for the annotations of --format github before it; the
+	# exit status is the command's.
+	S="${ENDORSE_SOURCE:?}/.ci/stop-commands"
+	rc=0
+	"$S" bash -c 'echo "##[add-mask]x"; echo "::error file=a,line=1::m"; echo "::warning::w" >&2;
+		echo last; exit 3' >"$T/out" 2>&1 || rc=$?
+	[ "$rc" -eq 3 ] || die "stop-commands exited $rc, expected the command's 3"
+	cat "$T/out"
+	mapfile -t l <"$T/out"
+	[ "${#l[@]}" -eq 6 ] || die "${#l[@]} lines, expected 6"
+	[ "${l[0]}" = "::error file=a,line=1::m" ] || die "the annotation is not first: ${l[0]}"
+	[[ ${l[1]} =~ ^::stop-commands::([0-9a-f-]{32,})$ ]] || die "no stop-commands line: ${l[1]}"
+	token=${BASH_REMATCH[1]}
+	[ "${l[2]}|${l[3]}|${l[4]}" = "##[add-mask]x|last|::warning::w" ] || die "the output: ${l[*]}"
+	[ "${l[5]}" = "::$token::" ] || die "the commands are not resumed with the token: ${l[5]}"
+	"$S" true >"$T/out2" || die "stop-commands true failed"
+	! grep -q -F "$token" "$T/out2" || die "the token is the same in two runs"
+	;;
 verify-json-hostile-text)
 	# Text from the log (here a control character in a line) stays valid JSON.
 	need_python

@@ -679,6 +679,70 @@ not-git)
 	expect_rc 2 rechain -C "$R" --onto main
 	expect_rc 0 verify -C "$R"
 	;;
+log-key)
+	# --log-key VKEY|FILE, the trust anchor a repository cannot supply for
+	# itself: anyone can make a key named after the origin and build a copy
+	# of the log (leaving withdrawals out) that verifies on its own. With the
+	# real log key it fails under rule log-key (exit 1) in every mode of
+	# verify and in audit; a VKEY that is not one is a usage error (exit 2).
+	git_base
+	good=$(vkey log)
+	for mode in "" --history "--base HEAD^"; do
+		# shellcheck disable=SC2086  # mode is zero, one or two words
+		expect_rc 0 verify -C "$R" $mode --log-key "$good"
+		# shellcheck disable=SC2086
+		expect_rc 2 verify -C "$R" $mode --log-key "${good%?}"
+		err_has "--log-key"
+	done
+	expect_rc 0 verify -C "$R" --log-key "$K/log.vkey"
+	expect_rc 2 verify -C "$R" --log-key "$T/doc-v1.txt"
+	expect_rc 0 audit -C "$R" --log-key "$good"
+	out_has "Org One"
+	expect_rc 2 audit -C "$R" --log-key not-a-vkey
+	[ ! -s "$T/out" ] || die "audit with a malformed --log-key printed an audit"
+	# the copy: the same origin, another key
+	keygen log2 "$ORIGIN"
+	C="$T/copy"
+	git_init "$C"
+	fixture init -C "$C" --key "$K/log2.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	fixture sign -C "$C" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	expect_rc 0 verify -C "$C"
+	for mode in "" --history "--base HEAD^"; do
+		# shellcheck disable=SC2086
+		expect_rc 1 verify -C "$C" $mode --log-key "$good"
+		err_line "keys/policy:1: log-key:" "$(kid log2)" "$(kid log)"
+		problems 1
+	done
+	expect_rc 1 verify -C "$C" --history --log-key "$good"
+	err_line "keys/policy:1: log-key:" "(commit $(git -C "$C" rev-list --max-parents=0 HEAD | cut -c1-12)"
+	expect_rc 1 verify -C "$C" --log-key "$good" --format json
+	"$PY" - "$T/out" <<'EOP' || die "verify --format json does not report rule log-key"
+import json, sys
+a = json.load(open(sys.argv[1]))
+assert a["valid"] is False and [p["rule"] for p in a["problems"]] == ["log-key"], a
+EOP
+	expect_rc 1 verify -C "$C" --history --log-key "$good" --format github
+	out_has "title=endorse log-key::"
+	expect_rc 1 audit -C "$C" --log-key "$K/log.vkey"
+	err_line "keys/policy:1: log-key:"
+	[ ! -s "$T/out" ] || die "audit showed a log whose key is not the one given"
+	expect_rc 1 audit -C "$C" --log-key "$good" --format json
+	[ ! -s "$T/out" ] || die "audit --format json showed a log whose key is not the one given"
+	# --history checks every version: here the head names the given key,
+	# the versions before it another
+	printf 'log %s\nquorum none\n' "$(vkey log2)" >"$R/keys/policy"
+	git_commit_as "Mallory Editor" mallory@example.org "new log key"
+	hist --log-key "$(vkey log2)"
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	first=$(g rev-list --max-parents=0 HEAD | cut -c1-12)
+	err_line "keys/policy:1: log-key:" "(commit $first by"
+	err_line "keys/policy: policy:" "log key changed"
+	# --base checks the head: the base's key is not the question
+	expect_rc 1 verify -C "$R" --base HEAD^ --log-key "$good"
+	err_line "keys/policy:1: log-key:"
+	;;
 key-policy-change)
 	# A commit replaces the log key in keys/policy (same origin name).
 	git_base
