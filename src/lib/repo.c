@@ -54,14 +54,13 @@ open_git(git_repository **out, const char *dir)
 	if (rc != 0 || (git_dir == NULL && work_tree == NULL))
 		return rc;
 	if (work_tree == NULL) {
-		if (git_repository_config_snapshot(&cfg, *out) != 0)
+		/* core.worktree or core.bare: libgit2 applied it */
+		bool configured_work_tree = git_repository_config_snapshot(&cfg, *out) == 0 &&
+			(git_config_get_string_buf(&configured, cfg, "core.worktree") == 0 ||
+			 (git_config_get_bool(&bare, cfg, "core.bare") == 0 && bare));
+		if (cfg == NULL || (!configured_work_tree && getcwd(cwd, sizeof(cwd)) == NULL))
 			rc = -1;
-		else if (git_config_get_string_buf(&configured, cfg, "core.worktree") == 0 ||
-			 (git_config_get_bool(&bare, cfg, "core.bare") == 0 && bare))
-			work_tree = NULL; /* libgit2 applied it */
-		else if (getcwd(cwd, sizeof(cwd)) == NULL)
-			rc = -1;
-		else
+		else if (!configured_work_tree)
 			work_tree = cwd;
 		git_error_clear();
 	}
@@ -695,6 +694,7 @@ checkout_tree(const endorse_repo *r, git_tree *tree, git_commit *old_head)
 
 	git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
 	opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+	opts.disable_filters = 1; /* the files are the blobs' bytes, whatever core.autocrlf says */
 	if (old_head != NULL && git_commit_tree(&baseline, old_head) != 0)
 		return git_fail(ENDORSE_EIO, "cannot read HEAD's tree");
 	opts.baseline = baseline;

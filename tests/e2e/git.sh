@@ -1249,6 +1249,15 @@ autocrlf-staging)
 		g diff --cached --quiet HEAD || die "safecrlf $safe: the index differs from the commit after sign"
 		clean "sign (safecrlf $safe)"
 	done
+	# rechain's checkout writes the blobs' bytes, not CRLF
+	g branch pr HEAD~1
+	g -c core.autocrlf=false checkout -q pr
+	sign org2 "Org Two" 2026-01-01T00:09:00Z
+	expect_rc 0 rechain -C "$R" --onto main
+	cmp -s "$LOG" <(g show "HEAD:$F") || die "rechain's work tree log is not the committed one"
+	g diff --cached --quiet HEAD || die "the index differs from rechain's commit"
+	clean rechain pr
+	expect_rc 0 verify -C "$R"
 	expect_rc 0 verify -C "$R" --history
 	;;
 document-git-bytes)
