@@ -432,6 +432,10 @@ typedef struct endorse_append {
 	/* out: the commit of an earlier write, killed between its files and its
 	 * commit, that this write completed first (empty when none) */
 	char completed_hex[41];
+	/* init and document: the file registered; inside dir, its path is
+	 * marked -text in dir/.gitattributes with keys/ and log/ (NULL: only
+	 * those two) */
+	const char *document_file;
 } endorse_append;
 
 /* Under the log's lock: reads the log in one pass, checking as verify does
@@ -444,6 +448,15 @@ typedef struct endorse_append {
  * entry's seq. */
 int endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	uint64_t *seq_out);
+
+/* Whether a clone of the git work tree holding file gets other bytes than
+ * the file's (a line-ending conversion, or changes not committed): git's
+ * blob of it in HEAD, else in the index, else the blob git add would make
+ * (its filters applied). *differs is false outside a work tree; else
+ * other_sha256 is the SHA-256 of git's bytes and *where names them: "its
+ * blob in HEAD", "its blob in the index" or "the blob git add would make". */
+int endorse_repo_document_differs(const char *file, bool *differs, char other_sha256[65],
+	const char **where);
 
 /* Creates keys/policy and log/endorsements.jsonl with a first document
  * statement signed by log_key (req->key). Refuses where either exists. */

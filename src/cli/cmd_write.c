@@ -187,7 +187,8 @@ append(endorse_statement *st, const struct write_options *o)
 {
 	endorse_secret_key *key = NULL, *new_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, "", ""};
+	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, "", "",
+		st->type == ENDORSE_DOCUMENT ? o->document : NULL};
 	uint64_t seq = 0;
 	int rc, code = EXIT_TROUBLE;
 
@@ -228,6 +229,32 @@ out:
 	return code;
 }
 
+/* After a document is registered: warns when the clones of its git work
+ * tree get other bytes than those hashed (core.autocrlf, or changes not
+ * committed), since their sha256 is then another one. */
+static void
+warn_git_bytes(const char *file, const char *sha256)
+{
+	char other[65];
+	const char *where;
+	bool differs = false;
+
+	if (endorse_repo_document_differs(file, &differs, other, &where) != 0) {
+		fputs("endorse: warning: cannot compare the document with git's blob: ", stderr);
+		cli_print_safe(stderr, endorse_error_last());
+		fputc('\n', stderr);
+		return;
+	}
+	if (!differs)
+		return;
+	fputs("endorse: warning: ", stderr);
+	cli_print_safe(stderr, file);
+	fprintf(stderr, " differs from the bytes git holds of it (%s): sha256 %s was "
+		"registered, but a clone gets sha256 %s. If git converts its line endings "
+		"(core.autocrlf), mark it -text in .gitattributes and check it out again; commit the "
+		"bytes meant, then register them\n", where, sha256, other);
+}
+
 static const char init_usage[] =
 	"endorse init [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]";
 static const char document_usage[] =
@@ -257,16 +284,18 @@ cmd_init(int argc, char **argv)
 
 	if (rc < 0)
 		return document_help(init_usage,
-			"Creates a log in DIR: keys/policy naming the log key (quorum none) and\n"
-			"log/endorsements.jsonl whose first entry registers the document. Refuses\n"
-			"where a log exists.");
+			"Creates a log in DIR: keys/policy naming the log key (quorum none),\n"
+			"log/endorsements.jsonl whose first entry registers the document, and\n"
+			"DIR/.gitattributes marking keys/, log/ and the document (when inside DIR)\n"
+			"-text, so that git never converts their line endings. Refuses where a log\n"
+			"exists. Warns when git holds the document with other bytes.");
 	if (rc > 0 || document_statement(&st, &o) != 0)
 		return EXIT_TROUBLE;
 	if (cli_load_key(&key, o.key, o.pass_file) != 0) {
 		endorse_statement_clear(&st);
 		return EXIT_TROUBLE;
 	}
-	endorse_append req = {o.dir, key, NULL, &st, !o.no_commit, "", ""};
+	endorse_append req = {o.dir, key, NULL, &st, !o.no_commit, "", "", o.document};
 	rc = endorse_log_create(&req);
 	cli_report_completed(req.completed_hex);
 	endorse_secret_key_free(key);
@@ -274,6 +303,7 @@ cmd_init(int argc, char **argv)
 		printf("created a log with log key %s\n", st.signer);
 		report_append(&st, 0);
 		report_commit(&req);
+		warn_git_bytes(o.document, st.sha256);
 	}
 	endorse_statement_clear(&st);
 	return rc == 0 ? EXIT_VALID : cli_library_error(rc);
@@ -289,10 +319,17 @@ cmd_document(int argc, char **argv)
 
 	if (rc < 0)
 		return document_help(document_usage,
-			"Registers a new version of a document, signed by the log key.");
+			"Registers a new version of a document, signed by the log key. A document\n"
+			"inside DIR is marked -text in DIR/.gitattributes (with keys/ and log/, when\n"
+			"missing). Warns when git holds the document with other bytes (a clone\n"
+			"would compute another sha256).");
 	if (rc > 0 || document_statement(&st, &o) != 0)
 		return EXIT_TROUBLE;
-	return append(&st, &o);
+	char sha[65];
+	(void)snprintf(sha, sizeof(sha), "%s", st.sha256 != NULL ? st.sha256 : "");
+	if ((rc = append(&st, &o)) == EXIT_VALID)
+		warn_git_bytes(o.document, sha);
+	return rc;
 }
 
 static const char sign_usage[] =

@@ -350,7 +350,7 @@ int endorse_repo_check_clean_all(const endorse_repo *r);
 /* ENDORSE_EIO when another git process holds the index or the branch. */
 int endorse_repo_check_unlocked(const endorse_repo *r);
 /* A commit made but not yet on the branch, and what it changes. */
-#define ENDORSE_PENDING_PATHS 2
+#define ENDORSE_PENDING_PATHS 3 /* init: the log, keys/policy, .gitattributes */
 #define ENDORSE_PENDING_PATH_MAX 300
 typedef struct endorse_pending {
 	endorse_commit_id commit;

@@ -2,11 +2,14 @@
  * blobs from the object database (never the work tree, for verification),
  * and records each write as exactly one commit on the current branch. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -27,6 +30,51 @@ git_fail(int code, const char *what)
 	return endorse_fail(code, "%s: %s", what, e != NULL && e->message ? e->message : "git error");
 }
 
+/* Opens the repository as git would from dir: GIT_DIR names the git
+ * directory (no search), GIT_WORK_TREE the work tree; with GIT_DIR but
+ * neither GIT_WORK_TREE nor core.worktree, the current directory is the top
+ * of the work tree (unless core.bare). libgit2 reads neither by itself. */
+static int
+open_git(git_repository **out, const char *dir)
+{
+	const char *git_dir = getenv("GIT_DIR"), *work_tree = getenv("GIT_WORK_TREE");
+	git_config *cfg = NULL;
+	git_buf configured = GIT_BUF_INIT;
+	char cwd[PATH_MAX];
+	int rc, bare = 0;
+
+	if (git_dir != NULL && git_dir[0] == '\0')
+		git_dir = NULL;
+	if (work_tree != NULL && work_tree[0] == '\0')
+		work_tree = NULL;
+	rc = git_dir != NULL ? git_repository_open_ext(out, git_dir, GIT_REPOSITORY_OPEN_NO_SEARCH |
+		GIT_REPOSITORY_OPEN_NO_DOTGIT, NULL) : git_repository_open_ext(out, dir, 0, NULL);
+	if (rc == GIT_ENOTFOUND && git_dir != NULL)
+		rc = GIT_ERROR; /* not "no repository": a write would make no commit */
+	if (rc != 0 || (git_dir == NULL && work_tree == NULL))
+		return rc;
+	if (work_tree == NULL) {
+		/* core.worktree or core.bare: libgit2 applied it */
+		bool configured_work_tree = git_repository_config_snapshot(&cfg, *out) == 0 &&
+			(git_config_get_string_buf(&configured, cfg, "core.worktree") == 0 ||
+			 (git_config_get_bool(&bare, cfg, "core.bare") == 0 && bare));
+		if (cfg == NULL || (!configured_work_tree && getcwd(cwd, sizeof(cwd)) == NULL))
+			rc = -1;
+		else if (!configured_work_tree)
+			work_tree = cwd;
+		git_error_clear();
+	}
+	if (rc == 0 && work_tree != NULL && git_repository_set_workdir(*out, work_tree, 0) != 0)
+		rc = -1;
+	git_buf_dispose(&configured);
+	git_config_free(cfg);
+	if (rc != 0) {
+		git_repository_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 int
 endorse_repo_open(endorse_repo **out, const char *dir)
 {
@@ -40,7 +88,7 @@ endorse_repo_open(endorse_repo **out, const char *dir)
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	rc = git_repository_open_ext(&r->git, dir, 0, NULL);
+	rc = open_git(&r->git, dir);
 	if (rc == GIT_ENOTFOUND) {
 		free(r);
 		return endorse_fail(ENDORSE_ENOTFOUND, "%s is not in a git repository", dir);
@@ -564,32 +612,74 @@ work_path(const endorse_repo *r, const char *rel)
 	return p;
 }
 
-/* Stages exactly the changed paths in the index, as they now are in the
- * work tree (one the write removed leaves the index), so that git status
- * is clean after the commit. */
+/* Stages exactly the changed paths in the index, as the commit holds them
+ * (one the write removed leaves the index), so that git status is clean
+ * after the commit. The entries are the commit's blobs, not the work tree's
+ * files passed through git's filters again: with core.autocrlf and
+ * core.safecrlf the filters would refuse the file or make another blob.
+ * The stat data is the file's only when its bytes are the blob's, so that
+ * git looks again at a file that differs. */
 static int
 stage(const endorse_repo *r, const endorse_pending *p)
 {
 	git_index *index = NULL;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid id;
 	int rc = 0;
 
-	if (git_repository_index(&index, r->git) != 0)
-		return git_fail(ENDORSE_EIO, "cannot open the index");
+	git_oid_fromraw(&id, p->commit.id);
+	if (git_commit_lookup(&commit, r->git, &id) != 0 || git_commit_tree(&tree, commit) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot read the commit to stage");
+		goto out;
+	}
+	if (git_repository_index(&index, r->git) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot open the index");
+		goto out;
+	}
 	for (size_t i = 0; rc == 0 && i < p->n; i++) {
 		char *path = repo_path(r, p->paths[i]), *file = work_path(r, p->paths[i]);
+		git_tree_entry *entry = NULL;
+		git_index_entry e;
+		git_oid on_disk;
 		struct stat st;
 
-		if (path == NULL || file == NULL)
+		memset(&e, 0, sizeof(e));
+		if (path == NULL || file == NULL) {
 			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		else if (lstat(file, &st) == 0 ? git_index_add_bypath(index, path) != 0
-					       : git_index_remove_bypath(index, path) != 0)
-			rc = git_fail(ENDORSE_EIO, path);
+		} else if (git_tree_entry_bypath(&entry, tree, path) != 0) {
+			if (git_index_remove_bypath(index, path) != 0)
+				rc = git_fail(ENDORSE_EIO, path);
+		} else {
+			e.path = path;
+			e.mode = git_tree_entry_filemode(entry);
+			git_oid_cpy(&e.id, git_tree_entry_id(entry));
+			if (lstat(file, &st) == 0 && S_ISREG(st.st_mode) &&
+			    git_odb_hashfile(&on_disk, file, GIT_OBJECT_BLOB) == 0 &&
+			    git_oid_equal(&on_disk, &e.id)) {
+				e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+				e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+				e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+				e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+				e.dev = (uint32_t)st.st_dev;
+				e.ino = (uint32_t)st.st_ino;
+				e.uid = (uint32_t)st.st_uid;
+				e.gid = (uint32_t)st.st_gid;
+				e.file_size = (uint32_t)st.st_size;
+			}
+			if (git_index_add(index, &e) != 0)
+				rc = git_fail(ENDORSE_EIO, path);
+		}
+		git_tree_entry_free(entry);
 		free(path);
 		free(file);
 	}
 	if (rc == 0 && git_index_write(index) != 0)
 		rc = git_fail(ENDORSE_EIO, "cannot write the index");
+out:
 	git_index_free(index);
+	git_tree_free(tree);
+	git_commit_free(commit);
 	return rc;
 }
 
@@ -604,6 +694,7 @@ checkout_tree(const endorse_repo *r, git_tree *tree, git_commit *old_head)
 
 	git_checkout_options_init(&opts, GIT_CHECKOUT_OPTIONS_VERSION);
 	opts.checkout_strategy = GIT_CHECKOUT_SAFE;
+	opts.disable_filters = 1; /* the files are the blobs' bytes, whatever core.autocrlf says */
 	if (old_head != NULL && git_commit_tree(&baseline, old_head) != 0)
 		return git_fail(ENDORSE_EIO, "cannot read HEAD's tree");
 	opts.baseline = baseline;
@@ -638,6 +729,279 @@ move_head(const endorse_repo *r, const git_oid *oid, const git_oid *expected, co
 	return rc;
 }
 
+/* ---- commit.gpgsign: the commit signed as git signs it ----
+ *
+ * git signs the commit's text with gpg.format openpgp (gpg --status-fd=2
+ * -bsau KEY, the signature on standard output, SIG_CREATED on the status)
+ * or ssh (ssh-keygen -Y sign -n git -f KEY FILE, the signature in
+ * FILE.sig) and puts it in the gpgsig header. endorse runs the same
+ * programs the same way; what it cannot do as git does (x509, no
+ * user.signingkey for ssh) is refused before anything is written. */
+
+extern char **environ;
+
+struct signer {
+	const char *work_dir;
+	char dir[PATH_MAX - 32]; /* a private temporary directory in the git directory */
+	char *format, *program, *key;
+};
+
+static char *
+config_string(git_config *cfg, const char *name)
+{
+	git_buf b = GIT_BUF_INIT;
+	char *s = NULL;
+
+	if (git_config_get_string_buf(&b, cfg, name) == 0)
+		s = strdup(b.ptr);
+	git_buf_dispose(&b);
+	git_error_clear();
+	return s;
+}
+
+/* The temporary file name in the signer's directory, in out. */
+static const char *
+signer_file(char out[PATH_MAX], const struct signer *s, const char *name)
+{
+	(void)snprintf(out, PATH_MAX, "%s/%s", s->dir, name);
+	return out;
+}
+
+/* Runs argv (searched in PATH) with its standard streams from and to the
+ * signer's files in, out and err; 0 when it exits 0. */
+static int
+run_signer(const struct signer *s, char *const argv[], const char *in, const char *out)
+{
+	posix_spawn_file_actions_t fa;
+	char in_path[PATH_MAX], out_path[PATH_MAX], err_path[PATH_MAX], line[256] = "";
+	FILE *err;
+	pid_t pid;
+	int status = 0, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	rc = posix_spawn_file_actions_addopen(&fa, 0, in ? signer_file(in_path, s, in) : "/dev/null",
+		O_RDONLY, 0);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addopen(&fa, 1, signer_file(out_path, s, out),
+			O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (rc == 0)
+		rc = posix_spawn_file_actions_addopen(&fa, 2, signer_file(err_path, s, "err"),
+			O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (rc == 0)
+		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0)
+		return endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: cannot run %s: %s", argv[0],
+			strerror(rc));
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return endorse_fail(ENDORSE_EIO, "commit.gpgsign: %s: %s", argv[0], strerror(errno));
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	/* its first message that is not a gpg status line says why */
+	if ((err = fopen(err_path, "r")) != NULL) {
+		while (fgets(line, sizeof(line), err) != NULL &&
+		       (strncmp(line, "[GNUPG:] ", 9) == 0 || line[0] == '\n'))
+			line[0] = '\0';
+		(void)fclose(err); /* read only */
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: %s could not sign the commit (exit %d)%s%s",
+		argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+		line[0] ? ": " : "", line);
+}
+
+/* Reads the signer's file name whole (at most 64 KiB), without its final
+ * line ends, into *out. */
+static int
+read_signer_file(char **out, const struct signer *s, const char *name)
+{
+	char path[PATH_MAX];
+	size_t len = 0;
+	int rc = endorse_file_read(out, &len, signer_file(path, s, name), 1 << 16);
+
+	if (rc != 0)
+		return rc;
+	while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
+		(*out)[--len] = '\0';
+	return 0;
+}
+
+static int
+write_signer_file(const struct signer *s, const char *name, const char *data, size_t len)
+{
+	char path[PATH_MAX];
+
+	return endorse_file_write_atomic(signer_file(path, s, name), data, len, 0600, true);
+}
+
+static int
+sign_openpgp(const struct signer *s, const git_buf *content, const char *committer,
+	char **signature)
+{
+	const char *key = s->key != NULL ? s->key : committer;
+	char *status = NULL;
+	char *argv[] = {s->program, "--status-fd=2", "-bsau", (char *)key, NULL};
+	int rc;
+
+	if ((rc = write_signer_file(s, "commit", content->ptr, content->size)) != 0 ||
+	    (rc = run_signer(s, argv, "commit", "signature")) != 0 ||
+	    (rc = read_signer_file(&status, s, "err")) != 0 ||
+	    (rc = read_signer_file(signature, s, "signature")) != 0)
+		goto out;
+	if ((strncmp(status, "[GNUPG:] SIG_CREATED ", 21) != 0 &&
+		strstr(status, "\n[GNUPG:] SIG_CREATED ") == NULL) || (*signature)[0] == '\0')
+		rc = endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: %s made no signature", s->program);
+out:
+	free(status);
+	return rc;
+}
+
+static int
+sign_ssh(const struct signer *s, const git_buf *content, char **signature)
+{
+	char key_path[PATH_MAX], commit_path[PATH_MAX];
+	const char *key = s->key, *home = getenv("HOME");
+	bool literal = strncmp(key, "key::", 5) == 0 || strncmp(key, "ssh-", 4) == 0;
+	char *argv[] = {s->program, "-Y", "sign", "-n", "git", "-f", key_path, NULL, NULL, NULL};
+	int rc;
+
+	if (literal) {
+		/* a public key: the agent holds its secret (-U) */
+		key += strncmp(key, "key::", 5) == 0 ? 5 : 0;
+		if ((rc = write_signer_file(s, "key.pub", key, strlen(key))) != 0)
+			return rc;
+		(void)signer_file(key_path, s, "key.pub");
+		argv[7] = "-U";
+	} else if (strncmp(key, "~/", 2) == 0 && home != NULL) {
+		(void)snprintf(key_path, sizeof(key_path), "%s/%s", home, key + 2);
+	} else {
+		(void)snprintf(key_path, sizeof(key_path), "%s%s", key[0] == '/' || s->work_dir == NULL ? "" : s->work_dir, key);
+	}
+	argv[literal ? 8 : 7] = (char *)signer_file(commit_path, s, "commit");
+	if ((rc = write_signer_file(s, "commit", content->ptr, content->size)) != 0 ||
+	    (rc = run_signer(s, argv, NULL, "out")) != 0 ||
+	    (rc = read_signer_file(signature, s, "commit.sig")) != 0)
+		return rc == ENDORSE_ENOTFOUND ? endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: %s made "
+			"no signature", s->program) : rc;
+	return 0;
+}
+
+/* Whether the commit is to be signed (commit.gpgsign) and how; a signing
+ * git would refuse, or one endorse cannot do as git does, is refused. */
+static int
+signer_open(struct signer *s, const endorse_repo *r, bool *sign)
+{
+	git_config *cfg = NULL;
+	char name[64];
+	int on = 0, rc = 0, n;
+
+	memset(s, 0, sizeof(*s));
+	*sign = false;
+	if (git_repository_config_snapshot(&cfg, r->git) != 0)
+		return git_fail(ENDORSE_EIO, "cannot read the git configuration");
+	if (git_config_get_bool(&on, cfg, "commit.gpgsign") != 0 || !on) {
+		git_error_clear();
+		goto out;
+	}
+	*sign = true;
+	s->work_dir = git_repository_workdir(r->git);
+	s->format = config_string(cfg, "gpg.format");
+	s->key = config_string(cfg, "user.signingkey");
+	if (s->format == NULL)
+		s->format = strdup("openpgp");
+	if (s->format == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (strcmp(s->format, "openpgp") != 0 && strcmp(s->format, "ssh") != 0) {
+		rc = endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign is set with gpg.format %s, which "
+			"endorse does not sign with (only openpgp and ssh): write with --no-commit and "
+			"commit with git", s->format);
+		goto out;
+	}
+	if (strcmp(s->format, "ssh") == 0 && (s->key == NULL || s->key[0] == '\0')) {
+		rc = endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign is set with gpg.format ssh but "
+			"user.signingkey is not (endorse does not run gpg.ssh.defaultKeyCommand): set "
+			"user.signingkey, or write with --no-commit and commit with git");
+		goto out;
+	}
+	(void)snprintf(name, sizeof(name), "gpg.%s.program", s->format);
+	s->program = config_string(cfg, name);
+	if (s->program == NULL && strcmp(s->format, "openpgp") == 0)
+		s->program = config_string(cfg, "gpg.program");
+	if (s->program == NULL)
+		s->program = strdup(strcmp(s->format, "ssh") == 0 ? "ssh-keygen" : "gpg");
+	n = snprintf(s->dir, sizeof(s->dir), "%sendorse-sign-XXXXXX", git_repository_path(r->git));
+	if (s->program == NULL)
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	else if (n < 0 || (size_t)n >= sizeof(s->dir))
+		rc = endorse_fail(ENDORSE_EUSAGE, "the git directory's path is too long");
+	else if (mkdtemp(s->dir) == NULL)
+		rc = endorse_fail(ENDORSE_EIO, "%s: %s", s->dir, strerror(errno));
+out:
+	if (rc != 0)
+		s->dir[0] = '\0';
+	git_config_free(cfg);
+	return rc;
+}
+
+static void
+signer_close(struct signer *s)
+{
+	static const char *const names[] = {"commit", "commit.sig", "signature", "err", "out",
+		"key.pub"};
+	char path[PATH_MAX];
+
+	for (size_t i = 0; s->dir[0] != '\0' && i < sizeof(names) / sizeof(names[0]); i++)
+		(void)unlink(signer_file(path, s, names[i]));
+	if (s->dir[0] != '\0')
+		(void)rmdir(s->dir);
+	free(s->format);
+	free(s->program);
+	free(s->key);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+create_commit(git_oid *oid, const endorse_repo *r, const git_signature *sig, const char *message,
+	git_tree *tree, size_t nparents, const git_commit **parents)
+{
+	struct signer s;
+	git_buf content = GIT_BUF_INIT;
+	char *signature = NULL, committer[512];
+	bool sign = false;
+	int rc = signer_open(&s, r, &sign);
+
+	if (rc == 0 && !sign) {
+		if (git_commit_create(oid, r->git, NULL, sig, sig, NULL, message, tree, nparents,
+			    parents) != 0)
+			rc = git_fail(ENDORSE_EIO, "cannot create the commit");
+		goto out;
+	}
+	if (rc != 0)
+		goto out;
+	(void)snprintf(committer, sizeof(committer), "%s <%s>", sig->name, sig->email);
+	if (git_commit_create_buffer(&content, r->git, sig, sig, NULL, message, tree, nparents,
+		    parents) != 0) {
+		rc = git_fail(ENDORSE_EIO, "cannot create the commit");
+		goto out;
+	}
+	rc = strcmp(s.format, "ssh") == 0 ? sign_ssh(&s, &content, &signature)
+		: sign_openpgp(&s, &content, committer, &signature);
+	if (rc == 0 && git_commit_create_with_signature(oid, r->git, content.ptr, signature,
+		NULL) != 0)
+		rc = git_fail(ENDORSE_EIO, "cannot create the signed commit");
+out:
+	if (rc != 0) /* the commit is made before anything is written */
+		rc = endorse_fail_wrap(rc, "nothing was written");
+	git_buf_dispose(&content);
+	free(signature);
+	signer_close(&s);
+	return rc;
+}
+
 /* Creates the commit object (and its tree and blobs), moving nothing. */
 static int
 make_commit(const endorse_repo *r, const struct endorse_change *changes, size_t n,
@@ -667,9 +1031,7 @@ make_commit(const endorse_repo *r, const struct endorse_change *changes, size_t 
 			"and user.email");
 		goto out;
 	}
-	if (git_commit_create(oid, r->git, NULL, sig, sig, NULL, message, *tree, nparents,
-		    parents) != 0)
-		rc = git_fail(ENDORSE_EIO, "cannot create the commit");
+	rc = create_commit(oid, r, sig, message, *tree, nparents, parents);
 out:
 	git_signature_free(sig);
 	git_tree_free(base);
@@ -858,7 +1220,7 @@ endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || n > ENDORSE_PENDING_PATHS)
-		return endorse_fail(ENDORSE_EUSAGE, "a write changes 1 or %d files", ENDORSE_PENDING_PATHS);
+		return endorse_fail(ENDORSE_EUSAGE, "a write changes 1 to %d files", ENDORSE_PENDING_PATHS);
 	for (size_t i = 0; i < n; i++) {
 		if (!plain_path(changes[i].path, strlen(changes[i].path)))
 			return endorse_fail(ENDORSE_EUSAGE, "%s: not a path a write may change",
@@ -1180,5 +1542,102 @@ endorse_repo_check_clean_all(const endorse_repo *r)
 		rc = endorse_fail(ENDORSE_EUSAGE, "the work tree has uncommitted changes; commit or "
 			"stash them first");
 	git_status_list_free(list);
+	return rc;
+}
+
+/* ---- a registered document and the bytes other clones get ---- */
+
+static void
+sha256_hex(char out[65], const void *data, size_t len)
+{
+	uint8_t h[32];
+
+	crypto_hash_sha256(h, data, len);
+	endorse_hex_encode(out, h, sizeof(h));
+}
+
+int
+endorse_repo_document_differs(const char *file, bool *differs, char other_sha256[65],
+	const char **where)
+{
+	git_repository *git = NULL;
+	git_object *head = NULL;
+	git_tree_entry *entry = NULL;
+	git_index *index = NULL;
+	git_blob *blob = NULL;
+	git_filter_list *filters = NULL;
+	git_buf filtered = GIT_BUF_INIT;
+	const git_index_entry *staged;
+	char real_file[PATH_MAX], real_top[PATH_MAX], *dir = NULL, *slash;
+	const char *rel;
+	git_oid raw, want;
+	size_t n;
+	int rc = 0;
+
+	*differs = false;
+	other_sha256[0] = '\0';
+	*where = "";
+	git_libgit2_init();
+	if (realpath(file, real_file) == NULL || (dir = strdup(real_file)) == NULL)
+		goto out; /* the caller has read it: nothing git could say */
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	if (open_git(&git, dir) != 0 || git_repository_workdir(git) == NULL ||
+	    realpath(git_repository_workdir(git), real_top) == NULL) {
+		git_error_clear();
+		goto out; /* in no work tree */
+	}
+	n = strlen(real_top);
+	if (strncmp(real_file, real_top, n) != 0 || real_file[n] != '/')
+		goto out;
+	rel = real_file + n + 1;
+	if (git_odb_hashfile(&raw, real_file, GIT_OBJECT_BLOB) != 0) {
+		rc = git_fail(ENDORSE_EIO, file);
+		goto out;
+	}
+	if (git_revparse_single(&head, git, "HEAD^{tree}") == 0 &&
+	    git_tree_entry_bypath(&entry, (git_tree *)head, rel) == 0 &&
+	    git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
+		*where = "its blob in HEAD";
+		git_oid_cpy(&want, git_tree_entry_id(entry));
+	} else if (git_repository_index(&index, git) == 0 &&
+		   (staged = git_index_get_bypath(index, rel, 0)) != NULL) {
+		*where = "its blob in the index";
+		git_oid_cpy(&want, &staged->id);
+	} else {
+		/* untracked: what git add would store, the filters applied */
+		*where = "the blob git add would make";
+		if (git_filter_list_load(&filters, git, NULL, rel, GIT_FILTER_TO_ODB,
+			    GIT_FILTER_DEFAULT) != 0 ||
+		    (filters != NULL && git_filter_list_apply_to_file(&filtered, filters, git,
+			real_file) != 0)) {
+			rc = git_fail(ENDORSE_EIO, file);
+			goto out;
+		}
+		if (filters != NULL && (git_odb_hash(&want, filtered.ptr, filtered.size,
+			GIT_OBJECT_BLOB) != 0 || !git_oid_equal(&want, &raw))) {
+			*differs = true;
+			sha256_hex(other_sha256, filtered.ptr, filtered.size);
+		}
+		goto out;
+	}
+	git_error_clear();
+	if (git_oid_equal(&want, &raw))
+		goto out;
+	*differs = true;
+	if (git_blob_lookup(&blob, git, &want) != 0) {
+		rc = git_fail(ENDORSE_EIO, file);
+		goto out;
+	}
+	sha256_hex(other_sha256, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+out:
+	git_buf_dispose(&filtered);
+	git_filter_list_free(filters);
+	git_blob_free(blob);
+	git_index_free(index);
+	git_tree_entry_free(entry);
+	git_object_free(head);
+	git_repository_free(git);
+	free(dir);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE /* copy_file_range */
 #include <errno.h>
 #include <dirent.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,6 +307,112 @@ finish_pins(const char *dir)
 	return rc;
 }
 
+/* ---- .gitattributes: the files git must keep byte for byte ----
+ *
+ * keys/, log/ and each registered document inside DIR are marked -text in
+ * DIR/.gitattributes, so that no checkout converts their line endings
+ * (core.autocrlf): endorse reads them as bytes, hashes them and signs them,
+ * and every clone must hold the bytes the operator's clone holds. init
+ * writes the file (or extends it), document adds what is missing. */
+
+#define ATTRIBUTES_PATH ".gitattributes"
+#define ATTRIBUTES_MAX (1 << 20)
+
+static bool
+has_line(const char *text, size_t len, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (size_t at = 0; at + n <= len;) {
+		const char *end = memchr(text + at, '\n', len - at);
+		size_t l = end != NULL ? (size_t)(end - (text + at)) : len - at;
+		if (l == n && memcmp(text + at, line, n) == 0)
+			return true;
+		at += l + 1;
+	}
+	return false;
+}
+
+/* The document's path inside dir, for an attribute line: NULL when it is
+ * outside dir or its name has characters a pattern would read otherwise
+ * (only A-Z a-z 0-9 . _ - / are written). */
+static char *
+document_in_dir(const char *dir, const char *document)
+{
+	char real_dir[PATH_MAX], real_doc[PATH_MAX];
+	size_t n;
+
+	if (document == NULL || realpath(dir, real_dir) == NULL ||
+	    realpath(document, real_doc) == NULL)
+		return NULL;
+	n = strlen(real_dir);
+	if (strncmp(real_doc, real_dir, n) != 0 || real_doc[n] != '/')
+		return NULL;
+	for (const char *p = real_doc + n + 1; *p; p++) {
+		if (!(*p == '.' || *p == '_' || *p == '-' || *p == '/' || (*p >= '0' && *p <= '9') ||
+			    (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return NULL;
+	}
+	return strdup(real_doc + n + 1);
+}
+
+/* DIR/.gitattributes with the lines this write needs: *text is NULL when
+ * none is missing; *old gets the file as it is (NULL when absent). */
+static int
+attributes_update(char **text, size_t *len, char **old, const char *dir, const char *document)
+{
+	char *path = endorse_path_join(dir, ATTRIBUTES_PATH), *doc = document_in_dir(dir, document);
+	char doc_line[PATH_MAX + 16];
+	const char *lines[3] = {"/keys/** -text", "/log/** -text", doc_line};
+	size_t old_len = 0, n = 0;
+	struct stat st;
+	int rc = 0;
+
+	*text = NULL;
+	*old = NULL;
+	*len = 0;
+	(void)snprintf(doc_line, sizeof(doc_line), "/%s -text", doc != NULL ? doc : "");
+	if (path == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	endorse_remove_temps_of(path); /* a writer killed while writing it */
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		rc = endorse_fail(ENDORSE_EUSAGE, "%s is not a regular file", path);
+		goto out;
+	}
+	rc = endorse_file_read(old, &old_len, path, ATTRIBUTES_MAX);
+	if (rc == ENDORSE_ENOTFOUND)
+		rc = 0;
+	else if (rc == 0 && memchr(*old, '\0', old_len) != NULL)
+		rc = endorse_fail(ENDORSE_EUSAGE, "%s holds a NUL byte: not a .gitattributes", path);
+	if (rc != 0)
+		goto out;
+	if ((*text = malloc(old_len + sizeof(doc_line) + 64)) == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	if (old_len > 0)
+		memcpy(*text, *old, old_len);
+	n = old_len;
+	if (n > 0 && (*text)[n - 1] != '\n')
+		(*text)[n++] = '\n';
+	for (size_t i = 0; i < (doc != NULL ? 3u : 2u); i++) {
+		if (!has_line(*old != NULL ? *old : "", old_len, lines[i]))
+			n += (size_t)sprintf(*text + n, "%s\n", lines[i]);
+	}
+	if (n == old_len || (n == old_len + 1 && *old != NULL)) {
+		free(*text); /* nothing missing (a missing final LF is no reason to write) */
+		*text = NULL;
+	} else {
+		*len = n;
+	}
+out:
+	free(doc);
+	free(path);
+	return rc;
+}
+
 /* Opens the git side of a write before anything is written, so that a write
  * that could not be committed is refused while nothing has changed. No
  * repository (or no work tree) means no commit. */
@@ -363,11 +470,12 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	endorse_repo *repo = NULL;
 	endorse_pending pending;
 	char *line = NULL, *log_path = NULL, *tmp = NULL, *backup = NULL, *vkey_path = NULL;
-	char *pin_tmp = NULL;
+	char *pin_tmp = NULL, *attr = NULL;
 	char *old_vkey = NULL, vkey_rel[300], vkey_text[ENDORSE_VKEY_MAX + 1] = "", message[512];
-	const char *paths[2] = {ENDORSE_LOG_PATH, vkey_rel};
+	const char *paths[2] = {ENDORSE_LOG_PATH, vkey_rel}, *attr_rel = ATTRIBUTES_PATH;
+	const char *second = vkey_text; /* the second file's new text: the pin or .gitattributes */
 	struct endorse_change changes[2];
-	size_t len = 0, old_len = 0, n = st->org_id != NULL ? 2 : 1;
+	size_t len = 0, old_len = 0, n = st->org_id != NULL ? 2 : 1, second_len = 0;
 	uint64_t problems = 0, seq = 0;
 	int lock = -1, rc;
 	bool pin = false, prepared = false, moved = false;
@@ -404,8 +512,26 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		if (rc != 0)
 			goto out;
 		pin = pinned_key_text(vkey_text, state, st->org_id);
+		second_len = strlen(vkey_text);
 		if (endorse_file_read(&old_vkey, &old_len, vkey_path, ENDORSE_VKEY_MAX + 1) != 0)
 			old_vkey = NULL; /* absent (the log verified, so nothing else) */
+	} else if (st->type == ENDORSE_DOCUMENT) {
+		/* the second file is .gitattributes, when a line is missing */
+		if ((rc = attributes_update(&attr, &second_len, &old_vkey, req->dir,
+			     req->document_file)) != 0 ||
+		    (attr != NULL && repo != NULL && (rc = endorse_repo_check_clean(repo, &attr_rel,
+			1)) != 0))
+			goto out;
+		if (attr != NULL) {
+			(void)snprintf(vkey_rel, sizeof(vkey_rel), "%s", ATTRIBUTES_PATH);
+			if ((vkey_path = endorse_path_join(req->dir, ATTRIBUTES_PATH)) == NULL) {
+				rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				goto out;
+			}
+			second = attr;
+			pin = true;
+			n = 2;
+		}
 	}
 	if ((log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) == NULL ||
 	    (backup = endorse_temp_path(log_path)) == NULL) {
@@ -413,12 +539,12 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		goto out;
 	}
 	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0 ||
-	    (vkey_path != NULL && (rc = endorse_file_write_temp(&pin_tmp, vkey_path, vkey_text,
-		pin ? strlen(vkey_text) : 0, 0644)) != 0))
+	    (vkey_path != NULL && (rc = endorse_file_write_temp(&pin_tmp, vkey_path, second,
+		pin ? second_len : 0, 0644)) != 0))
 		goto out;
 	describe(message, sizeof(message), st, state);
 	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, tmp};
-	changes[1] = (struct endorse_change){vkey_rel, pin ? vkey_text : NULL, strlen(vkey_text), NULL};
+	changes[1] = (struct endorse_change){vkey_rel, pin ? second : NULL, second_len, NULL};
 	/* The commit is made before any file changes, so that a commit that
 	 * cannot be made leaves everything as it was. */
 	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, n, message, &pending)) != 0)
@@ -475,6 +601,7 @@ out:
 		unlink(backup);
 	free(tmp);
 	free(pin_tmp);
+	free(attr);
 	free(backup);
 	free(line);
 	free(log_path);
@@ -492,12 +619,12 @@ endorse_log_create(endorse_append *req)
 	endorse_state *state = NULL;
 	endorse_repo *repo = NULL;
 	const endorse_secret_key *log_key = req->key;
-	const char *paths[2] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH};
-	struct endorse_change changes[2];
+	const char *paths[2] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH}, *attr_rel = ATTRIBUTES_PATH;
+	struct endorse_change changes[3];
 	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
-	char *log_dir = NULL, message[640], title[256];
+	char *log_dir = NULL, message[640], title[256], *attr = NULL, *old_attr = NULL, *attr_path = NULL;
 	endorse_pending pending;
-	size_t len = 0;
+	size_t len = 0, attr_len = 0, n = 2;
 	int rc = 0;
 	bool prepared = false, moved = false;
 
@@ -508,7 +635,8 @@ endorse_log_create(endorse_append *req)
 	if (!(policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) ||
 	    !(log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) ||
 	    !(keys_dir = endorse_path_join(req->dir, "keys")) ||
-	    !(log_dir = endorse_path_join(req->dir, "log")) || !(state = endorse_state_new())) {
+	    !(log_dir = endorse_path_join(req->dir, "log")) || !(state = endorse_state_new()) ||
+	    !(attr_path = endorse_path_join(req->dir, ATTRIBUTES_PATH))) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
@@ -519,6 +647,9 @@ endorse_log_create(endorse_append *req)
 	}
 	if ((rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, 2,
 		     req->completed_hex)) != 0)
+		goto out;
+	if ((rc = attributes_update(&attr, &attr_len, &old_attr, req->dir, req->document_file)) != 0 ||
+	    (attr != NULL && repo != NULL && (rc = endorse_repo_check_clean(repo, &attr_rel, 1)) != 0))
 		goto out;
 	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
 	if ((rc = make_line(&line, &len, state, req)) != 0 ||
@@ -532,7 +663,9 @@ endorse_log_create(endorse_append *req)
 	/* in the order written: the log is the write's commit point */
 	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, line, len + 1, NULL};
 	changes[1] = (struct endorse_change){ENDORSE_POLICY_PATH, policy, strlen(policy), NULL};
-	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, 2, message, &pending)) != 0)
+	if (attr != NULL)
+		changes[n++] = (struct endorse_change){ATTRIBUTES_PATH, attr, attr_len, NULL};
+	if (repo != NULL && (rc = endorse_repo_prepare(repo, changes, n, message, &pending)) != 0)
 		goto out;
 	prepared = repo != NULL;
 	if ((rc = endorse_file_write_atomic(log_path, line, len + 1, 0644, true)) != 0)
@@ -541,9 +674,18 @@ endorse_log_create(endorse_append *req)
 		unlink(log_path);
 		goto out;
 	}
+	if (attr != NULL &&
+	    (rc = endorse_file_write_atomic(attr_path, attr, attr_len, 0644, false)) != 0) {
+		unlink(log_path);
+		unlink(policy_path);
+		goto out;
+	}
 	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, &moved)) != 0 && !moved) {
 		unlink(log_path);
 		unlink(policy_path);
+		if (attr != NULL)
+			(void)(old_attr != NULL ? endorse_file_write_atomic(attr_path, old_attr,
+				strlen(old_attr), 0644, false) : endorse_file_remove(attr_path));
 		rc = endorse_fail_wrap(rc, "nothing was written");
 	} else if (moved) {
 		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
@@ -559,6 +701,9 @@ out:
 	free(keys_dir);
 	free(log_dir);
 	free(line);
+	free(attr);
+	free(old_attr);
+	free(attr_path);
 	return rc;
 }
 

@@ -165,6 +165,21 @@ hist() {
 	run verify -C "$R" --history "$@"
 }
 
+# signed_writes GOOD: init and sign make commits that git verify-commit
+# accepts, saying GOOD (commit.gpgsign is set up by the case).
+signed_writes() {
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	g verify-commit HEAD 2>"$T/vc" || { cat "$T/vc" >&2; die "init's commit is not signed"; }
+	before
+	expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	committed "a signed sign" "endorse: org0.example.org endorses E2E Manifesto (${DOC1:0:8})" \
+		keys/orgs/org0.example.org.vkey "$F"
+	g verify-commit HEAD 2>"$T/vc" || { cat "$T/vc" >&2; die "sign's commit is not signed"; }
+	grep -q -F "$1" "$T/vc" || die "git verify-commit: $(cat "$T/vc")"
+}
+
 case "$CASE" in
 clean-history)
 	# Every write command makes one commit holding exactly what it changed.
@@ -181,7 +196,7 @@ clean-history)
 	[ "$(g log -1 --format=%s)" = "endorse: create the log $ORIGIN and register E2E Manifesto (${DOC1:0:8})" ] ||
 		die "init's commit message is '$(g log -1 --format=%s)'"
 	[ "$(g log -1 --format='%an <%ae>|%cn <%ce>')" = "$AUTHOR|$AUTHOR" ] || die "init's author"
-	[ "$(g show --name-only --format= HEAD | sort | tr '\n' ' ')" = "keys/policy $F " ] ||
+	[ "$(g show --name-only --format= HEAD | sort | tr '\n' ' ')" = ".gitattributes keys/policy $F " ] ||
 		die "init's commit holds $(g show --name-only --format= HEAD | tr '\n' ' ')"
 	grep -q -x -F "committed $(head12) on the current branch" "$T/out" || die "init does not name its commit"
 	clean init
@@ -550,7 +565,7 @@ staged-unrelated)
 	expect_rc 0 init -C "$T/r2" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
 		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z
 	[ "$(git -C "$T/r2" rev-list --count HEAD)" -eq 1 ] || die "init did not make one commit"
-	[ "$(git -C "$T/r2" show --name-only --format= HEAD | tr '\n' ' ')" = "keys/policy $F " ] ||
+	[ "$(git -C "$T/r2" show --name-only --format= HEAD | tr '\n' ' ')" = ".gitattributes keys/policy $F " ] ||
 		die "init's first commit holds $(git -C "$T/r2" show --name-only --format= HEAD | tr '\n' ' ')"
 	[ "$(git -C "$T/r2" status --porcelain --untracked-files=all)" = "A  README" ] ||
 		die "git status after init: $(git -C "$T/r2" status --porcelain)"
@@ -601,7 +616,7 @@ no-commit)
 		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z --no-commit
 	! grep -q committed "$T/out" || die "init --no-commit says it committed"
 	! git -C "$T/r2" rev-parse -q --verify HEAD >/dev/null || die "init --no-commit made a commit"
-	[ "$(git -C "$T/r2" status --porcelain --untracked-files=all | sort | tr '\n' ' ')" = "?? keys/policy ?? $F " ] ||
+	[ "$(git -C "$T/r2" status --porcelain --untracked-files=all | sort | tr '\n' ' ')" = "?? .gitattributes ?? keys/policy ?? $F " ] ||
 		die "git status after init --no-commit: $(git -C "$T/r2" status --porcelain | tr '\n' ' ')"
 	;;
 no-author)
@@ -1064,7 +1079,9 @@ subdirectory)
 	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
 		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
 	committed init "endorse: create the log $ORIGIN and register E2E Manifesto (${DOC1:0:8})" \
-		endorsements/keys/policy "endorsements/$F"
+		endorsements/.gitattributes endorsements/keys/policy "endorsements/$F"
+	[ "$(git -C "$W" check-attr text -- "endorsements/$F" "$F" | tr '\n' ' ')" = "endorsements/$F: text: unset $F: text: unspecified " ] ||
+		die "the subdirectory's .gitattributes: $(git -C "$W" check-attr text -- "endorsements/$F" "$F")"
 	before
 	expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
 		--time 2026-01-01T00:01:00Z
@@ -1138,6 +1155,353 @@ pending-record-other-branch)
 		--time 2026-01-01T00:05:00Z
 	err_has "an endorse write on refs/heads/elsewhere was interrupted"
 	err_has "switch back to refs/heads/elsewhere"
+	;;
+gitattributes)
+	# init marks keys/, log/ and the registered document (when inside the
+	# repository) -text in .gitattributes, in the log's first commit;
+	# document adds what is missing in its own commit, nothing else.
+	make_docs
+	keygen log "$ORIGIN"
+	git_init "$R"
+	mkdir -p "$R/docs"
+	cp "$T/doc-v1.txt" "$R/docs/manifesto.txt"
+	printf '*.png binary' >"$R/.gitattributes"   # the user's, without a final LF
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "the manifesto and attributes"
+	before
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$R/docs/manifesto.txt" \
+		--title "E2E Manifesto" --url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	[ "$(g show --name-only --format= HEAD | tr '\n' ' ')" = ".gitattributes keys/policy $F " ] ||
+		die "init's commit holds $(g show --name-only --format= HEAD | tr '\n' ' ')"
+	[ "$(g show HEAD:.gitattributes)" = "$(printf '*.png binary\n/keys/** -text\n/log/** -text\n/docs/manifesto.txt -text')" ] ||
+		die "init's .gitattributes: $(g show HEAD:.gitattributes)"
+	[ "$(g check-attr text -- keys/policy "$F" docs/manifesto.txt log/checkpoint x.png | tr '\n' ' ')" = \
+		"keys/policy: text: unset $F: text: unset docs/manifesto.txt: text: unset log/checkpoint: text: unset x.png: text: unset " ] ||
+		die "git check-attr: $(g check-attr text -- keys/policy "$F" docs/manifesto.txt log/checkpoint x.png)"
+	clean init
+	# a version outside the repository: nothing to add
+	before
+	expect_rc 0 document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:01:00Z
+	committed "document outside" "endorse: register E2E Manifesto (${DOC2:0:8})" "$F"
+	# register_version N TIME FILE...: version N, committed with git in
+	# docs/, registered in one commit that changes FILE...
+	register_version() {
+		local v="$R/docs/manifesto-v$1.txt" time=$2
+		shift 2
+		printf 'The e2e manifesto, version %s.\n' "${v//[^0-9]/}" >"$v"
+		git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "a version"
+		before
+		expect_rc 0 document -C "$R" --key "$K/log.key" --document "$v" --title "E2E Manifesto" \
+			--url https://example.org/manifesto --id manifesto --time "$time"
+		committed "document $v" "endorse: register E2E Manifesto ($(sha256_of "$v" | cut -c1-8))" "$@"
+		[ ! -s "$T/err" ] || die "a document git holds as it is drew a warning: $(cat "$T/err")"
+	}
+	# a version inside: its line is added, in the same commit
+	register_version 3 2026-01-01T00:02:00Z .gitattributes "$F"
+	[ "$(tail -n 1 "$R/.gitattributes")" = "/docs/manifesto-v3.txt -text" ] || die "document's line: $(tail -n 1 "$R/.gitattributes")"
+	# a line already there: nothing is added
+	printf '/docs/manifesto-v4.txt -text\n' >>"$R/.gitattributes"
+	register_version 4 2026-01-01T00:03:00Z "$F"
+	# a repository made before .gitattributes: document adds all three lines
+	g rm -q .gitattributes
+	g commit -q -m "no attributes"
+	register_version 5 2026-01-01T00:04:00Z .gitattributes "$F"
+	[ "$(cat "$R/.gitattributes")" = "$(printf '/keys/** -text\n/log/** -text\n/docs/manifesto-v5.txt -text')" ] ||
+		die "the new .gitattributes: $(cat "$R/.gitattributes")"
+	# a .gitattributes with uncommitted changes is refused, nothing written
+	g rm -q .gitattributes
+	g commit -q -m "no attributes again"
+	printf '# mine\n' >"$R/.gitattributes"
+	before
+	cp "$LOG" "$T/log.before"
+	printf 'The e2e manifesto, version 6.\n' >"$T/doc-v6.txt"
+	expect_rc 2 document -C "$R" --key "$K/log.key" --document "$T/doc-v6.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:05:00Z
+	err_has ".gitattributes has uncommitted changes"
+	cmp -s "$LOG" "$T/log.before" || die "a refused write changed the log"
+	[ "$(g rev-parse HEAD)" = "$BEFORE" ] || die "a refused write moved the branch"
+	[ "$(cat "$R/.gitattributes")" = "# mine" ] || die "a refused write changed .gitattributes"
+	rm "$R/.gitattributes"
+	expect_rc 0 verify -C "$R" --history
+	;;
+autocrlf-clone)
+	# Git for Windows' default, core.autocrlf=true: a clone of a repository
+	# init set up verifies, signs and registers the same hashes as a plain
+	# clone (.gitattributes keeps keys/, log/ and the documents byte for
+	# byte).
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	keygen org1 org1.example.org
+	git_init "$R"
+	mkdir -p "$R/docs"
+	printf 'The manifesto.\nLine two.\n' >"$R/docs/manifesto.txt"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "the manifesto"
+	fixture init -C "$R" --key "$K/log.key" --document "$R/docs/manifesto.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	fixture sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	git clone -q --bare "$R" "$T/origin.git"
+	W="$T/windows" L="$T/linux"
+	git -c core.autocrlf=true clone -q "$T/origin.git" "$W"
+	git clone -q "$T/origin.git" "$L"
+	for c in "$W" "$L"; do
+		git -C "$c" config user.name "$AUTHOR_NAME"
+		git -C "$c" config user.email "$AUTHOR_EMAIL"
+	done
+	git -C "$W" config core.autocrlf true
+	git -C "$W" config core.safecrlf true
+	for f in keys/policy keys/orgs/org0.example.org.vkey "$F" docs/manifesto.txt; do
+		cmp -s "$W/$f" "$L/$f" || die "the autocrlf clone's $f differs from the plain clone's"
+	done
+	expect_rc 0 verify -C "$W"
+	expect_rc 0 verify -C "$W" --history
+	# sign, and register a new version written on Windows (CRLF) and one
+	# written with LF, then commit them with git and push
+	expect_rc 0 sign -C "$W" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--time 2026-01-01T00:02:00Z
+	printf 'The manifesto, version 2.\r\nLine two.\r\n' >"$W/docs/manifesto-v2.txt"
+	expect_rc 0 document -C "$W" --key "$K/log.key" --document "$W/docs/manifesto-v2.txt" \
+		--title "E2E Manifesto" --url https://example.org/manifesto --id manifesto --time 2026-01-01T00:03:00Z
+	[ ! -s "$T/err" ] || die "document warned: $(cat "$T/err")"
+	printf 'The manifesto, version 3.\nLine two.\n' >"$W/docs/manifesto-v3.txt"
+	expect_rc 0 document -C "$W" --key "$K/log.key" --document "$W/docs/manifesto-v3.txt" \
+		--title "E2E Manifesto" --url https://example.org/manifesto --id manifesto --time 2026-01-01T00:04:00Z
+	git -C "$W" add docs
+	git -C "$W" commit -q -m "versions 2 and 3"
+	expect_rc 0 withdraw -C "$W" --key "$K/org1.key" --time 2026-01-01T00:05:00Z
+	[ -z "$(git -C "$W" status --porcelain --untracked-files=all)" ] ||
+		die "the autocrlf clone is not clean: $(git -C "$W" status --porcelain)"
+	git -C "$W" push -q origin main
+	git -C "$L" pull -q --ff-only origin main
+	for f in keys/policy keys/orgs/org0.example.org.vkey keys/orgs/org1.example.org.vkey "$F" \
+		docs/manifesto.txt docs/manifesto-v2.txt docs/manifesto-v3.txt .gitattributes; do
+		cmp -s "$W/$f" "$L/$f" || die "after the push, the clones' $f differ"
+	done
+	# the hashes registered are the plain clone's files'
+	for v in manifesto manifesto-v2 manifesto-v3; do
+		grep -q -F "\"sha256\":\"$(sha256_of "$L/docs/$v.txt")\"" "$L/$F" ||
+			die "the plain clone's docs/$v.txt is not the version registered"
+	done
+	expect_rc 0 verify -C "$L"
+	expect_rc 0 verify -C "$L" --history
+	out_has "valid in every commit: 6 entries"
+	# and a fresh autocrlf clone of the result still verifies
+	git -c core.autocrlf=true clone -q "$T/origin.git" "$T/windows2"
+	expect_rc 0 verify -C "$T/windows2"
+	cmp -s "$T/windows2/docs/manifesto-v2.txt" "$L/docs/manifesto-v2.txt" || die "a new autocrlf clone converts v2"
+	;;
+autocrlf-staging)
+	# A repository made before .gitattributes, with core.autocrlf=true:
+	# git's filters must not decide the index. With core.safecrlf=true
+	# they refused to stage the log (the commit was made, exit 2, the
+	# index held the old log); without it they stage what the commit holds.
+	git_base
+	g rm -q --ignore-unmatch .gitattributes
+	g commit -q --allow-empty -m "an older repository: no .gitattributes"
+	keygen org2 org2.example.org
+	g config core.autocrlf true
+	for safe in true unset; do
+		if [ "$safe" = true ]; then g config core.safecrlf true; else g config --unset core.safecrlf; fi
+		before
+		expect_rc 0 withdraw -C "$R" --key "$K/org0.key" --time "2026-01-01T00:0$((BEFORE_COUNT + 1)):00Z"
+		committed "withdraw (safecrlf $safe)" "endorse: org0.example.org withdraws its endorsement of E2E Manifesto (${DOC1:0:8})" "$F"
+		g diff --cached --quiet HEAD || die "safecrlf $safe: the index differs from the commit"
+		[ "$(g ls-files -s "$F" | cut -d' ' -f2)" = "$(g rev-parse "HEAD:$F")" ] || die "safecrlf $safe: the index's log is not the commit's"
+		expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
+			--time "2026-01-01T00:0$((BEFORE_COUNT + 2)):00Z"
+		g diff --cached --quiet HEAD || die "safecrlf $safe: the index differs from the commit after sign"
+		clean "sign (safecrlf $safe)"
+	done
+	# rechain's checkout writes the blobs' bytes, not CRLF
+	g branch pr HEAD~1
+	g -c core.autocrlf=false checkout -q pr
+	sign org2 "Org Two" 2026-01-01T00:09:00Z
+	expect_rc 0 rechain -C "$R" --onto main
+	cmp -s "$LOG" <(g show "HEAD:$F") || die "rechain's work tree log is not the committed one"
+	g diff --cached --quiet HEAD || die "the index differs from rechain's commit"
+	clean rechain pr
+	expect_rc 0 verify -C "$R"
+	expect_rc 0 verify -C "$R" --history
+	;;
+document-git-bytes)
+	# A document git holds with other bytes than the work tree's (a clone
+	# converted its line endings): document registers the file's bytes and
+	# warns that other clones compute another sha256, naming it.
+	make_docs
+	keygen log "$ORIGIN"
+	git_init "$R"
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	mkdir -p "$R/docs"
+	printf 'Version 2.\nLine two.\n' >"$R/docs/v2.txt"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "version 2, added with git (not marked -text)"
+	lf=$(sha256_of "$R/docs/v2.txt")
+	git -c core.autocrlf=true clone -q "$R" "$T/w"
+	git -C "$T/w" config core.autocrlf true
+	git -C "$T/w" config user.name "$AUTHOR_NAME"
+	git -C "$T/w" config user.email "$AUTHOR_EMAIL"
+	crlf=$(sha256_of "$T/w/docs/v2.txt")
+	[ "$crlf" != "$lf" ] || die "the autocrlf clone did not convert docs/v2.txt"
+	expect_rc 0 document -C "$T/w" --key "$K/log.key" --document "$T/w/docs/v2.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:01:00Z
+	out_has "(sha256 $crlf)"
+	err_line "endorse: warning: $T/w/docs/v2.txt differs from the bytes git holds of it (its blob in HEAD)" \
+		"sha256 $crlf was registered" "a clone gets sha256 $lf"
+	# untracked, not marked (a space in its name), and git add would
+	# convert it: the blob git add would make
+	printf 'Version 5.\r\n' >"$T/w/docs/v 5.txt"
+	expect_rc 0 document -C "$T/w" --key "$K/log.key" --document "$T/w/docs/v 5.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:01:30Z
+	err_line "endorse: warning: $T/w/docs/v 5.txt differs from the bytes git holds of it (the blob git add would make)" \
+		"a clone gets sha256 $(printf 'Version 5.\n' | sha256sum | cut -d' ' -f1)"
+	! grep -q -F "v 5.txt" "$T/w/.gitattributes" || die "a path with a space was written to .gitattributes"
+	# an uncommitted change is the same case
+	printf 'Version 3.\n' >"$R/docs/v3.txt"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "version 3"
+	printf 'Version 3, edited.\n' >"$R/docs/v3.txt"
+	expect_rc 0 document -C "$R" --key "$K/log.key" --document "$R/docs/v3.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:02:00Z --no-commit
+	err_line "endorse: warning: $R/docs/v3.txt differs from the bytes git holds of it (its blob in HEAD)" \
+		"a clone gets sha256 $(printf 'Version 3.\n' | sha256sum | cut -d' ' -f1)"
+	# git holds it as it is: no warning
+	printf 'Version 4.\r\n' >"$R/docs/v4.txt"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "version 4"
+	git -C "$R" checkout -q -- .
+	expect_rc 0 document -C "$R" --key "$K/log.key" --document "$R/docs/v4.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:03:00Z --no-commit
+	[ ! -s "$T/err" ] || die "a document git holds as it is drew a warning: $(cat "$T/err")"
+	;;
+commit-gpgsign-ssh)
+	# commit.gpgsign=true with gpg.format ssh: every write's commit is
+	# signed as git signs it (ssh-keygen -Y sign -n git), and git verifies
+	# it; a signing that fails, or one endorse cannot do, writes nothing.
+	command -v ssh-keygen >/dev/null || skip "ssh-keygen is needed"
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	keygen org1 org1.example.org
+	git_init "$R"
+	ssh-keygen -q -t ed25519 -N '' -C "$AUTHOR_EMAIL" -f "$T/ssh-signer"
+	printf '%s %s\n' "$AUTHOR_EMAIL" "$(cat "$T/ssh-signer.pub")" >"$T/allowed-signers"
+	g config gpg.ssh.allowedSignersFile "$T/allowed-signers"
+	g config commit.gpgsign true
+	g config gpg.format ssh
+	g config user.signingkey "$T/ssh-signer"
+	signed_writes "Good \"git\" signature for $AUTHOR_EMAIL"
+	# a key path relative to the work tree's top, as git reads it
+	cp "$T/ssh-signer" "$R/.git/signer"
+	g config user.signingkey .git/signer
+	expect_rc 0 withdraw -C "$R" --key "$K/org0.key" --time 2026-01-01T00:02:00Z
+	g verify-commit HEAD 2>/dev/null || die "the commit signed with a relative key path does not verify"
+	rm "$R/.git/signer"
+	expect_rc 0 verify -C "$R" --history
+	# refused before anything is written: a key that does not sign, no
+	# key, a format endorse does not sign with
+	cp "$LOG" "$T/log.before"
+	for setting in "user.signingkey $T/no-such-key" "user.signingkey" "gpg.format x509"; do
+		set -- $setting
+		if [ $# -eq 1 ]; then g config --unset "$1"; else g config "$1" "$2"; fi
+		before
+		expect_rc 2 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+			--time 2026-01-01T00:03:00Z
+		err_has "nothing was written"
+		err_has "commit.gpgsign"
+		[ "$(g rev-parse HEAD)" = "$BEFORE" ] || die "$setting: a refused write moved the branch"
+		cmp -s "$LOG" "$T/log.before" || die "$setting: a refused write changed the log"
+		[ ! -e "$R/keys/orgs/org1.example.org.vkey" ] || die "$setting: a refused write pinned a key"
+		clean "a refused write ($setting)"
+		[ -z "$(find "$R/.git" -maxdepth 1 -name 'endorse-*')" ] || die "$setting: files left in .git: $(ls "$R/.git")"
+	done
+	grep -q -F "gpg.format x509" "$T/err" || die "the x509 refusal does not name the format"
+	g config gpg.format ssh
+	g config user.signingkey "$T/ssh-signer"
+	# commit.gpgsign=false: not signed
+	g config commit.gpgsign false
+	expect_rc 0 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	[ -z "$(g cat-file commit HEAD | grep '^gpgsig')" ] || die "commit.gpgsign=false signed the commit"
+	;;
+commit-gpgsign-openpgp)
+	# commit.gpgsign=true with gpg (the default format): signed as git
+	# signs it (gpg --status-fd=2 -bsau KEY), verified by git.
+	command -v gpg >/dev/null && command -v gpgconf >/dev/null || skip "gpg is needed"
+	export GNUPGHOME="$T/gnupg"
+	mkdir -m 700 "$GNUPGHOME"
+	# the agent this case starts (found by its socket in GNUPGHOME) stops with it
+	trap 'gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$T"' EXIT
+	gpg --batch --quiet --passphrase '' --quick-gen-key "$AUTHOR" ed25519 sign never 2>/dev/null ||
+		skip "gpg cannot generate a key here"
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	git_init "$R"
+	g config commit.gpgsign true
+	# no user.signingkey: the committer's "Name <email>" names the key
+	signed_writes "Good signature from \"$AUTHOR\""
+	[ "$(g log -1 --format=%G?)" = G ] || die "git log %G? is $(g log -1 --format=%G?)"
+	# user.signingkey names the key (here its e-mail address)
+	g config user.signingkey "$AUTHOR_EMAIL"
+	keygen org1 org1.example.org
+	expect_rc 0 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--time 2026-01-01T00:01:30Z
+	g verify-commit HEAD 2>/dev/null || die "the commit signed with user.signingkey does not verify"
+	# a key gpg does not have: refused, nothing written
+	g config user.signingkey nobody@example.net
+	before
+	expect_rc 2 withdraw -C "$R" --key "$K/org0.key" --time 2026-01-01T00:02:00Z
+	err_has "nothing was written: commit.gpgsign: gpg could not sign the commit"
+	err_has "nobody@example.net"
+	[ "$(g rev-parse HEAD)" = "$BEFORE" ] || die "a refused write moved the branch"
+	clean "a refused write"
+	expect_rc 0 verify -C "$R" --history
+	;;
+git-dir-env)
+	# GIT_DIR and GIT_WORK_TREE are honoured as git honours them: the write
+	# commits in that repository (not none, silently), verify --history
+	# reads it, and a GIT_DIR that is no repository is an error.
+	git_base
+	keygen org2 org2.example.org
+	mv "$R/.git" "$T/gitdir"
+	git --git-dir="$T/gitdir" config core.bare false
+	G() { git --git-dir="$T/gitdir" --work-tree="$R" "$@"; }
+	tip=$(G rev-parse HEAD)
+	# from elsewhere, with both
+	(cd "$T" && GIT_DIR="$T/gitdir" GIT_WORK_TREE="$R" "$ENDORSE" sign -C "$R" --key "$K/org2.key" \
+		--name "Org Two" --url https://org2.example.org/ --time 2026-01-01T00:03:00Z) >"$T/out" 2>"$T/err" ||
+		{ cat "$T/err" >&2; die "the write with GIT_DIR and GIT_WORK_TREE failed"; }
+	[ "$(G rev-parse HEAD~1)" = "$tip" ] || die "the write made no commit in GIT_DIR"
+	grep -q -x -F "committed $(G rev-parse HEAD | cut -c1-12) on the current branch" "$T/out" || die "stdout does not name the commit"
+	[ -z "$(G status --porcelain --untracked-files=all)" ] || die "not clean: $(G status --porcelain)"
+	# GIT_DIR alone: the current directory is the work tree's top
+	(cd "$R" && GIT_DIR="$T/gitdir" "$ENDORSE" withdraw --key "$K/org2.key" --time 2026-01-01T00:04:00Z) \
+		>"$T/out" 2>"$T/err" || { cat "$T/err" >&2; die "the write with GIT_DIR failed"; }
+	[ "$(G rev-list --count HEAD)" -eq 5 ] || die "the write with GIT_DIR alone made no commit"
+	[ -z "$(G status --porcelain --untracked-files=all)" ] || die "not clean: $(G status --porcelain)"
+	(cd "$R" && GIT_DIR="$T/gitdir" "$ENDORSE" verify --history) >"$T/out" 2>"$T/err" ||
+		{ cat "$T/err" >&2; die "verify --history with GIT_DIR failed"; }
+	out_has "valid in every commit: 5 entries"
+	# a GIT_DIR that is no repository: an error, nothing written
+	cp "$LOG" "$T/log.before"
+	RC=0
+	(cd "$R" && GIT_DIR="$T/nowhere" "$ENDORSE" sign --key "$K/org2.key" --name "Org Two" \
+		--url https://org2.example.org/ --time 2026-01-01T00:05:00Z) >"$T/out" 2>"$T/err" || RC=$?
+	[ "$RC" -eq 2 ] || die "a write with GIT_DIR naming no repository exited $RC, expected 2"
+	cmp -s "$LOG" "$T/log.before" || die "a write with a wrong GIT_DIR changed the log"
+	;;
+own-repository-autocrlf)
+	# This repository's own .gitattributes: a clone with core.autocrlf=true
+	# (Git for Windows' default) verifies its log, and MANIFESTO.md there
+	# has the hash the log registers.
+	[ -n "${ENDORSE_SOURCE:-}" ] && git -C "$ENDORSE_SOURCE" rev-parse --verify -q HEAD >/dev/null ||
+		skip "the source is not a git checkout"
+	git -c core.autocrlf=true clone -q "$ENDORSE_SOURCE" "$T/self"
+	expect_rc 0 verify -C "$T/self"
+	grep -q -F "\"sha256\":\"$(sha256_of "$T/self/MANIFESTO.md")\"" "$T/self/$F" ||
+		die "the autocrlf clone's MANIFESTO.md is not the version the log registers"
+	[ "$(git -C "$T/self" check-attr text -- keys/policy "$F" MANIFESTO.md | tr '\n' ' ')" = \
+		"keys/policy: text: unset $F: text: unset MANIFESTO.md: text: unset " ] ||
+		die "the repository's .gitattributes: $(git -C "$T/self" check-attr text -- keys/policy "$F" MANIFESTO.md)"
 	;;
 *)
 	die "unknown case"
