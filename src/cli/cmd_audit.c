@@ -209,6 +209,8 @@ parse_since(uint64_t *at, const char *arg)
 			return 0;
 	}
 	rc = endorse_log_lines_at(".", arg, at);
+	if (rc == ENDORSE_EINVALID)
+		return cli_library_error(rc);
 	if (rc != 0) {
 		cli_library_error(rc);
 		return cli_error("--since takes an entry number or a git revision");
@@ -295,8 +297,8 @@ cmd_audit(int argc, char **argv)
 	if (since != NULL && (strcmp(format, "html") == 0 || strcmp(format, "jekyll") == 0))
 		return cli_error("--since is shown as table, json, csv or markdown");
 	if (since != NULL) {
-		if (parse_since(&ctx.since.at, since) != 0)
-			return EXIT_TROUBLE;
+		if ((rc = parse_since(&ctx.since.at, since)) != 0)
+			return rc == EXIT_INVALID ? EXIT_INVALID : EXIT_TROUBLE;
 		ctx.want_since = true;
 	}
 	rc = endorse_verify(&state, ".", &vopt, &count);
