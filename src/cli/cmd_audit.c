@@ -275,8 +275,9 @@ cmd_audit(int argc, char **argv)
 				"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
 				"      --org ID               one organization's whole history (table, json)\n"
 				"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
-				"                             later, or after git revision REV (table, json,\n"
-				"                             csv, markdown)\n",
+				"                             later, or after git revision REV, whose log the\n"
+				"                             current one must extend (else exit 1) (table,\n"
+				"                             json, csv, markdown)\n",
 				usage_line);
 			return EXIT_VALID;
 		default: return cli_usage(usage_line);
