@@ -242,7 +242,9 @@ int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
  * into onto without conflict. Needs a clean work tree; no secret key. */
 int endorse_rechain(const char *dir, const char *onto, uint64_t *moved, char commit_hex[41]);
 
-/* The number of lines of the log at a git revision (0 if it has none). */
+/* The number of lines of the log at a git revision (0 if it has none), after
+ * checking that it is a byte prefix of the log in dir's work tree
+ * (ENDORSE_EINVALID when it is not: the log was rewritten since). */
 int endorse_log_lines_at(const char *dir, const char *rev, uint64_t *lines);
 
 /* ---- the Merkle tree (RFC 6962, SPEC.md §5) ---- */

@@ -209,6 +209,8 @@ parse_since(uint64_t *at, const char *arg)
 			return 0;
 	}
 	rc = endorse_log_lines_at(".", arg, at);
+	if (rc == ENDORSE_EINVALID)
+		return cli_library_error(rc);
 	if (rc != 0) {
 		cli_library_error(rc);
 		return cli_error("--since takes an entry number or a git revision");
@@ -276,8 +278,9 @@ cmd_audit(int argc, char **argv)
 				"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
 				"      --org ID               one organization's whole history (table, json)\n"
 				"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
-				"                             later, or after git revision REV (table, json,\n"
-				"                             csv, markdown)\n"
+				"                             later, or after git revision REV, whose log the\n"
+				"                             current one must extend (else exit 1) (table,\n"
+				"                             json, csv, markdown)\n"
 				"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
 				"                             repository, or a file holding it: a log whose\n"
 				"                             keys/policy names another is not shown (rule\n"
@@ -305,8 +308,8 @@ cmd_audit(int argc, char **argv)
 		return EXIT_TROUBLE;
 	vopt.log_key = log_key_arg != NULL ? &log_key : NULL;
 	if (since != NULL) {
-		if (parse_since(&ctx.since.at, since) != 0)
-			return EXIT_TROUBLE;
+		if ((rc = parse_since(&ctx.since.at, since)) != 0)
+			return rc == EXIT_INVALID ? EXIT_INVALID : EXIT_TROUBLE;
 		ctx.want_since = true;
 	}
 	rc = endorse_verify(&state, ".", &vopt, &count);

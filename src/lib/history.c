@@ -4,10 +4,15 @@
  * commit's new lines are replayed onto the state of its parent, so the cost
  * grows with the log, not with the log times the number of commits. */
 #define _GNU_SOURCE /* memmem */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
 
 #include "internal.h"
 
@@ -42,6 +47,206 @@ extends(const endorse_blob *old, const endorse_blob *new, endorse_reporter *r)
 			"line %llu differs from the version before (the log may only grow: lines are "
 			"never edited, reordered or removed)", (unsigned long long)line_at(new->data, i));
 	return false;
+}
+
+/* The size of a commit's log/checkpoint, when it has a well-formed one. */
+static bool
+checkpoint_size(const endorse_blob *cp, uint64_t *size)
+{
+	endorse_note *note = NULL;
+	endorse_checkpoint parsed;
+	bool ok = cp->kind == ENDORSE_BLOB_FILE && endorse_note_parse(&note, cp->data, cp->len) == 0 &&
+		endorse_checkpoint_parse(&parsed, note->text, note->text_len) == 0;
+
+	if (ok)
+		*size = parsed.size;
+	endorse_note_free(note);
+	return ok;
+}
+
+/* A line's identity across a rechain: its statement and signatures, which
+ * a rechain keeps (SPEC.md §3: they do not cover seq or prev). */
+static int
+line_identity(bool *ok, uint8_t out[32], const char *line, size_t len)
+{
+	crypto_hash_sha256_state h;
+	endorse_entry e;
+	endorse_diag diag;
+	char *jcs = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	*ok = false;
+	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0)
+		return 0; /* not a line: it can only be kept byte for byte */
+	if ((rc = endorse_statement_serialize(&jcs, &n, &e.statement)) == 0) {
+		crypto_hash_sha256_init(&h);
+		crypto_hash_sha256_update(&h, (const uint8_t *)jcs, n + 1);  /* with its NUL */
+		crypto_hash_sha256_update(&h, e.sig, sizeof(e.sig));
+		if (e.has_new_sig)
+			crypto_hash_sha256_update(&h, e.new_sig, sizeof(e.new_sig));
+		crypto_hash_sha256_final(&h, out);
+		*ok = true;
+	}
+	free(jcs);
+	endorse_entry_clear(&e);
+	return rc;
+}
+
+/* Whether every line of a merge parent's log (old) is in the merge's (new):
+ * the lines up to *kept (bytes) byte for byte, each later one re-chained
+ * (same statement and signatures, in the same order, anywhere after). Sets
+ * *missing to the parent's first line that is not (0: none). */
+static int
+lines_kept(uint64_t *missing, size_t *kept, const endorse_blob *old, const endorse_blob *new)
+{
+	const char *p, *q, *pend = old->data + old->len, *qend = new->data + new->len;
+	size_t i = 0, n = old->len < new->len ? old->len : new->len;
+	uint64_t line;
+	int rc = 0;
+
+	*missing = 0;
+	while (i < n && old->data[i] == new->data[i])
+		i++;
+	while (i > 0 && old->data[i - 1] != '\n')
+		i--;  /* the last whole line both share */
+	*kept = i;
+	line = line_at(old->data, i);
+	for (p = old->data + i, q = new->data + i; p < pend && rc == 0; line++) {
+		const char *lf = memchr(p, '\n', (size_t)(pend - p));
+		size_t len = lf != NULL ? (size_t)(lf - p) : (size_t)(pend - p);
+		uint8_t want[32], got[32];
+		bool ok = false, found = false;
+
+		if ((rc = line_identity(&ok, want, p, len)) != 0)
+			break;
+		while (ok && !found && q < qend && rc == 0) {
+			const char *qlf = memchr(q, '\n', (size_t)(qend - q));
+			size_t qlen = qlf != NULL ? (size_t)(qlf - q) : (size_t)(qend - q);
+			bool qok = false;
+
+			rc = line_identity(&qok, got, q, qlen);
+			found = qok && sodium_memcmp(want, got, 32) == 0;
+			q += qlen + (qlf != NULL);
+		}
+		if (!found) {
+			*missing = line;
+			break;
+		}
+		p += len + (lf != NULL);
+	}
+	return rc;
+}
+
+/* SPEC.md §6 at a merge commit: the first parent is the version before
+ * along the history (checked there); every line of every other parent must
+ * be in the merge's log, byte for byte at its place or re-chained after it
+ * (what `endorse rechain` commits, with the branch's old head as second
+ * parent), and that parent's checkpoint must not be larger than the merge's
+ * nor sign a line the merge moved. Otherwise a merge could drop what one
+ * parent already holds (a withdrawal, a witnessed checkpoint) and still be a
+ * fast-forward. */
+static int
+check_merge_parent(const endorse_repo *repo, const endorse_commit_id *merge,
+	const endorse_commit_id *parent, size_t number, endorse_blob *log, endorse_reporter *r)
+{
+	endorse_blob plog = {0}, pcp = {0}, cp = {0};
+	char label[80];
+	uint64_t size = 0, psize = 0, missing = 0, same_lines = UINT64_MAX;
+	size_t plen = 0, kept = 0;
+	uint8_t pid[20];
+	int rc = 0;
+
+	(void)snprintf(label, sizeof(label), "%zu (commit %.12s)", number, parent->hex);
+	/* peeked first: a parent that cannot be read is an error, not a pass */
+	if ((rc = endorse_repo_peek(repo, parent, ENDORSE_LOG_PATH, &plog)) != 0)
+		goto out;
+	endorse_blob_clear(&plog);
+	if (endorse_repo_blob_size(repo, parent, ENDORSE_LOG_PATH, &plen, pid) && plen > 0 &&
+	    !(log->kind == ENDORSE_BLOB_FILE && memcmp(log->id, pid, 20) == 0)) {
+		if (log->kind == ENDORSE_BLOB_FILE && log->data == NULL) {
+			endorse_blob_clear(log);
+			if ((rc = endorse_repo_read(repo, merge, ENDORSE_LOG_PATH, log)) != 0)
+				goto out;
+		}
+		if (log->kind != ENDORSE_BLOB_FILE) {
+			endorse_report(r, ENDORSE_LOG_PATH, 0, "append-only", "the merge has no log, but "
+				"its parent %s has one (a merge keeps every line of every parent)", label);
+		} else if (plen > log->len || !endorse_repo_blob_is(repo, pid, log->data, plen)) {
+			if ((rc = endorse_repo_read(repo, parent, ENDORSE_LOG_PATH, &plog)) != 0 ||
+			    (rc = lines_kept(&missing, &kept, &plog, log)) != 0)
+				goto out;
+			same_lines = line_at(plog.data, kept) - 1;
+			if (missing != 0)
+				endorse_report(r, ENDORSE_LOG_PATH, missing, "append-only",
+					"line %llu of the log of the merge's parent %s is not in the merge's "
+					"log, neither at its place nor re-chained (a merge keeps every line of "
+					"every parent)", (unsigned long long)missing, label);
+		}
+	}
+	if ((rc = endorse_repo_read(repo, parent, ENDORSE_CHECKPOINT_PATH, &pcp)) != 0 ||
+	    (rc = endorse_repo_read(repo, merge, ENDORSE_CHECKPOINT_PATH, &cp)) != 0)
+		goto out;
+	if (checkpoint_size(&pcp, &psize)) {
+		if (cp.kind == ENDORSE_BLOB_ABSENT)
+			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
+				"the merge has no log/checkpoint, but its parent %s has one of %llu entries; "
+				"once signed, a checkpoint only moves forward", label, (unsigned long long)psize);
+		else if (checkpoint_size(&cp, &size) && size < psize)
+			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
+				"the merge's checkpoint of %llu entries is smaller than the one of its parent "
+				"%s (%llu entries); once signed, a checkpoint only moves forward",
+				(unsigned long long)size, label, (unsigned long long)psize);
+		else if (psize > same_lines)
+			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
+				"the checkpoint of the merge's parent %s signs %llu entries, but the merge "
+				"keeps only %llu of them in place; signed entries never move",
+				label, (unsigned long long)psize, (unsigned long long)same_lines);
+	}
+out:
+	endorse_blob_clear(&plog);
+	endorse_blob_clear(&pcp);
+	endorse_blob_clear(&cp);
+	return rc;
+}
+
+static int
+check_merge(const endorse_repo *repo, const endorse_commit_id *id, char **author,
+	endorse_reporter *r)
+{
+	endorse_commit_id *parents = NULL;
+	endorse_blob log = {0};
+	size_t n = 0;
+	int rc;
+
+	if ((rc = endorse_repo_parents(repo, id, &parents, &n)) != 0 || n < 2)
+		goto out;
+	free(*author);
+	if ((rc = endorse_repo_commit_author(repo, id, author)) != 0 ||
+	    (rc = endorse_repo_peek(repo, id, ENDORSE_LOG_PATH, &log)) != 0)
+		goto out;
+	r->commit = id->hex;
+	r->author = *author;
+	for (size_t i = 1; i < n && rc == 0; i++)
+		rc = check_merge_parent(repo, id, &parents[i], i + 1, &log, r);
+out:
+	endorse_blob_clear(&log);
+	free(parents);
+	return rc;
+}
+
+static void
+report_executable(void *ctx, const char *rel)
+{
+	endorse_report(ctx, rel, 0, "file-mode", "executable in git (mode 100755); the log and "
+		"keys/orgs files must be mode 100644 (git update-index --chmod=-x %s)", rel);
+}
+
+/* The one rule for the file mode of the log and the pins (README). */
+static int
+check_modes_at(const endorse_repo *repo, const endorse_commit_id *id, endorse_reporter *r)
+{
+	return endorse_repo_each_executable(repo, id, report_executable, r);
 }
 
 static int
@@ -184,7 +389,12 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 		    (rc = endorse_repo_read(repo, id, ENDORSE_ORGS_DIR, &orgs)) != 0 ||
 		    (rc = endorse_repo_peek(repo, id, ENDORSE_CHECKPOINT_PATH, &cp)) != 0)
 			break;
+		/* Every parent of a merge, before anything is skipped: a merge whose
+		 * tree is its first parent's can still drop another parent's lines. */
+		if ((rc = check_merge(repo, id, &author, &r)) != 0)
+			break;
 		bool touched = log.kind != prev.kind || policy.kind != prev_policy.kind ||
+			log.executable != prev.executable ||
 			orgs.kind != prev_orgs.kind || cp.kind != prev_cp.kind ||
 			memcmp(log.id, prev.id, 20) != 0 || memcmp(policy.id, prev_policy.id, 20) != 0 ||
 			memcmp(orgs.id, prev_orgs.id, 20) != 0 || memcmp(cp.id, prev_cp.id, 20) != 0;
@@ -243,7 +453,8 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 		if (endorse_state_size(state) == 0)
 			endorse_report(&r, ENDORSE_LOG_PATH, 0, "first-entry",
 				"the log is empty; its first line must register a document");
-		if ((rc = check_orgs_at(repo, id, state, &r)) == 0 && checkpoint_changed)
+		if ((rc = check_modes_at(repo, id, &r)) == 0 &&
+		    (rc = check_orgs_at(repo, id, state, &r)) == 0 && checkpoint_changed)
 			rc = check_checkpoint_at(repo, id, state, &last_cp, &r);
 		(void)snprintf(tip_hex, sizeof(tip_hex), "%s", id->hex);
 next:
@@ -291,26 +502,60 @@ out:
 }
 
 /* What the new lines of a pull request can depend on: documents, and the
- * organisations they name. Statements name an organisation by its id,
- * verbatim (ids need no JSON escape), so a line that does not contain a
- * touched id cannot concern a touched organisation. */
+ * organisations they name. A base line is replayed when it registers a
+ * document or when its parsed statement concerns a touched organisation
+ * (its org or org.id, its signer's, new signer's or revoked key's name),
+ * never because an id occurs somewhere in its text (a name, a URL or a
+ * reason can mention any id). The ids are kept sorted and unique, so that
+ * each base line costs one parse and a binary search, not a search per id. */
 struct touched {
 	char **ids;
 	size_t count;
 };
 
+/* Up to this many touched ids, a line that contains none of them (nor a
+ * document's type) is passed over without being parsed: an id that a
+ * statement names occurs verbatim in the line (ids need no JSON escape). */
+#define TOUCHED_PREFILTER 4
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool
+is_touched(const struct touched *t, const char *id)
+{
+	return id != NULL && id[0] != '\0' && t->count > 0 &&
+		bsearch(&id, t->ids, t->count, sizeof(*t->ids), by_id) != NULL;
+}
+
 static bool
 keep_line(void *ctx, const char *line, size_t len)
 {
 	const struct touched *t = ctx;
+	endorse_entry e;
+	endorse_diag diag;
+	bool keep;
 
-	return endorse_line_concerns(line, len, (const char *const *)t->ids, t->count);
+	if (t->count <= TOUCHED_PREFILTER &&
+	    !endorse_line_concerns(line, len, (const char *const *)t->ids, t->count))
+		return false;
+	/* verified at the base; should it not parse, the replay reports it */
+	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0)
+		return true;
+	keep = e.statement.type == ENDORSE_DOCUMENT || is_touched(t, e.statement.org_id) ||
+		is_touched(t, e.signer.name) || is_touched(t, e.other.name);
+	endorse_entry_clear(&e);
+	return keep;
 }
 
-static void
+static int
 collect_touched(struct touched *t, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
+	size_t cap = 0, kept = 0;
 
 	while (p < end) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
@@ -319,16 +564,36 @@ collect_touched(struct touched *t, const char *data, size_t len)
 		endorse_diag diag;
 
 		if (endorse_entry_parse_checked(&e, p, n, false, &diag) == 0 && e.statement.org_id) {
-			char **grown = realloc(t->ids, (t->count + 1) * sizeof(char *));
-			if (grown != NULL) {
+			if (t->count == cap) {
+				size_t want = cap ? 2 * cap : 16;
+				char **grown = realloc(t->ids, want * sizeof(char *));
+				if (grown == NULL) {
+					endorse_entry_clear(&e);
+					return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				}
 				t->ids = grown;
-				if ((t->ids[t->count] = strdup(e.statement.org_id)) != NULL)
-					t->count++;
+				cap = want;
 			}
+			if ((t->ids[t->count] = strdup(e.statement.org_id)) == NULL) {
+				endorse_entry_clear(&e);
+				return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			}
+			t->count++;
 		}
 		endorse_entry_clear(&e);
 		p += n + (lf != NULL);
 	}
+	if (t->count == 0)
+		return 0;
+	qsort(t->ids, t->count, sizeof(*t->ids), by_id);
+	for (size_t i = 0; i < t->count; i++) {
+		if (kept > 0 && strcmp(t->ids[kept - 1], t->ids[i]) == 0)
+			free(t->ids[i]);
+		else
+			t->ids[kept++] = t->ids[i];
+	}
+	t->count = kept;
+	return 0;
 }
 
 static bool
@@ -526,7 +791,8 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 			? "there is no log at the head" : "the log must be a regular file");
 		goto done;
 	}
-	if ((rc = endorse_history_state_at(&state, repo, &head, &r)) != 0)
+	if ((rc = endorse_history_state_at(&state, repo, &head, &r)) != 0 ||
+	    (rc = check_modes_at(repo, &head, &r)) != 0)
 		goto done;
 	if (has_base) {
 		endorse_state *base_state = NULL;
@@ -551,7 +817,8 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 		/* The base's lines were verified when the base was: replay, for
 		 * their effect only, the ones the new lines can depend on; the
 		 * cost grows with the new lines and the organisations they name. */
-		collect_touched(&touched, log.data + base_len, log.len - base_len);
+		if ((rc = collect_touched(&touched, log.data + base_len, log.len - base_len)) != 0)
+			goto done;
 		endorse_replay_lines_kept(state, log.data, base_len, true, keep_line, &touched, &r);
 		endorse_replay_lines(state, log.data + base_len, log.len - base_len, false, &r);
 		if ((rc = check_orgs_changed(repo, &base, &head, state, &r)) == 0)
@@ -582,24 +849,87 @@ out:
 	return rc;
 }
 
+/* Whether the log in dir's work tree starts with old's bytes: read in
+ * chunks, so that the cost is old's size. *line gets the first line that
+ * differs (or that the work tree lacks). */
+static int
+work_log_extends(bool *extends_old, uint64_t *line, const char *dir, const endorse_blob *old)
+{
+	char *path = endorse_path_join(dir, ENDORSE_LOG_PATH), buf[65536];
+	size_t at = 0;
+	int fd = -1, rc = 0;
+
+	*extends_old = false;
+	*line = 1;
+	if (path == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, "%s: %s", path,
+			strerror(errno));
+		goto out;
+	}
+	while (at < old->len) {
+		size_t want = old->len - at < sizeof(buf) ? old->len - at : sizeof(buf), same = 0;
+		ssize_t got = read(fd, buf, want);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		while (same < (size_t)got && buf[same] == old->data[at + same])
+			same++;
+		if (got == 0 || same < (size_t)got) {
+			*line = line_at(old->data, at + same);
+			goto out;
+		}
+		at += (size_t)got;
+	}
+	*extends_old = true;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(path);
+	return rc;
+}
+
 int
 endorse_log_lines_at(const char *dir, const char *rev, uint64_t *lines)
 {
 	endorse_repo *repo = NULL;
 	endorse_commit_id id;
 	endorse_blob log = {0};
+	uint64_t differs = 0;
+	bool kept = false;
 	int rc;
 
 	*lines = 0;
-	if ((rc = endorse_repo_open(&repo, dir)) == 0 && (rc = endorse_repo_resolve(repo, rev, &id)) == 0 &&
-	    (rc = endorse_repo_read(repo, &id, ENDORSE_LOG_PATH, &log)) == 0) {
-		if (log.kind == ENDORSE_BLOB_FILE)
-			for (size_t i = 0; i < log.len; i++)
-				*lines += log.data[i] == '\n';
-		else if (log.kind != ENDORSE_BLOB_ABSENT)
-			rc = endorse_fail(ENDORSE_EINVALID, "%s: the log at %s is not a regular file",
-				ENDORSE_LOG_PATH, rev);
+	if ((rc = endorse_repo_open(&repo, dir)) != 0 || (rc = endorse_repo_resolve(repo, rev, &id)) != 0 ||
+	    (rc = endorse_repo_read(repo, &id, ENDORSE_LOG_PATH, &log)) != 0)
+		goto out;
+	if (log.kind == ENDORSE_BLOB_ABSENT)
+		goto out;
+	if (log.kind != ENDORSE_BLOB_FILE) {
+		rc = endorse_fail(ENDORSE_EINVALID, "%s: the log at %s is not a regular file",
+			ENDORSE_LOG_PATH, rev);
+		goto out;
 	}
+	/* As --base: the log at rev must be a byte prefix of the current one
+	 * (whole lines), or "since rev" means nothing. */
+	if ((rc = work_log_extends(&kept, &differs, dir, &log)) != 0)
+		goto out;
+	if (!kept || (log.len > 0 && log.data[log.len - 1] != '\n')) {
+		rc = endorse_fail(ENDORSE_EINVALID, "%s: the log at %s is not a prefix of the current "
+			"log (%s %llu): the log was rewritten since, so nothing can be shown as changed "
+			"since %s", ENDORSE_LOG_PATH, rev, kept ? "it does not end with a newline after line"
+			: "they differ from line", (unsigned long long)(kept ? line_at(log.data, log.len)
+			: differs), rev);
+		goto out;
+	}
+	for (size_t i = 0; i < log.len; i++)
+		*lines += log.data[i] == '\n';
+out:
 	endorse_blob_clear(&log);
 	endorse_repo_free(repo);
 	return rc;

@@ -297,6 +297,7 @@ typedef struct endorse_blob {
 	size_t len;
 	uint8_t id[20];   /* the object id, unless absent */
 	void *object;     /* the git object that holds data */
+	bool executable;  /* ENDORSE_BLOB_FILE: git mode 100755 (not 100644) */
 } endorse_blob;
 /* A file a write changes, relative to the log's directory: its new content
  * is data, or the file named by file (streamed into git); both NULL removes
@@ -335,6 +336,13 @@ bool endorse_repo_blob_size(const endorse_repo *r, const endorse_commit_id *id, 
  * entry if it is not a directory). */
 int endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
 	struct endorse_pinned **files, size_t *n);
+/* Calls fn with the path (relative to the log's directory) of the log and
+ * of every keys/orgs entry that the commit's tree holds with git mode 100755. */
+int endorse_repo_each_executable(const endorse_repo *r, const endorse_commit_id *id,
+	void (*fn)(void *ctx, const char *rel), void *ctx);
+/* The parents of a commit, in order (none for a root commit). */
+int endorse_repo_parents(const endorse_repo *r, const endorse_commit_id *id,
+	endorse_commit_id **out, size_t *count);
 int endorse_repo_merge_base(const endorse_repo *r, const endorse_commit_id *a,
 	const endorse_commit_id *b, endorse_commit_id *out);
 /* ENDORSE_EUSAGE if any of the paths differs from HEAD in the index or the

@@ -312,6 +312,7 @@ read_entry(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
 			: ENDORSE_BLOB_OTHER;
 		goto out;
 	}
+	out->executable = git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE;
 	if (!content) {
 		out->kind = ENDORSE_BLOB_FILE;
 		goto out;
@@ -405,7 +406,10 @@ endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
 	for (size_t i = 0; rc == 0 && i < git_tree_entrycount(orgs); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(orgs, i);
 		git_blob *blob = NULL;
-		bool regular = git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB;
+		/* an executable pin is read as one (its mode is a problem of its
+		 * own: endorse_repo_each_executable) */
+		bool regular = git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
+			git_tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE;
 
 		if (regular && git_blob_lookup(&blob, r->git, git_tree_entry_id(e)) != 0) {
 			rc = git_fail(ENDORSE_EIO, git_tree_entry_name(e));
@@ -424,6 +428,85 @@ out:
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
 	free(path);
+	return rc;
+}
+
+int
+endorse_repo_each_executable(const endorse_repo *r, const endorse_commit_id *id,
+	void (*fn)(void *ctx, const char *rel), void *ctx)
+{
+	git_tree *tree = NULL, *orgs = NULL;
+	git_tree_entry *entry = NULL;
+	char *log = repo_path(r, ENDORSE_LOG_PATH), *dir = repo_path(r, ENDORSE_ORGS_DIR);
+	char rel[320];
+	int rc;
+
+	if (log == NULL || dir == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = commit_tree(&tree, r, id)) != 0)
+		goto out;
+	if (git_tree_entry_bypath(&entry, tree, log) == 0 &&
+	    git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE)
+		fn(ctx, ENDORSE_LOG_PATH);
+	git_tree_entry_free(entry);
+	entry = NULL;
+	if (git_tree_entry_bypath(&entry, tree, dir) != 0 ||
+	    git_tree_entry_type(entry) != GIT_OBJECT_TREE)
+		goto out;
+	if (git_tree_lookup(&orgs, r->git, git_tree_entry_id(entry)) != 0) {
+		rc = git_fail(ENDORSE_EIO, dir);
+		goto out;
+	}
+	for (size_t i = 0; i < git_tree_entrycount(orgs); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(orgs, i);
+
+		if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB_EXECUTABLE)
+			continue;
+		(void)snprintf(rel, sizeof(rel), "%s/%.260s", ENDORSE_ORGS_DIR, git_tree_entry_name(e));
+		fn(ctx, rel);
+	}
+out:
+	git_tree_free(orgs);
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	free(log);
+	free(dir);
+	return rc;
+}
+
+int
+endorse_repo_parents(const endorse_repo *r, const endorse_commit_id *id,
+	endorse_commit_id **out, size_t *count)
+{
+	git_commit *c = NULL;
+	size_t n;
+	int rc = lookup_commit(&c, r, id);
+
+	*out = NULL;
+	*count = 0;
+	if (rc != 0)
+		return rc;
+	n = git_commit_parentcount(c);
+	if (n > 0 && (*out = calloc(n, sizeof(**out))) == NULL) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const git_oid *oid = git_commit_parent_id(c, (unsigned int)i);
+
+		if (oid == NULL) {
+			rc = git_fail(ENDORSE_EIO, "cannot read a parent commit");
+			free(*out);
+			*out = NULL;
+			goto out;
+		}
+		id_from_oid(&(*out)[i], oid);
+	}
+	*count = n;
+out:
+	git_commit_free(c);
 	return rc;
 }
 

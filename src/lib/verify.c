@@ -61,6 +61,32 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 	return rc;
 }
 
+/* The one rule for the file mode of the log and the pins, in the work tree
+ * as in git (history.c): neither is executable. files: keys/orgs as read. */
+static int
+check_modes(const char *dir, const struct endorse_pinned *files, size_t n, endorse_reporter *r)
+{
+	char rel[320], *path;
+	struct stat st;
+
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !files[i].regular)
+			continue;
+		if (i == n)
+			(void)snprintf(rel, sizeof(rel), "%s", ENDORSE_LOG_PATH);
+		else
+			(void)snprintf(rel, sizeof(rel), "%s/%.260s", ENDORSE_ORGS_DIR, files[i].name);
+		if ((path = endorse_path_join(dir, rel)) == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) != 0)
+			endorse_report(r, rel, 0, "file-mode", "executable (mode %04o); the log and "
+				"keys/orgs files must not be executable (chmod a-x %s)",
+				(unsigned)(st.st_mode & 07777), rel);
+		free(path);
+	}
+	return 0;
+}
+
 /* Reads log/checkpoint, if there is one; a file that cannot be read is a
  * problem, reported after the log's (error holds why). */
 static int
@@ -184,6 +210,8 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 	    (rc = read_orgs_dir(&files, &n, dir, &r)) != 0)
 		goto out;
 	endorse_orgs_compare(state, files, n, &r);
+	if ((rc = check_modes(dir, files, n, &r)) != 0)
+		goto out;
 	if (note_error[0] != '\0')
 		endorse_report(&r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "%s", note_error);
 	if (note != NULL)

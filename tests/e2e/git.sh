@@ -965,9 +965,10 @@ rechain-twice)
 merge-swapped-parents)
 	# A merge commit whose first parent is a rewritten history (the old
 	# main only its second parent) fast-forwards main. Along the first
-	# parents every version extends the one before, so `verify --history`
-	# passes: the first-parent walk follows the rewritten line by design.
-	# `verify --base OLD_TIP` (the pull-request check) catches it.
+	# parents every version extends the one before, but the merge drops
+	# line 3 of its second parent (org1's endorsement): `verify --history`
+	# names the merge and that parent, and `verify --base OLD_TIP` (the
+	# check CI runs on every push) catches it too.
 	git_base
 	old=$(g rev-parse HEAD)
 	keygen org2 org2.example.org
@@ -975,11 +976,248 @@ merge-swapped-parents)
 	sign org2 "Org Two" 2026-01-01T00:03:00Z
 	g merge -q -s ours -m "merge main, keeping the rewrite" main
 	[ "$(g rev-parse HEAD^2)" = "$old" ] || die "the merge does not have the old main as second parent"
+	merge=$(head12)
 	g checkout -q main
 	g merge -q --ff-only rewrite
 	expect_rc 1 verify -C "$R" --base "$old"
 	err_line "$F:3: append-only:"
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F:3: append-only: line 3 of the log of the merge's parent 2 (commit ${old:0:12})" \
+		"(commit $merge by $AUTHOR)"
+	problems 1
+	;;
+merge-rewrite)
+	# Finding 1 of issue 14: a maintainer makes a merge whose first parent
+	# is an older commit B and whose second parent is the tip C, which
+	# holds a withdrawal and a checkpoint (git commit-tree B^{tree} -p B -p
+	# C). Pushing it is a fast-forward. Before, --history walked the first
+	# parents only, saw B's shorter log as the continuation and passed,
+	# and audit showed the withdrawn organisation again.
+	git_base
+	b=$(g rev-parse HEAD)
+	ok withdraw -C "$R" --key "$K/org0.key" --time 2026-01-01T00:05:00Z
+	ok checkpoint -C "$R" --key "$K/log.key"
+	c=$(g rev-parse HEAD)
 	expect_rc 0 verify -C "$R" --history
+	m=$(g -c user.name=Mallory -c user.email=mallory@example.org commit-tree "$b^{tree}" \
+		-p "$b" -p "$c" -m "merge")
+	g merge -q --ff-only "$m"
+	[ "$(g rev-parse HEAD)" = "$m" ] || die "main is not at the merge"
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F:4: append-only: line 4 of the log of the merge's parent 2 (commit ${c:0:12})" \
+		"(commit ${m:0:12} by Mallory <mallory@example.org>)"
+	err_line "log/checkpoint: checkpoint-consistency: the merge has no log/checkpoint, but its parent 2 (commit ${c:0:12}) has one of 4 entries" \
+		"(commit ${m:0:12} by Mallory"
+	problems 2
+	expect_rc 1 verify -C "$R" --base "$c"
+	# a merge that keeps every line of both parents passes: the same with
+	# C's tree
+	g reset -q --hard "$c"
+	m=$(g commit-tree "$c^{tree}" -p "$b" -p "$c" -m "merge")
+	g merge -q --ff-only "$m"
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 4 entries"
+	# and one whose checkpoint is smaller than the second parent's
+	printf '%s\n3\n%s\n' "$ORIGIN" "$(head -n 3 "$LOG" | "$ENDORSE" tree root)" |
+		"$ENDORSE" note sign --key "$K/log.key" >"$T/cp3"
+	g reset -q --hard "$b"
+	cp "$T/cp3" "$R/log/checkpoint"
+	g add log/checkpoint
+	g commit -q -m "checkpoint of 3"
+	g show "$c:$F" >"$LOG"
+	g add "$F"
+	tree=$(g write-tree)
+	m=$(g commit-tree "$tree" -p HEAD -p "$c" -m "merge")
+	g reset -q --hard "$m"
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "log/checkpoint: checkpoint-consistency: the merge's checkpoint of 3 entries is smaller than the one of its parent 2 (commit ${c:0:12}) (4 entries)" \
+		"(commit ${m:0:12}"
+	problems 1
+	# a merge may re-chain a parent's lines (as rechain does), but not the
+	# ones that parent's checkpoint signs: here C's withdrawal (line 4,
+	# signed) moves to line 5 after org2's endorsement, under a checkpoint
+	# of 5 entries
+	g reset -q --hard "$b"
+	keygen org2 org2.example.org
+	sign org2 "Org Two" 2026-01-01T00:06:00Z
+	g show "$c:$F" | sed -n 4p | sed 's/"seq":3,/"seq":4,/' >>"$LOG"
+	"$FORGE" rechain "$LOG" || die "forge rechain failed"
+	printf '%s\n5\n%s\n' "$ORIGIN" "$("$ENDORSE" tree root <"$LOG")" |
+		"$ENDORSE" note sign --key "$K/log.key" >"$R/log/checkpoint"
+	g add -A
+	tree=$(g write-tree)
+	m=$(g commit-tree "$tree" -p HEAD -p "$c" -m "merge, moving a signed line")
+	g reset -q --hard "$m"
+	verify_ok
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "log/checkpoint: checkpoint-consistency: the checkpoint of the merge's parent 2 (commit ${c:0:12}) signs 4 entries, but the merge keeps only 3 of them in place" \
+		"(commit ${m:0:12}"
+	problems 1
+	# the same line re-chained from the commit before C's checkpoint is kept
+	m=$(g commit-tree "$tree" -p HEAD^1 -p "$c^" -m "merge, re-chaining an unsigned line")
+	g reset -q --hard "$m"
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 5 entries"
+	;;
+merge-octopus)
+	# An octopus merge of three parents: every parent's lines must be kept,
+	# not only the first two. X is a side commit that changes only a README.
+	git_base
+	b=$(g rev-parse HEAD)
+	ok withdraw -C "$R" --key "$K/org0.key" --time 2026-01-01T00:05:00Z
+	c=$(g rev-parse HEAD)
+	g checkout -q -b side "$b"
+	printf 'readme\n' >"$R/README"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "add a README"
+	x=$(g rev-parse HEAD)
+	g checkout -q main
+	# the tree of B (or of X) drops C's withdrawal: parent 3 loses a line
+	m=$(g commit-tree "$x^{tree}" -p "$b" -p "$x" -p "$c" -m "octopus")
+	g merge -q --ff-only "$m"
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F:4: append-only: line 4 of the log of the merge's parent 3 (commit ${c:0:12})" \
+		"(commit ${m:0:12} by $AUTHOR)"
+	problems 1
+	# the tree of C with the README keeps every parent's lines: it passes
+	g reset -q --hard "$c"
+	printf 'readme\n' >"$R/README"
+	g add README
+	tree=$(g write-tree)
+	g reset -q --hard "$c"
+	m=$(g commit-tree "$tree" -p "$c" -p "$x" -p "$b" -m "octopus")
+	g merge -q --ff-only "$m"
+	[ "$(g rev-list --parents -n 1 HEAD | wc -w)" -eq 4 ] || die "not an octopus"
+	expect_rc 0 verify -C "$R" --history
+	out_has "valid in every commit: 4 entries"
+	verify_ok
+	;;
+base-org-mentioned)
+	# Finding 2 of issue 14: verify --base picked the base lines to replay
+	# by finding the org id anywhere in a line. bee.example.org mentions
+	# a.example.org in its name, its URL and a revocation's reason; a
+	# pull request of a.example.org replayed bee's lines that mention it
+	# and not the others (a rotation, a withdrawal): it accepted a stale pin
+	# of bee, and after bee withdrew and endorsed again it failed
+	# (duplicate-endorsement). Lines are now picked by their parsed org.
+	make_docs
+	keygen log "$ORIGIN"
+	keygen a a.example.org
+	for k in bee bee2 bee3; do keygen "$k" bee.example.org; done
+	git_init "$R"
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	fixture sign -C "$R" --key "$K/a.key" --name "Org A" --url https://a.example.org/ \
+		--time 2026-01-01T00:01:00Z
+	bee_sign() { # KEY TIME
+		fixture sign -C "$R" --key "$K/$1.key" --name "Friends of a.example.org" \
+			--url https://bee.example.org/a.example.org/ --time "$2"
+	}
+	bee_sign bee 2026-01-01T00:02:00Z
+	fixture rotate -C "$R" --key "$K/bee.key" --new-key "$K/bee2.key" --time 2026-01-01T00:03:00Z
+	# a_withdraws BRANCH: a branch of main where a.example.org withdraws
+	# (a line made by forge and committed with git, as a writer would)
+	a_withdraws() {
+		g checkout -q -b "$1" main
+		"$FORGE" line --key "$K/a.key" --origin "$ORIGIN" --log "$LOG" --statement \
+			"{\"type\":\"withdraw\",\"time\":\"2026-01-01T00:09:00Z\",\"document\":\"$DOC1\",\"org\":\"a.example.org\"}" \
+			>"$T/forged" || die "forge failed"
+		cat "$T/forged" >>"$LOG"
+		git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "a.example.org withdraws"
+	}
+	# a pull request of a.example.org that also puts bee's old key back
+	a_withdraws stale
+	cp "$K/bee.vkey" "$R/keys/orgs/bee.example.org.vkey"
+	git_commit_as "Mallory" mallory@example.org "bee's old key"
+	expect_rc 1 verify -C "$R" --base main
+	err_line "keys/orgs/bee.example.org.vkey: keys-orgs: changed, but no new entry concerns this organization"
+	problems 1
+	g checkout -q main
+	# bee withdraws, endorses again, its key is revoked (the reason names
+	# a.example.org) and it endorses with a new key
+	fixture withdraw -C "$R" --key "$K/bee2.key" --time 2026-01-01T00:04:00Z
+	bee_sign bee2 2026-01-01T00:05:00Z
+	fixture revoke -C "$R" --key "$K/log.key" --target "$K/bee2.vkey" \
+		--reason "reported lost to a.example.org" --time 2026-01-01T00:06:00Z
+	bee_sign bee3 2026-01-01T00:07:00Z
+	expect_rc 0 verify -C "$R" --history
+	a_withdraws pr
+	expect_rc 0 verify -C "$R" --base main
+	out_has "valid and extends main: 9 entries, the new ones verified"
+	expect_rc 0 verify -C "$R" --history
+	verify_ok
+	;;
+audit-since-rewritten)
+	# Finding 6 of issue 14: audit --since REV took the number of lines of
+	# REV's log without checking that it is a prefix of the current log:
+	# after a rewrite it reported no changes. It now checks the prefix (as
+	# verify --base does) and exits 1 when it is not one.
+	git_base
+	rev=$(g rev-parse HEAD)
+	keygen org2 org2.example.org
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	expect_rc 0 audit -C "$R" --since "$rev"
+	out_has "org2.example.org"
+	# main rewritten: org1's line replaced by org2's, as many lines as at REV
+	g reset -q --hard "$rev^"
+	sign org2 "Org Two" 2026-01-01T00:03:00Z
+	verify_ok
+	expect_rc 1 audit -C "$R" --since "$rev"
+	err_has "the log at $rev is not a prefix of the current log (they differ from line 3)"
+	[ ! -s "$T/out" ] || die "audit printed an audit of a rewritten log"
+	# a revision whose log the work tree only extends is accepted, and one
+	# that is longer than the current log is not a prefix either
+	expect_rc 0 audit -C "$R" --since HEAD^
+	expect_rc 1 audit -C "$R" --since "$rev" --format json
+	g reset -q --hard "$rev^"
+	expect_rc 1 audit -C "$R" --since "$rev"
+	err_has "not a prefix of the current log"
+	;;
+pin-executable)
+	# Finding 16 of issue 14: a pin with the executable bit passed plain
+	# verify, failed --history and --base with a wrong reason ("must be a
+	# regular file"). One rule in every mode: the log and the pins are not
+	# executable (mode 100644 in git), rule file-mode.
+	git_base
+	good=$(g rev-parse HEAD)
+	pin=keys/orgs/org0.example.org.vkey
+	chmod +x "$R/$pin"
+	expect_rc 1 verify -C "$R"
+	err_line "$pin: file-mode: executable"
+	problems 1
+	git_commit_as "Mallory" mallory@example.org "chmod +x a pin"
+	[ "$(g ls-tree HEAD "$pin" | cut -c1-6)" = 100755 ] || die "git did not record the mode"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$pin: file-mode: executable in git (mode 100755)" "(commit $bad by Mallory"
+	problems 1
+	expect_rc 1 verify -C "$R" --base "$good"
+	err_line "$pin: file-mode: executable in git (mode 100755)"
+	problems 1
+	# the log likewise: a commit that only changes its mode is checked
+	chmod -x "$R/$pin"
+	chmod +x "$LOG"
+	expect_rc 1 verify -C "$R"
+	err_line "$F: file-mode: executable"
+	problems 1
+	git_commit_as "Mallory" mallory@example.org "chmod +x the log"
+	bad=$(head12)
+	hist
+	[ "$RC" -eq 1 ] || die "verify --history exited $RC, expected 1"
+	err_line "$F: file-mode: executable in git (mode 100755)" "(commit $bad by Mallory"
+	expect_rc 1 verify -C "$R" --base "$good"
+	err_line "$F: file-mode: executable in git (mode 100755)"
+	problems 1
+	# mode 100644 again: the work tree and a pull request pass
+	chmod -x "$LOG"
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "chmod -x"
+	verify_ok
+	expect_rc 0 verify -C "$R" --base "$good"
 	;;
 checkpoint-history)
 	# The operator's checkpoint and a witness's cosignature are commits of
