@@ -147,6 +147,14 @@ int endorse_signed_message(uint8_t **out, size_t *len, const char *origin,
 int endorse_entry_serialize(char **out, size_t *len, const endorse_entry *entry);
 /* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
 void endorse_time_now(char out[21]);
+/* The same, seconds from now ("" past year 9999). */
+void endorse_time_from_now(char out[21], long seconds);
+/* How far after the clock a statement's claimed time may lie: writers
+ * refuse more than ENDORSE_WRITE_SKEW, verify more than ENDORSE_STATEMENT_SKEW
+ * (rule future-time), so that an entry written on a clock a little ahead
+ * still verifies on one a little behind. */
+#define ENDORSE_WRITE_SKEW 300
+#define ENDORSE_STATEMENT_SKEW 600
 bool endorse_time_valid(const char *text);
 
 /* s as a JSON string literal with quotes (escaped by jansson), malloc'd;

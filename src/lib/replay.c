@@ -42,7 +42,7 @@ endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char 
 /* Applies a prepared line: what depends on the lines before it (seq, prev,
  * the statement's rules in the state) and what was found alone. */
 static void
-apply_prepared(endorse_state *state, endorse_prepared *p, endorse_reporter *r)
+apply_prepared(endorse_state *state, endorse_prepared *p, const char *latest, endorse_reporter *r)
 {
 	uint64_t n = endorse_state_size(state), line_no = n + 1, before = r->problems;
 	endorse_diag diag = {0};
@@ -65,7 +65,12 @@ apply_prepared(endorse_state *state, endorse_prepared *p, endorse_reporter *r)
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, "prev", "%s",
 				n == 0 ? "prev of the first line must be 64 zeros"
 				       : "prev is not the SHA-256 of the line before");
-		if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
+		if (strcmp(p->entry.statement.time, latest) > 0)
+			endorse_report(r, ENDORSE_LOG_PATH, line_no, "future-time",
+				"time %s is more than %d minutes after this machine's clock; a statement "
+				"cannot be signed in the future", p->entry.statement.time,
+				ENDORSE_STATEMENT_SKEW / 60);
+		else if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
 		else if (r->problems == before && r->opt != NULL && r->opt->on_entry != NULL)
 			r->opt->on_entry(r->opt->ctx, &p->entry, state);
@@ -156,7 +161,10 @@ replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporte
 {
 	struct batch b[2] = {{0}};
 	endorse_workers *w = NULL;
+	char latest[21];
 	int rc, cur = 0;
+
+	endorse_time_from_now(latest, ENDORSE_STATEMENT_SKEW);
 
 	if ((rc = endorse_workers_new(&w, r->opt != NULL ? r->opt->jobs : 0,
 		     endorse_state_origin(state))) != 0 ||
@@ -171,7 +179,7 @@ replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporte
 		if (rc == 0)
 			endorse_workers_start(w, next->lines, next->count);
 		for (size_t i = 0; i < now->count; i++)
-			apply_prepared(state, &now->lines[i], r);
+			apply_prepared(state, &now->lines[i], latest, r);
 		now->count = 0;
 		if (rc != 0)
 			goto out;

@@ -128,7 +128,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 	endorse_statement *st = req->statement;
 	endorse_entry entry, parsed;
 	endorse_diag diag = {0};
-	char signer[ENDORSE_VKEY_MAX], now[21];
+	char signer[ENDORSE_VKEY_MAX], now[21], latest[21];
 	int rc;
 
 	*line = NULL;
@@ -141,6 +141,13 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 		if ((st->time = strdup(now)) == NULL)
 			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	}
+	/* A time far ahead would hold back the organization's next statements
+	 * (time-order), and verify refuses it. */
+	endorse_time_from_now(latest, ENDORSE_WRITE_SKEW);
+	if (endorse_time_valid(st->time) && strcmp(st->time, latest) > 0)
+		return endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: time %s is more "
+			"than %d minutes after this machine's clock (rule future-time)", st->time,
+			ENDORSE_WRITE_SKEW / 60);
 	entry.statement = *st; /* borrowed: not cleared here */
 	entry.seq = endorse_state_size(state);
 	memcpy(entry.prev, endorse_state_head(state), 32);

@@ -386,6 +386,53 @@ refused-exit-status)
 	expect_rc 1 sign -C "$R" --key "$K/org2.key" --name "Org 2" --url http://org2.example.org/
 	unchanged "http url"
 	;;
+recovery-after-future-time)
+	# SECURITY.md's recovery path after a thief signs with an organization's
+	# key a statement dated far ahead: writers refuse the date, verify
+	# reports it (future-time), and once the log key revokes the stolen key
+	# the organization signs again with a new key (the revoked key's times
+	# no longer count in its time order).
+	small_log
+	keygen org1b org1.example.org
+	snapshot
+	expect_rc 1 withdraw -C "$R" --key "$K/org1.key" --time 9999-12-31T23:59:59Z
+	err_has "future-time"
+	unchanged "a withdraw dated 9999"
+	"$FORGE" line --key "$K/org1.key" --origin "$ORIGIN" --log "$LOG" --statement \
+		'{"type":"withdraw","time":"9999-12-31T23:59:59Z","document":"'"$DOC1"'","org":"org1.example.org"}' \
+		>>"$LOG" || die "forge failed"
+	expect_invalid "log/endorsements.jsonl:4: future-time:"
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1.vkey" --reason "key stolen"
+	ok sign -C "$R" --key "$K/org1b.key" --name "Org One" --url https://org1.example.org/
+	cmp -s "$K/org1b.vkey" "$R/keys/orgs/org1.example.org.vkey" || die "the new key is not pinned"
+	expect_invalid "log/endorsements.jsonl:4: future-time:"
+	expect_problems 1
+	;;
+recovery-after-near-future-time)
+	# The same with a date 8 minutes ahead: more than a writer accepts (5
+	# minutes), within verify's skew (10), so the log stays valid; the
+	# organization's new key signs at once, and the log verifies.
+	small_log
+	keygen org1b org1.example.org
+	ahead=$(date -u -d '+8 minutes' +%Y-%m-%dT%H:%M:%SZ)
+	snapshot
+	expect_rc 1 withdraw -C "$R" --key "$K/org1.key" --time "$ahead"
+	err_has "future-time"
+	unchanged "a withdraw dated 8 minutes ahead"
+	"$FORGE" line --key "$K/org1.key" --origin "$ORIGIN" --log "$LOG" --statement \
+		'{"type":"withdraw","time":"'"$ahead"'","document":"'"$DOC1"'","org":"org1.example.org"}' \
+		>>"$LOG" || die "forge failed"
+	verify_ok
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1.vkey" --reason "key stolen"
+	ok sign -C "$R" --key "$K/org1b.key" --name "Org One" --url https://org1.example.org/
+	verify_ok
+	# and the new key goes on: withdraw and rotate
+	keygen org1c org1.example.org
+	ok withdraw -C "$R" --key "$K/org1b.key" --time "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+	ok rotate -C "$R" --key "$K/org1b.key" --new-key "$K/org1c.key" \
+		--time "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)"
+	verify_ok
+	;;
 concurrent-sign)
 	make_docs
 	keygen log "$ORIGIN"

@@ -538,6 +538,43 @@ time-order-equal)
 	expect_invalid "$F:$((N + 1)): time-order:"
 	expect_problems 1
 	;;
+future-time)
+	# A statement dated beyond verify's clock plus ENDORSE_STATEMENT_SKEW (10
+	# minutes): a stolen key's withdraw dated 9999 would otherwise hold back
+	# every later statement of the organization (time-order).
+	forge --key "$K/org0.key" --statement \
+		'{"type":"withdraw","time":"9999-12-31T23:59:59Z","document":"'"$DOC2"'","org":"org0.example.org"}'
+	expect_invalid "$F:$((N + 1)): future-time:"
+	expect_problems 1
+	;;
+future-time-skew)
+	# 8 minutes ahead of the clock is within the skew; 12 minutes is not,
+	# for the log key's statements too.
+	forge --key "$K/org0.key" --statement \
+		'{"type":"withdraw","time":"'"$(date -u -d '+8 minutes' +%Y-%m-%dT%H:%M:%SZ)"'","document":"'"$DOC2"'","org":"org0.example.org"}'
+	verify_ok
+	printf 'v3\n' >"$T/doc-v3.txt"
+	forge --key "$K/log.key" --statement \
+		'{"type":"document","time":"'"$(date -u -d '+12 minutes' +%Y-%m-%dT%H:%M:%SZ)"'","id":"manifesto","title":"T","url":"https://example.org/v3","sha256":"'"$(sha256_of "$T/doc-v3.txt")"'"}'
+	expect_invalid "$F:$((N + 2)): future-time:"
+	expect_problems 1
+	;;
+replay-after-revoke)
+	# A revocation takes the times its key claimed out of the time order (so
+	# that a stolen key's statement dated ahead cannot lock the organization
+	# out), but not those of the keys the organization held before: org1
+	# rotates A -> B, the log key revokes B, and A's old endorsement (line 3)
+	# copied again must not make A the current key.
+	keygen org1b org1.example.org
+	ok rotate -C "$R" --key "$K/org1.key" --new-key "$K/org1b.key" --time 2026-01-01T00:10:00Z
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1b.vkey" --reason "stolen" \
+		--time 2026-01-01T00:11:00Z
+	verify_ok
+	sed -n 3p "$LOG" | sed 's/"seq":2,/"seq":7,/' >>"$LOG"
+	"$FORGE" rechain "$LOG"
+	vkey org1 >"$R/keys/orgs/org1.example.org.vkey"
+	expect_invalid "$F:8: time-order:"
+	;;
 signer-not-org)
 	# org2's key signs an endorsement in org1's name.
 	need_org2
