@@ -96,18 +96,21 @@ apply_trusted(endorse_state *state, const char *text, size_t len, endorse_report
 }
 
 /* A line that a writer replays: checked as verify would, signatures too,
- * but for prev (the line before it was not hashed). */
+ * but for prev (the line before it was not hashed). Another organization's
+ * line is passed over, whatever its text mentions. */
 static void
-apply_concerned(endorse_state *state, const char *text, size_t len, endorse_reporter *r)
+apply_concerned(endorse_state *state, const char *text, size_t len, const char *org_id,
+	endorse_reporter *r)
 {
 	uint64_t n = endorse_state_size(state), line_no = n + 1;
 	endorse_entry entry;
 	endorse_diag diag = {0};
+	int rc = endorse_line_select(&entry, text, len, org_id, true, &diag);
 
-	if (endorse_entry_parse(&entry, text, len, &diag) != 0) {
+	if (rc < 0)
 		endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
+	if (rc <= 0)
 		return;
-	}
 	if (entry.seq != n)
 		endorse_report(r, ENDORSE_LOG_PATH, line_no, "seq", "seq is %llu; line %llu must have "
 			"seq %llu", (unsigned long long)entry.seq, (unsigned long long)line_no,
@@ -426,6 +429,34 @@ endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, 
 	return false;
 }
 
+bool
+endorse_entry_concerns(const endorse_entry *e, const char *org_id)
+{
+	const endorse_statement *st = &e->statement;
+
+	if (st->type == ENDORSE_DOCUMENT)
+		return true;
+	return org_id != NULL && ((st->org_id != NULL && strcmp(st->org_id, org_id) == 0) ||
+		strcmp(e->signer.name, org_id) == 0);
+}
+
+int
+endorse_line_select(endorse_entry *e, const char *line, size_t len, const char *org_id,
+	bool full, endorse_diag *diag)
+{
+	memset(e, 0, sizeof(*e));
+	/* only a shortcut: a line that concerns org_id holds its id, or
+	 * registers a document; the choice is made on the parsed members */
+	if (!endorse_line_concerns(line, len, &org_id, org_id != NULL))
+		return 0;
+	if (endorse_entry_parse_checked(e, line, len, full, diag) != 0)
+		return ENDORSE_EINVALID;
+	if (endorse_entry_concerns(e, org_id))
+		return 1;
+	endorse_entry_clear(e);
+	return 0;
+}
+
 int
 endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx)
 {
@@ -478,8 +509,8 @@ replay_line_for(void *ctx, const endorse_prepared *p, bool batch_end)
 		endorse_report(a->r, ENDORSE_LOG_PATH, endorse_state_size(a->state) + 1,
 			"line-length", "line is %zu bytes long; at most %d are allowed", p->len,
 			ENDORSE_MAX_LINE);
-	else if (endorse_line_concerns(p->text, p->len, &a->org_id, a->org_id != NULL))
-		apply_concerned(a->state, p->text, p->len, a->r);
+	else
+		apply_concerned(a->state, p->text, p->len, a->org_id, a->r);
 	endorse_state_skip(a->state, 1);
 	if (batch_end) {
 		/* the last line of the log is the last of a batch: its hash is the head */

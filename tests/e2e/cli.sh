@@ -433,6 +433,41 @@ recovery-after-near-future-time)
 		--time "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)"
 	verify_ok
 	;;
+mentioned-by-another-org)
+	# Writers chose the lines to replay by finding the organization's id
+	# anywhere in a line: b.example.org, whose name, URL and a revocation's
+	# reason mention a.example.org, withdrew and endorsed again, and every
+	# later write of a.example.org failed (duplicate-endorsement on b's
+	# line). Lines are chosen by their parsed org and signer only.
+	make_docs
+	keygen log "$ORIGIN"
+	for k in a a2 a3; do keygen "$k" a.example.org; done
+	for k in b b2; do keygen "$k" b.example.org; done
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	mention=(--name "Not a.example.org" --url "https://b.example.org/a.example.org")
+	fixture sign -C "$R" --key "$K/b.key" "${mention[@]}" --time 2026-01-01T00:01:00Z
+	fixture withdraw -C "$R" --key "$K/b.key" --time 2026-01-01T00:02:00Z
+	fixture sign -C "$R" --key "$K/b.key" "${mention[@]}" --time 2026-01-01T00:03:00Z
+	fixture rotate -C "$R" --key "$K/b.key" --new-key "$K/b2.key" --time 2026-01-01T00:04:00Z
+	fixture revoke -C "$R" --key "$K/b2.key" --target "$K/b.vkey" \
+		--reason "retired; a.example.org had nothing to do with it" --time 2026-01-01T00:05:00Z
+	ok sign -C "$R" --key "$K/a.key" --name "A" --url https://a.example.org/ --time 2026-01-01T00:06:00Z
+	ok withdraw -C "$R" --key "$K/a.key" --time 2026-01-01T00:07:00Z
+	ok sign -C "$R" --key "$K/a.key" --name "A" --url https://a.example.org/ --time 2026-01-01T00:08:00Z
+	ok rotate -C "$R" --key "$K/a.key" --new-key "$K/a2.key" --time 2026-01-01T00:09:00Z
+	ok rotate -C "$R" --key "$K/a2.key" --new-key "$K/a3.key" --time 2026-01-01T00:10:00Z
+	ok revoke -C "$R" --key "$K/a3.key" --target "$K/a.vkey" --reason "old key" \
+		--time 2026-01-01T00:11:00Z
+	# b's writes still see only b's lines, though a's do not mention b
+	ok withdraw -C "$R" --key "$K/b2.key" --time 2026-01-01T00:12:00Z
+	verify_ok
+	cmp -s "$K/a3.vkey" "$R/keys/orgs/a.example.org.vkey" || die "a's newest key is not pinned"
+	# prove finds a's endorsement (line 9, seq 8), not b's that mention a
+	fixture checkpoint -C "$R" --key "$K/log.key"
+	ok prove -C "$R" a.example.org
+	grep -q -x "index 8" "$T/ok.out" || { cat "$T/ok.out" >&2; die "prove a.example.org chose another entry"; }
+	;;
 concurrent-sign)
 	make_docs
 	keygen log "$ORIGIN"
