@@ -94,7 +94,8 @@ int endorse_file_write_atomic(const char *path, const void *data, size_t len,
 int endorse_file_write_temp(char **tmp_out, const char *path, const void *data, size_t len,
 	mode_t mode);
 int endorse_file_remove(const char *path);
-/* path + ".tmp-" + 12 random hex digits, malloc'd. */
+/* path + ".tmp-" + 12 random hex digits, malloc'd; when that name would be
+ * longer than 255 bytes, the hex of a hash of path's file name stands for it. */
 char *endorse_temp_path(const char *path);
 /* True for a file name endorse_temp_path makes. A writer killed mid-write
  * leaves such files; the next holder of the log's lock removes them (those

@@ -233,11 +233,13 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 }
 
 /* A write that changes a pin first writes the new pin beside it
- * (keys/orgs/ID.vkey.tmp-XXXXXXXXXXXX; empty when the pin goes away), then
- * replaces the log, then the pin. A writer killed between the log and the
- * pin leaves the pin behind the log, and that file. The next writer, under
- * the log's lock, sets the pin of each organization so named to what the log
- * says, and removes the file. */
+ * (keys/orgs/ID.vkey.tmp-XXXXXXXXXXXX; the id and LF when the pin goes away),
+ * then replaces the log, then the pin. A writer killed between the log and
+ * the pin leaves the pin behind the log, and that file. The next writer,
+ * under the log's lock, sets the pin of each organization so named to what
+ * the log says, and removes the file. An id too long to name the file in
+ * 255 bytes (endorse_temp_path) is read from the file: the vkey's name, or
+ * the id. */
 static int
 finish_pin(const char *dir, const char *org_id)
 {
@@ -294,18 +296,24 @@ finish_pins(const char *dir)
 	if (d != NULL)
 		(void)closedir(d);
 	for (size_t i = 0; i < n; i++) {
-		char *path, *tag = strstr(names[i], ".vkey.tmp-");
+		char *path = endorse_path_join(orgs, names[i]), *tag = strstr(names[i], ".vkey.tmp-");
+		char *text = NULL;
+		size_t len = 0;
 
-		if (rc == 0 && tag != NULL) {
+		if (tag != NULL)
 			*tag = '\0';
-			if (endorse_name_is_org_id(names[i]))
-				rc = finish_pin(dir, names[i]);
-			*tag = '.';
+		if (rc == 0 && tag != NULL && endorse_name_is_org_id(names[i])) {
+			rc = finish_pin(dir, names[i]);
+		} else if (rc == 0 && path != NULL &&
+			   endorse_file_read(&text, &len, path, ENDORSE_VKEY_MAX + 1) == 0) {
+			text[strcspn(text, "+\n")] = '\0';
+			if (endorse_name_is_org_id(text))
+				rc = finish_pin(dir, text);
 		}
-		if (rc == 0 && (path = endorse_path_join(orgs, names[i])) != NULL) {
+		if (rc == 0 && path != NULL)
 			(void)unlink(path);
-			free(path);
-		}
+		free(text);
+		free(path);
 		free(names[i]);
 	}
 	free(names);
@@ -419,9 +427,11 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (vkey_path != NULL && !pin)
+		(void)snprintf(vkey_text, sizeof(vkey_text), "%s\n", st->org_id); /* the record only */
 	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0 ||
 	    (vkey_path != NULL && (rc = endorse_file_write_temp(&pin_tmp, vkey_path, vkey_text,
-		pin ? strlen(vkey_text) : 0, 0644)) != 0))
+		strlen(vkey_text), 0644)) != 0))
 		goto out;
 	describe(message, sizeof(message), st, state);
 	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, tmp};
