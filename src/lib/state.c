@@ -644,8 +644,9 @@ check_entry(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 
 	if (o != NULL && strcmp(st->time, time_floor(o)) <= 0)
 		return endorse_diag_set(diag, "time-order",
-			"time %s is not after %s, the time of %s's previous statement; an organization's "
-			"statements must claim increasing times (an earlier statement copied again?)",
+			"time %s is not after %s, the time of %s's previous statement (by a key not "
+			"revoked); an organization's statements must claim increasing times (an earlier "
+			"statement copied again?)",
 			st->time, time_floor(o), st->org_id);
 	rc = check_rules(state, entry, apply, check_signatures, ahead, diag);
 	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL &&
