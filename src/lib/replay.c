@@ -168,7 +168,6 @@ replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporte
 	int rc, cur = 0;
 
 	endorse_time_from_now(latest, ENDORSE_STATEMENT_SKEW);
-
 	if ((rc = endorse_workers_new(&w, r->opt != NULL ? r->opt->jobs : 0,
 		     endorse_state_origin(state))) != 0 ||
 	    (rc = fill(source, &b[0])) != 0)

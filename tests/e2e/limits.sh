@@ -780,7 +780,7 @@ many-rotations)
 	# the new line: a key of the organisation that is not its current one
 	keygen other org0.example.org
 	"$FORGE" line --key "$K/other.key" --origin example.org/bench --log "$LOG" --statement \
-		"{\"type\":\"withdraw\",\"time\":\"2027-01-01T00:00:00Z\",\"document\":\"$(printf Rotations | sha256sum | cut -c 1-64)\",\"org\":\"org0.example.org\"}" \
+		"{\"type\":\"withdraw\",\"time\":\"2026-06-01T00:00:00Z\",\"document\":\"$(printf Rotations | sha256sum | cut -c 1-64)\",\"org\":\"org0.example.org\"}" \
 		>>"$LOG" || die "forge failed"
 	git -C "$R" -c user.name=E2E -c user.email=e2e@example.org commit -q -a -m new
 	endorse_limited 10 256 verify -C "$R" --base HEAD~1
