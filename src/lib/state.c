@@ -39,6 +39,7 @@ struct org_record {
 	endorse_org pub;
 	struct held_key *keys;
 	size_t key_count;
+	size_t keys_cap;   /* grown by doubling: realloc by one would copy O(K^2) */
 	size_t *key_slots; /* index + 1; 0 is empty; NULL while key_count <= HELD_LINEAR */
 	size_t key_cap;
 	size_t newest;     /* the key not revoked that signed last, or NO_KEY */
@@ -435,10 +436,13 @@ hold_key(const endorse_state *state, struct org_record *o, const endorse_vkey *k
 		return 0;
 	if (grow_key_set(state, o) != 0)
 		return ENDORSE_ENOMEM;
-	grown = realloc(o->keys, (o->key_count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	o->keys = grown;
+	if (o->key_count == o->keys_cap) {
+		size_t cap = o->keys_cap ? 2 * o->keys_cap : 1;
+		if ((grown = realloc(o->keys, cap * sizeof(*grown))) == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		o->keys = grown;
+		o->keys_cap = cap;
+	}
 	h = &o->keys[o->key_count];
 	memset(h, 0, sizeof(*h));
 	h->key = *k;
