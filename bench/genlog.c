@@ -3,6 +3,7 @@
  * serialised on every core, and only the hash chain is made in order.
  *
  *   genlog [-j JOBS] DIR N ORGS
+ *   genlog [-j JOBS] -R ROTATIONS DIR
  *
  * The log is made of rounds. In round v the log key registers document
  * version v; then each of the ORGS organisations, in turn, endorses it. From
@@ -10,7 +11,9 @@
  * endorsement of the version before, and one in 97 rotates its key (signed
  * by the old and the new key). Round v claims the times v hours after
  * 2026-01-01T00:00:00Z (withdraw, rotate and endorse one second apart), so
- * every organisation's times increase. keys/policy names the log key,
+ * every organisation's times increase. With -R, the log is one document,
+ * one endorsement by org0.example.org and then ROTATIONS rotations of its
+ * key, one second apart. keys/policy names the log key,
  * keys/orgs pins every organisation's current key, and log/checkpoint is
  * signed by the log key over the whole log.
  *
@@ -231,6 +234,51 @@ next_job(struct job *jobs, size_t *n, FILE *log, unsigned threads)
 	return j;
 }
 
+/* -R: org0 endorses the one document, then rotates its key k times. */
+static void
+rotations(FILE *log, struct job *jobs, size_t *pending, unsigned threads, struct org *log_key,
+	struct org *o, uint64_t k)
+{
+	const char *name = "org0.example.org";
+	struct job *j = next_job(jobs, pending, log, threads);
+	endorse_statement *s = &j->entry.statement;
+	uint8_t digest[32];
+
+	snprintf(j->text[0], sizeof(j->text[0]), "%s", log_key->vkey);
+	time_of(j->text[1], 0, 0);
+	crypto_hash_sha256(digest, (const uint8_t *)"Rotations", 9);
+	sodium_bin2hex(j->text[2], sizeof(j->text[2]), digest, 32);
+	*s = (endorse_statement){.type = ENDORSE_DOCUMENT, .signer = j->text[0], .time = j->text[1],
+		.id = "bench", .title = "Rotations", .url = "https://example.org/bench",
+		.sha256 = j->text[2]};
+	memcpy(j->sk, log_key->sk, 64);
+	j = next_job(jobs, pending, log, threads);
+	s = &j->entry.statement;
+	snprintf(j->text[0], sizeof(j->text[0]), "%s", o->vkey);
+	time_of(j->text[1], 0, 1);
+	sodium_bin2hex(j->text[2], sizeof(j->text[2]), digest, 32);
+	snprintf(j->text[3], sizeof(j->text[3]), "%s", name);
+	*s = (endorse_statement){.type = ENDORSE_ENDORSE, .signer = j->text[0], .time = j->text[1],
+		.document = j->text[2], .org_id = j->text[3], .org_name = "Benchmark organization",
+		.org_url = "https://org0.example.org/"};
+	memcpy(j->sk, o->sk, 64);
+	for (uint64_t i = 0; i < k; i++) {
+		j = next_job(jobs, pending, log, threads);
+		s = &j->entry.statement;
+		snprintf(j->text[0], sizeof(j->text[0]), "%s", o->vkey);
+		time_of(j->text[1], 0, (unsigned)(2 + i));
+		memcpy(j->sk, o->sk, 64);
+		o->generation++;
+		make_key(o, 0, name);
+		snprintf(j->text[3], sizeof(j->text[3]), "%s", name);
+		snprintf(j->text[5], sizeof(j->text[5]), "%s", o->vkey);
+		memcpy(j->new_sk, o->sk, 64);
+		j->rotate = true;
+		*s = (endorse_statement){.type = ENDORSE_ROTATE, .signer = j->text[0],
+			.time = j->text[1], .org_id = j->text[3], .new_signer = j->text[5]};
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,16 +288,24 @@ main(int argc, char **argv)
 	uint64_t n;
 	size_t count, pending = 0;
 	unsigned threads = 0;
+	uint64_t rotate_count = 0;
+	bool rotate_mode = false;
 	int c;
 	FILE *log;
 
-	while ((c = getopt(argc, argv, "j:")) != -1) {
-		if (c != 'j')
+	while ((c = getopt(argc, argv, "j:R:")) != -1) {
+		if (c == 'j') {
+			threads = (unsigned)strtoul(optarg, NULL, 10);
+		} else if (c == 'R') {
+			rotate_mode = true;
+			rotate_count = strtoull(optarg, NULL, 10);
+		} else {
 			return 2;
-		threads = (unsigned)strtoul(optarg, NULL, 10);
+		}
 	}
-	if (argc - optind != 3 || endorse_init() != 0) {
-		fprintf(stderr, "usage: genlog [-j JOBS] DIR N ORGS\n");
+	if (argc - optind != (rotate_mode ? 1 : 3) || endorse_init() != 0) {
+		fprintf(stderr, "usage: genlog [-j JOBS] DIR N ORGS\n"
+			"       genlog [-j JOBS] -R ROTATIONS DIR\n");
 		return 2;
 	}
 	if (threads == 0 || threads > 64) {
@@ -257,8 +313,8 @@ main(int argc, char **argv)
 		threads = online < 1 ? 1 : online > 64 ? 64 : (unsigned)online;
 	}
 	const char *dir = argv[optind];
-	n = strtoull(argv[optind + 1], NULL, 10);
-	count = strtoul(argv[optind + 2], NULL, 10);
+	n = rotate_mode ? rotate_count + 2 : strtoull(argv[optind + 1], NULL, 10);
+	count = rotate_mode ? 1 : strtoul(argv[optind + 2], NULL, 10);
 	if (count == 0 || n == 0) {
 		fprintf(stderr, "genlog: N and ORGS must be at least 1\n");
 		return 2;
@@ -290,6 +346,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	char prev_sha[65] = "";
+	if (rotate_mode)
+		rotations(log, jobs, &pending, threads, &log_key, &orgs[0], rotate_count);
 	for (uint64_t v = 0; seq < n; v++) {
 		struct job *j = next_job(jobs, &pending, log, threads);
 		endorse_statement *d = &j->entry.statement;

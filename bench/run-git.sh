@@ -98,7 +98,7 @@ measure "git add + commit (setup)" "$lines" 1 1 "$work/big" \
 	newcomer.example.org >/dev/null 2>&1
 measure "sign, commits (setup)" "$((lines + 1))" 2 1 "$work/big" \
 	"$endorse" sign --key "$work/newcomer.key" --name "Newcomer" \
-	--url https://newcomer.example.org/ --time 2030-01-01T00:00:00Z
+	--url https://newcomer.example.org/
 measure "verify --base HEAD~1" "$((lines + 1))" 2 "$repeat" "$work/big" \
 	"$endorse" verify --base HEAD~1
 if [ "$full" = 1 ]; then

@@ -83,7 +83,7 @@ measure "audit" "$n" "$log" "$endorse" audit
 "$endorse" keygen --unencrypted -s "$work/newcomer.key" -p "$work/newcomer.vkey" \
 	newcomer.example.org >/dev/null 2>&1
 measure "sign (files)" "$n" "$log" "$endorse" sign --key "$work/newcomer.key" \
-	--name Newcomer --url https://newcomer.example.org/ --time 2030-01-01T00:00:00Z
+	--name Newcomer --url https://newcomer.example.org/
 
 echo "== the same log in git, one entry more in the next commit" >&2
 (
@@ -95,7 +95,7 @@ echo "== the same log in git, one entry more in the next commit" >&2
 measure "git add + commit of the log (setup)" "$((n + 1))" "$log" \
 	bash -c 'git add keys log && git commit -q -m "a large log"' 
 measure "sign (git: commits)" "$((n + 1))" "$log" "$endorse" withdraw --key "$work/newcomer.key" \
-	--time 2030-01-01T00:01:00Z
+	--time "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)"
 measure "verify --base HEAD~1" "$((n + 2))" "$log" "$endorse" verify --base HEAD~1
 
 echo "== verify --history: $commits commits of one entry ($history_orgs organisations)" >&2

@@ -38,8 +38,9 @@ int endorse_init(void);
 #define ENDORSE_ORGS_DIR "keys/orgs"
 #define ENDORSE_LOG_PATH "log/endorsements.jsonl"
 
-/* Longest line of the log without its LF (SPEC.md §3). */
-#define ENDORSE_MAX_LINE 65536
+/* Longest line of the log without its LF (SPEC.md §3, 1.1: the largest
+ * entry a C2SP tlog-tiles entry bundle holds). */
+#define ENDORSE_MAX_LINE 65535
 
 /* ---- verifier keys (SPEC.md §1) ---- */
 
@@ -64,7 +65,15 @@ void endorse_vkey_format(char out[ENDORSE_VKEY_MAX], const endorse_vkey *key);
 /* 8 lowercase hex digits and a NUL. */
 void endorse_vkey_id_hex(char out[9], const endorse_vkey *key);
 bool endorse_vkey_equal(const endorse_vkey *a, const endorse_vkey *b);
+/* An organization id (SPEC.md §1, 1.1): a lowercase DNS domain of at most
+ * ENDORSE_ORG_ID_MAX bytes whose last label is not all digits. */
+#define ENDORSE_ORG_ID_MAX 250
 bool endorse_name_is_org_id(const char *name);
+/* NULL when name is an organization id, else why not ("it ..."). */
+const char *endorse_org_id_problem(const char *name);
+/* Whether name has a DNS domain's syntax (the id's pattern, at most 253
+ * bytes), whether or not the 1.1 limits make it an organization id. */
+bool endorse_name_is_domain(const char *name);
 bool endorse_name_is_origin(const char *name);
 /* Verifies an Ed25519 signature by key over msg. */
 bool endorse_vkey_verify(const endorse_vkey *key, const uint8_t sig[64],
@@ -147,6 +156,14 @@ int endorse_signed_message(uint8_t **out, size_t *len, const char *origin,
 int endorse_entry_serialize(char **out, size_t *len, const endorse_entry *entry);
 /* The current UTC time as YYYY-MM-DDTHH:MM:SSZ. */
 void endorse_time_now(char out[21]);
+/* The same, seconds from now ("" past year 9999). */
+void endorse_time_from_now(char out[21], long seconds);
+/* How far after the clock a statement's claimed time may lie: writers
+ * refuse more than ENDORSE_WRITE_SKEW, verify more than ENDORSE_STATEMENT_SKEW
+ * (rule future-time), so that an entry written on a clock a little ahead
+ * still verifies on one a little behind. */
+#define ENDORSE_WRITE_SKEW 300
+#define ENDORSE_STATEMENT_SKEW 600
 bool endorse_time_valid(const char *text);
 
 /* s as a JSON string literal with quotes (escaped by jansson), malloc'd;

@@ -13,8 +13,9 @@ help(void)
 {
 	printf("usage: %s\n\n"
 		"Generates an Ed25519 key pair named NAME and prints its public key (vkey).\n"
-		"NAME is an organization's DNS domain (e.g. example.org), a log's origin\n"
-		"(e.g. openoperations.org/manifesto) or, with --witness, a witness's name.\n\n"
+		"NAME is an organization's DNS domain (e.g. example.org; at most 250 bytes,\n"
+		"its last label not all digits), a log's origin (e.g.\n"
+		"openoperations.org/manifesto) or, with --witness, a witness's name.\n\n"
 		"  -s, --secret FILE          secret key file (default:\n"
 		"                             ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.key,\n"
 		"                             '/' in NAME written as '_'); mode 0600\n"
@@ -67,6 +68,11 @@ cmd_keygen(int argc, char **argv)
 	if (!endorse_name_is_origin(name))
 		return cli_error("'%s' is not a valid key name: use 1 to 255 printable ASCII "
 			"characters without spaces or '+' (an organization uses its domain)", name);
+	/* A domain that SPEC 1.1 does not allow as an organization id (too long,
+	 * an IP address) was meant as one: refused rather than noted. */
+	if (!witness && endorse_name_is_domain(name) && !endorse_name_is_org_id(name))
+		return cli_error("'%s' is not an organization id: %s (rule org-id)", name,
+			endorse_org_id_problem(name));
 	if (!witness && !endorse_name_is_org_id(name) && strchr(name, '/') == NULL)
 		fprintf(stderr, "endorse: note: '%s' is not an organization id (a lowercase DNS domain "
 			"such as example.org); this key can sign as a log but never endorse\n", name);

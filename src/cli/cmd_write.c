@@ -45,7 +45,8 @@ static const char common_help[] =
 	"                             repository holding keys/ and log/\n"
 	"      --passphrase-file FILE read the key's passphrase from FILE (- is standard\n"
 	"                             input); without it, ask on the terminal\n"
-	"      --time TIME            the claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now)\n"
+	"      --time TIME            the claimed time, YYYY-MM-DDTHH:MM:SSZ (default: now;\n"
+	"                             at most 5 minutes ahead of the clock)\n"
 	"      --no-commit            write the files but make no git commit (by default,\n"
 	"                             in a git work tree, the write is one commit on the\n"
 	"                             current branch holding only the files it changed)\n";
@@ -199,9 +200,10 @@ append(endorse_statement *st, const struct write_options *o)
 		goto out;
 	if (st->type != ENDORSE_DOCUMENT && st->type != ENDORSE_REVOKE && st->org_id == NULL) {
 		const char *id = endorse_secret_key_vkey(key)->name;
-		if (!endorse_name_is_org_id(id)) {
-			cli_error("the key's name '%s' is not an organization id (a lowercase DNS domain); "
-				"generate the key with 'endorse keygen DOMAIN'", id);
+		const char *why = endorse_org_id_problem(id);
+		if (why != NULL) {
+			cli_error("the key's name '%s' is not an organization id: %s (rule org-id); "
+				"generate the key with 'endorse keygen DOMAIN'", id, why);
 			goto out;
 		}
 		st->org_id = strdup(id);

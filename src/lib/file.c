@@ -146,18 +146,31 @@ endorse_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+/* The longest file name (POSIX NAME_MAX on the file systems endorse
+ * writes to): keys/orgs/<id>.vkey of a 250-byte id is 255 bytes. */
+#define FILE_NAME_MAX 255
+
 char *
 endorse_temp_path(const char *path)
 {
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n), rnd_hex[13];
-	uint8_t rnd[6];
+	const char *slash = strrchr(path, '/'), *base = slash != NULL ? slash + 1 : path;
+	size_t n = strlen(path) + 32, dir_len = (size_t)(base - path);
+	char *tmp = malloc(n), rnd_hex[13], base_hex[33];
+	uint8_t rnd[6], digest[32];
 
 	if (tmp == NULL)
 		return NULL;
 	randombytes_buf(rnd, sizeof(rnd));
 	endorse_hex_encode(rnd_hex, rnd, sizeof(rnd));
-	(void)snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
+	if (strlen(base) + 17 <= FILE_NAME_MAX) {
+		(void)snprintf(tmp, n, "%s.tmp-%s", path, rnd_hex);
+		return tmp;
+	}
+	/* too long to keep the name: its hash (a pin's record says whose it is
+	 * inside: store.c) */
+	crypto_hash_sha256(digest, (const uint8_t *)base, strlen(base));
+	endorse_hex_encode(base_hex, digest, 16);
+	(void)snprintf(tmp, n, "%.*s%s.tmp-%s", (int)dir_len, path, base_hex, rnd_hex);
 	return tmp;
 }
 

@@ -94,7 +94,8 @@ int endorse_file_write_atomic(const char *path, const void *data, size_t len,
 int endorse_file_write_temp(char **tmp_out, const char *path, const void *data, size_t len,
 	mode_t mode);
 int endorse_file_remove(const char *path);
-/* path + ".tmp-" + 12 random hex digits, malloc'd. */
+/* path + ".tmp-" + 12 random hex digits, malloc'd; when that name would be
+ * longer than 255 bytes, the hex of a hash of path's file name stands for it. */
 char *endorse_temp_path(const char *path);
 /* True for a file name endorse_temp_path makes. A writer killed mid-write
  * leaves such files; the next holder of the log's lock removes them (those
@@ -250,6 +251,16 @@ int endorse_load_for_append(endorse_state **out, const char *dir, const char *or
 /* Whether a line may concern one of the organizations (it names one) or
  * registers a document: a superset, by the bytes, of the lines that do. */
 bool endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, size_t n);
+/* Whether a parsed entry concerns org_id (NULL: none): it registers a
+ * document, or its statement's org or its signer's name is org_id. Never
+ * decided by what names, URLs or reasons mention. */
+bool endorse_entry_concerns(const endorse_entry *e, const char *org_id);
+/* Parses line into *e (endorse_entry_parse_checked with full) when it
+ * concerns org_id and returns 1; returns 0 (*e empty) when it does not, or
+ * ENDORSE_EINVALID (diag set) when a line that may concern it does not
+ * parse. Lines that do not hold org_id anywhere are passed over unparsed. */
+int endorse_line_select(endorse_entry *e, const char *line, size_t len, const char *org_id,
+	bool full, endorse_diag *diag);
 /* Calls fn for every line of dir/log/endorsements.jsonl, in order, read in
  * one pass with bounded memory: a line longer than ENDORSE_MAX_LINE comes
  * without its text, hashed (endorse_prepared's hash and leaf). batch_end:

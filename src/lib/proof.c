@@ -8,7 +8,6 @@
  *     BASE64 hash, leaf's sibling first (zero or more lines)
  *     (blank line)
  *     the checkpoint note, verbatim */
-#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,21 +35,21 @@ struct scan {
 	size_t active_count;
 };
 
-/* Follows one organisation's endorse and withdraw lines; the lines were
+/* Follows one organisation's endorse and withdraw lines, chosen by their
+ * parsed org (another's name or URL may mention it); the lines were
  * verified by verify, so they are parsed without checking them again. */
 static int
 follow_org(struct scan *s, const char *line, size_t len, uint64_t seq)
 {
 	endorse_entry e;
-	endorse_diag diag;
+	endorse_diag diag = {0};
 	const endorse_statement *st = &e.statement;
-	int rc = 0;
+	int rc = endorse_line_select(&e, line, len, s->org, false, &diag);
 
-	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0) {
-		endorse_entry_clear(&e);
+	if (rc < 0)
 		return endorse_fail(ENDORSE_EINVALID, "line %llu of the log does not parse (%s); run "
 			"'endorse verify'", (unsigned long long)seq + 1, diag.message);
-	}
+	rc = 0;
 	if (st->org_id != NULL && strcmp(st->org_id, s->org) == 0 &&
 	    (st->type == ENDORSE_ENDORSE || st->type == ENDORSE_WITHDRAW)) {
 		size_t i = 0;
@@ -108,8 +107,7 @@ scan_line(void *ctx, const endorse_prepared *line, bool batch_end)
 			memcpy(s->leaves[s->count], line->leaf, 32);
 		s->count++;
 	}
-	if (s->org != NULL && line->text != NULL &&
-	    memmem(line->text, line->len, s->org, strlen(s->org)) != NULL)
+	if (s->org != NULL && line->text != NULL)
 		rc = follow_org(s, line->text, line->len, pass->seq);
 	pass->seq++;
 	return rc;

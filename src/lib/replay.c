@@ -42,7 +42,7 @@ endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char 
 /* Applies a prepared line: what depends on the lines before it (seq, prev,
  * the statement's rules in the state) and what was found alone. */
 static void
-apply_prepared(endorse_state *state, endorse_prepared *p, endorse_reporter *r)
+apply_prepared(endorse_state *state, endorse_prepared *p, const char *latest, endorse_reporter *r)
 {
 	uint64_t n = endorse_state_size(state), line_no = n + 1, before = r->problems;
 	endorse_diag diag = {0};
@@ -65,7 +65,12 @@ apply_prepared(endorse_state *state, endorse_prepared *p, endorse_reporter *r)
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, "prev", "%s",
 				n == 0 ? "prev of the first line must be 64 zeros"
 				       : "prev is not the SHA-256 of the line before");
-		if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
+		if (strcmp(p->entry.statement.time, latest) > 0)
+			endorse_report(r, ENDORSE_LOG_PATH, line_no, "future-time",
+				"time %s is more than %d minutes after this machine's clock; a statement "
+				"cannot be signed in the future", p->entry.statement.time,
+				ENDORSE_STATEMENT_SKEW / 60);
+		else if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
 		else if (r->problems == before && r->opt != NULL && r->opt->on_entry != NULL)
 			r->opt->on_entry(r->opt->ctx, &p->entry, state);
@@ -91,18 +96,21 @@ apply_trusted(endorse_state *state, const char *text, size_t len, endorse_report
 }
 
 /* A line that a writer replays: checked as verify would, signatures too,
- * but for prev (the line before it was not hashed). */
+ * but for prev (the line before it was not hashed). Another organization's
+ * line is passed over, whatever its text mentions. */
 static void
-apply_concerned(endorse_state *state, const char *text, size_t len, endorse_reporter *r)
+apply_concerned(endorse_state *state, const char *text, size_t len, const char *org_id,
+	endorse_reporter *r)
 {
 	uint64_t n = endorse_state_size(state), line_no = n + 1;
 	endorse_entry entry;
 	endorse_diag diag = {0};
+	int rc = endorse_line_select(&entry, text, len, org_id, true, &diag);
 
-	if (endorse_entry_parse(&entry, text, len, &diag) != 0) {
+	if (rc < 0)
 		endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
+	if (rc <= 0)
 		return;
-	}
 	if (entry.seq != n)
 		endorse_report(r, ENDORSE_LOG_PATH, line_no, "seq", "seq is %llu; line %llu must have "
 			"seq %llu", (unsigned long long)entry.seq, (unsigned long long)line_no,
@@ -156,8 +164,10 @@ replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporte
 {
 	struct batch b[2] = {{0}};
 	endorse_workers *w = NULL;
+	char latest[21];
 	int rc, cur = 0;
 
+	endorse_time_from_now(latest, ENDORSE_STATEMENT_SKEW);
 	if ((rc = endorse_workers_new(&w, r->opt != NULL ? r->opt->jobs : 0,
 		     endorse_state_origin(state))) != 0 ||
 	    (rc = fill(source, &b[0])) != 0)
@@ -171,7 +181,7 @@ replay_batches(endorse_state *state, fill_fn fill, void *source, endorse_reporte
 		if (rc == 0)
 			endorse_workers_start(w, next->lines, next->count);
 		for (size_t i = 0; i < now->count; i++)
-			apply_prepared(state, &now->lines[i], r);
+			apply_prepared(state, &now->lines[i], latest, r);
 		now->count = 0;
 		if (rc != 0)
 			goto out;
@@ -418,6 +428,34 @@ endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, 
 	return false;
 }
 
+bool
+endorse_entry_concerns(const endorse_entry *e, const char *org_id)
+{
+	const endorse_statement *st = &e->statement;
+
+	if (st->type == ENDORSE_DOCUMENT)
+		return true;
+	return org_id != NULL && ((st->org_id != NULL && strcmp(st->org_id, org_id) == 0) ||
+		strcmp(e->signer.name, org_id) == 0);
+}
+
+int
+endorse_line_select(endorse_entry *e, const char *line, size_t len, const char *org_id,
+	bool full, endorse_diag *diag)
+{
+	memset(e, 0, sizeof(*e));
+	/* only a shortcut: a line that concerns org_id holds its id, or
+	 * registers a document; the choice is made on the parsed members */
+	if (!endorse_line_concerns(line, len, &org_id, org_id != NULL))
+		return 0;
+	if (endorse_entry_parse_checked(e, line, len, full, diag) != 0)
+		return ENDORSE_EINVALID;
+	if (endorse_entry_concerns(e, org_id))
+		return 1;
+	endorse_entry_clear(e);
+	return 0;
+}
+
 int
 endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx)
 {
@@ -470,8 +508,8 @@ replay_line_for(void *ctx, const endorse_prepared *p, bool batch_end)
 		endorse_report(a->r, ENDORSE_LOG_PATH, endorse_state_size(a->state) + 1,
 			"line-length", "line is %zu bytes long; at most %d are allowed", p->len,
 			ENDORSE_MAX_LINE);
-	else if (endorse_line_concerns(p->text, p->len, &a->org_id, a->org_id != NULL))
-		apply_concerned(a->state, p->text, p->len, a->r);
+	else
+		apply_concerned(a->state, p->text, p->len, a->org_id, a->r);
 	endorse_state_skip(a->state, 1);
 	if (batch_end) {
 		/* the last line of the log is the last of a batch: its hash is the head */

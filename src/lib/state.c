@@ -18,16 +18,31 @@ struct index {
 	uint8_t key[crypto_shorthash_KEYBYTES];
 };
 
+#define NO_KEY SIZE_MAX
+
+/* A key an organisation has held. The keys not revoked form a list ordered
+ * by the time of the last statement each signed (org_record.newest is its
+ * end): that time is the organisation's time floor (check_entry). */
 struct held_key {
 	endorse_vkey key;
 	bool revoked;
+	bool listed;
+	char last_time[21];
+	size_t older, newer; /* in the list; NO_KEY at its ends */
 };
+
+/* Keys are found by public key in a hash set once an organisation has held
+ * more than a few, so that K rotations cost O(K), not O(K^2). */
+#define HELD_LINEAR 8
 
 struct org_record {
 	endorse_org pub;
 	struct held_key *keys;
 	size_t key_count;
-	char last_time[21]; /* of the last statement the organization signed */
+	size_t keys_cap;   /* grown by doubling: realloc by one would copy O(K^2) */
+	size_t *key_slots; /* index + 1; 0 is empty; NULL while key_count <= HELD_LINEAR */
+	size_t key_cap;
+	size_t newest;     /* the key not revoked that signed last, or NO_KEY */
 	/* rules only: the documents it endorses now, in place of pub.endorsements */
 	uint32_t *active;
 	size_t active_count;
@@ -56,6 +71,7 @@ struct endorse_state {
 	size_t org_count;
 	struct index document_index;
 	struct index org_index;
+	uint8_t held_key_hash[crypto_shorthash_KEYBYTES];
 };
 
 typedef const char *(*index_name_fn)(const endorse_state *state, size_t i);
@@ -133,7 +149,11 @@ index_add(struct index *ix, const endorse_state *state, index_name_fn name_of, s
 endorse_state *
 endorse_state_new(void)
 {
-	return calloc(1, sizeof(endorse_state));
+	endorse_state *state = calloc(1, sizeof(endorse_state));
+
+	if (state != NULL)
+		randombytes_buf(state->held_key_hash, sizeof(state->held_key_hash));
+	return state;
 }
 
 int
@@ -176,6 +196,7 @@ endorse_state_free(endorse_state *state)
 		free(o->active);
 		free(o->pub.id);
 		free(o->keys);
+		free(o->key_slots);
 		free(o);
 	}
 	free(state->documents);
@@ -250,21 +271,85 @@ endorse_state_find_org(const endorse_state *state, const char *id)
 	return o == NULL ? NULL : &o->pub;
 }
 
-static struct held_key *
-find_held_key(const struct org_record *o, const endorse_vkey *k)
+static size_t
+held_key_slot(const endorse_state *state, const endorse_vkey *k, size_t cap)
 {
-	for (size_t i = 0; o != NULL && i < o->key_count; i++)
-		if (endorse_vkey_equal(&o->keys[i].key, k))
-			return &o->keys[i];
-	return NULL;
+	uint8_t h[crypto_shorthash_BYTES];
+	uint64_t v;
+
+	crypto_shorthash(h, k->public_key, sizeof(k->public_key), state->held_key_hash);
+	memcpy(&v, h, sizeof(v));
+	return (size_t)v & (cap - 1);
+}
+
+static struct held_key *
+find_held_key(const endorse_state *state, const struct org_record *o, const endorse_vkey *k)
+{
+	if (o == NULL)
+		return NULL;
+	if (o->key_slots == NULL) {
+		for (size_t i = 0; i < o->key_count; i++)
+			if (endorse_vkey_equal(&o->keys[i].key, k))
+				return &o->keys[i];
+		return NULL;
+	}
+	for (size_t i = held_key_slot(state, k, o->key_cap);; i = (i + 1) & (o->key_cap - 1)) {
+		if (o->key_slots[i] == 0)
+			return NULL;
+		if (endorse_vkey_equal(&o->keys[o->key_slots[i] - 1].key, k))
+			return &o->keys[o->key_slots[i] - 1];
+	}
 }
 
 static bool
 is_revoked(const endorse_state *state, const endorse_vkey *k)
 {
-	struct held_key *h = find_held_key(find_org(state, k->name), k);
+	struct held_key *h = find_held_key(state, find_org(state, k->name), k);
 
 	return h != NULL && h->revoked;
+}
+
+/* Takes key i out of the list of keys not revoked. */
+static void
+unlist_key(struct org_record *o, size_t i)
+{
+	struct held_key *h = &o->keys[i];
+
+	if (!h->listed)
+		return;
+	if (h->newer != NO_KEY)
+		o->keys[h->newer].older = h->older;
+	else
+		o->newest = h->older;
+	if (h->older != NO_KEY)
+		o->keys[h->older].newer = h->newer;
+	h->listed = false;
+}
+
+/* Key h signed a statement claiming time (or became current at it). */
+static void
+touch_key(struct org_record *o, struct held_key *h, const char *time)
+{
+	size_t i = (size_t)(h - o->keys);
+
+	if (h->revoked)
+		return;
+	unlist_key(o, i);
+	(void)snprintf(h->last_time, sizeof(h->last_time), "%s", time);
+	h->older = o->newest;
+	h->newer = NO_KEY;
+	if (o->newest != NO_KEY)
+		o->keys[o->newest].newer = i;
+	o->newest = i;
+	h->listed = true;
+}
+
+/* The time an organisation's next statement must claim to be after: that
+ * of the last statement signed by a key it holds that is not revoked. */
+static const char *
+time_floor(const struct org_record *o)
+{
+	return o->newest == NO_KEY ? "" : o->keys[o->newest].last_time;
 }
 
 static endorse_endorsement *
@@ -316,20 +401,60 @@ is_current_key(const struct org_record *o, const endorse_vkey *k)
 	return o != NULL && o->pub.has_key && endorse_vkey_equal(&o->pub.key, k);
 }
 
+/* Makes room for one more key in o's hash set (built when the linear
+ * search would grow long). */
 static int
-hold_key(struct org_record *o, const endorse_vkey *k)
+grow_key_set(const endorse_state *state, struct org_record *o)
 {
-	struct held_key *grown;
+	size_t cap, *slots;
 
-	if (find_held_key(o, k) != NULL)
+	if (o->key_slots == NULL ? o->key_count < HELD_LINEAR : 2 * (o->key_count + 1) <= o->key_cap)
 		return 0;
-	grown = realloc(o->keys, (o->key_count + 1) * sizeof(*grown));
-	if (grown == NULL)
+	cap = o->key_cap ? 2 * o->key_cap : 4 * HELD_LINEAR;
+	if ((slots = calloc(cap, sizeof(*slots))) == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	o->keys = grown;
-	o->keys[o->key_count].key = *k;
-	o->keys[o->key_count].revoked = false;
+	for (size_t i = 0; i < o->key_count; i++) {
+		size_t j = held_key_slot(state, &o->keys[i].key, cap);
+		while (slots[j] != 0)
+			j = (j + 1) & (cap - 1);
+		slots[j] = i + 1;
+	}
+	free(o->key_slots);
+	o->key_slots = slots;
+	o->key_cap = cap;
+	return 0;
+}
+
+/* Adds k to the keys o has held (if new); *out is its record. */
+static int
+hold_key(const endorse_state *state, struct org_record *o, const endorse_vkey *k,
+	struct held_key **out)
+{
+	struct held_key *grown, *h;
+
+	if ((*out = find_held_key(state, o, k)) != NULL)
+		return 0;
+	if (grow_key_set(state, o) != 0)
+		return ENDORSE_ENOMEM;
+	if (o->key_count == o->keys_cap) {
+		size_t cap = o->keys_cap ? 2 * o->keys_cap : 1;
+		if ((grown = realloc(o->keys, cap * sizeof(*grown))) == NULL)
+			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		o->keys = grown;
+		o->keys_cap = cap;
+	}
+	h = &o->keys[o->key_count];
+	memset(h, 0, sizeof(*h));
+	h->key = *k;
+	h->older = h->newer = NO_KEY;
+	if (o->key_slots != NULL) {
+		size_t j = held_key_slot(state, k, o->key_cap);
+		while (o->key_slots[j] != 0)
+			j = (j + 1) & (o->key_cap - 1);
+		o->key_slots[j] = o->key_count + 1;
+	}
 	o->key_count++;
+	*out = h;
 	return 0;
 }
 
@@ -341,6 +466,7 @@ add_org(endorse_state *state, const char *id, struct org_record **out)
 	*out = NULL;
 	if (o == NULL || (o->pub.id = strdup(id)) == NULL)
 		goto nomem;
+	o->newest = NO_KEY;
 	/* an array of pointers: the records stay put as it grows */
 	grown = realloc(state->orgs, (state->org_count + 1) * sizeof(*grown));  // NOLINT(bugprone-sizeof-expression)
 	if (grown == NULL)
@@ -505,7 +631,11 @@ endorse_state_check_prepared(endorse_state *state, const endorse_entry *entry,
  * copy an old statement to the end of the log. Requiring the times that an
  * organization claims to increase makes every copy of an earlier statement
  * (an old endorsement after a withdraw, an old withdraw, an old rotation)
- * invalid, at the cost of one timestamp per organization. */
+ * invalid, at the cost of one timestamp per key. Statements of a revoked key
+ * are refused whatever their time, so only the keys not revoked set the
+ * floor: a revocation also takes away the times its key claimed, and a
+ * stolen key's statement dated far ahead cannot lock the organization out
+ * once the key is revoked. */
 static int
 check_entry(endorse_state *state, const endorse_entry *entry, bool apply, bool check_signatures,
 	const endorse_signatures *ahead, endorse_diag *diag)
@@ -513,16 +643,19 @@ check_entry(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 	const endorse_statement *st = &entry->statement;
 	bool org_signed = st->org_id != NULL && strcmp(entry->signer.name, st->org_id) == 0;
 	struct org_record *o = org_signed ? find_org(state, st->org_id) : NULL;
+	struct held_key *h;
 	int rc;
 
-	if (o != NULL && o->last_time[0] != '\0' && strcmp(st->time, o->last_time) <= 0)
+	if (o != NULL && strcmp(st->time, time_floor(o)) <= 0)
 		return endorse_diag_set(diag, "time-order",
-			"time %s is not after %s, the time of %s's previous statement; an organization's "
-			"statements must claim increasing times (an earlier statement copied again?)",
-			st->time, o->last_time, st->org_id);
+			"time %s is not after %s, the time of %s's previous statement (by a key not "
+			"revoked); an organization's statements must claim increasing times (an earlier "
+			"statement copied again?)",
+			st->time, time_floor(o), st->org_id);
 	rc = check_rules(state, entry, apply, check_signatures, ahead, diag);
-	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL)
-		(void)snprintf(o->last_time, sizeof(o->last_time), "%s", st->time);
+	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL &&
+	    (h = find_held_key(state, o, &entry->signer)) != NULL)
+		touch_key(o, h, st->time);
 	return rc;
 }
 
@@ -575,7 +708,8 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		if (o == NULL)
 			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		if (!o->pub.has_key) {
-			if ((rc = hold_key(o, &signer)) != 0)
+			struct held_key *h;
+			if ((rc = hold_key(state, o, &signer, &h)) != 0)
 				return rc;
 			o->pub.has_key = true;
 			o->pub.key = signer;
@@ -619,8 +753,12 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			return rc;
 		if (!apply)
 			return 0;
-		if ((rc = hold_key(o, &other)) != 0)
-			return rc;
+		{
+			struct held_key *h;
+			if ((rc = hold_key(state, o, &other, &h)) != 0)
+				return rc;
+			touch_key(o, h, st->time);
+		}
 		o->pub.key = other;
 		return 0;
 	case ENDORSE_REVOKE: {
@@ -633,7 +771,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		if (!endorse_vkey_equal(&signer, &state->log_key) &&
 		    (rc = need_current_key(o, &signer, st->org_id, diag)) != 0)
 			return rc;
-		h = find_held_key(o, &other);
+		h = find_held_key(state, o, &other);
 		if (h == NULL)
 			return endorse_diag_set(diag, "revoke", "%s never held the key it revokes",
 				st->org_id);
@@ -642,6 +780,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		if (!apply)
 			return 0;
 		h->revoked = true;
+		unlist_key(o, (size_t)(h - o->keys));
 		if (is_current_key(o, &other))
 			o->pub.has_key = false;
 		for (size_t i = 0; i < o->pub.endorsement_count; i++) {

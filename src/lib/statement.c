@@ -44,14 +44,20 @@ endorse_time_valid(const char *t)
 }
 
 void
-endorse_time_now(char out[21])
+endorse_time_from_now(char out[21], long seconds)
 {
-	time_t now = time(NULL);
+	time_t now = time(NULL) + seconds;
 	struct tm tm;
 
 	/* A clock beyond year 9999 gives "", which no statement accepts. */
 	if (gmtime_r(&now, &tm) == NULL || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
 		out[0] = '\0';
+}
+
+void
+endorse_time_now(char out[21])
+{
+	endorse_time_from_now(out, 0);
 }
 
 static bool
@@ -116,6 +122,7 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 	endorse_diag *diag)
 {
 	const endorse_statement *st = &entry->statement;
+	const char *why;
 
 	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points, points,
 		diag) != 0)
@@ -123,9 +130,9 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 	if (!endorse_time_valid(st->time))
 		return endorse_diag_set(diag, "time",
 			"time \"%.32s\" is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
-	if (st->org_id != NULL && !endorse_name_is_org_id(st->org_id))
-		return endorse_diag_set(diag, "org-id",
-			"org \"%.64s\" is not a lowercase DNS domain name", st->org_id);
+	if (st->org_id != NULL && (why = endorse_org_id_problem(st->org_id)) != NULL)
+		return endorse_diag_set(diag, "org-id", "org \"%.64s%s\" is not an organization id: %s",
+			st->org_id, strlen(st->org_id) > 64 ? "..." : "", why);
 	switch (st->type) {
 	case ENDORSE_DOCUMENT:
 		if (!is_document_id(st->id))

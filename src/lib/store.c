@@ -129,7 +129,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 	endorse_statement *st = req->statement;
 	endorse_entry entry, parsed;
 	endorse_diag diag = {0};
-	char signer[ENDORSE_VKEY_MAX], now[21];
+	char signer[ENDORSE_VKEY_MAX], now[21], latest[21];
 	int rc;
 
 	*line = NULL;
@@ -142,6 +142,13 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 		if ((st->time = strdup(now)) == NULL)
 			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	}
+	/* A time far ahead would hold back the organization's next statements
+	 * (time-order), and verify refuses it. */
+	endorse_time_from_now(latest, ENDORSE_WRITE_SKEW);
+	if (endorse_time_valid(st->time) && strcmp(st->time, latest) > 0)
+		return endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: time %s is more "
+			"than %d minutes after this machine's clock (rule future-time)", st->time,
+			ENDORSE_WRITE_SKEW / 60);
 	entry.statement = *st; /* borrowed: not cleared here */
 	entry.seq = endorse_state_size(state);
 	memcpy(entry.prev, endorse_state_head(state), 32);
@@ -227,11 +234,13 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 }
 
 /* A write that changes a pin first writes the new pin beside it
- * (keys/orgs/ID.vkey.tmp-XXXXXXXXXXXX; empty when the pin goes away), then
- * replaces the log, then the pin. A writer killed between the log and the
- * pin leaves the pin behind the log, and that file. The next writer, under
- * the log's lock, sets the pin of each organization so named to what the log
- * says, and removes the file. */
+ * (keys/orgs/ID.vkey.tmp-XXXXXXXXXXXX; the id and LF when the pin goes away),
+ * then replaces the log, then the pin. A writer killed between the log and
+ * the pin leaves the pin behind the log, and that file. The next writer,
+ * under the log's lock, sets the pin of each organization so named to what
+ * the log says, and removes the file. An id too long to name the file in
+ * 255 bytes (endorse_temp_path) is read from the file: the vkey's name, or
+ * the id. */
 static int
 finish_pin(const char *dir, const char *org_id)
 {
@@ -288,18 +297,24 @@ finish_pins(const char *dir)
 	if (d != NULL)
 		(void)closedir(d);
 	for (size_t i = 0; i < n; i++) {
-		char *path, *tag = strstr(names[i], ".vkey.tmp-");
+		char *path = endorse_path_join(orgs, names[i]), *tag = strstr(names[i], ".vkey.tmp-");
+		char *text = NULL;
+		size_t len = 0;
 
-		if (rc == 0 && tag != NULL) {
+		if (tag != NULL)
 			*tag = '\0';
-			if (endorse_name_is_org_id(names[i]))
-				rc = finish_pin(dir, names[i]);
-			*tag = '.';
+		if (rc == 0 && tag != NULL && endorse_name_is_org_id(names[i])) {
+			rc = finish_pin(dir, names[i]);
+		} else if (rc == 0 && path != NULL &&
+			   endorse_file_read(&text, &len, path, ENDORSE_VKEY_MAX + 1) == 0) {
+			text[strcspn(text, "+\n")] = '\0';
+			if (endorse_name_is_org_id(text))
+				rc = finish_pin(dir, text);
 		}
-		if (rc == 0 && (path = endorse_path_join(orgs, names[i])) != NULL) {
+		if (rc == 0 && path != NULL)
 			(void)unlink(path);
-			free(path);
-		}
+		free(text);
+		free(path);
 		free(names[i]);
 	}
 	free(names);
@@ -538,9 +553,11 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
+	if (vkey_path != NULL && !pin)
+		(void)snprintf(vkey_text, sizeof(vkey_text), "%s\n", st->org_id); /* the record only */
 	if ((rc = write_new_log(&tmp, log_path, line, len)) != 0 ||
 	    (vkey_path != NULL && (rc = endorse_file_write_temp(&pin_tmp, vkey_path, second,
-		pin ? second_len : 0, 0644)) != 0))
+		pin ? second_len : strlen(vkey_text), 0644)) != 0))
 		goto out;
 	describe(message, sizeof(message), st, state);
 	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, NULL, 0, tmp};

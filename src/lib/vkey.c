@@ -41,33 +41,72 @@ is_label_char(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
 
-bool
-endorse_name_is_org_id(const char *name)
+/* The DNS syntax of SPEC.md §1 without its 1.1 limits: NULL, or what is wrong. */
+static const char *
+domain_problem(const char *name, size_t *last_label)
 {
 	size_t len = strlen(name), labels = 0;
 	const char *p = name;
 
-	if (len == 0 || len > 253)
-		return false;
+	if (len == 0)
+		return "it is empty";
+	if (len > 253)
+		return "it is longer than 253 bytes";
 	while (*p) {
 		const char *start = p;
 
 		while (*p && *p != '.') {
 			if (!is_label_char(*p))
-				return false;
+				return "it holds a character other than a-z, 0-9, '-' and '.' (a lowercase "
+				       "DNS domain)";
 			p++;
 		}
 		size_t n = (size_t)(p - start);
-		if (n < 1 || n > 63 || start[0] == '-' || p[-1] == '-')
-			return false;
+		if (n < 1 || n > 63)
+			return "it has an empty label or one longer than 63 characters";
+		if (start[0] == '-' || p[-1] == '-')
+			return "it has a label that starts or ends with '-'";
 		labels++;
+		*last_label = (size_t)(start - name);
 		if (*p == '.') {
 			p++;
 			if (*p == '\0')
-				return false;
+				return "it ends with '.'";
 		}
 	}
-	return labels >= 2;
+	if (labels < 2)
+		return "it is a single label; an organization id is a domain such as example.org";
+	return NULL;
+}
+
+bool
+endorse_name_is_domain(const char *name)
+{
+	size_t last = 0;
+
+	return domain_problem(name, &last) == NULL;
+}
+
+const char *
+endorse_org_id_problem(const char *name)
+{
+	size_t last = 0;
+	const char *why = domain_problem(name, &last);
+
+	if (why != NULL)
+		return why;
+	/* keys/orgs/<id>.vkey must fit a 255-byte file name */
+	if (strlen(name) > ENDORSE_ORG_ID_MAX)
+		return "it is longer than 250 bytes (keys/orgs/ID.vkey must fit a 255-byte file name)";
+	if (strspn(name + last, "0123456789") == strlen(name + last))
+		return "its last label is all digits (an IP address is not an organization id)";
+	return NULL;
+}
+
+bool
+endorse_name_is_org_id(const char *name)
+{
+	return endorse_org_id_problem(name) == NULL;
 }
 
 int

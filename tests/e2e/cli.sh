@@ -386,6 +386,88 @@ refused-exit-status)
 	expect_rc 1 sign -C "$R" --key "$K/org2.key" --name "Org 2" --url http://org2.example.org/
 	unchanged "http url"
 	;;
+recovery-after-future-time)
+	# SECURITY.md's recovery path after a thief signs with an organization's
+	# key a statement dated far ahead: writers refuse the date, verify
+	# reports it (future-time), and once the log key revokes the stolen key
+	# the organization signs again with a new key (the revoked key's times
+	# no longer count in its time order).
+	small_log
+	keygen org1b org1.example.org
+	snapshot
+	expect_rc 1 withdraw -C "$R" --key "$K/org1.key" --time 9999-12-31T23:59:59Z
+	err_has "future-time"
+	unchanged "a withdraw dated 9999"
+	"$FORGE" line --key "$K/org1.key" --origin "$ORIGIN" --log "$LOG" --statement \
+		'{"type":"withdraw","time":"9999-12-31T23:59:59Z","document":"'"$DOC1"'","org":"org1.example.org"}' \
+		>>"$LOG" || die "forge failed"
+	expect_invalid "log/endorsements.jsonl:4: future-time:"
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1.vkey" --reason "key stolen"
+	ok sign -C "$R" --key "$K/org1b.key" --name "Org One" --url https://org1.example.org/
+	cmp -s "$K/org1b.vkey" "$R/keys/orgs/org1.example.org.vkey" || die "the new key is not pinned"
+	expect_invalid "log/endorsements.jsonl:4: future-time:"
+	expect_problems 1
+	;;
+recovery-after-near-future-time)
+	# The same with a date 8 minutes ahead: more than a writer accepts (5
+	# minutes), within verify's skew (10), so the log stays valid; the
+	# organization's new key signs at once, and the log verifies.
+	small_log
+	keygen org1b org1.example.org
+	ahead=$(date -u -d '+8 minutes' +%Y-%m-%dT%H:%M:%SZ)
+	snapshot
+	expect_rc 1 withdraw -C "$R" --key "$K/org1.key" --time "$ahead"
+	err_has "future-time"
+	unchanged "a withdraw dated 8 minutes ahead"
+	"$FORGE" line --key "$K/org1.key" --origin "$ORIGIN" --log "$LOG" --statement \
+		'{"type":"withdraw","time":"'"$ahead"'","document":"'"$DOC1"'","org":"org1.example.org"}' \
+		>>"$LOG" || die "forge failed"
+	verify_ok
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1.vkey" --reason "key stolen"
+	ok sign -C "$R" --key "$K/org1b.key" --name "Org One" --url https://org1.example.org/
+	verify_ok
+	# and the new key goes on: withdraw and rotate
+	keygen org1c org1.example.org
+	ok withdraw -C "$R" --key "$K/org1b.key" --time "$(date -u -d '+1 minute' +%Y-%m-%dT%H:%M:%SZ)"
+	ok rotate -C "$R" --key "$K/org1b.key" --new-key "$K/org1c.key" \
+		--time "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)"
+	verify_ok
+	;;
+mentioned-by-another-org)
+	# Writers chose the lines to replay by finding the organization's id
+	# anywhere in a line: b.example.org, whose name, URL and a revocation's
+	# reason mention a.example.org, withdrew and endorsed again, and every
+	# later write of a.example.org failed (duplicate-endorsement on b's
+	# line). Lines are chosen by their parsed org and signer only.
+	make_docs
+	keygen log "$ORIGIN"
+	for k in a a2 a3; do keygen "$k" a.example.org; done
+	for k in b b2; do keygen "$k" b.example.org; done
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --time 2026-01-01T00:00:00Z
+	mention=(--name "Not a.example.org" --url "https://b.example.org/a.example.org")
+	fixture sign -C "$R" --key "$K/b.key" "${mention[@]}" --time 2026-01-01T00:01:00Z
+	fixture withdraw -C "$R" --key "$K/b.key" --time 2026-01-01T00:02:00Z
+	fixture sign -C "$R" --key "$K/b.key" "${mention[@]}" --time 2026-01-01T00:03:00Z
+	fixture rotate -C "$R" --key "$K/b.key" --new-key "$K/b2.key" --time 2026-01-01T00:04:00Z
+	fixture revoke -C "$R" --key "$K/b2.key" --target "$K/b.vkey" \
+		--reason "retired; a.example.org had nothing to do with it" --time 2026-01-01T00:05:00Z
+	ok sign -C "$R" --key "$K/a.key" --name "A" --url https://a.example.org/ --time 2026-01-01T00:06:00Z
+	ok withdraw -C "$R" --key "$K/a.key" --time 2026-01-01T00:07:00Z
+	ok sign -C "$R" --key "$K/a.key" --name "A" --url https://a.example.org/ --time 2026-01-01T00:08:00Z
+	ok rotate -C "$R" --key "$K/a.key" --new-key "$K/a2.key" --time 2026-01-01T00:09:00Z
+	ok rotate -C "$R" --key "$K/a2.key" --new-key "$K/a3.key" --time 2026-01-01T00:10:00Z
+	ok revoke -C "$R" --key "$K/a3.key" --target "$K/a.vkey" --reason "old key" \
+		--time 2026-01-01T00:11:00Z
+	# b's writes still see only b's lines, though a's do not mention b
+	ok withdraw -C "$R" --key "$K/b2.key" --time 2026-01-01T00:12:00Z
+	verify_ok
+	cmp -s "$K/a3.vkey" "$R/keys/orgs/a.example.org.vkey" || die "a's newest key is not pinned"
+	# prove finds a's endorsement (line 9, seq 8), not b's that mention a
+	fixture checkpoint -C "$R" --key "$K/log.key"
+	ok prove -C "$R" a.example.org
+	grep -q -x "index 8" "$T/ok.out" || { cat "$T/ok.out" >&2; die "prove a.example.org chose another entry"; }
+	;;
 concurrent-sign)
 	make_docs
 	keygen log "$ORIGIN"
@@ -463,6 +545,92 @@ keygen-bad-name)
 	expect_rc 2 keygen --unencrypted -s "$K/a.key" -p "$K/a.vkey" "bad name"
 	expect_rc 2 keygen --unencrypted -s "$K/a.key" -p "$K/a.vkey" "bad+name"
 	[ ! -e "$K/a.key" ] || die "keygen wrote a key with an invalid name"
+	;;
+keygen-org-id-limits)
+	# SPEC 1.1: a domain that cannot be an organization id (more than 250
+	# bytes, an all-digit last label) is refused, and nothing is written.
+	long=$("$PY" -c 'print("c" * 63 + "." + "c" * 63 + "." + "c" * 63 + "." + "d" * 59)')
+	for name in "$long" 127.0.0.1 10.0.0.255; do
+		expect_rc 2 keygen --unencrypted -s "$K/a.key" -p "$K/a.vkey" "$name"
+		err_has "is not an organization id"
+		err_has "(rule org-id)"
+		[ ! -e "$K/a.key" ] && [ ! -e "$K/a.vkey" ] || die "keygen wrote a key named $name"
+	done
+	err_has "all digits"
+	expect_rc 0 keygen --unencrypted -s "$K/b.key" -p "$K/b.vkey" "${long%d}"
+	;;
+org-id-250-bytes-writes)
+	# A 250-byte organization id (SPEC 1.1's limit) signs, withdraws, rotates
+	# and revokes: keys/orgs/<id>.vkey is 255 bytes, so the temporary file
+	# beside it is named by a hash, and a write killed between the log and
+	# the pin leaves a record that names the organization inside.
+	need_python
+	small_log
+	long=$("$PY" -c 'print("c" * 63 + "." + "c" * 63 + "." + "c" * 63 + "." + "d" * 58)')
+	keygen l1 "$long"
+	keygen l2 "$long"
+	ok sign -C "$R" --key "$K/l1.key" --name "Long" --url https://example.org/long --time 2026-01-02T00:00:00Z
+	ok withdraw -C "$R" --key "$K/l1.key" --time 2026-01-02T00:01:00Z
+	ok sign -C "$R" --key "$K/l1.key" --name "Long" --url https://example.org/long --time 2026-01-02T00:02:00Z
+	ok rotate -C "$R" --key "$K/l1.key" --new-key "$K/l2.key" --time 2026-01-02T00:03:00Z
+	cmp -s "$K/l2.vkey" "$R/keys/orgs/$long.vkey" || die "the rotation did not pin the new key"
+	verify_ok
+	# a revocation killed after the log was replaced, before the pin went away
+	cp "$R/keys/orgs/$long.vkey" "$T/pin"
+	ok revoke -C "$R" --key "$K/l2.key" --target "$K/l2.vkey" --reason "retired" \
+		--time 2026-01-02T00:04:00Z
+	[ ! -e "$R/keys/orgs/$long.vkey" ] || die "the revoked key is still pinned"
+	cp "$T/pin" "$R/keys/orgs/$long.vkey"
+	record=$("$PY" -c 'import hashlib, sys
+print(hashlib.sha256((sys.argv[1] + ".vkey").encode()).hexdigest()[:32] + ".tmp-0123456789ab")' "$long")
+	printf '%s\n' "$long" >"$R/keys/orgs/$record"
+	expect_rc 1 verify -C "$R"
+	ok withdraw -C "$R" --key "$K/org0.key" --time 2026-01-02T00:05:00Z
+	[ ! -e "$R/keys/orgs/$long.vkey" ] || die "the next write did not finish the interrupted revocation"
+	[ ! -e "$R/keys/orgs/$record" ] || die "the record outlived the next write"
+	verify_ok
+	;;
+sign-org-id-limits)
+	# A key whose name keygen now refuses (made before, or imported) cannot
+	# sign: refused before anything is written.
+	need_python
+	small_log
+	long=$("$PY" -c 'print("c" * 63 + "." + "c" * 63 + "." + "c" * 63 + "." + "d" * 59)')
+	"$FORGE" key "$long" "$K/long.key" >/dev/null || die "forge key failed"
+	"$FORGE" key 127.0.0.1 "$K/ip.key" >/dev/null || die "forge key failed"
+	snapshot
+	expect_rc 2 sign -C "$R" --key "$K/long.key" --name "Org Long" --url https://example.org/long
+	err_has "longer than 250 bytes (keys/orgs/ID.vkey must fit a 255-byte file name) (rule org-id)"
+	unchanged "sign by a 251-byte organization id"
+	expect_rc 2 sign -C "$R" --key "$K/ip.key" --name "Org IP" --url https://127.0.0.1/
+	err_has "all digits"
+	err_has "(rule org-id)"
+	unchanged "sign by 127.0.0.1"
+	;;
+sign-line-too-long)
+	# SPEC 1.1: a line is at most 65,535 bytes. The URL is the one member a
+	# writer does not bound: a line one byte too long is refused by the rule
+	# (exit 1, as every entry a rule refuses), and nothing is written.
+	need_python
+	small_log
+	keygen org2 org2.example.org
+	snapshot
+	base=$("$PY" -c 'print("https://org2.example.org/")')
+	expect_rc 0 sign -C "$R" --no-commit --key "$K/org2.key" --name "Org 2" --url "$base" \
+		--time 2026-01-01T00:03:00Z
+	len=$(tail -n 1 "$LOG" | wc -c)
+	cp -a "$T/snap/log/." "$R/log/" && rm -f "$R/keys/orgs/org2.example.org.vkey"
+	url=$base$("$PY" -c 'import sys; print("a" * (65536 - int(sys.argv[1]) + 1))' "$len")
+	expect_rc 1 sign -C "$R" --key "$K/org2.key" --name "Org 2" --url "$url" \
+		--time 2026-01-01T00:03:00Z
+	err_has "line-length"
+	err_has "65535"
+	unchanged "a line of 65,536 bytes"
+	url=${url%a}
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org 2" --url "$url" \
+		--time 2026-01-01T00:03:00Z
+	[ "$(tail -n 1 "$LOG" | wc -c)" -eq 65536 ] || die "the longest line is not 65,535 bytes and LF"
+	verify_ok
 	;;
 key-file-mode)
 	keygen org0 org0.example.org

@@ -143,15 +143,15 @@ utf8-surrogate)
 	expect_problems 1
 	;;
 line-length)
-	# 65,537 bytes without the LF: one byte over the limit.
-	"$PY" -c 'import sys; open(sys.argv[1],"ab").write(b"{" + b"a"*65535 + b"}\n")' "$LOG"
+	# 65,536 bytes without the LF: one byte over the limit (SPEC 1.1).
+	"$PY" -c 'import sys; open(sys.argv[1],"ab").write(b"{" + b"a"*65534 + b"}\n")' "$LOG"
 	expect_invalid "$F:$((N + 1)): line-length:"
 	expect_problems 1
 	;;
 line-length-limit)
-	# Exactly 65,536 bytes is not too long: the line is refused for what it
+	# Exactly 65,535 bytes is not too long: the line is refused for what it
 	# holds (not JSON), not for its length.
-	"$PY" -c 'import sys; open(sys.argv[1],"ab").write(b"{" + b"a"*65534 + b"}\n")' "$LOG"
+	"$PY" -c 'import sys; open(sys.argv[1],"ab").write(b"{" + b"a"*65533 + b"}\n")' "$LOG"
 	expect_invalid "$F:$((N + 1)): json:"
 	expect_problems 1
 	;;
@@ -538,6 +538,43 @@ time-order-equal)
 	expect_invalid "$F:$((N + 1)): time-order:"
 	expect_problems 1
 	;;
+future-time)
+	# A statement dated beyond verify's clock plus ENDORSE_STATEMENT_SKEW (10
+	# minutes): a stolen key's withdraw dated 9999 would otherwise hold back
+	# every later statement of the organization (time-order).
+	forge --key "$K/org0.key" --statement \
+		'{"type":"withdraw","time":"9999-12-31T23:59:59Z","document":"'"$DOC2"'","org":"org0.example.org"}'
+	expect_invalid "$F:$((N + 1)): future-time:"
+	expect_problems 1
+	;;
+future-time-skew)
+	# 8 minutes ahead of the clock is within the skew; 12 minutes is not,
+	# for the log key's statements too.
+	forge --key "$K/org0.key" --statement \
+		'{"type":"withdraw","time":"'"$(date -u -d '+8 minutes' +%Y-%m-%dT%H:%M:%SZ)"'","document":"'"$DOC2"'","org":"org0.example.org"}'
+	verify_ok
+	printf 'v3\n' >"$T/doc-v3.txt"
+	forge --key "$K/log.key" --statement \
+		'{"type":"document","time":"'"$(date -u -d '+12 minutes' +%Y-%m-%dT%H:%M:%SZ)"'","id":"manifesto","title":"T","url":"https://example.org/v3","sha256":"'"$(sha256_of "$T/doc-v3.txt")"'"}'
+	expect_invalid "$F:$((N + 2)): future-time:"
+	expect_problems 1
+	;;
+replay-after-revoke)
+	# A revocation takes the times its key claimed out of the time order (so
+	# that a stolen key's statement dated ahead cannot lock the organization
+	# out), but not those of the keys the organization held before: org1
+	# rotates A -> B, the log key revokes B, and A's old endorsement (line 3)
+	# copied again must not make A the current key.
+	keygen org1b org1.example.org
+	ok rotate -C "$R" --key "$K/org1.key" --new-key "$K/org1b.key" --time 2026-01-01T00:10:00Z
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1b.vkey" --reason "stolen" \
+		--time 2026-01-01T00:11:00Z
+	verify_ok
+	sed -n 3p "$LOG" | sed 's/"seq":2,/"seq":7,/' >>"$LOG"
+	"$FORGE" rechain "$LOG"
+	vkey org1 >"$R/keys/orgs/org1.example.org.vkey"
+	expect_invalid "$F:8: time-order:"
+	;;
 signer-not-org)
 	# org2's key signs an endorsement in org1's name.
 	need_org2
@@ -814,11 +851,13 @@ time-hour)
 	expect_problems 1
 	;;
 time-leap-day)
-	# 2028-02-29 exists, 2100-02-29 does not.
-	forge --key "$K/org1.key" --statement "$(endorse_st 1 "$DOC2" 2028-02-29T12:00:00Z)"
-	verify_ok
+	# 2024-02-29 exists, 2100-02-29 does not (org2 is new: its times need
+	# not follow the base log's; a date in the future would be future-time).
 	need_org2
-	forge --key "$K/org2.key" --statement "$(endorse_st 2 "$DOC2" 2100-02-29T12:00:00Z)"
+	forge --key "$K/org2.key" --statement "$(endorse_st 2 "$DOC2" 2024-02-29T12:00:00Z)"
+	vkey org2 >"$R/keys/orgs/org2.example.org.vkey"
+	verify_ok
+	forge --key "$K/org1.key" --statement "$(endorse_st 1 "$DOC2" 2100-02-29T12:00:00Z)"
 	expect_invalid "$F:$((N + 2)): time:"
 	expect_problems 1
 	;;
@@ -827,6 +866,36 @@ org-id-uppercase)
 	forge --key "$K/orgU.key" --statement \
 		"{\"type\":\"endorse\",\"time\":\"$TIME\",\"document\":\"$DOC2\",\"org\":{\"id\":\"Org1.example.org\",\"name\":\"Org 1\",\"url\":\"https://org1.example.org/\"}}"
 	expect_invalid "$F:$((N + 1)): org-id:"
+	expect_problems 1
+	;;
+org-id-250-bytes)
+	# SPEC 1.1: an organization id is at most 250 bytes, so that
+	# keys/orgs/<id>.vkey fits a 255-byte file name; 250 bytes sign and
+	# verify (251 to 253 failed in the middle of a write: "File name too long").
+	long=$("$PY" -c 'print("c" * 63 + "." + "c" * 63 + "." + "c" * 63 + "." + "d" * 58)')
+	keygen orgLong "$long"
+	ok sign -C "$R" --key "$K/orgLong.key" --name "Org Long" --url https://example.org/long \
+		--time "$TIME"
+	[ -f "$R/keys/orgs/$long.vkey" ] || die "the 250-byte organization is not pinned"
+	verify_ok
+	;;
+org-id-too-long)
+	long=$("$PY" -c 'print("c" * 63 + "." + "c" * 63 + "." + "c" * 63 + "." + "d" * 59)')
+	"$FORGE" key "$long" "$K/orgLong.key" >/dev/null || die "forge key failed"
+	forge --key "$K/orgLong.key" --statement \
+		"{\"type\":\"endorse\",\"time\":\"$TIME\",\"document\":\"$DOC2\",\"org\":{\"id\":\"$long\",\"name\":\"Org Long\",\"url\":\"https://example.org/long\"}}"
+	expect_invalid "$F:$((N + 1)): org-id:"
+	verify_err_has "longer than 250 bytes"
+	expect_problems 1
+	;;
+org-id-numeric)
+	# SPEC 1.1: the last label is not all digits (no IPv4 addresses: issue
+	# "domain identity" makes endorse fetch https://<id>/).
+	"$FORGE" key 127.0.0.1 "$K/orgIP.key" >/dev/null || die "forge key failed"
+	forge --key "$K/orgIP.key" --statement \
+		"{\"type\":\"endorse\",\"time\":\"$TIME\",\"document\":\"$DOC2\",\"org\":{\"id\":\"127.0.0.1\",\"name\":\"Org IP\",\"url\":\"https://127.0.0.1/\"}}"
+	expect_invalid "$F:$((N + 1)): org-id:"
+	verify_err_has "all digits"
 	expect_problems 1
 	;;
 org-id-single-label)

@@ -32,6 +32,11 @@
  *   forge vkey FILE
  *       Prints the vkey of an endorse secret key file.
  *
+ *   forge key NAME FILE
+ *       Writes a new unencrypted Ed25519 secret key named NAME (any name the
+ *       key format holds, also one that keygen refuses) to FILE, and prints
+ *       its vkey.
+ *
  * Exit status: 0 done, 2 usage or I/O error. */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
@@ -336,18 +341,42 @@ cmd_vkey(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 2;
 }
 
+static int
+cmd_key(int argc, char **argv)
+{
+	endorse_secret_key *key = NULL;
+	char vkey[ENDORSE_VKEY_MAX];
+	int code = 2;
+
+	if (argc != 3)
+		return fail("%s", "usage: forge key NAME FILE");
+	if (endorse_secret_key_generate(&key, argv[1], ENDORSE_KEY_ED25519) != 0 ||
+	    endorse_secret_key_save(key, argv[2], NULL, 0, false) != 0) {
+		fail("cannot make the key: %s", endorse_error_last());
+		goto out;
+	}
+	vkey_text(vkey, key);
+	printf("%s\n", vkey);
+	code = fflush(stdout) == 0 ? 0 : 2;
+out:
+	endorse_secret_key_free(key);
+	return code;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (endorse_init() != 0)
 		return fail("%s", "cannot initialise libsodium");
 	if (argc < 2)
-		return fail("%s", "usage: forge line|rechain|vkey ...");
+		return fail("%s", "usage: forge line|rechain|vkey|key ...");
 	if (strcmp(argv[1], "line") == 0)
 		return cmd_line(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rechain") == 0)
 		return cmd_rechain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "vkey") == 0)
 		return cmd_vkey(argc - 1, argv + 1);
+	if (strcmp(argv[1], "key") == 0)
+		return cmd_key(argc - 1, argv + 1);
 	return fail("unknown command %s", argv[1]);
 }

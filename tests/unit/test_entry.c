@@ -806,7 +806,7 @@ line_length(void)
 {
 	char *line;
 
-	/* 65536 bytes: within the limit, refused for its title only */
+	/* 65,535 bytes: within the limit, refused for its title only */
 	line = line_of_length(ENDORSE_MAX_LINE);
 	CHECK(line != NULL && strlen(line) == ENDORSE_MAX_LINE);
 	CHECK_OK(expect_rule(line, "field"));

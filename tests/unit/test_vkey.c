@@ -316,13 +316,15 @@ org_id_syntax(void)
 {
 	static const char *const good[] = {
 		"osism.cloud", "a.b", "example.org", "org0.example.org", "xn--bcher-kva.example",
-		"a-b.c0", "0.0", "9a.b-c.d", "sub.domain.example.co",
+		"a-b.c0", "0.a", "9a.b-c.d", "sub.domain.example.co", "127.0.0.1a", "example.0x",
 	};
 	static const char *const bad[] = {
 		"", "Example.org", "example.ORG", "-example.org", "example-.org", "example.-org",
 		"example.org-", "example", "localhost", "example..org", ".example.org", "example.org.",
 		".", "..", "exa mple.org", "exa_mple.org", "example.org/x", "caf\xc3\xa9.org",
 		"example.org\n", "exa+mple.org", "a.b.",
+		/* SPEC 1.1: the last label is not all digits (no IPv4 addresses) */
+		"0.0", "127.0.0.1", "example.org.2026", "a.0",
 	};
 	char name[400];
 
@@ -343,20 +345,36 @@ org_id_syntax(void)
 	name[72] = '\0';
 	CHECK(!endorse_name_is_org_id(name));
 
-	/* 253 bytes is the limit: 63.63.63.61 */
-	char l63[64], l61[62], l62[63];
+	/* SPEC 1.1: 250 bytes is the limit (63.63.63.58); 251 to 253 bytes are a
+	 * domain's syntax but not an organization id */
+	char l63[64], l61[62], l62[63], l58[59], l59[60];
 	memset(l63, 'c', 63);
 	l63[63] = '\0';
 	memset(l61, 'd', 61);
 	l61[61] = '\0';
 	memset(l62, 'e', 62);
 	l62[62] = '\0';
+	memset(l58, 'f', 58);
+	l58[58] = '\0';
+	memset(l59, 'g', 59);
+	l59[59] = '\0';
+	snprintf(name, sizeof(name), "%s.%s.%s.%s", l63, l63, l63, l58);
+	CHECK_INT(strlen(name), 250);
+	CHECK(endorse_name_is_org_id(name));
+	CHECK(endorse_org_id_problem(name) == NULL);
+	snprintf(name, sizeof(name), "%s.%s.%s.%s", l63, l63, l63, l59);
+	CHECK_INT(strlen(name), 251);
+	CHECK(!endorse_name_is_org_id(name));
+	CHECK(endorse_name_is_domain(name));
+	CHECK(strstr(endorse_org_id_problem(name), "250 bytes") != NULL);
 	snprintf(name, sizeof(name), "%s.%s.%s.%s", l63, l63, l63, l61);
 	CHECK_INT(strlen(name), 253);
-	CHECK(endorse_name_is_org_id(name));
+	CHECK(!endorse_name_is_org_id(name));
+	CHECK(endorse_name_is_domain(name));
 	snprintf(name, sizeof(name), "%s.%s.%s.%s", l63, l63, l63, l62);
 	CHECK_INT(strlen(name), 254);
 	CHECK(!endorse_name_is_org_id(name));
+	CHECK(!endorse_name_is_domain(name));
 	snprintf(name, sizeof(name), "%s.%s.%s.%s", l63, l63, l63, l63);
 	CHECK_INT(strlen(name), 255);
 	CHECK(!endorse_name_is_org_id(name));
@@ -366,6 +384,15 @@ org_id_syntax(void)
 		strcat(name, i == 0 ? "a" : ".a");
 	CHECK_INT(strlen(name), 255);
 	CHECK(!endorse_name_is_org_id(name));
+
+	/* the reasons name the rule broken */
+	CHECK(strstr(endorse_org_id_problem("127.0.0.1"), "all digits") != NULL);
+	CHECK(endorse_name_is_domain("127.0.0.1"));
+	CHECK(strstr(endorse_org_id_problem("localhost"), "single label") != NULL);
+	CHECK(!endorse_name_is_domain("localhost"));
+	CHECK(strstr(endorse_org_id_problem("Example.org"), "a-z") != NULL);
+	CHECK(strstr(endorse_org_id_problem("-a.org"), "'-'") != NULL);
+	CHECK(strstr(endorse_org_id_problem("a..org"), "empty label") != NULL);
 	return 0;
 }
 
