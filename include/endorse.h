@@ -203,6 +203,10 @@ typedef struct endorse_verify_options {
 	/* Keep in the state only what the rules need: endorse_org.endorsements
 	 * stays empty (about 4 bytes an endorsement instead of 200). */
 	bool rules_only;
+	/* Called for what breaks no rule but must not pass silently (a file a
+	 * write killed in keys/orgs left for the next write to finish); rule is
+	 * "note". Not counted as a problem. */
+	void (*on_note)(void *ctx, const endorse_problem *note);
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that
@@ -460,9 +464,13 @@ typedef struct endorse_checkpoint_write {
 	char completed_hex[41];      /* an interrupted earlier write completed first */
 	bool unchanged;              /* nothing to do: already signed or cosigned */
 	endorse_checkpoint checkpoint; /* the checkpoint signed or cosigned */
-	/* cosign refused as a split view: the checkpoint cosigned before and the
-	 * one offered now (malloc'd note texts) */
+	/* cosign refused as a split view: the checkpoint cosigned before (from
+	 * the witness's state) and the one offered now (log/checkpoint), each
+	 * the exact signed note (malloc'd) */
 	char *evidence_before, *evidence_now;
+	/* false when the state was of the old form that kept only the
+	 * checkpoint's text (evidence_before is then that text, unsigned) */
+	bool evidence_before_signed;
 } endorse_checkpoint_write;
 void endorse_checkpoint_write_clear(endorse_checkpoint_write *w);
 
