@@ -90,6 +90,10 @@ void endorse_secret_key_free(endorse_secret_key *key);
 /* Writes the vkey and a newline to path (mode 0644), creating its directory;
  * never replaces an existing file unless force is set. */
 int endorse_vkey_save(const endorse_vkey *key, const char *path, bool force);
+/* Both save functions refuse (ENDORSE_EUSAGE) a file whose directory is a
+ * symbolic link; this checks that before anything is written (a missing
+ * directory passes: it will be made). */
+int endorse_key_dir_check(const char *path);
 const endorse_vkey *endorse_secret_key_vkey(const endorse_secret_key *key);
 void endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key,
 	const uint8_t *msg, size_t len);

@@ -584,6 +584,7 @@ keygen-dir-symlink)
 	expect_rc 2 keygen --unencrypted -s "$T/link/x.key" -p "$K/x.vkey" x.example.org
 	err_has "link: is a symbolic link"
 	expect_rc 2 keygen --unencrypted -s "$K/x.key" -p "$T/link/x.vkey" x.example.org
+	[ ! -e "$K/x.key" ] || die "keygen wrote the secret key, then refused the public key's directory"
 	[ -z "$(ls -A "$T/outside")" ] || die "keygen wrote into a linked key directory: $(ls -A "$T/outside")"
 	;;
 cosign-state-symlink)
