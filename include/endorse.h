@@ -99,6 +99,10 @@ void endorse_secret_key_free(endorse_secret_key *key);
 /* Writes the vkey and a newline to path (mode 0644), creating its directory;
  * never replaces an existing file unless force is set. */
 int endorse_vkey_save(const endorse_vkey *key, const char *path, bool force);
+/* Both save functions refuse (ENDORSE_EUSAGE) a file whose directory is a
+ * symbolic link; this checks that before anything is written (a missing
+ * directory passes: it will be made). */
+int endorse_key_dir_check(const char *path);
 const endorse_vkey *endorse_secret_key_vkey(const endorse_secret_key *key);
 void endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key,
 	const uint8_t *msg, size_t len);
@@ -225,6 +229,10 @@ typedef struct endorse_verify_options {
 	 * log-key) wherever one is read (each version in endorse_verify_history,
 	 * the head's in endorse_verify_base). NULL: the repository's own. */
 	const endorse_vkey *log_key;
+	/* Called for what breaks no rule but must not pass silently (a file a
+	 * write killed in keys/orgs left for the next write to finish); rule is
+	 * "note". Not counted as a problem. */
+	void (*on_note)(void *ctx, const endorse_problem *note);
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that
@@ -497,9 +505,13 @@ typedef struct endorse_checkpoint_write {
 	char completed_hex[41];      /* an interrupted earlier write completed first */
 	bool unchanged;              /* nothing to do: already signed or cosigned */
 	endorse_checkpoint checkpoint; /* the checkpoint signed or cosigned */
-	/* cosign refused as a split view: the checkpoint cosigned before and the
-	 * one offered now (malloc'd note texts) */
+	/* cosign refused as a split view: the checkpoint cosigned before (from
+	 * the witness's state) and the one offered now (log/checkpoint), each
+	 * the exact signed note (malloc'd) */
 	char *evidence_before, *evidence_now;
+	/* false when the state was of the old form that kept only the
+	 * checkpoint's text (evidence_before is then that text, unsigned) */
+	bool evidence_before_signed;
 } endorse_checkpoint_write;
 void endorse_checkpoint_write_clear(endorse_checkpoint_write *w);
 

@@ -152,11 +152,15 @@ cosign_help(void)
 		"extends the last one this witness cosigned for the log's origin, remember it,\n"
 		"and add a C2SP cosignature/v1 line to log/checkpoint. A smaller tree than\n"
 		"before (rollback) or another root for a size seen before (fork) is refused,\n"
-		"exit 1, and both checkpoints are printed as evidence of a split view.\n\n"
+		"exit 1, and both checkpoints are printed on standard error as evidence of a\n"
+		"split view, each the exact signed note between its BEGIN and END lines\n"
+		"(check one saved to a file with 'endorse note verify'): the one cosigned\n"
+		"before, from the witness's state, and the one log/checkpoint shows now.\n\n"
 		"%s      --key WITNESS.key      the witness's secret key (endorse keygen --witness)\n"
 		"      --state DIR            where the witness remembers what it cosigned\n"
 		"                             (default: ${XDG_STATE_HOME:-$HOME/.local/state}/endorse);\n"
 		"                             keep it, and back it up: it is the witness's memory\n"
+		"                             (a directory, not a symbolic link to one)\n"
 		"      --time UNIX            the cosignature's time, seconds since 1970 (default:\n"
 		"                             now)\n%s\n"
 		"Example (make the key once, send its vkey to the log's maintainers):\n"
@@ -165,11 +169,72 @@ cosign_help(void)
 		cosign_usage, dir_help, write_help);
 }
 
-static void
-print_evidence(const char *title, const char *text)
+/* Whether text holds what the GitHub Actions runner takes for a workflow
+ * command: "##[" anywhere in a line, "::" at a line's start (after blanks). */
+static bool
+has_workflow_command(const char *text)
 {
-	fprintf(stderr, "----- %s -----\n", title);
-	cli_print_safe(stderr, text);
+	if (strstr(text, "##[") != NULL)
+		return true;
+	for (const char *line = text; line != NULL && *line != '\0';) {
+		const char *p = line + strspn(line, " \t");
+		const char *lf = strchr(line, '\n');
+
+		if (p[0] == ':' && p[1] == ':')
+			return true;
+		line = lf != NULL ? lf + 1 : NULL;
+	}
+	return false;
+}
+
+/* Whether every line of text prints as it is (cli_print_safe keeps it). */
+static bool
+prints_as_is(const char *text)
+{
+	char *copy = strdup(text), *safe = NULL;
+	bool same;
+
+	if (copy == NULL)
+		return false;
+	for (char *c = copy; *c != '\0'; c++)
+		if (*c == '\n')
+			*c = ' ';
+	safe = cli_safe_strdup(copy);
+	same = safe != NULL && strcmp(safe, copy) == 0;
+	free(safe);
+	free(copy);
+	return same;
+}
+
+/* One checkpoint of the evidence, byte for byte between its BEGIN and END
+ * lines, so that it can be saved and checked with 'endorse note verify'.
+ * Signed strings must not pass for workflow commands in a CI log, and the
+ * bytes must stay exact: a note holding one is framed by the runner's
+ * ::stop-commands::TOKEN and ::TOKEN:: (a random token), outside BEGIN and
+ * END, which stops command processing in between. */
+static void
+print_evidence(const char *title, const char *source, const char *text)
+{
+	uint8_t rnd[16];
+	char token[2 * sizeof(rnd) + 1];
+	bool wrap = has_workflow_command(text), exact = prints_as_is(text);
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(token, sizeof(token), rnd, sizeof(rnd));
+	fprintf(stderr, "endorse: %s: %s%s\n", title, source,
+		exact ? "" : " (NOT exact: it holds characters unsafe on a terminal, printed as ?)");
+	if (wrap)
+		fprintf(stderr, "::stop-commands::%s\n", token);
+	fprintf(stderr, "-----BEGIN %s-----\n", title);
+	if (exact)
+		fputs(text, stderr);
+	else
+		cli_print_safe(stderr, text);
+	if (text[0] == '\0' || text[strlen(text) - 1] != '\n')
+		fputc('\n', stderr);
+	fprintf(stderr, "-----END %s-----\n", title);
+	if (wrap)
+		fprintf(stderr, "::%s::\n", token);
 }
 
 static bool
@@ -215,8 +280,17 @@ cmd_cosign(int argc, char **argv)
 	if (rc != 0) {
 		rc = cli_library_error(rc);
 		if (w.evidence_before != NULL && w.evidence_now != NULL) {
-			print_evidence("the checkpoint this witness cosigned before", w.evidence_before);
-			print_evidence("the checkpoint the log shows now", w.evidence_now);
+			fprintf(stderr, "endorse: evidence of a split view: two checkpoints of the same "
+				"origin, each between its BEGIN and END lines exactly as signed (save those "
+				"lines to a file; 'endorse note verify VKEY... < FILE' checks it)\n");
+			print_evidence("CHECKPOINT COSIGNED BEFORE", w.evidence_before_signed
+				? "the checkpoint this witness cosigned before, from its own state "
+				  "(--state): signed by the log operator and cosigned by this witness"
+				: "the checkpoint this witness cosigned before, from its own state "
+				  "(--state) of the old form, which kept the checkpoint's text only, "
+				  "without signatures", w.evidence_before);
+			print_evidence("CHECKPOINT SHOWN NOW", "the checkpoint the log shows now, "
+				"log/checkpoint: signed by the log operator", w.evidence_now);
 		}
 	} else {
 		if (w.unchanged)

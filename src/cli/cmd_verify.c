@@ -191,7 +191,8 @@ cmd_verify(int argc, char **argv)
 	endorse_vkey log_key;
 	bool use_history = false;
 	struct collected problems = {NULL, 0};
-	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_verify_options vopt = {.on_problem = cli_print_problem,
+		.on_note = cli_print_problem};
 	endorse_state *state = NULL;
 	char root[45] = "";
 	uint64_t count = 0, jobs = 0;
@@ -228,10 +229,12 @@ cmd_verify(int argc, char **argv)
 		if ((problems.spool = tmpfile()) == NULL)
 			return cli_error("cannot create a temporary file for the report: %s",
 				strerror(errno));
-		vopt = (endorse_verify_options){.on_problem = collect, .ctx = &problems};
+		vopt = (endorse_verify_options){.on_problem = collect, .ctx = &problems,
+			.on_note = cli_print_problem};
 	}
 	else if (strcmp(format, "github") == 0)
-		vopt = (endorse_verify_options){.on_problem = print_github};
+		vopt = (endorse_verify_options){.on_problem = print_github,
+			.on_note = cli_print_problem};
 	else if (strcmp(format, "text") != 0)
 		return cli_error("unknown format '%s': use text, json or github", format);
 	vopt.log_key = log_key_arg != NULL ? &log_key : NULL;

@@ -519,6 +519,11 @@ cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 		cli_error("cannot find a home directory for keys: set HOME or use -s and -p");
 		goto out;
 	}
+	if ((rc = endorse_key_dir_check(secret_path)) != 0 ||
+	    (rc = endorse_key_dir_check(public_path)) != 0) {
+		cli_library_error(rc);
+		goto out;
+	}
 	if (!to->force && (access(secret_path, F_OK) == 0 || access(public_path, F_OK) == 0)) {
 		cli_error("%s or %s already exists; use --force to replace them", secret_path,
 			public_path);

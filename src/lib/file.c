@@ -25,22 +25,32 @@ endorse_path_join(const char *dir, const char *rel)
 	return p;
 }
 
-static int read_checked(char **out, size_t *len, const char *path, size_t max, bool private_file);
+static int read_checked(char **out, size_t *len, int dir_fd, const char *name, const char *path,
+	size_t max, bool private_file);
 
 int
 endorse_file_read(char **out, size_t *len, const char *path, size_t max)
 {
-	return read_checked(out, len, path, max, false);
+	return read_checked(out, len, AT_FDCWD, path, path, max, false);
+}
+
+int
+endorse_file_read_at(char **out, size_t *len, int dir_fd, const char *name, const char *path,
+	size_t max)
+{
+	return read_checked(out, len, dir_fd, name, path, max, false);
 }
 
 int
 endorse_file_read_private(char **out, size_t *len, const char *path, size_t max)
 {
-	return read_checked(out, len, path, max, true);
+	return read_checked(out, len, AT_FDCWD, path, path, max, true);
 }
 
+/* name is opened relative to dir_fd; path names it in messages. */
 static int
-read_checked(char **out, size_t *len, const char *path, size_t max, bool private_file)
+read_checked(char **out, size_t *len, int dir_fd, const char *name, const char *path, size_t max,
+	bool private_file)
 {
 	int fd = -1, rc = 0;
 	struct stat st;
@@ -51,7 +61,7 @@ read_checked(char **out, size_t *len, const char *path, size_t max, bool private
 	*len = 0;
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer; S_ISREG below
 	 * refuses it, and the flag changes nothing for a regular file. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
 			rc = endorse_fail(ENDORSE_EINVALID, "%s: is a symbolic link; refusing to follow it", path);
@@ -278,19 +288,143 @@ endorse_is_temp_name(const char *name)
  * other writer can be using them. (Those of keys/orgs say which pins a
  * killed writer may have left behind the log: store.c finishes them.) */
 static void
-remove_stale_temps(const char *dir, const char *sub)
+remove_stale_temps(int dir_fd)
 {
-	char *path = endorse_path_join(dir, sub);
-	DIR *d = path != NULL ? opendir(path) : NULL;
+	int fd = dup(dir_fd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *e;
 
+	if (d == NULL && fd >= 0)
+		close(fd);
 	while (d != NULL && (e = readdir(d)) != NULL) {
 		if (endorse_is_temp_name(e->d_name))
 			(void)unlinkat(dirfd(d), e->d_name, 0);
 	}
 	if (d != NULL)
 		(void)closedir(d);
-	free(path);
+}
+
+/* dir/rel for messages: rel alone when dir is the current directory. */
+static char *
+shown_path(const char *dir, const char *rel, size_t rel_len)
+{
+	bool here = strcmp(dir, ".") == 0;
+	size_t n = (here ? 0 : strlen(dir) + 1) + rel_len + 1;
+	char *p = malloc(n);
+
+	if (p != NULL)
+		(void)snprintf(p, n, "%s%s%.*s", here ? "" : dir, here ? "" : "/", (int)rel_len, rel);
+	return p;
+}
+
+/* Why dir/rel[0..len) could not be opened as a directory (errno from openat). */
+static int
+dir_error(int parent, const char *name, const char *dir, const char *rel, size_t len, int err)
+{
+	char *shown = shown_path(dir, rel, len);
+	struct stat st;
+	int rc;
+
+	if (shown == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if (err == ENOENT)
+		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such directory", shown);
+	else if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		rc = endorse_fail(ENDORSE_EUSAGE, "%s: is a symbolic link; refusing to follow it "
+			"(endorse reads and writes only the directory itself: replace the link by "
+			"the directory)", shown);
+	else if (err == ENOTDIR || err == ELOOP)
+		rc = endorse_fail(ENDORSE_EUSAGE, "%s: not a directory", shown);
+	else
+		rc = endorse_fail(ENDORSE_EIO, "%s: %s", shown, strerror(err));
+	free(shown);
+	return rc;
+}
+
+int
+endorse_dir_open(int *fd_out, const char *dir, const char *rel, bool create, mode_t mode)
+{
+	int fd, rc = 0;
+	size_t at = 0;
+
+	*fd_out = -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, "%s: %s", dir,
+			strerror(errno));
+	while (rel[at] != '\0') {
+		size_t n = strcspn(rel + at, "/");
+		char name[256];
+		int next;
+
+		if (n == 0 || n >= sizeof(name)) {
+			rc = endorse_fail(ENDORSE_EUSAGE, "%s: not a directory name", rel);
+			break;
+		}
+		memcpy(name, rel + at, n);
+		name[n] = '\0';
+		if (create && mkdirat(fd, name, mode) != 0 && errno != EEXIST) {
+			rc = dir_error(fd, name, dir, rel, at + n, errno);
+			break;
+		}
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			rc = dir_error(fd, name, dir, rel, at + n, errno);
+			break;
+		}
+		close(fd);
+		fd = next;
+		at += n;
+		while (rel[at] == '/')
+			at++;
+	}
+	if (rc != 0) {
+		close(fd);
+		return rc;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
+int
+endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mode)
+{
+	char *copy = strdup(path), *slash;
+	const char *parent = ".", *last;
+	int rc = 0;
+
+	*fd_out = -1;
+	if (copy == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = '\0';
+	slash = strrchr(copy, '/');
+	last = copy;
+	if (slash == copy) {
+		parent = "/";
+		last = copy + 1;
+	} else if (slash != NULL) {
+		*slash = '\0';
+		parent = copy;
+		last = slash + 1;
+	}
+	if (last[0] == '\0' || strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
+		rc = endorse_fail(ENDORSE_EUSAGE, "%s: give the directory by its own name", path);
+	else if (!create || strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0 ||
+		 (rc = endorse_mkdir_p(parent, mode)) == 0)
+		rc = endorse_dir_open(fd_out, parent, last, create, mode);
+	free(copy);
+	return rc;
+}
+
+int
+endorse_dir_check(const char *dir, const char *rel)
+{
+	int fd = -1, rc = endorse_dir_open(&fd, dir, rel, false, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return rc == ENDORSE_ENOTFOUND ? 0 : rc;
 }
 
 void
@@ -321,20 +455,11 @@ endorse_remove_temps_of(const char *path)
 int
 endorse_lock_log(int *fd_out, const char *dir)
 {
-	char *path = endorse_path_join(dir, "log");
-	int fd;
+	int fd, rc = endorse_dir_open(&fd, dir, "log", false, 0);
 
 	*fd_out = -1;
-	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0) {
-		int rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO,
-			"%s: %s", path, strerror(errno));
-		free(path);
+	if (rc != 0)
 		return rc;
-	}
-	free(path);
 	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {
 			close(fd);
@@ -342,7 +467,7 @@ endorse_lock_log(int *fd_out, const char *dir)
 		}
 	}
 	*fd_out = fd;
-	remove_stale_temps(dir, "log");
+	remove_stale_temps(fd);
 	return 0;
 }
 

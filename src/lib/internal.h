@@ -99,8 +99,9 @@ int endorse_file_remove(const char *path);
 char *endorse_temp_path(const char *path);
 /* True for a file name endorse_temp_path makes. A writer killed mid-write
  * leaves such files; the next holder of the log's lock removes them (those
- * of keys/orgs after finishing the pins they name), and verify of a work
- * tree passes over them (git trees never hold them). */
+ * of keys/orgs after finishing the pins they name). verify of a work tree
+ * reports those of keys/orgs, saying what they are (git trees never hold
+ * them). */
 bool endorse_is_temp_name(const char *name);
 /* Removes the files endorse_temp_path(path) made that a killed writer left
  * (path itself stays); for the holder of the lock that guards path. */
@@ -110,7 +111,27 @@ int endorse_fsync_dir(const char *path);
 /* dir + "/" + rel, malloc'd. */
 char *endorse_path_join(const char *dir, const char *rel);
 int endorse_mkdir_p(const char *path, mode_t mode);
-/* Takes the log's write lock (flock on dir/log), waiting for other writers. */
+/* Opens dir/rel as a directory: dir as given (where the caller pointed),
+ * each component of rel by openat(O_DIRECTORY|O_NOFOLLOW) from the one
+ * opened before, made with mode first when create. ENDORSE_ENOTFOUND if a
+ * component is missing (without create); ENDORSE_EUSAGE, before anything
+ * is made inside it, if one is a symbolic link or not a directory. */
+int endorse_dir_open(int *fd_out, const char *dir, const char *rel, bool create, mode_t mode);
+/* The same for path's last component from its parent (the parents are
+ * followed, and made with mode when create): a directory endorse owns, such
+ * as the witness state, the proof cache or the key directory. */
+int endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mode);
+/* 0 if dir/rel is a directory reached without symbolic links or is absent. */
+int endorse_dir_check(const char *dir, const char *rel);
+/* endorse_file_read of name in the directory dir_fd (path names it in
+ * messages). */
+int endorse_file_read_at(char **out, size_t *len, int dir_fd, const char *name, const char *path,
+	size_t max);
+/* store.c: ENDORSE_EUSAGE if keys/, keys/orgs/ or log/ under dir is a
+ * symbolic link or not a directory (each may be absent). */
+int endorse_check_dirs(const char *dir);
+/* Takes the log's write lock (flock on dir/log, a directory that is not a
+ * symbolic link), waiting for other writers. */
 int endorse_lock_log(int *fd_out, const char *dir);
 void endorse_unlock_log(int fd);
 

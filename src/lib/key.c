@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <sodium.h>
@@ -93,21 +94,41 @@ endorse_secret_key_generate(endorse_secret_key **out, const char *name, uint8_t 
 	return rc;
 }
 
+/* The directory a key file goes into (made with mode if missing, when
+ * create) must be a directory itself, not a symbolic link: opened with
+ * O_NOFOLLOW from its parent, so that a link planted there cannot send a key
+ * elsewhere. */
 static int
-make_parent_dir(const char *path, mode_t mode)
+open_parent_dir(const char *path, bool create, mode_t mode)
 {
 	char *dir = strdup(path), *slash;
-	int rc = 0;
+	int fd = -1, rc = 0;
 
 	if (dir == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	slash = strrchr(dir, '/');
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
-		rc = endorse_mkdir_p(dir, mode);
+		rc = endorse_dir_open_path(&fd, dir, create, mode);
+		if (fd >= 0)
+			close(fd);
 	}
 	free(dir);
 	return rc;
+}
+
+static int
+make_parent_dir(const char *path, mode_t mode)
+{
+	return open_parent_dir(path, true, mode);
+}
+
+int
+endorse_key_dir_check(const char *path)
+{
+	int rc = open_parent_dir(path, false, 0);
+
+	return rc == ENDORSE_ENOTFOUND ? 0 : rc;
 }
 
 int

@@ -268,7 +268,7 @@ endorse_prove(char **out, size_t *len, const char *dir, const char *selector, ui
 	char *policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *cache = NULL;
 	size_t n = 0, note_len = 0;
 	bool cached;
-	int rc;
+	int rc, cache_fd = -1;
 
 	*out = NULL;
 	if (cp_path == NULL || policy_path == NULL) {
@@ -299,6 +299,11 @@ endorse_prove(char **out, size_t *len, const char *dir, const char *selector, ui
 		goto out;
 	}
 	scan.want = res.checkpoint.size;
+	/* the cache directory itself, never where a link points */
+	if (cache_dir != NULL && (rc = endorse_dir_open_path(&cache_fd, cache_dir, true, 0700)) != 0) {
+		rc = endorse_fail_wrap(rc, "cannot use the proof cache %s", cache_dir);
+		goto out;
+	}
 	cache = cache_dir != NULL ? cache_path(cache_dir, dir) : NULL;
 	/* With the leaves cached, the log is read only to find an
 	 * organisation's entry. */
@@ -331,6 +336,8 @@ out:
 	free(cache);
 	free(cp_path);
 	free(policy_path);
+	if (cache_fd >= 0)
+		close(cache_fd);
 	return rc;
 }
 

@@ -150,7 +150,8 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 
 	*moved = 0;
 	commit_hex[0] = '\0';
-	if ((rc = endorse_lock_log(&lock, dir)) != 0 || (rc = endorse_repo_open(&repo, dir)) != 0)
+	if ((rc = endorse_lock_log(&lock, dir)) != 0 || (rc = endorse_check_dirs(dir)) != 0 ||
+	    (rc = endorse_repo_open(&repo, dir)) != 0)
 		goto out;
 	if (!endorse_repo_has_work_tree(repo)) {
 		rc = endorse_fail(ENDORSE_EUSAGE, "rechain needs a git work tree");

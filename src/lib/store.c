@@ -271,14 +271,23 @@ finish_pin(const char *dir, const char *org_id)
 static int
 finish_pins(const char *dir)
 {
-	char *orgs = endorse_path_join(dir, ENDORSE_ORGS_DIR), **names = NULL;
-	DIR *d = orgs != NULL ? opendir(orgs) : NULL;
+	char **names = NULL;
+	DIR *d = NULL;
 	struct dirent *e;
 	size_t n = 0, cap = 0;
-	int rc = orgs == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory") : 0;
+	int fd = -1, rc = endorse_dir_open(&fd, dir, ENDORSE_ORGS_DIR, false, 0);
 
+	if (rc == ENDORSE_ENOTFOUND)
+		return 0;
+	if (rc != 0)
+		return endorse_fail_wrap(rc, "refusing to write");
+	/* keys/orgs as opened, never a path that a link could redirect */
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return endorse_fail(ENDORSE_EIO, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
+	}
 	/* the names first: finishing a pin adds and removes files */
-	while (rc == 0 && d != NULL && (e = readdir(d)) != NULL) {
+	while (rc == 0 && (e = readdir(d)) != NULL) {
 		if (!endorse_is_temp_name(e->d_name))
 			continue;
 		if (n == cap) {
@@ -294,31 +303,33 @@ finish_pins(const char *dir)
 		else
 			n++;
 	}
-	if (d != NULL)
-		(void)closedir(d);
 	for (size_t i = 0; i < n; i++) {
-		char *path = endorse_path_join(orgs, names[i]), *tag = strstr(names[i], ".vkey.tmp-");
-		char *text = NULL;
+		char *tag = strstr(names[i], ".vkey.tmp-"), *text = NULL;
 		size_t len = 0;
+		bool named = false;
 
-		if (tag != NULL)
+		if (tag != NULL) {
 			*tag = '\0';
-		if (rc == 0 && tag != NULL && endorse_name_is_org_id(names[i])) {
-			rc = finish_pin(dir, names[i]);
-		} else if (rc == 0 && path != NULL &&
-			   endorse_file_read(&text, &len, path, ENDORSE_VKEY_MAX + 1) == 0) {
+			named = endorse_name_is_org_id(names[i]);
+			if (rc == 0 && named)
+				rc = finish_pin(dir, names[i]);
+			*tag = '.';
+		}
+		/* a name too long to carry the id: the record holds it (the pin,
+		 * or "ID\n" when the pin goes away) */
+		if (rc == 0 && !named && endorse_file_read_at(&text, &len, dirfd(d), names[i],
+			names[i], ENDORSE_VKEY_MAX + 1) == 0) {
 			text[strcspn(text, "+\n")] = '\0';
 			if (endorse_name_is_org_id(text))
 				rc = finish_pin(dir, text);
 		}
-		if (rc == 0 && path != NULL)
-			(void)unlink(path);
+		if (rc == 0)
+			(void)unlinkat(dirfd(d), names[i], 0);
 		free(text);
-		free(path);
 		free(names[i]);
 	}
+	(void)closedir(d);
 	free(names);
-	free(orgs);
 	return rc;
 }
 
@@ -439,7 +450,7 @@ endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit, const 
 
 	*out = NULL;
 	completed[0] = '\0';
-	if ((rc = finish_pins(dir)) != 0 || !commit)
+	if ((rc = endorse_check_dirs(dir)) != 0 || (rc = finish_pins(dir)) != 0 || !commit)
 		return rc;
 	rc = endorse_repo_open(out, dir);
 	if (rc == ENDORSE_ENOTFOUND)
@@ -519,11 +530,12 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	    (rc = make_line(&line, &len, state, req)) != 0)
 		goto out;
 	if (st->org_id != NULL) {
-		char *orgs = endorse_path_join(req->dir, ENDORSE_ORGS_DIR);
+		int orgs = -1;
 		vkey_path = endorse_path_join(req->dir, vkey_rel);
-		rc = orgs == NULL || vkey_path == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory")
-			: endorse_mkdir_p(orgs, 0755);
-		free(orgs);
+		rc = vkey_path == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory")
+			: endorse_dir_open(&orgs, req->dir, ENDORSE_ORGS_DIR, true, 0755);
+		if (orgs >= 0)
+			close(orgs);
 		if (rc != 0)
 			goto out;
 		pin = pinned_key_text(vkey_text, state, st->org_id);
@@ -631,6 +643,27 @@ out:
 }
 
 int
+endorse_check_dirs(const char *dir)
+{
+	static const char *const rels[] = {"keys", ENDORSE_ORGS_DIR, "log"};
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < sizeof(rels) / sizeof(rels[0]); i++)
+		rc = endorse_dir_check(dir, rels[i]);
+	return rc != 0 ? endorse_fail_wrap(rc, "refusing to write") : 0;
+}
+
+static int
+make_dir(const char *dir, const char *rel)
+{
+	int fd = -1, rc = endorse_dir_open(&fd, dir, rel, true, 0755);
+
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int
 endorse_log_create(endorse_append *req)
 {
 	endorse_state *state = NULL;
@@ -638,8 +671,8 @@ endorse_log_create(endorse_append *req)
 	const endorse_secret_key *log_key = req->key;
 	const char *paths[2] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH}, *attr_rel = ATTRIBUTES_PATH;
 	struct endorse_change changes[3];
-	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL, *keys_dir = NULL;
-	char *log_dir = NULL, message[640], title[256], *attr = NULL, *old_attr = NULL, *attr_path = NULL;
+	char *policy = NULL, *policy_path = NULL, *log_path = NULL, *line = NULL;
+	char message[640], title[256], *attr = NULL, *old_attr = NULL, *attr_path = NULL;
 	endorse_pending pending;
 	size_t len = 0, attr_len = 0, n = 2;
 	int rc = 0;
@@ -651,12 +684,13 @@ endorse_log_create(endorse_append *req)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
 	if (!(policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) ||
 	    !(log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) ||
-	    !(keys_dir = endorse_path_join(req->dir, "keys")) ||
-	    !(log_dir = endorse_path_join(req->dir, "log")) || !(state = endorse_state_new()) ||
+	    !(state = endorse_state_new()) ||
 	    !(attr_path = endorse_path_join(req->dir, ATTRIBUTES_PATH))) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
+	if ((rc = endorse_check_dirs(req->dir)) != 0)
+		goto out;
 	if (access(policy_path, F_OK) == 0 || access(log_path, F_OK) == 0) {
 		rc = endorse_fail(ENDORSE_EEXISTS, "%s already holds a log (keys/policy or %s exists)",
 			req->dir, ENDORSE_LOG_PATH);
@@ -671,7 +705,7 @@ endorse_log_create(endorse_append *req)
 	endorse_state_set_policy(state, endorse_secret_key_vkey(log_key));
 	if ((rc = make_line(&line, &len, state, req)) != 0 ||
 	    (rc = endorse_policy_format_new(&policy, endorse_secret_key_vkey(log_key))) != 0 ||
-	    (rc = endorse_mkdir_p(keys_dir, 0755)) != 0 || (rc = endorse_mkdir_p(log_dir, 0755)) != 0)
+	    (rc = make_dir(req->dir, "keys")) != 0 || (rc = make_dir(req->dir, "log")) != 0)
 		goto out;
 	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
 	describe(title, sizeof(title), req->statement, state);
@@ -715,8 +749,6 @@ out:
 	free(policy);
 	free(policy_path);
 	free(log_path);
-	free(keys_dir);
-	free(log_dir);
 	free(line);
 	free(attr);
 	free(old_attr);

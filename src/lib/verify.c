@@ -2,62 +2,133 @@
  * keys/orgs, read from the file system without following symbolic links. */
 #include <dirent.h>
 #include <errno.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "internal.h"
 
-/* Reads keys/orgs: every entry with its content when it is a small regular
- * file. A missing directory is an empty one. */
+/* The organisation whose pin a killed write's temporary file in keys/orgs
+ * carries (store.c): its content is ID's new pin (a vkey line), or "ID\n"
+ * when the pin goes away (empty in files of earlier versions), and its name
+ * is ID.vkey.tmp-XXXXXXXXXXXX, or, when that is too long for a file name, the
+ * first 16 bytes of SHA-256("ID.vkey") in hex followed by .tmp-XXXXXXXXXXXX
+ * (endorse_temp_path). Returns false for anything else. */
+static bool
+leftover_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const char *text, size_t len)
+{
+	const char *tag = strstr(name, ".tmp-");
+	char base[ENDORSE_NAME_MAX + 8], hex[33];
+	uint8_t digest[32];
+	endorse_vkey key;
+	size_t prefix = tag != NULL ? (size_t)(tag - name) : 0;
+
+	if (tag == NULL || strlen(tag) != strlen(".tmp-") + 12)
+		return false;
+	if (len == 0) { /* named after its organisation */
+		if (prefix < 5 || prefix - 5 > ENDORSE_NAME_MAX || memcmp(tag - 5, ".vkey", 5) != 0)
+			return false;
+		memcpy(org, name, prefix - 5);
+		org[prefix - 5] = '\0';
+	} else if (text[len - 1] != '\n' || len - 1 > ENDORSE_NAME_MAX) {
+		return false;
+	} else if (endorse_vkey_parse(&key, text, len - 1) == 0) {
+		if (key.type != ENDORSE_KEY_ED25519)
+			return false;
+		(void)snprintf(org, ENDORSE_NAME_MAX + 1, "%s", key.name);
+	} else {
+		memcpy(org, text, len - 1);
+		org[len - 1] = '\0';
+	}
+	if (!endorse_name_is_org_id(org))
+		return false;
+	(void)snprintf(base, sizeof(base), "%s.vkey", org);
+	if (prefix == strlen(base) && memcmp(name, base, prefix) == 0)
+		return true;
+	crypto_hash_sha256(digest, (const uint8_t *)base, strlen(base));
+	endorse_hex_encode(hex, digest, 16);
+	return prefix == 32 && memcmp(name, hex, 32) == 0;
+}
+
+/* A file named like a temporary file in keys/orgs. Exactly what a write
+ * killed between the log and the pin leaves (leftover_org) breaks no rule:
+ * the next write finishes it; it is noted, never passed over. Anything else
+ * is a file SPEC §2 does not allow. */
+static void
+report_temp(int orgs, const char *name, endorse_reporter *r)
+{
+	char file[320], org[ENDORSE_NAME_MAX + 1], message[512], *text = NULL;
+	size_t len = 0;
+	bool leftover, gone;
+
+	(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, name);
+	leftover = endorse_file_read_at(&text, &len, orgs, name, file, ENDORSE_VKEY_MAX + 1) == 0 &&
+		leftover_org(org, name, text, len);
+	gone = leftover && (len == 0 || strchr(text, '+') == NULL);
+	free(text);
+	if (!leftover) {
+		endorse_report(r, file, 0, "keys-orgs", "unexpected file: named like a temporary file, "
+			"but not one an interrupted write leaves; keys/orgs holds only "
+			"<organization id>.vkey files");
+		return;
+	}
+	(void)snprintf(message, sizeof(message), "left by an interrupted write: the pin of %s that "
+		"was to follow the log (%s); the next write finishes it and removes this file", org,
+		gone ? "the pin goes away" : "its new key");
+	if (r->opt != NULL && r->opt->on_note != NULL) {
+		endorse_problem note = {file, 0, "note", message, NULL, NULL};
+		r->opt->on_note(r->opt->ctx, &note);
+	}
+}
+
+/* Reads keys/orgs, opened without following a symbolic link: every entry
+ * with its content when it is a small regular file. A missing directory is
+ * an empty one. */
 static int
 read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse_reporter *r)
 {
-	char *path = endorse_path_join(dir, ENDORSE_ORGS_DIR);
 	struct dirent *de;
-	struct stat st;
 	DIR *d = NULL;
-	int rc = 0;
+	int fd = -1, rc = endorse_dir_open(&fd, dir, ENDORSE_ORGS_DIR, false, 0);
 
 	*files = NULL;
 	*n = 0;
-	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	if (lstat(path, &st) != 0) {
-		rc = errno == ENOENT ? 0 : endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
-		free(path);
-		return rc;
-	}
-	if (!S_ISDIR(st.st_mode)) {
+	if (rc == ENDORSE_ENOTFOUND)
+		return 0;
+	if (rc == ENDORSE_EUSAGE) {
 		endorse_report(r, ENDORSE_ORGS_DIR, 0, "keys-orgs",
-			"must be a directory (not a symbolic link or a file)");
-		free(path);
+			"must be a directory (not a symbolic link or a file): %s", endorse_error_last());
 		return 0;
 	}
-	d = opendir(path);
-	while (rc == 0 && d != NULL && (de = readdir(d)) != NULL) {
-		char *file, *text = NULL;
+	if (rc != 0)
+		return rc;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return endorse_fail(ENDORSE_EIO, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char file[320], *text = NULL;
 		size_t len = 0;
 		int read_rc;
 
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    endorse_is_temp_name(de->d_name))
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		file = endorse_path_join(path, de->d_name);
-		if (file == NULL) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-			break;
+		if (endorse_is_temp_name(de->d_name)) {
+			report_temp(dirfd(d), de->d_name, r);
+			continue;
 		}
-		read_rc = endorse_file_read(&text, &len, file, ENDORSE_VKEY_MAX + 1);
+		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, de->d_name);
+		read_rc = endorse_file_read_at(&text, &len, dirfd(d), de->d_name, file,
+			ENDORSE_VKEY_MAX + 1);
 		rc = endorse_pinned_add(files, n, de->d_name, read_rc == 0 ? text : "",
 			read_rc == 0 ? len : 0, read_rc == 0);
 		free(text);
-		free(file);
 	}
-	if (d != NULL)
-		closedir(d);
-	free(path);
+	(void)closedir(d);
 	return rc;
 }
 
@@ -85,6 +156,20 @@ check_modes(const char *dir, const struct endorse_pinned *files, size_t n, endor
 		free(path);
 	}
 	return 0;
+}
+
+/* keys/ and log/ reached without a symbolic link (or absent: reported
+ * later); false after reporting one that is not. */
+static bool
+check_dirs(const char *dir, endorse_reporter *r)
+{
+	int rc = endorse_dir_check(dir, "keys");
+
+	if (rc == ENDORSE_EUSAGE)
+		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
+	else if (rc == 0 && (rc = endorse_dir_check(dir, "log")) == ENDORSE_EUSAGE)
+		endorse_report(r, ENDORSE_LOG_PATH, 0, "file", "%s", endorse_error_last());
+	return rc != ENDORSE_EUSAGE;
 }
 
 /* Reads log/checkpoint, if there is one; a file that cannot be read is a
@@ -196,6 +281,10 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 
 	if (out != NULL)
 		*out = NULL;
+	if (!check_dirs(dir, &r)) {
+		rc = ENDORSE_EINVALID;
+		goto out;
+	}
 	if ((rc = open_state(&state, &policy, dir, &r)) != 0)
 		goto out;
 	if (opt != NULL && opt->keep_leaves)

@@ -9,8 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "internal.h"
 
@@ -99,38 +102,62 @@ out:
 	return rc;
 }
 
-/* state_dir/<origin, percent-encoded>.<witness key ID>: the note text of
- * the last checkpoint this witness cosigned for that origin. */
-static char *
-state_file_path(const char *state_dir, const char *origin, const endorse_vkey *witness)
+/* The witness's memory: state_dir/<SHA-256 of the origin, hex>.<witness
+ * key ID>, the checkpoint note it last cosigned for that origin exactly as
+ * it published it (the operator's signature and its own cosignature; the
+ * origin is the note's first line). A hash, so that every origin SPEC.md
+ * allows fits in a file name and origins differing in case do not meet on
+ * a file system that ignores case. */
+static void
+state_file_name(char name[80], const char *origin, const endorse_vkey *witness)
 {
-	char name[3 * ENDORSE_NAME_MAX + 16], id[9], *p = name;
+	uint8_t digest[32];
+	char hex[65], id[9];
 
-	for (const char *c = origin; *c; c++) {
-		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-		    *c == '.' || *c == '-' || *c == '_')
-			*p++ = *c;
-		else
-			p += snprintf(p, 4, "%%%02X", (unsigned char)*c);
-	}
+	crypto_hash_sha256(digest, (const uint8_t *)origin, strlen(origin));
+	endorse_hex_encode(hex, digest, sizeof(digest));
 	endorse_vkey_id_hex(id, witness);
-	(void)snprintf(p, sizeof(name) - (size_t)(p - name), ".%s", id);
-	return endorse_path_join(state_dir, name);
+	(void)snprintf(name, 80, "%s.%s", hex, id);
 }
 
-static int
-lock_state_dir(int *fd, const char *state_dir)
+/* Before: state_dir/<origin, percent-encoded>.<witness key ID>, holding the
+ * checkpoint's text only. Read when there is no state under the new name,
+ * and removed once the new one is written. false if the name cannot be
+ * (it is too long: no such file was ever written). */
+static bool
+old_state_file_name(char name[256], const char *origin, const endorse_vkey *witness)
 {
-	char *path;
+	char id[9];
+	size_t n = 0;
 
-	if (endorse_mkdir_p(state_dir, 0700) != 0)
-		return endorse_fail_wrap(ENDORSE_EIO, "cannot create the witness state directory %s",
-			state_dir);
-	if ((path = endorse_path_join(state_dir, ".lock")) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	free(path);
-	if (*fd < 0 || flock(*fd, LOCK_EX) != 0)
+	for (const char *c = origin; *c; c++) {
+		bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || *c == '.' || *c == '-' || *c == '_';
+
+		if (n + (plain ? 1 : 3) > 255 - 9) /* NAME_MAX, less ".<key ID>" */
+			return false;
+		if (plain)
+			name[n++] = *c;
+		else
+			n += (size_t)snprintf(name + n, 4, "%%%02X", (unsigned char)*c);
+	}
+	endorse_vkey_id_hex(id, witness);
+	(void)snprintf(name + n, 256 - n, ".%s", id);
+	return true;
+}
+
+/* Opens (making it, 0700, if needed) and locks the state directory; *dir
+ * gets it, opened without following a symbolic link. */
+static int
+lock_state_dir(int *lock, int *dir, const char *state_dir)
+{
+	int rc = endorse_dir_open_path(dir, state_dir, true, 0700);
+
+	*lock = -1;
+	if (rc != 0)
+		return endorse_fail_wrap(rc, "cannot open the witness state directory %s", state_dir);
+	*lock = openat(*dir, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*lock < 0 || flock(*lock, LOCK_EX) != 0)
 		return endorse_fail(ENDORSE_EIO, "cannot lock the witness state directory %s: %s",
 			state_dir, strerror(errno));
 	return 0;
@@ -170,22 +197,74 @@ check_extends(endorse_checkpoint_write *w, const endorse_checkpoint *prev, const
 	return endorse_fail(ENDORSE_EINVALID, "refusing to cosign, this is %s (split view)", why);
 }
 
-/* Reads the witness's memory for the origin; *text is NULL if none. */
-static int
-read_state(char **text, endorse_checkpoint *prev, const char *path, const char *origin)
+/* The state under the new name: a note of the origin's checkpoint that
+ * carries this witness's own valid cosignature. */
+static bool
+state_note_valid(endorse_checkpoint *prev, const char *text, size_t len, const char *origin,
+	const endorse_vkey *witness)
 {
-	size_t len = 0;
-	int rc = endorse_file_read(text, &len, path, ENDORSE_NOTE_MAX);
+	endorse_note *note = NULL;
+	bool mine = false, ok;
 
-	if (rc == ENDORSE_ENOTFOUND) {
-		*text = NULL;
+	ok = memchr(text, '\0', len) == NULL && endorse_note_parse(&note, text, len) == 0 &&
+		endorse_checkpoint_parse(prev, note->text, note->text_len) == 0 &&
+		strcmp(prev->origin, origin) == 0 &&
+		endorse_note_verify(note, witness, 1, &mine, NULL) == 0 && mine;
+	endorse_note_free(note);
+	return ok;
+}
+
+/* Reads the witness's memory for the origin; *text is NULL if none. *signed_note
+ * tells whether it is the signed note (else the text of a state of the old
+ * form); *old whether it was found under the old name. */
+static int
+read_state(char **text, bool *signed_note, bool *old, endorse_checkpoint *prev, int dir,
+	const char *state_dir, const char *origin, const endorse_vkey *witness)
+{
+	char name[256], shown[4096];
+	size_t len = 0;
+	int rc;
+
+	*text = NULL;
+	*signed_note = true;
+	*old = false;
+	memset(prev, 0, sizeof(*prev));
+	state_file_name(name, origin, witness);
+	(void)snprintf(shown, sizeof(shown), "%s/%s", state_dir, name);
+	rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX);
+	if (rc == 0 && !state_note_valid(prev, *text, len, origin, witness))
+		goto damaged;
+	if (rc != ENDORSE_ENOTFOUND || !old_state_file_name(name, origin, witness))
+		return rc == ENDORSE_ENOTFOUND ? 0 : rc;
+	(void)snprintf(shown, sizeof(shown), "%s/%s", state_dir, name);
+	rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX);
+	if (rc == ENDORSE_ENOTFOUND)
 		return 0;
+	if (rc != 0)
+		return rc;
+	*signed_note = false;
+	*old = true;
+	if (memchr(*text, '\0', len) != NULL || endorse_checkpoint_parse(prev, *text, len) != 0)
+		goto damaged;
+	if (strcmp(prev->origin, origin) != 0) {
+		free(*text);
+		*text = NULL;
+		/* the old name of an origin differing only in case, on a file
+		 * system that ignores case: that origin's memory, not this one's */
+		if (strcasecmp(prev->origin, origin) == 0) {
+			*old = false;
+			return 0;
+		}
+		goto damaged_freed;
 	}
-	if (rc == 0 && (endorse_checkpoint_parse(prev, *text, len) != 0 ||
-			   strcmp(prev->origin, origin) != 0 || memchr(*text, '\0', len) != NULL))
-		rc = endorse_fail(ENDORSE_EIO, "%s: not a checkpoint of %s; the witness state is "
-			"damaged, refusing to cosign (restore it from a backup)", path, origin);
-	return rc;
+	return 0;
+damaged:
+	free(*text);
+	*text = NULL;
+damaged_freed:
+	return endorse_fail(ENDORSE_EIO, "%s: not a checkpoint of %s cosigned by %s; the witness "
+		"state is damaged, refusing to cosign (restore it from a backup)", shown, origin,
+		witness->name);
 }
 
 static int
@@ -215,10 +294,10 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	endorse_state *state = NULL;
 	endorse_repo *repo = NULL;
 	char *note = NULL, *policy_path = NULL, *state_path = NULL, *prev_text = NULL;
-	char *text = NULL, *data = NULL, message[400];
-	size_t len = 0, text_len = 0, data_len = 0;
-	int lock = -1, state_lock = -1, rc;
-	bool signed_before = false;
+	char *data = NULL, message[400], name[256];
+	size_t len = 0, data_len = 0;
+	int lock = -1, state_lock = -1, state_dir = -1, rc;
+	bool signed_before = false, signed_note = true, old = false;
 
 	w->commit_hex[0] = '\0';
 	w->completed_hex[0] = '\0';
@@ -239,42 +318,52 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	    (rc = endorse_checkpoint_check(&res, policy, note, len, w->now, NULL)) != 0)
 		goto out;
 	w->checkpoint = res.checkpoint;
-	if ((state_path = state_file_path(w->state_dir, res.checkpoint.origin, key)) == NULL) {
+	state_file_name(name, res.checkpoint.origin, key);
+	if ((state_path = endorse_path_join(w->state_dir, name)) == NULL) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = lock_state_dir(&state_lock, w->state_dir)) != 0 ||
-	    (rc = read_state(&prev_text, &prev, state_path, res.checkpoint.origin)) != 0 ||
-	    (prev_text != NULL &&
-		    (rc = check_extends(w, &prev, prev_text, &res.checkpoint, note, state)) != 0))
+	if ((rc = lock_state_dir(&state_lock, &state_dir, w->state_dir)) != 0 ||
+	    (rc = read_state(&prev_text, &signed_note, &old, &prev, state_dir, w->state_dir,
+		     res.checkpoint.origin, key)) != 0)
 		goto out;
-	/* Remember before publishing: a crash in between leaves a witness that
-	 * knows more than it has shown, never less. */
-	if ((rc = endorse_checkpoint_format(&text, &text_len, &res.checkpoint)) != 0 ||
-	    (rc = endorse_file_write_atomic(state_path, text, text_len, 0600, false)) != 0)
+	w->evidence_before_signed = signed_note;
+	if (prev_text != NULL &&
+	    (rc = check_extends(w, &prev, prev_text, &res.checkpoint, note, state)) != 0)
 		goto out;
 	/* Already cosigned by this witness (a bad signature in its name is
-	 * replaced by a good one). */
+	 * replaced by a good one): the note as it is. */
 	if (endorse_note_verify(res.note, key, 1, &signed_before, NULL) == 0) {
 		w->unchanged = true;
+		data = note;
+		data_len = len;
+		note = NULL;
+	} else if ((rc = endorse_note_sign(res.note, w->key, w->now)) != 0 ||
+		   (rc = endorse_note_format(&data, &data_len, res.note)) != 0) {
 		goto out;
 	}
+	/* Remember before publishing: a crash in between leaves a witness that
+	 * knows more than it has shown, never less. */
+	if ((rc = endorse_file_write_atomic(state_path, data, data_len, 0600, false)) != 0)
+		goto out;
+	if (old && old_state_file_name(name, res.checkpoint.origin, key))
+		(void)unlinkat(state_dir, name, 0); /* migrated */
+	if (w->unchanged)
+		goto out;
 	(void)snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
 		key->name, (unsigned long long)res.checkpoint.size);
-	if ((rc = endorse_note_sign(res.note, w->key, w->now)) != 0 ||
-	    (rc = endorse_note_format(&data, &data_len, res.note)) != 0)
-		goto out;
 	rc = endorse_store_replace_file(repo, w->dir, ENDORSE_CHECKPOINT_PATH, data, data_len, message,
 		w->commit_hex);
 out:
 	if (state_lock >= 0)
 		close(state_lock);
+	if (state_dir >= 0)
+		close(state_dir);
 	endorse_checkpoint_result_clear(&res);
 	free(note);
 	free(policy_path);
 	free(state_path);
 	free(prev_text);
-	free(text);
 	free(data);
 	endorse_policy_free(policy);
 	endorse_state_free(state);

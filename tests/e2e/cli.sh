@@ -57,6 +57,27 @@ small_log() {
 	verify_ok
 }
 
+# sign_through_link SUB: org2's first endorsement is refused (exit 2) because
+# SUB (keys, keys/orgs or log) is a symbolic link.
+sign_through_link() {
+	need_org2
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	err_has "$1: is a symbolic link; refusing to follow it"
+}
+
+# init_through_link SUB OTHER: init refuses a new log whose SUB/ is a
+# symbolic link (exit 2), writing nothing there and making no OTHER/.
+init_through_link() {
+	mkdir "$T/new" "$T/outside2"
+	ln -s "$T/outside2" "$T/new/$1"
+	expect_rc 2 init -C "$T/new" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E" \
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z
+	err_has "$1: is a symbolic link"
+	[ -z "$(ls -A "$T/outside2")" ] || die "init wrote into the directory $1 links to"
+	[ ! -e "$T/new/$2" ] || die "a refused init made $2/"
+}
+
 need_python() {
 	command -v "$PY" >/dev/null || skip "python3 is needed to read JSON output"
 }
@@ -660,6 +681,103 @@ key-file-symlink-refused)
 	unchanged "symlinked key"
 	expect_rc 2 key export-go "$T/link.key"
 	[ ! -s "$T/out" ] || die "export-go printed a key read through a symbolic link"
+	;;
+verify-leftover-pin)
+	# What a write killed between the log and the pin leaves in keys/orgs
+	# (the new pin beside the old one, or an empty file when the pin goes
+	# away) breaks no rule, but verify says what it is; the next write
+	# finishes it. Anything else named so is a problem (rules.sh orgs-temp-*).
+	build_base
+	cp "$R/keys/orgs/org1.example.org.vkey" "$R/keys/orgs/org1.example.org.vkey.tmp-0123456789ab"
+	: >"$R/keys/orgs/org0.example.org.vkey.tmp-abcdef012345"
+	verify_ok
+	has_line_starting "$T/verify.err" "keys/orgs/org1.example.org.vkey.tmp-0123456789ab: note: left by an interrupted write" ||
+		die "verify does not note the new pin left behind"
+	has_line_starting "$T/verify.err" "keys/orgs/org0.example.org.vkey.tmp-abcdef012345: note: left by an interrupted write" ||
+		die "verify does not note the empty file left behind"
+	verify_err_has "the next write finishes it"
+	"$ENDORSE" verify -C "$R" --format json >"$T/json" 2>"$T/json.err" || die "verify --format json failed"
+	grep -q ': note: left by an interrupted write' "$T/json.err" || die "verify --format json does not note it"
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	! ls "$R/keys/orgs" | grep -q '\.tmp-' || die "the next write left the files"
+	verify_ok
+	! grep -q ': note: ' "$T/verify.err" || die "a note remains after the next write"
+	;;
+write-keys-orgs-symlink)
+	# keys/orgs is a link to a directory outside the repository, holding a
+	# file named like a leftover of an interrupted write: a write touches
+	# nothing there (no pin recovery, no new pin), exit 2.
+	build_base
+	mv "$R/keys/orgs" "$T/outside"
+	ln -s "$T/outside" "$R/keys/orgs"
+	echo precious >"$T/outside/org1.example.org.vkey.tmp-0123456789ab"
+	cp -a "$T/outside" "$T/outside.before"
+	sign_through_link keys/orgs
+	expect_rc 2 withdraw -C "$R" --key "$K/org1.key" --time 2026-01-01T00:05:00Z
+	diff -r "$T/outside.before" "$T/outside" || die "a refused write changed the directory keys/orgs links to"
+	[ "$(wc -l <"$LOG")" -eq 5 ] || die "a refused write changed the log"
+	run_verify
+	[ "$VRC" -eq 1 ] || die "verify exited $VRC with a symlinked keys/orgs, expected 1"
+	;;
+write-keys-symlink)
+	build_base
+	mv "$R/keys" "$T/outside"
+	ln -s "$T/outside" "$R/keys"
+	cp -a "$T/outside" "$T/outside.before"
+	sign_through_link keys
+	diff -r "$T/outside.before" "$T/outside" || die "a refused write changed the directory keys links to"
+	[ "$(wc -l <"$LOG")" -eq 5 ] || die "a refused write changed the log"
+	init_through_link keys log
+	;;
+write-log-symlink)
+	build_base
+	mv "$R/log" "$T/outside"
+	ln -s "$T/outside" "$R/log"
+	echo precious >"$T/outside/endorsements.jsonl.tmp-0123456789ab"
+	cp -a "$T/outside" "$T/outside.before"
+	sign_through_link log
+	expect_rc 2 checkpoint -C "$R" --key "$K/log.key"
+	diff -r "$T/outside.before" "$T/outside" || die "a refused write changed the directory log links to"
+	init_through_link log keys
+	;;
+keygen-dir-symlink)
+	# The key directory (default or given) is not followed when it is a link.
+	mkdir -p "$T/outside" "$XDG_CONFIG_HOME"
+	ln -s "$T/outside" "$XDG_CONFIG_HOME/endorse"
+	expect_rc 2 keygen --unencrypted org9.example.org
+	err_has "endorse: is a symbolic link; refusing to follow it"
+	ln -s "$T/outside" "$T/link"
+	expect_rc 2 keygen --unencrypted -s "$T/link/x.key" -p "$K/x.vkey" x.example.org
+	err_has "link: is a symbolic link"
+	expect_rc 2 keygen --unencrypted -s "$K/x.key" -p "$T/link/x.vkey" x.example.org
+	[ ! -e "$K/x.key" ] || die "keygen wrote the secret key, then refused the public key's directory"
+	[ -z "$(ls -A "$T/outside")" ] || die "keygen wrote into a linked key directory: $(ls -A "$T/outside")"
+	;;
+cosign-state-symlink)
+	build_base
+	keygen w1 witness1.example.org --witness
+	fixture checkpoint -C "$R" --key "$K/log.key"
+	cp "$R/log/checkpoint" "$T/checkpoint.before"
+	mkdir "$T/outside"
+	ln -s "$T/outside" "$T/state"
+	expect_rc 2 cosign -C "$R" --key "$K/w1.key" --state "$T/state"
+	err_has "state: is a symbolic link; refusing to follow it"
+	[ -z "$(ls -A "$T/outside")" ] || die "cosign wrote into a linked state directory"
+	cmp -s "$T/checkpoint.before" "$R/log/checkpoint" || die "a refused cosign changed log/checkpoint"
+	;;
+prove-cache-symlink)
+	build_base
+	fixture checkpoint -C "$R" --key "$K/log.key"
+	export XDG_CACHE_HOME="$T/cache"
+	mkdir -p "$T/outside" "$XDG_CACHE_HOME"
+	ln -s "$T/outside" "$XDG_CACHE_HOME/endorse"
+	expect_rc 2 prove -C "$R" 1
+	err_has "endorse: is a symbolic link; refusing to follow it"
+	[ -z "$(ls -A "$T/outside")" ] || die "prove wrote into a linked cache directory"
+	rm "$XDG_CACHE_HOME/endorse"
+	expect_rc 0 prove -C "$R" 1
 	;;
 no-core-dumps)
 	# While endorse waits for a passphrase (blocked opening a FIFO), its core

@@ -1040,6 +1040,32 @@ orgs-dir-symlink)
 	ln -s "$T/orgs" "$R/keys/orgs"
 	expect_invalid "keys/orgs: keys-orgs:"
 	;;
+orgs-temp-garbage)
+	# Named like a leftover, but not what a write leaves: an error.
+	printf 'garbage\n' >"$R/keys/orgs/org1.example.org.vkey.tmp-0123456789ab"
+	expect_invalid "keys/orgs/org1.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file"
+	expect_problems 1
+	;;
+orgs-temp-directory)
+	mkdir "$R/keys/orgs/org1.example.org.vkey.tmp-0123456789ab"
+	mkdir "$R/keys/orgs/notes.tmp-0123456789ab"
+	expect_invalid "keys/orgs/org1.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file" \
+		"keys/orgs/notes.tmp-0123456789ab: keys-orgs: unexpected file"
+	expect_problems 2
+	;;
+keys-dir-symlink)
+	# keys/ itself is read without following a link (so are keys/orgs and log/).
+	mv "$R/keys" "$T/keys-elsewhere"
+	ln -s "$T/keys-elsewhere" "$R/keys"
+	expect_invalid "keys/policy: policy:"
+	verify_err_has "keys: is a symbolic link"
+	;;
+log-dir-symlink)
+	mv "$R/log" "$T/log-elsewhere"
+	ln -s "$T/log-elsewhere" "$R/log"
+	expect_invalid "$F: file:"
+	verify_err_has "log: is a symbolic link"
+	;;
 orgs-dir-missing)
 	rm -r "$R/keys/orgs"
 	expect_invalid "keys/orgs/org0.example.org.vkey: keys-orgs:" \

@@ -51,6 +51,28 @@ cosign() {
 	expect_rc 0 cosign -C "$R" --key "$K/$1.key" --state "$T/state-$1" "${@:2}"
 }
 
+# state_name ORIGIN KEY: the witness state file of ORIGIN for witness KEY:
+# the SHA-256 of the origin and the key ID, in hex.
+state_name() {
+	printf '%s.%s' "$(printf '%s' "$1" | sha256sum | cut -c1-64)" "$(vkey "$2" | cut -d+ -f2)"
+}
+
+# evidence TITLE FILE: saves the lines of the last command's stderr between
+# -----BEGIN TITLE----- and -----END TITLE----- (cosign's evidence) to FILE.
+evidence() {
+	awk -v b="-----BEGIN $1-----" -v e="-----END $1-----" \
+		'$0 == e { on = 0 } on { print } $0 == b { on = 1 }' "$T/err" >"$2"
+	[ -s "$2" ] || die "no evidence '$1' in the output"
+}
+
+# note_verifies FILE VKEY...: FILE is a signed note that note verify accepts.
+note_verifies() {
+	local file=$1
+	shift
+	"$ENDORSE" note verify "$@" <"$file" >/dev/null 2>"$T/note.err" ||
+		die "$file does not pass endorse note verify: $(cat "$T/note.err")"
+}
+
 # flip_in FILE TEXT: replaces the last base64 character of the line of FILE
 # starting with TEXT by another one (a signature that no longer verifies).
 flip_in() {
@@ -297,9 +319,10 @@ cosign-consistent)
 	out_has "already cosigned"
 	state=$(find "$T/state-w1" -type f ! -name .lock)
 	[ "$(echo "$state" | wc -l)" -eq 1 ] || die "expected one state file"
-	case "$state" in */example.org%2Fe2e.*) ;; *) die "state file $state is not named after the origin" ;; esac
+	[ "$state" = "$T/state-w1/$(state_name "$ORIGIN" w1)" ] ||
+		die "state file $state is not named by the origin's hash and the key ID"
 	[ "$(stat -c %a "$T/state-w1")" = 700 ] || die "the state directory is not private"
-	head -n 3 "$CP" | cmp -s - "$state" || die "the state does not hold the cosigned checkpoint"
+	cmp -s "$CP" "$state" || die "the state does not hold the cosigned checkpoint's note"
 	need_org2
 	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--time 2026-01-01T00:05:00Z
@@ -307,7 +330,7 @@ cosign-consistent)
 	! grep -q witness1 "$CP" || die "the new checkpoint kept the old cosignature"
 	cosign w1
 	out_has "cosigned the checkpoint of 6 entries"
-	head -n 3 "$CP" | cmp -s - "$state" || die "the state did not move to the new checkpoint"
+	cmp -s "$CP" "$state" || die "the state did not move to the new checkpoint"
 	verify_ok
 	;;
 cosign-rollback)
@@ -328,6 +351,18 @@ cosign-rollback)
 	err_has "the checkpoint the log shows now"
 	grep -q -F "$(root_of 5)" "$T/err" || die "the evidence lacks the checkpoint cosigned before"
 	grep -q -F "$(root_of 4)" "$T/err" || die "the evidence lacks the checkpoint offered now"
+	# each checkpoint exactly as signed: the one before with the operator's
+	# signature and this witness's own cosignature (its state), the one now
+	# as log/checkpoint holds it
+	evidence "CHECKPOINT COSIGNED BEFORE" "$T/ev-before"
+	evidence "CHECKPOINT SHOWN NOW" "$T/ev-now"
+	note_verifies "$T/ev-before" "$(vkey log)"
+	note_verifies "$T/ev-before" "$(vkey w1)"
+	note_verifies "$T/ev-now" "$(vkey log)"
+	cmp -s "$T/ev-before" "$T/state-before" || die "the evidence is not the witness's state"
+	cmp -s "$T/ev-now" "$T/old" || die "the evidence is not the checkpoint the log shows"
+	err_has "from its own state (--state): signed by the log operator and cosigned by this witness"
+	! grep -q -- '::stop-commands::' "$T/err" || die "evidence without workflow commands was wrapped"
 	cmp -s "$T/old" "$CP" || die "a refused cosign changed log/checkpoint"
 	cmp -s "$state" "$T/state-before" || die "a refused cosign changed the witness state"
 	;;
@@ -345,6 +380,13 @@ cosign-fork)
 	expect_rc 0 checkpoint -C "$T/fork" --key "$K/log.key"
 	expect_rc 1 cosign -C "$T/fork" --key "$K/w1.key" --state "$T/state-w1"
 	err_has "fork"
+	evidence "CHECKPOINT COSIGNED BEFORE" "$T/ev-before"
+	evidence "CHECKPOINT SHOWN NOW" "$T/ev-now"
+	note_verifies "$T/ev-before" "$(vkey log)" "$(vkey w1)"
+	grep -q "^— witness1.example.org " "$T/ev-before" || die "the old checkpoint lacks the witness's cosignature"
+	cmp -s "$T/ev-before" "$CP" || die "the evidence is not the checkpoint the witness cosigned"
+	note_verifies "$T/ev-now" "$(vkey log)"
+	cmp -s "$T/ev-now" "$T/fork/log/checkpoint" || die "the evidence is not the fork's checkpoint"
 	# and a longer history that does not extend the cosigned one
 	need_org2
 	ok sign -C "$T/fork" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
@@ -363,6 +405,109 @@ cosign-damaged-state)
 	echo garbage >"$state"
 	expect_rc 2 cosign -C "$R" --key "$K/w1.key" --state "$T/state-w1"
 	err_has "damaged"
+	# a checkpoint note without this witness's own cosignature is no memory of it
+	printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 5)" | "$ENDORSE" note sign --key "$K/log.key" >"$state"
+	expect_rc 2 cosign -C "$R" --key "$K/w1.key" --state "$T/state-w1"
+	err_has "damaged"
+	;;
+cosign-state-old-form)
+	# A state of the old form (named by the %-encoded origin, the checkpoint's
+	# text only) is read: a rollback against it is refused with that text as
+	# evidence; a cosign replaces it by the state of the new form.
+	build_base
+	keygen w1 witness1.example.org --witness
+	mkdir -m 700 "$T/state-w1"
+	old="$T/state-w1/example.org%2Fe2e.$(vkey w1 | cut -d+ -f2)"
+	printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 5)" >"$old"
+	signed_checkpoint log "$(printf '%s\n4\n%s\n' "$ORIGIN" "$(root_of 4)")"
+	expect_rc 1 cosign -C "$R" --key "$K/w1.key" --state "$T/state-w1"
+	err_has "rollback"
+	err_has "of the old form, which kept the checkpoint's text only"
+	evidence "CHECKPOINT COSIGNED BEFORE" "$T/ev-before"
+	cmp -s "$T/ev-before" "$old" || die "the evidence is not the old state's text"
+	evidence "CHECKPOINT SHOWN NOW" "$T/ev-now"
+	note_verifies "$T/ev-now" "$(vkey log)"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	[ ! -e "$old" ] || die "the state of the old form was not replaced"
+	cmp -s "$CP" "$T/state-w1/$(state_name "$ORIGIN" w1)" || die "the new state is not the cosigned note"
+	;;
+cosign-long-origin)
+	# The longest origin SPEC.md allows (255 bytes), with slashes.
+	ORIGIN=$("$PY" -c 'o = "example.org/" + "/".join(["segment"] * 30); print(o + "x" * (255 - len(o)))')
+	[ "${#ORIGIN}" -eq 255 ] || die "the origin has ${#ORIGIN} bytes"
+	build_base
+	keygen w1 witness1.example.org --witness
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	state="$T/state-w1/$(state_name "$ORIGIN" w1)"
+	cmp -s "$CP" "$state" || die "the state does not hold the cosigned checkpoint"
+	[ "$(head -n 1 "$state")" = "$ORIGIN" ] || die "the state does not name its origin"
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	out_has "cosigned the checkpoint of 6 entries"
+	;;
+cosign-evidence-workflow-command)
+	# Evidence whose signed text holds GitHub Actions workflow commands
+	# ("::" at a line's start, "##[" anywhere) stays byte for byte, between
+	# ::stop-commands::TOKEN and ::TOKEN:: lines that stop the runner from
+	# parsing it.
+	ORIGIN='::error::e2e/##[add-mask]x'
+	build_base
+	keygen w1 witness1.example.org --witness
+	signed_checkpoint log "$(printf '%s\n4\n%s\n' "$ORIGIN" "$(root_of 4)")"
+	cp "$CP" "$T/old"
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	cosign w1
+	cp "$T/old" "$CP"
+	expect_rc 1 cosign -C "$R" --key "$K/w1.key" --state "$T/state-w1"
+	evidence "CHECKPOINT COSIGNED BEFORE" "$T/ev-before"
+	evidence "CHECKPOINT SHOWN NOW" "$T/ev-now"
+	note_verifies "$T/ev-before" "$(vkey log)" "$(vkey w1)"
+	cmp -s "$T/ev-now" "$T/old" || die "the evidence is not the checkpoint the log shows"
+	"$PY" - "$T/err" <<'PYEOF' || die "a workflow command in the evidence is outside ::stop-commands::"
+import re, sys
+token = None
+for line in open(sys.argv[1], encoding="utf-8").read().split("\n"):
+    if token is None:
+        m = re.fullmatch(r"::stop-commands::([0-9a-f]{32})", line)
+        if m:
+            token = m.group(1)
+        elif "##[" in line or line.lstrip(" \t").startswith("::"):
+            sys.exit("unwrapped: " + line)
+    elif line == "::" + token + "::":
+        token = None
+sys.exit(1 if token is not None else 0)
+PYEOF
+	[ "$(grep -c -- '^::stop-commands::' "$T/err")" -eq 2 ] || die "expected both notes wrapped"
+	;;
+cosign-origin-case)
+	# Two origins that differ only in case: two states, named so that no
+	# file system can take one for the other (lowercase hex).
+	build_base
+	keygen w1 witness1.example.org --witness
+	keygen log2 "EXAMPLE.org/E2E"
+	R2="$T/repo2"
+	mkdir "$R2"
+	fixture init -C "$R2" --key "$K/log2.key" --document "$T/doc-v1.txt" --title "E2E" \
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	expect_rc 0 checkpoint -C "$R2" --key "$K/log2.key"
+	cosign w1
+	expect_rc 0 cosign -C "$R2" --key "$K/w1.key" --state "$T/state-w1"
+	out_has "cosigned the checkpoint of 1 entries of EXAMPLE.org/E2E"
+	[ "$(find "$T/state-w1" -type f ! -name .lock | wc -l)" -eq 2 ] || die "expected two state files"
+	for f in "$T/state-w1"/*; do
+		[[ "$(basename "$f")" =~ ^[0-9a-f]{64}\.[0-9a-f]{8}$ ]] || die "state file $f is not named in lowercase hex"
+	done
+	cmp -s "$CP" "$T/state-w1/$(state_name "$ORIGIN" w1)" || die "the first origin's state"
+	cmp -s "$R2/log/checkpoint" "$T/state-w1/$(state_name "EXAMPLE.org/E2E" w1)" ||
+		die "the second origin's state"
+	cosign w1
+	out_has "already cosigned"
 	;;
 prove)
 	build_base

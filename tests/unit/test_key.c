@@ -695,6 +695,44 @@ vkey_save(void)
 	return rc;
 }
 
+/* A key file's directory that is a symbolic link is refused before
+ * anything is written, by the check and by both save functions. */
+static int
+run_save_refuses_linked_dir(void)
+{
+	endorse_secret_key *k = NULL;
+	char real[4300], link[4300], p[4400], q[4400];
+
+	CHECK_INT(endorse_secret_key_generate(&k, "org0.example.org", ENDORSE_KEY_ED25519), 0);
+	snprintf(real, sizeof(real), "%s/real", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	CHECK(mkdir(real, 0700) == 0 && symlink(real, link) == 0);
+	snprintf(p, sizeof(p), "%s/org0.key", link);
+	snprintf(q, sizeof(q), "%s/org0.vkey", link);
+	CHECK_INT(endorse_key_dir_check(p), ENDORSE_EUSAGE);
+	CHECK_INT(endorse_secret_key_save(k, p, NULL, 0, false), ENDORSE_EUSAGE);
+	CHECK_INT(endorse_vkey_save(endorse_secret_key_vkey(k), q, false), ENDORSE_EUSAGE);
+	snprintf(p, sizeof(p), "%s/org0.key", real);
+	CHECK(access(p, F_OK) != 0);
+	/* a directory still to be made, or a real one, passes */
+	snprintf(p, sizeof(p), "%s/new/org0.key", dir);
+	CHECK_INT(endorse_key_dir_check(p), 0);
+	snprintf(p, sizeof(p), "%s/org0.key", real);
+	CHECK_INT(endorse_key_dir_check(p), 0);
+	CHECK_INT(endorse_secret_key_save(k, p, NULL, 0, false), 0);
+	endorse_secret_key_free(k);
+	return 0;
+}
+
+static int
+save_refuses_linked_dir(void)
+{
+	CHECK_OK(setup());
+	int rc = run_save_refuses_linked_dir();
+	done();
+	return rc;
+}
+
 static int
 go_export_import_round_trip(void)
 {
@@ -903,6 +941,7 @@ static const test_case cases[] = {
 	CASE(fifo_refused),
 	CASE(save_refuses_existing),
 	CASE(vkey_save),
+	CASE(save_refuses_linked_dir),
 	CASE(go_export_import_round_trip),
 	CASE(go_import_independent),
 	CASE(go_import_rejects),
