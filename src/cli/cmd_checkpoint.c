@@ -187,7 +187,8 @@ has_workflow_command(const char *text)
 	return false;
 }
 
-/* Whether every line of text prints as it is (cli_print_safe keeps it). */
+/* Whether every line of text prints as it is: nothing a terminal could
+ * misread (workflow commands are print_evidence's to frame). */
 static bool
 prints_as_is(const char *text)
 {
@@ -199,7 +200,7 @@ prints_as_is(const char *text)
 	for (char *c = copy; *c != '\0'; c++)
 		if (*c == '\n')
 			*c = ' ';
-	safe = cli_safe_strdup(copy);
+	safe = cli_safe_strdup_data(copy);
 	same = safe != NULL && strcmp(safe, copy) == 0;
 	free(safe);
 	free(copy);
@@ -226,11 +227,20 @@ print_evidence(const char *title, const char *source, const char *text)
 	if (wrap)
 		fprintf(stderr, "::stop-commands::%s\n", token);
 	fprintf(stderr, "-----BEGIN %s-----\n", title);
-	if (exact)
+	if (exact) {
 		fputs(text, stderr);
-	else
-		cli_print_safe(stderr, text);
-	if (text[0] == '\0' || text[strlen(text) - 1] != '\n')
+	} else {
+		for (const char *line = text; *line != '\0';) {
+			size_t n = strcspn(line, "\n");
+			char *copy = strndup(line, n);
+
+			cli_print_safe(stderr, copy != NULL ? copy : "?");
+			fputc('\n', stderr);
+			free(copy);
+			line += n + (line[n] == '\n');
+		}
+	}
+	if (exact && (text[0] == '\0' || text[strlen(text) - 1] != '\n'))
 		fputc('\n', stderr);
 	fprintf(stderr, "-----END %s-----\n", title);
 	if (wrap)

@@ -397,7 +397,7 @@ cli_read_file(char **out, size_t *len, const char *path, size_t max)
 		if (buf == NULL)
 			break;
 		if (n == cap) {
-			char *grown = cap >= max ? NULL : realloc(buf, 2 * cap + 1);
+			char *grown = cap > max ? NULL : realloc(buf, 2 * cap + 1);
 			if (grown == NULL) {
 				free(buf);
 				buf = NULL;

@@ -375,8 +375,8 @@ deep-json)
 		"$PY" -c 'import sys; o, c, n = sys.argv[2].encode(), sys.argv[3].encode(), int(sys.argv[4])
 open(sys.argv[1], "wb").write(o * n + b"1" + c * n + b"\n")' "$T/$1" "$2" "$3" "$4"
 	}
-	# brackets: 65,536 bytes, nothing but "["
-	"$PY" -c 'import sys; open(sys.argv[1], "wb").write(b"[" * 65536 + b"\n")' "$T/brackets"
+	# brackets: 65,535 bytes, nothing but "["
+	"$PY" -c 'import sys; open(sys.argv[1], "wb").write(b"[" * 65535 + b"\n")' "$T/brackets"
 	deep objects '{"a":' '}' 13107     # 78,643 bytes
 	deep objects-limit '{"a":' '}' 10922 # 65,533 bytes
 	deep objects-2048 '{"a":' '}' 2048 # the shallowest jansson refuses
