@@ -170,21 +170,26 @@ cosign_help(void)
 }
 
 /* Whether text holds what the GitHub Actions runner takes for a workflow
- * command: "##[" anywhere in a line, "::" at a line's start (after blanks). */
+ * command: a line that cli_safe_strdup would change beyond what
+ * cli_safe_strdup_data does (the one definition, util.c: "##[" anywhere,
+ * "::" at a line's start after the runner's white space or U+2028/U+2029). */
 static bool
 has_workflow_command(const char *text)
 {
-	if (strstr(text, "##[") != NULL)
-		return true;
-	for (const char *line = text; line != NULL && *line != '\0';) {
-		const char *p = line + strspn(line, " \t");
-		const char *lf = strchr(line, '\n');
+	bool found = false;
 
-		if (p[0] == ':' && p[1] == ':')
-			return true;
-		line = lf != NULL ? lf + 1 : NULL;
+	for (const char *line = text; !found && *line != '\0';) {
+		size_t n = strcspn(line, "\n");
+		char *copy = strndup(line, n), *safe = NULL, *data = NULL;
+
+		found = copy == NULL || (safe = cli_safe_strdup(copy)) == NULL ||
+			(data = cli_safe_strdup_data(copy)) == NULL || strcmp(safe, data) != 0;
+		free(copy);
+		free(safe);
+		free(data);
+		line += n + (line[n] == '\n');
 	}
-	return false;
+	return found;
 }
 
 /* Whether every line of text prints as it is: nothing a terminal could

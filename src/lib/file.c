@@ -278,9 +278,12 @@ endorse_mkdir_p(const char *path, mode_t mode)
 bool
 endorse_is_temp_name(const char *name)
 {
-	const char *tag = strstr(name, ".tmp-");
+	/* the suffix endorse_temp_path adds, whatever the name before it holds
+	 * (an organisation id may itself contain ".tmp-") */
+	size_t len = strlen(name);
 
-	return tag != NULL && tag != name && strlen(tag + 5) == 12 && endorse_is_lower_hex(tag + 5, 12);
+	return len > 17 && memcmp(name + len - 17, ".tmp-", 5) == 0 &&
+		endorse_is_lower_hex(name + len - 12, 12);
 }
 
 /* Removes the temporary files a killed writer left in DIR/SUB (its atomic
@@ -408,9 +411,17 @@ endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mode)
 		parent = copy;
 		last = slash + 1;
 	}
-	if (last[0] == '\0' || strcmp(last, ".") == 0 || strcmp(last, "..") == 0)
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s: give the directory by its own name", path);
-	else if (!create || strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0 ||
+	if (last[0] == '\0' || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+		/* "." or "..": a directory one reaches through its parents, which
+		 * are followed like every directory above the one named */
+		int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0)
+			rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, "%s: %s",
+				path, strerror(errno));
+		else
+			*fd_out = fd;
+	} else if (!create || strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0 ||
 		 (rc = endorse_mkdir_p(parent, mode)) == 0)
 		rc = endorse_dir_open(fd_out, parent, last, create, mode);
 	free(copy);

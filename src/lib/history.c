@@ -535,6 +535,7 @@ static bool
 keep_line(void *ctx, const char *line, size_t len)
 {
 	const struct touched *t = ctx;
+	const char *names[3];
 	endorse_entry e;
 	endorse_diag diag;
 	bool keep;
@@ -545,8 +546,10 @@ keep_line(void *ctx, const char *line, size_t len)
 	/* verified at the base; should it not parse, the replay reports it */
 	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0)
 		return true;
-	keep = e.statement.type == ENDORSE_DOCUMENT || is_touched(t, e.statement.org_id) ||
-		is_touched(t, e.signer.name) || is_touched(t, e.other.name);
+	keep = e.statement.type == ENDORSE_DOCUMENT;
+	endorse_entry_org_names(&e, names);
+	for (size_t i = 0; !keep && i < 3; i++)
+		keep = is_touched(t, names[i]);
 	endorse_entry_clear(&e);
 	return keep;
 }

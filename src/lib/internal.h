@@ -125,6 +125,15 @@ int endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mod
 int endorse_dir_check(const char *dir, const char *rel);
 /* endorse_file_read of name in the directory dir_fd (path names it in
  * messages). */
+/* Whether name, a file in keys/orgs with content text, is what a write
+ * killed between the log and the pin leaves (store.c): then org is the
+ * organisation whose pin is to be finished. Its content is the new pin (a
+ * vkey line), or "ID\n" when the pin goes away (empty in files of earlier
+ * versions); its name is ID.vkey.tmp-XXXXXXXXXXXX or, when that is too long
+ * for a file name, the first 16 bytes of SHA-256("ID.vkey") in hex followed
+ * by .tmp-XXXXXXXXXXXX (endorse_temp_path). */
+bool endorse_pin_temp_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const char *text,
+	size_t len);
 int endorse_file_read_at(char **out, size_t *len, int dir_fd, const char *name, const char *path,
 	size_t max);
 /* store.c: ENDORSE_EUSAGE if keys/, keys/orgs/ or log/ under dir is a
@@ -272,9 +281,12 @@ int endorse_load_for_append(endorse_state **out, const char *dir, const char *or
 /* Whether a line may concern one of the organizations (it names one) or
  * registers a document: a superset, by the bytes, of the lines that do. */
 bool endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, size_t n);
+/* The organisation names a parsed entry concerns, in names (NULL where it
+ * has none): its statement's org, its signer's name, and the name of its
+ * new signer or revoked key. Never what names, URLs or reasons mention. */
+void endorse_entry_org_names(const endorse_entry *e, const char *names[3]);
 /* Whether a parsed entry concerns org_id (NULL: none): it registers a
- * document, or its statement's org or its signer's name is org_id. Never
- * decided by what names, URLs or reasons mention. */
+ * document, or one of endorse_entry_org_names is org_id. */
 bool endorse_entry_concerns(const endorse_entry *e, const char *org_id);
 /* Parses line into *e (endorse_entry_parse_checked with full) when it
  * concerns org_id and returns 1; returns 0 (*e empty) when it does not, or

@@ -39,6 +39,21 @@ endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char 
  * one before. */
 #define BATCH_LINES 2048
 
+/* Whether a statement's time lies beyond latest (this machine's clock plus
+ * ENDORSE_STATEMENT_SKEW), reported as future-time: the same in verify and
+ * in a writer's replay. */
+static bool
+report_future(const endorse_statement *st, const char *latest, uint64_t line_no,
+	endorse_reporter *r)
+{
+	if (strcmp(st->time, latest) <= 0)
+		return false;
+	endorse_report(r, ENDORSE_LOG_PATH, line_no, "future-time",
+		"time %s is more than %d minutes after this machine's clock; a statement "
+		"cannot be signed in the future", st->time, ENDORSE_STATEMENT_SKEW / 60);
+	return true;
+}
+
 /* Applies a prepared line: what depends on the lines before it (seq, prev,
  * the statement's rules in the state) and what was found alone. */
 static void
@@ -65,11 +80,8 @@ apply_prepared(endorse_state *state, endorse_prepared *p, const char *latest, en
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, "prev", "%s",
 				n == 0 ? "prev of the first line must be 64 zeros"
 				       : "prev is not the SHA-256 of the line before");
-		if (strcmp(p->entry.statement.time, latest) > 0)
-			endorse_report(r, ENDORSE_LOG_PATH, line_no, "future-time",
-				"time %s is more than %d minutes after this machine's clock; a statement "
-				"cannot be signed in the future", p->entry.statement.time,
-				ENDORSE_STATEMENT_SKEW / 60);
+		if (report_future(&p->entry.statement, latest, line_no, r))
+			; /* its rules would only report what follows from its time */
 		else if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
 		else if (r->problems == before && r->opt != NULL && r->opt->on_entry != NULL)
@@ -96,8 +108,11 @@ apply_trusted(endorse_state *state, const char *text, size_t len, endorse_report
 }
 
 /* A line that a writer replays: checked as verify would, signatures too,
- * but for prev (the line before it was not hashed). Another organization's
- * line is passed over, whatever its text mentions. */
+ * but for prev (the line before it was not hashed) and future-time: a line
+ * dated ahead of the clock, which verify refuses, must not stop the log key
+ * from revoking the key that signed it, nor the organisation from signing
+ * with a new key after that (state.c: a revoked key's times do not count).
+ * Another organization's line is passed over, whatever its text mentions. */
 static void
 apply_concerned(endorse_state *state, const char *text, size_t len, const char *org_id,
 	endorse_reporter *r)
@@ -428,15 +443,26 @@ endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, 
 	return false;
 }
 
+void
+endorse_entry_org_names(const endorse_entry *e, const char *names[3])
+{
+	names[0] = e->statement.org_id;
+	names[1] = e->signer.name;
+	names[2] = e->other.name[0] != '\0' ? e->other.name : NULL;
+}
+
 bool
 endorse_entry_concerns(const endorse_entry *e, const char *org_id)
 {
-	const endorse_statement *st = &e->statement;
+	const char *names[3];
 
-	if (st->type == ENDORSE_DOCUMENT)
+	if (e->statement.type == ENDORSE_DOCUMENT)
 		return true;
-	return org_id != NULL && ((st->org_id != NULL && strcmp(st->org_id, org_id) == 0) ||
-		strcmp(e->signer.name, org_id) == 0);
+	endorse_entry_org_names(e, names);
+	for (size_t i = 0; org_id != NULL && i < 3; i++)
+		if (names[i] != NULL && strcmp(names[i], org_id) == 0)
+			return true;
+	return false;
 }
 
 int

@@ -904,8 +904,8 @@ read_signer_file(char **out, const struct signer *s, const char *name)
 	size_t len = 0;
 	int rc = endorse_file_read(out, &len, signer_file(path, s, name), 1 << 16);
 
-	if (rc != 0)
-		return rc;
+	if (rc != 0) /* a signing program's output, never the log's: trouble */
+		return rc == ENDORSE_EINVALID ? ENDORSE_EIO : rc;
 	while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
 		(*out)[--len] = '\0';
 	return 0;

@@ -268,6 +268,45 @@ finish_pin(const char *dir, const char *org_id)
 	return rc;
 }
 
+bool
+endorse_pin_temp_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const char *text,
+	size_t len)
+{
+	size_t name_len = strlen(name), prefix = name_len - 17;
+	char base[ENDORSE_NAME_MAX + 8], hex[33];
+	uint8_t digest[32];
+	endorse_vkey key;
+
+	if (!endorse_is_temp_name(name) || memchr(text, '\0', len) != NULL)
+		return false;
+	if (len == 0) { /* named after its organisation */
+		if (prefix < 5 || prefix - 5 > ENDORSE_NAME_MAX ||
+		    memcmp(name + prefix - 5, ".vkey", 5) != 0)
+			return false;
+		memcpy(org, name, prefix - 5);
+		org[prefix - 5] = '\0';
+	} else if (text[len - 1] != '\n' || len - 1 > ENDORSE_VKEY_MAX) {
+		return false;
+	} else if (endorse_vkey_parse(&key, text, len - 1) == 0) {
+		if (key.type != ENDORSE_KEY_ED25519 || strlen(key.name) > ENDORSE_NAME_MAX)
+			return false;
+		memcpy(org, key.name, strlen(key.name) + 1);
+	} else if (len - 1 <= ENDORSE_NAME_MAX) {
+		memcpy(org, text, len - 1);
+		org[len - 1] = '\0';
+	} else {
+		return false;
+	}
+	if (!endorse_name_is_org_id(org))
+		return false;
+	(void)snprintf(base, sizeof(base), "%s.vkey", org);
+	if (prefix == strlen(base))
+		return memcmp(name, base, prefix) == 0;
+	crypto_hash_sha256(digest, (const uint8_t *)base, strlen(base));
+	endorse_hex_encode(hex, digest, 16);
+	return prefix == 32 && memcmp(name, hex, 32) == 0;
+}
+
 static int
 finish_pins(const char *dir)
 {
@@ -304,25 +343,12 @@ finish_pins(const char *dir)
 			n++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char *tag = strstr(names[i], ".vkey.tmp-"), *text = NULL;
+		char org[ENDORSE_NAME_MAX + 1], *text = NULL;
 		size_t len = 0;
-		bool named = false;
 
-		if (tag != NULL) {
-			*tag = '\0';
-			named = endorse_name_is_org_id(names[i]);
-			if (rc == 0 && named)
-				rc = finish_pin(dir, names[i]);
-			*tag = '.';
-		}
-		/* a name too long to carry the id: the record holds it (the pin,
-		 * or "ID\n" when the pin goes away) */
-		if (rc == 0 && !named && endorse_file_read_at(&text, &len, dirfd(d), names[i],
-			names[i], ENDORSE_VKEY_MAX + 1) == 0) {
-			text[strcspn(text, "+\n")] = '\0';
-			if (endorse_name_is_org_id(text))
-				rc = finish_pin(dir, text);
-		}
+		if (rc == 0 && endorse_file_read_at(&text, &len, dirfd(d), names[i], names[i],
+			ENDORSE_VKEY_MAX + 1) == 0 && endorse_pin_temp_org(org, names[i], text, len))
+			rc = finish_pin(dir, org);
 		if (rc == 0)
 			(void)unlinkat(dirfd(d), names[i], 0);
 		free(text);
@@ -732,12 +758,13 @@ endorse_log_create(endorse_append *req)
 		goto out;
 	}
 	if (repo != NULL && (rc = endorse_repo_publish(repo, &pending, &moved)) != 0 && !moved) {
-		unlink(log_path);
-		unlink(policy_path);
-		if (attr != NULL)
-			(void)(old_attr != NULL ? endorse_file_write_atomic(attr_path, old_attr,
-				strlen(old_attr), 0644, false) : endorse_file_remove(attr_path));
-		rc = endorse_fail_wrap(rc, "nothing was written");
+		bool undone = unlink(log_path) == 0 && unlink(policy_path) == 0 &&
+			(attr == NULL || (old_attr != NULL ? endorse_file_write_atomic(attr_path,
+				old_attr, strlen(old_attr), 0644, false) : endorse_file_remove(attr_path)) == 0);
+
+		rc = endorse_fail_wrap(rc, undone ? "nothing was written" : "and the files could not "
+			"all be put back: remove keys/policy and log/, and compare .gitattributes with "
+			"git, before trying again");
 	} else if (moved) {
 		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
 	}

@@ -8,54 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <sodium.h>
-
 #include "internal.h"
 
-/* The organisation whose pin a killed write's temporary file in keys/orgs
- * carries (store.c): its content is ID's new pin (a vkey line), or "ID\n"
- * when the pin goes away (empty in files of earlier versions), and its name
- * is ID.vkey.tmp-XXXXXXXXXXXX, or, when that is too long for a file name, the
- * first 16 bytes of SHA-256("ID.vkey") in hex followed by .tmp-XXXXXXXXXXXX
- * (endorse_temp_path). Returns false for anything else. */
-static bool
-leftover_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const char *text, size_t len)
-{
-	const char *tag = strstr(name, ".tmp-");
-	char base[ENDORSE_NAME_MAX + 8], hex[33];
-	uint8_t digest[32];
-	endorse_vkey key;
-	size_t prefix = tag != NULL ? (size_t)(tag - name) : 0;
-
-	if (tag == NULL || strlen(tag) != strlen(".tmp-") + 12)
-		return false;
-	if (len == 0) { /* named after its organisation */
-		if (prefix < 5 || prefix - 5 > ENDORSE_NAME_MAX || memcmp(tag - 5, ".vkey", 5) != 0)
-			return false;
-		memcpy(org, name, prefix - 5);
-		org[prefix - 5] = '\0';
-	} else if (text[len - 1] != '\n' || len - 1 > ENDORSE_NAME_MAX) {
-		return false;
-	} else if (endorse_vkey_parse(&key, text, len - 1) == 0) {
-		if (key.type != ENDORSE_KEY_ED25519)
-			return false;
-		(void)snprintf(org, ENDORSE_NAME_MAX + 1, "%s", key.name);
-	} else {
-		memcpy(org, text, len - 1);
-		org[len - 1] = '\0';
-	}
-	if (!endorse_name_is_org_id(org))
-		return false;
-	(void)snprintf(base, sizeof(base), "%s.vkey", org);
-	if (prefix == strlen(base) && memcmp(name, base, prefix) == 0)
-		return true;
-	crypto_hash_sha256(digest, (const uint8_t *)base, strlen(base));
-	endorse_hex_encode(hex, digest, 16);
-	return prefix == 32 && memcmp(name, hex, 32) == 0;
-}
-
 /* A file named like a temporary file in keys/orgs. Exactly what a write
- * killed between the log and the pin leaves (leftover_org) breaks no rule:
+ * killed between the log and the pin leaves (endorse_pin_temp_org) breaks no rule:
  * the next write finishes it; it is noted, never passed over. Anything else
  * is a file SPEC §2 does not allow. */
 static void
@@ -67,7 +23,7 @@ report_temp(int orgs, const char *name, endorse_reporter *r)
 
 	(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, name);
 	leftover = endorse_file_read_at(&text, &len, orgs, name, file, ENDORSE_VKEY_MAX + 1) == 0 &&
-		leftover_org(org, name, text, len);
+		endorse_pin_temp_org(org, name, text, len);
 	gone = leftover && (len == 0 || strchr(text, '+') == NULL);
 	free(text);
 	if (!leftover) {

@@ -231,13 +231,19 @@ read_state(char **text, bool *signed_note, bool *old, endorse_checkpoint *prev, 
 	memset(prev, 0, sizeof(*prev));
 	state_file_name(name, origin, witness);
 	(void)snprintf(shown, sizeof(shown), "%s/%s", state_dir, name);
-	rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX);
+	/* the witness's own state, not input to judge: a file that cannot be
+	 * read as one (a link, too large) is trouble, exit 2, not invalid */
+	if ((rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX)) ==
+	    ENDORSE_EINVALID)
+		rc = ENDORSE_EIO;
 	if (rc == 0 && !state_note_valid(prev, *text, len, origin, witness))
 		goto damaged;
 	if (rc != ENDORSE_ENOTFOUND || !old_state_file_name(name, origin, witness))
 		return rc == ENDORSE_ENOTFOUND ? 0 : rc;
 	(void)snprintf(shown, sizeof(shown), "%s/%s", state_dir, name);
-	rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX);
+	if ((rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX)) ==
+	    ENDORSE_EINVALID)
+		rc = ENDORSE_EIO;
 	if (rc == ENDORSE_ENOTFOUND)
 		return 0;
 	if (rc != 0)

@@ -696,6 +696,16 @@ verify-leftover-pin)
 	has_line_starting "$T/verify.err" "keys/orgs/org0.example.org.vkey.tmp-abcdef012345: note: left by an interrupted write" ||
 		die "verify does not note the empty file left behind"
 	verify_err_has "the next write finishes it"
+	# the record of a pin that goes away ("ID" LF), and a name too long to
+	# carry the id: the first 16 bytes of SHA-256("ID.vkey") in hex
+	printf 'org0.example.org\n' >"$R/keys/orgs/org0.example.org.vkey.tmp-bcdef0123456"
+	hashed=$(printf '%s' org1.example.org.vkey | sha256sum | cut -c 1-32)
+	cp "$R/keys/orgs/org1.example.org.vkey" "$R/keys/orgs/$hashed.tmp-cdef01234567"
+	verify_ok
+	has_line_starting "$T/verify.err" "keys/orgs/org0.example.org.vkey.tmp-bcdef0123456: note: left by an interrupted write" ||
+		die "verify does not note the record of a pin that goes away"
+	has_line_starting "$T/verify.err" "keys/orgs/$hashed.tmp-cdef01234567: note: left by an interrupted write: the pin of org1.example.org" ||
+		die "verify does not note a leftover named by the hash of its name"
 	"$ENDORSE" verify -C "$R" --format json >"$T/json" 2>"$T/json.err" || die "verify --format json failed"
 	grep -q ': note: left by an interrupted write' "$T/json.err" || die "verify --format json does not note it"
 	need_org2
@@ -754,6 +764,12 @@ keygen-dir-symlink)
 	expect_rc 2 keygen --unencrypted -s "$K/x.key" -p "$T/link/x.vkey" x.example.org
 	[ ! -e "$K/x.key" ] || die "keygen wrote the secret key, then refused the public key's directory"
 	[ -z "$(ls -A "$T/outside")" ] || die "keygen wrote into a linked key directory: $(ls -A "$T/outside")"
+	# "." and ".." are directories reached through their parents: paths
+	# that a user types (./x.key, ../x.vkey) are not refused
+	mkdir -p "$T/work/sub"
+	(cd "$T/work/sub" && "$ENDORSE" keygen --unencrypted -s ./y.key -p ../y.vkey y.example.org) \
+		>"$T/dot.out" 2>"$T/dot.err" || die "keygen -s ./y.key -p ../y.vkey failed: $(cat "$T/dot.err")"
+	[ -f "$T/work/sub/y.key" ] && [ -f "$T/work/y.vkey" ] || die "keygen did not write ./y.key and ../y.vkey"
 	;;
 cosign-state-symlink)
 	build_base

@@ -1046,6 +1046,25 @@ orgs-temp-garbage)
 	expect_invalid "keys/orgs/org1.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file"
 	expect_problems 1
 	;;
+orgs-temp-nul)
+	# What follows a NUL is not what a write leaves: the whole content counts.
+	printf 'org1.example.org\0junk\n' >"$R/keys/orgs/org1.example.org.vkey.tmp-0123456789ab"
+	expect_invalid "keys/orgs/org1.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file"
+	expect_problems 1
+	;;
+orgs-temp-other-org)
+	# A leftover's name and content name the same organisation.
+	cp "$R/keys/orgs/org0.example.org.vkey" "$R/keys/orgs/org1.example.org.vkey.tmp-0123456789ab"
+	expect_invalid "keys/orgs/org1.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file"
+	expect_problems 1
+	;;
+orgs-temp-hash-mismatch)
+	# A hashed name (an id too long to name the file) must be the hash of
+	# the id its content names.
+	printf 'org1.example.org\n' >"$R/keys/orgs/0123456789abcdef0123456789abcdef.tmp-0123456789ab"
+	expect_invalid "keys/orgs/0123456789abcdef0123456789abcdef.tmp-0123456789ab: keys-orgs: unexpected file"
+	expect_problems 1
+	;;
 orgs-temp-directory)
 	mkdir "$R/keys/orgs/org1.example.org.vkey.tmp-0123456789ab"
 	mkdir "$R/keys/orgs/notes.tmp-0123456789ab"
