@@ -268,6 +268,28 @@ finish_pin(const char *dir, const char *org_id)
 	return rc;
 }
 
+/* The organisation a pin file's record names: its new pin ("VKEY\n" of an
+ * Ed25519 key named ID) or "ID\n" when the pin goes away. */
+static bool
+record_org(char org[ENDORSE_NAME_MAX + 1], const char *text, size_t len)
+{
+	endorse_vkey key;
+
+	if (text[len - 1] != '\n' || len - 1 > ENDORSE_VKEY_MAX)
+		return false;
+	if (endorse_vkey_parse(&key, text, len - 1) == 0) {
+		if (key.type != ENDORSE_KEY_ED25519 || strlen(key.name) > ENDORSE_NAME_MAX)
+			return false;
+		memcpy(org, key.name, strlen(key.name) + 1);
+		return true;
+	}
+	if (len - 1 > ENDORSE_NAME_MAX)
+		return false;
+	memcpy(org, text, len - 1);
+	org[len - 1] = '\0';
+	return true;
+}
+
 bool
 endorse_pin_temp_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const char *text,
 	size_t len)
@@ -275,26 +297,16 @@ endorse_pin_temp_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const cha
 	size_t name_len = strlen(name), prefix = name_len - 17;
 	char base[ENDORSE_NAME_MAX + 8], hex[33];
 	uint8_t digest[32];
-	endorse_vkey key;
 
 	if (!endorse_is_temp_name(name) || memchr(text, '\0', len) != NULL)
 		return false;
-	if (len == 0) { /* named after its organisation */
+	if (len == 0) { /* earlier versions: named after its organisation */
 		if (prefix < 5 || prefix - 5 > ENDORSE_NAME_MAX ||
 		    memcmp(name + prefix - 5, ".vkey", 5) != 0)
 			return false;
 		memcpy(org, name, prefix - 5);
 		org[prefix - 5] = '\0';
-	} else if (text[len - 1] != '\n' || len - 1 > ENDORSE_VKEY_MAX) {
-		return false;
-	} else if (endorse_vkey_parse(&key, text, len - 1) == 0) {
-		if (key.type != ENDORSE_KEY_ED25519 || strlen(key.name) > ENDORSE_NAME_MAX)
-			return false;
-		memcpy(org, key.name, strlen(key.name) + 1);
-	} else if (len - 1 <= ENDORSE_NAME_MAX) {
-		memcpy(org, text, len - 1);
-		org[len - 1] = '\0';
-	} else {
+	} else if (!record_org(org, text, len)) {
 		return false;
 	}
 	if (!endorse_name_is_org_id(org))
