@@ -410,7 +410,7 @@ grow_key_set(const endorse_state *state, struct org_record *o)
 
 	if (o->key_slots == NULL ? o->key_count < HELD_LINEAR : 2 * (o->key_count + 1) <= o->key_cap)
 		return 0;
-	cap = o->key_cap ? 2 * o->key_cap : 4 * HELD_LINEAR;
+	cap = o->key_cap ? 2 * o->key_cap : (size_t)4 * HELD_LINEAR;
 	if ((slots = calloc(cap, sizeof(*slots))) == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	for (size_t i = 0; i < o->key_count; i++) {
