@@ -40,8 +40,8 @@ endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char 
 #define BATCH_LINES 2048
 
 /* Whether a statement's time lies beyond latest (this machine's clock plus
- * ENDORSE_STATEMENT_SKEW), reported as future-time: the same in verify and
- * in a writer's replay. */
+ * ENDORSE_STATEMENT_SKEW), reported as future-time (verify only: see
+ * apply_concerned). */
 static bool
 report_future(const endorse_statement *st, const char *latest, uint64_t line_no,
 	endorse_reporter *r)
@@ -80,9 +80,10 @@ apply_prepared(endorse_state *state, endorse_prepared *p, const char *latest, en
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, "prev", "%s",
 				n == 0 ? "prev of the first line must be 64 zeros"
 				       : "prev is not the SHA-256 of the line before");
-		if (report_future(&p->entry.statement, latest, line_no, r))
-			; /* its rules would only report what follows from its time */
-		else if (endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
+		/* a future-dated line's rules would only report what follows from
+		 * its time; reported, it is not passed to on_entry either */
+		if (!report_future(&p->entry.statement, latest, line_no, r) &&
+		    endorse_state_check_prepared(state, &p->entry, &p->sigs, &diag) != 0)
 			endorse_report(r, ENDORSE_LOG_PATH, line_no, diag.rule, "%s", diag.message);
 		else if (r->problems == before && r->opt != NULL && r->opt->on_entry != NULL)
 			r->opt->on_entry(r->opt->ctx, &p->entry, state);
