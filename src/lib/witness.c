@@ -261,13 +261,12 @@ read_state(char **text, bool *signed_note, bool *old, endorse_checkpoint *prev, 
 			*old = false;
 			return 0;
 		}
-		goto damaged_freed;
+		goto damaged;
 	}
 	return 0;
 damaged:
 	free(*text);
 	*text = NULL;
-damaged_freed:
 	return endorse_fail(ENDORSE_EIO, "%s: not a checkpoint of %s cosigned by %s; the witness "
 		"state is damaged, refusing to cosign (restore it from a backup)", shown, origin,
 		witness->name);
