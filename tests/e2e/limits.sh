@@ -46,6 +46,23 @@ elif grep -a -q -m 1 __asan_init "$ENDORSE" 2>/dev/null; then
 	INSTRUMENTED=1 SLOW=6
 fi
 
+# need_plain_git: skips without git; git as the cases run it, untouched by
+# the caller's environment (author, config, another repository).
+need_plain_git() {
+	command -v git >/dev/null || skip "git is needed"
+	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
+		GIT_CEILING_DIRECTORIES GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
+		GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL GIT_CONFIG \
+		GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE 2>/dev/null || true
+	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+}
+
+# need_genlog: GENLOG (bench/genlog.c, built beside endorse), or a skip.
+need_genlog() {
+	GENLOG=${GENLOG:-$(dirname "$ENDORSE")/genlog}
+	[ -x "$GENLOG" ] || skip "no genlog at $GENLOG (bench/genlog.c, built beside endorse)"
+}
+
 # limited MAX_SECONDS MAX_MIB CMD...: runs CMD with standard input from $IN
 # (default /dev/null), its output in $T/out and $T/err, and with the stack
 # limited to $STACK_KB KiB when set. Leaves the exit status in RC, the wall
@@ -188,8 +205,7 @@ many-orgs)
 	# (before verify checked signatures on every core and kept only the
 	# rules' state, a million took 177 to 188 s and 1,185,444 KB). The
 	# bounds are per organisation: 1 ms and 2 KiB, plus 10 s and 32 MiB.
-	GENLOG=${GENLOG:-$(dirname "$ENDORSE")/genlog}
-	[ -x "$GENLOG" ] || skip "no genlog at $GENLOG (bench/genlog.c, built beside endorse)"
+	need_genlog
 	orgs=${LIMITS_ORGS:-50000}
 	# fewer under the sanitizers and valgrind, which only look for memory
 	# errors here (the bounds are multiplied by SLOW)
@@ -716,12 +732,7 @@ policy-history)
 	# appends 7.3 s against 1.2 s for a plain verify. Asked: 5 appends cost
 	# at most twice a plain verify (one parse) and 2 s.
 	[ "$INSTRUMENTED" -eq 0 ] || skip "timing is not measured under AddressSanitizer or valgrind"
-	command -v git >/dev/null || skip "git is needed"
-	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-		GIT_CEILING_DIRECTORIES GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
-		GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL GIT_CONFIG \
-		GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE 2>/dev/null || true
-	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+	need_plain_git
 	make_docs
 	keygen log "$ORIGIN"
 	keygen w1 witness1.example.org --witness
@@ -764,13 +775,8 @@ base-many-orgs)
 	# other jobs, load average about 10; wall times were 2 to 4 times
 	# these). Asked: at most a plain verify of the same log plus 2 s.
 	# Under the sanitizers and valgrind, a smaller log and no timing.
-	command -v git >/dev/null || skip "git is needed"
-	GENLOG=${GENLOG:-$(dirname "$ENDORSE")/genlog}
-	[ -x "$GENLOG" ] || skip "no genlog at $GENLOG (bench/genlog.c, built beside endorse)"
-	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-		GIT_CEILING_DIRECTORIES GIT_CONFIG GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE \
-		2>/dev/null || true
-	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+	need_plain_git
+	need_genlog
 	lines=50000 orgs=10000
 	[ "$INSTRUMENTED" -eq 0 ] || lines=5000 orgs=1000
 	[ "$SMALL" -eq 0 ] || lines=1000 orgs=200
@@ -802,13 +808,8 @@ many-rotations)
 	# new key was held): quadratic, 15.4 s of CPU (39.5 s wall on the loaded
 	# 2-CPU machine) for 40,000; with a hash set of held keys 0.84 s (3.5 s
 	# wall). The bound, 10 s, is between the two.
-	command -v git >/dev/null || skip "git is needed"
-	GENLOG=${GENLOG:-$(dirname "$ENDORSE")/genlog}
-	[ -x "$GENLOG" ] || skip "no genlog at $GENLOG (bench/genlog.c, built beside endorse)"
-	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-		GIT_CEILING_DIRECTORIES GIT_CONFIG GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE \
-		2>/dev/null || true
-	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+	need_plain_git
+	need_genlog
 	rotations=40000
 	# fewer under the sanitizers and valgrind, which only look for memory
 	# errors here (the bound is multiplied by SLOW)
