@@ -550,4 +550,59 @@ int endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t le
 	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now,
 	const char **rule);
 
+/* ---- domain identity (SPEC.md §7) ---- */
+
+/* Where a domain publishes its keys: https://ID/.well-known/endorse-keys or
+ * the TXT records of _endorse.ID. */
+typedef enum { ENDORSE_METHOD_HTTPS, ENDORSE_METHOD_DNS } endorse_domain_method;
+typedef enum {
+	ENDORSE_PLACE_PUBLISHED,     /* the place lists the key's exact vkey */
+	ENDORSE_PLACE_NOT_PUBLISHED, /* it answered, without that vkey */
+	ENDORSE_PLACE_UNREACHABLE,   /* no usable answer (reason says why) */
+} endorse_place_status;
+
+/* How a live check reaches the network; the strings mean what curl's
+ * options of the same names mean. */
+typedef struct endorse_net_options {
+	const char *const *resolve;      /* HOST:PORT:ADDR */
+	size_t resolve_count;
+	const char *const *connect_to;   /* HOST1:PORT1:HOST2:PORT2 */
+	size_t connect_to_count;
+	const char *cacert;              /* NULL: the system's trust store */
+	const char *dns_server;          /* ADDR[:PORT]; NULL: the system's resolvers */
+	long timeout_ms;                 /* the whole check of one place */
+} endorse_net_options;
+
+typedef struct endorse_place_check {
+	endorse_domain_method method;
+	endorse_place_status status;
+	char **listed;         /* the valid vkeys the place lists, in its order */
+	size_t listed_count;
+	size_t invalid_count;  /* lines or endorse-vkey= records that are not vkeys */
+	char *reason;          /* UNREACHABLE: why, as plain text from the network's
+	                          side (may hold a server's words: print it safely) */
+	bool dnssec;           /* dns: the resolver said the answer was validated */
+} endorse_place_check;
+
+/* Checks live whether org_id's place publishes vkey (the exact text).
+ * Returns 0 when the check ran (out->status says what it found), < 0 only
+ * on local errors (bad arguments, memory). https refuses a name whose
+ * addresses are not all public unless net->resolve or net->connect_to
+ * names ORG:443, and connects only to the addresses it checked. */
+int endorse_domain_check_place(endorse_place_check *out, const char *org_id, const char *vkey,
+	endorse_domain_method method, const endorse_net_options *net);
+void endorse_place_check_clear(endorse_place_check *c);
+/* For each organisation of state (is_new[i] for endorse_state_org(state, i)):
+ * whether its current key is new since the git revision rev, i.e. was not
+ * its pinned key (keys/orgs/ID.vkey) at rev. */
+int endorse_org_keys_new_since(bool *is_new, const endorse_state *state, const char *dir,
+	const char *rev);
+/* "https" or "dns". */
+const char *endorse_domain_method_name(endorse_domain_method m);
+
+/* What an organisation publishes for vkey, malloc'd: the body of
+ * https://ID/.well-known/endorse-keys (the vkey and LF) and the TXT record
+ * of _endorse.ID (without quotes). */
+int endorse_domain_published_texts(char **well_known, char **txt, const char *vkey);
+
 #endif

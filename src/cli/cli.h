@@ -38,6 +38,11 @@ bool cli_opens_command(const char *p);
  * with the '#' that opens a "##[" written as \u0023. */
 void cli_print_json_string(FILE *f, const char *s);
 
+/* Writes s made safe (cli_safe_strdup) into a GitHub Actions workflow
+ * command on stdout, percent-encoded so that a hostile value cannot end the
+ * command or, as a property (title=...), add another. */
+void cli_print_github_escaped(const char *s, bool property);
+
 /* Flushes stdout and reports a write error: exit codes must not claim
  * success when the output was lost. */
 int cli_finish(int code);
@@ -110,5 +115,6 @@ int cmd_prove(int argc, char **argv);
 int cmd_verify_proof(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
+int cmd_domain(int argc, char **argv);
 
 #endif

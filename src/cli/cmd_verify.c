@@ -77,41 +77,21 @@ print_json(const endorse_state *state, struct collected *c, int rc, const char *
 	return ferror(c->spool) ? -1 : 0;
 }
 
-/* GitHub Actions workflow commands: percent-encoding keeps a hostile value
- * from ending the command or adding properties. */
-static void
-print_github_escaped(const char *s, bool property)
-{
-	char *safe = cli_safe_strdup(s);
-
-	for (const char *p = safe ? safe : ""; *p; p++) {
-		if (*p == '%')
-			fputs("%25", stdout);
-		else if (property && *p == ':')
-			fputs("%3A", stdout);
-		else if (property && *p == ',')
-			fputs("%2C", stdout);
-		else
-			putchar(*p);
-	}
-	free(safe);
-}
-
 static void
 print_github(void *ctx, const endorse_problem *p)
 {
 	(void)ctx;
 	fputs("::error file=", stdout);
-	print_github_escaped(p->file, true);
+	cli_print_github_escaped(p->file, true);
 	if (p->line > 0)
 		printf(",line=%llu", (unsigned long long)p->line);
 	fputs(",title=endorse ", stdout);
-	print_github_escaped(p->rule, true);
+	cli_print_github_escaped(p->rule, true);
 	fputs("::", stdout);
-	print_github_escaped(p->message, false);
+	cli_print_github_escaped(p->message, false);
 	if (p->commit != NULL) {
 		printf(" (commit %.12s by ", p->commit);
-		print_github_escaped(p->author != NULL ? p->author : "?", false);
+		cli_print_github_escaped(p->author != NULL ? p->author : "?", false);
 		putchar(')');
 	}
 	putchar('\n');

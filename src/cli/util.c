@@ -584,3 +584,23 @@ cli_parse_u64(uint64_t *out, const char *s, uint64_t max)
 	*out = v;
 	return true;
 }
+
+/* GitHub Actions workflow commands: percent-encoding keeps a hostile value
+ * from ending the command or adding properties. */
+void
+cli_print_github_escaped(const char *s, bool property)
+{
+	char *safe = cli_safe_strdup(s);
+
+	for (const char *p = safe ? safe : ""; *p; p++) {
+		if (*p == '%')
+			fputs("%25", stdout);
+		else if (property && *p == ':')
+			fputs("%3A", stdout);
+		else if (property && *p == ',')
+			fputs("%2C", stdout);
+		else
+			putchar(*p);
+	}
+	free(safe);
+}

@@ -64,7 +64,7 @@ endorse_init(void)
 {
 	if (sodium_init() < 0)
 		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
-	return 0;
+	return endorse_https_init();  /* libcurl's global state, once, before any thread */
 }
 
 int

@@ -467,5 +467,40 @@ int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,
 	const endorse_commit_id *id, endorse_reporter *r);
 
 
+/* dns.c (c-ares): TXT records and addresses. */
+typedef struct endorse_dns_txt {
+	char **records; size_t *lengths; size_t count; /* each record's strings concatenated */
+	bool authenticated;                             /* the resolver set AD (DNSSEC) */
+} endorse_dns_txt;
+/* 0: an answer (count may be 0: the name has no TXT record); ENDORSE_ENOTFOUND: NXDOMAIN;
+ * ENDORSE_EIO: no usable answer (timeout, SERVFAIL, refused): endorse_error_last() says why.
+ * server: "ADDR", "ADDR:PORT" or "[V6]:PORT", NULL for the system's resolvers. */
+int endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *server,
+	long timeout_ms);
+void endorse_dns_txt_clear(endorse_dns_txt *txt);
+/* The A and AAAA addresses of host, as numeric strings (malloc'd array of malloc'd). */
+int endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *server,
+	long timeout_ms);
+void endorse_dns_addresses_free(char **addrs, size_t count);
+/* Whether a numeric address is public (not loopback, private, link-local, CGNAT,
+ * multicast, unspecified, documentation, ULA, v4-mapped private, ...). */
+bool endorse_address_is_public(const char *numeric);
+
+/* domain.c: what a place lists (SPEC.md §7), appended to out->listed and
+ * out->invalid_count; no I/O. */
+#define ENDORSE_WELL_KNOWN_MAX 65536
+int endorse_domain_parse_well_known(endorse_place_check *out, const char *body, size_t len);
+int endorse_domain_parse_txt(endorse_place_check *out, char *const *records,
+	const size_t *lengths, size_t count);
+
+/* https.c: the only user of libcurl. */
+int endorse_https_init(void);
+/* One GET of https://host/path: *body (malloc'd, NUL-terminated) and *len
+ * on status 200 within ENDORSE_WELL_KNOWN_MAX bytes, else *reason (malloc'd)
+ * says why not. pinned (HOST:443:ADDR[,ADDR]..., or NULL) is where curl
+ * connects, after net->resolve and net->connect_to. Returns < 0 only on
+ * local errors. */
+int endorse_https_get(char **body, size_t *len, char **reason, const char *host,
+	const char *path, const char *pinned, const endorse_net_options *net, long timeout_ms);
 
 #endif

@@ -1,0 +1,177 @@
+/* One GET over HTTPS (SPEC.md §7): the only user of libcurl. Everything that
+ * could widen what a stranger's server or the environment decides is off:
+ * other protocols, redirects, cookies, proxies from the environment,
+ * compression, bodies past the limit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "internal.h"
+
+struct sink {
+	CURL *curl;
+	char *data;
+	size_t len;
+	long status;      /* the status seen when the body began */
+	bool too_large;
+	bool not_ok;      /* the body of a status other than 200: not read */
+};
+
+int
+endorse_https_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return endorse_fail(ENDORSE_EIO, "cannot initialise libcurl");
+	return 0;
+}
+
+/* Stops at the first byte past the limit, and at once for a status other
+ * than 200, so that neither costs more than one buffer. */
+static size_t
+on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct sink *s = userdata;
+	size_t n = size * nmemb;
+	char *grown;
+
+	if (curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &s->status) != CURLE_OK ||
+	    s->status != 200) {
+		s->not_ok = true;
+		return 0;  /* anything but n aborts the transfer */
+	}
+	if (n > ENDORSE_WELL_KNOWN_MAX - s->len) {
+		s->too_large = true;
+		return 0;  /* anything but n aborts the transfer */
+	}
+	if ((grown = realloc(s->data, s->len + n + 1)) == NULL)
+		return 0;  /* anything but n aborts the transfer */
+	s->data = grown;
+	memcpy(s->data + s->len, ptr, n);
+	s->len += n;
+	s->data[s->len] = '\0';
+	return n;
+}
+
+static char *
+describe(CURLcode code, const char *errbuf, const struct sink *s, long status,
+	long timeout_ms)
+{
+	char text[CURL_ERROR_SIZE + 128];
+	const char *detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
+
+	if (s->too_large || code == CURLE_FILESIZE_EXCEEDED)
+		(void)snprintf(text, sizeof(text), "too large: the body is over %d bytes",
+			ENDORSE_WELL_KNOWN_MAX);
+	else if (code == CURLE_OPERATION_TIMEDOUT)
+		(void)snprintf(text, sizeof(text), "timeout: no complete answer within %ld ms",
+			timeout_ms);
+	else if (status >= 300 && status < 400)
+		(void)snprintf(text, sizeof(text), "redirect refused (status %ld)", status);
+	else if (status != 0 && status != 200)
+		(void)snprintf(text, sizeof(text), "status %ld", status);
+	else if (code == CURLE_COULDNT_RESOLVE_HOST)
+		(void)snprintf(text, sizeof(text), "DNS failure: %s", detail);
+	else if (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CONNECT_ERROR ||
+		 code == CURLE_SSL_CACERT_BADFILE || code == CURLE_SSL_CERTPROBLEM ||
+		 code == CURLE_SSL_ENGINE_INITFAILED || code == CURLE_SSL_CIPHER ||
+		 code == CURLE_USE_SSL_FAILED || code == CURLE_SSL_ISSUER_ERROR)
+		(void)snprintf(text, sizeof(text), "TLS error: %s", detail);
+	else if (code == CURLE_COULDNT_CONNECT)
+		(void)snprintf(text, sizeof(text), "cannot connect: %s", detail);
+	else
+		(void)snprintf(text, sizeof(text), "%s", detail);
+	return strdup(text);
+}
+
+/* curl_slist_append for each of n strings; false when out of memory. */
+static bool
+append_all(struct curl_slist **list, const char *const *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct curl_slist *grown = curl_slist_append(*list, items[i]);
+		if (grown == NULL)
+			return false;
+		*list = grown;
+	}
+	return true;
+}
+
+int
+endorse_https_get(char **body, size_t *len, char **reason, const char *host, const char *path,
+	const char *pinned, const endorse_net_options *net, long timeout_ms)
+{
+	struct sink s = {0};
+	struct curl_slist *resolve = NULL, *connect_to = NULL;
+	char errbuf[CURL_ERROR_SIZE] = "", *url = NULL;
+	size_t url_size = strlen("https://") + strlen(host) + strlen(path) + 1;
+	long status = 0;
+	CURLcode code;
+	int rc = 0;
+
+	*body = NULL;
+	*len = 0;
+	*reason = NULL;
+	if ((url = malloc(url_size)) == NULL || (s.curl = curl_easy_init()) == NULL ||
+	    !append_all(&resolve, net->resolve, net->resolve_count) ||
+	    (pinned != NULL && !append_all(&resolve, &pinned, 1)) ||
+	    !append_all(&connect_to, net->connect_to, net->connect_to_count)) {
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	(void)snprintf(url, url_size, "https://%s%s", host, path);
+	/* the options are checked together: any refused means a libcurl too old
+	 * or built without what the check relies on, and no request is made */
+	code = curl_easy_setopt(s.curl, CURLOPT_URL, url);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_PROTOCOLS_STR, "https");
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_FOLLOWLOCATION, 0L);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_SSLVERSION,
+		(long)CURL_SSLVERSION_TLSv1_2);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (code == CURLE_OK && net->cacert != NULL)
+		code = curl_easy_setopt(s.curl, CURLOPT_CAINFO, net->cacert);
+	/* "" is no proxy at all, whatever https_proxy or ALL_PROXY say: the
+	 * check must reach the organisation's own server */
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_PROXY, "");
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_NOSIGNAL, 1L);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_MAXFILESIZE,
+		(long)ENDORSE_WELL_KNOWN_MAX);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_USERAGENT,
+		"endorse/" ENDORSE_VERSION);
+	if (code == CURLE_OK && resolve != NULL)
+		code = curl_easy_setopt(s.curl, CURLOPT_RESOLVE, resolve);
+	if (code == CURLE_OK && connect_to != NULL)
+		code = curl_easy_setopt(s.curl, CURLOPT_CONNECT_TO, connect_to);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_ERRORBUFFER, errbuf);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, on_body);
+	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_WRITEDATA, &s);
+	if (code != CURLE_OK) {
+		rc = endorse_fail(ENDORSE_EIO, "libcurl refused an option of the check: %s",
+			curl_easy_strerror(code));
+		goto out;
+	}
+	code = curl_easy_perform(s.curl);
+	if (curl_easy_getinfo(s.curl, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK)
+		status = 0;
+	if (code == CURLE_OK && status == 200) {
+		*body = s.data != NULL ? s.data : strdup("");
+		*len = s.len;
+		s.data = NULL;
+		if (*body == NULL)
+			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((*reason = describe(code, errbuf, &s, status, timeout_ms)) == NULL)
+		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+out:
+	curl_slist_free_all(resolve);
+	curl_slist_free_all(connect_to);
+	curl_easy_cleanup(s.curl);
+	free(s.data);
+	free(url);
+	return rc;
+}
