@@ -111,7 +111,7 @@ describe_server(char *out, size_t size, const struct ares_addr_port_node *node)
 }
 
 static int
-lookup_open(dns_lookup *lk, const char *server, long timeout_ms)
+lookup_open(dns_lookup *lk, const char *server, long timeout_ms, int flags)
 {
 	struct ares_options opts;
 	struct ares_addr_port_node node;
@@ -142,7 +142,7 @@ lookup_open(dns_lookup *lk, const char *server, long timeout_ms)
 	opts.ndomains = 0;
 	opts.domains = NULL;
 	opts.lookups = (char *)"b";
-	opts.flags = ARES_FLAG_NOSEARCH;
+	opts.flags = ARES_FLAG_NOSEARCH | flags;
 	status = ares_init_options(&lk->channel, &opts,
 		ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_DOMAINS | ARES_OPT_LOOKUPS |
 		ARES_OPT_FLAGS);
@@ -265,7 +265,7 @@ lookup_fail(const dns_lookup *lk, const char *name, int status)
 	case ARES_ESERVFAIL:
 		return endorse_fail(ENDORSE_EIO, "%s: SERVFAIL from %s", name, lk->server_text);
 	case ARES_EREFUSED:
-		return endorse_fail(ENDORSE_EIO, "%s: query refused by %s", name, lk->server_text);
+		return endorse_fail(ENDORSE_EIO, "%s: REFUSED by %s", name, lk->server_text);
 	case ARES_ENOTIMP:
 		return endorse_fail(ENDORSE_EIO, "%s: query not implemented by %s", name,
 			lk->server_text);
@@ -397,7 +397,11 @@ endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *serve
 	rc = check_name(name);
 	if (rc < 0)
 		goto out;
-	rc = lookup_open(&lk, server, timeout_ms);
+	/* NOCHECKRESP: the answer comes back whatever its RCODE, so that the
+	 * message can tell REFUSED from a closed port (c-ares says "connection
+	 * refused" for both); the cost is no failover to a second system
+	 * resolver after SERVFAIL. */
+	rc = lookup_open(&lk, server, timeout_ms, ARES_FLAG_NOCHECKRESP);
 	if (rc < 0)
 		goto out;
 	/* c-ares does not validate DNSSEC: ask the resolver to say whether it
@@ -423,8 +427,18 @@ endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *serve
 		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such name (NXDOMAIN from %s)", name,
 			lk.server_text);
 		goto out;
-	default:
+	case ns_r_servfail:
 		rc = lookup_fail(&lk, name, ARES_ESERVFAIL);
+		goto out;
+	case ns_r_refused:
+		rc = lookup_fail(&lk, name, ARES_EREFUSED);
+		goto out;
+	case ns_r_notimpl:
+		rc = lookup_fail(&lk, name, ARES_ENOTIMP);
+		goto out;
+	default:
+		rc = endorse_fail(ENDORSE_EIO, "%s: DNS error %d from %s", name, lk.answer[3] & 0x0f,
+			lk.server_text);
 		goto out;
 	}
 	out->authenticated = (lk.answer[3] & 0x20) != 0;
@@ -495,7 +509,7 @@ endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *
 	rc = check_name(host);
 	if (rc < 0)
 		goto out;
-	rc = lookup_open(&lk, server, timeout_ms);
+	rc = lookup_open(&lk, server, timeout_ms, 0);
 	if (rc < 0)
 		goto out;
 	memset(&hints, 0, sizeof(hints));
