@@ -11,6 +11,7 @@
 #       --txt-record=NAME,one,two: one record of two character-strings)
 #       --address=/example.test/8.8.8.8
 #       Sets DNS_SERVER=127.0.0.1:PORT; skips (exit 77) without dnsmasq.
+#       DNS_LISTEN=::1 dns_start ...: on ::1 instead (DNS_SERVER=[::1]:PORT).
 #   dns_start_silent   a DNS server on 127.0.0.1 (UDP and TCP) that reads
 #       queries and never answers; sets DNS_SERVER. Skips without python3.
 #   net_unused_port    prints a TCP and UDP port nobody listens on now.
@@ -67,7 +68,7 @@ net_wait_listening() {
 }
 
 dns_start() {
-	local dnsmasq port pid try
+	local dnsmasq port pid try listen=${DNS_LISTEN:-127.0.0.1}
 	dnsmasq=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 	[ -x "$dnsmasq" ] || skip "dnsmasq is needed for a DNS server (Debian: dnsmasq-base)"
 	command -v timeout >/dev/null || skip "timeout (coreutils) is needed to bound the DNS server"
@@ -76,13 +77,16 @@ dns_start() {
 	for try in 1 2 3 4 5; do
 		port=$(net_unused_port)
 		timeout "$NET_LIFETIME" "$dnsmasq" --keep-in-foreground --log-facility=- \
-			--port="$port" --listen-address=127.0.0.1 --bind-interfaces \
+			--port="$port" --listen-address="$listen" --bind-interfaces \
 			--no-resolv --no-hosts --conf-file=/dev/null --pid-file= \
 			--local=/test/ "$@" >"$T/dnsmasq.log" 2>&1 &
 		pid=$!
 		NET_PIDS+=("$pid")
 		if net_wait_listening "$pid" "$port" dnsmasq "$T/dnsmasq.log"; then
-			DNS_SERVER="127.0.0.1:$port"
+			case $listen in
+			*:*) DNS_SERVER="[$listen]:$port" ;;
+			*) DNS_SERVER="$listen:$port" ;;
+			esac
 			return 0
 		fi
 		grep -q -i "address.*in use" "$T/dnsmasq.log" ||
