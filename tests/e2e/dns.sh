@@ -96,6 +96,20 @@ txt-refused)
 txt-timeout)
 	no_answer_within_1s txt _endorse.example.test
 	;;
+txt-servfail)
+	dns_start_servfail
+	q txt _endorse.example.test
+	has '"rc":"io"'
+	has "SERVFAIL from $DNS_SERVER"
+	;;
+txt-authenticated)
+	# the resolver's AD bit is reported as it is
+	dns_start_ad
+	q txt _endorse.example.test
+	has '"rc":"ok"'
+	has '"authenticated":true'
+	has '"records":[]'
+	;;
 txt-connection-refused)
 	DNS_SERVER="127.0.0.1:$(net_unused_port)"
 	q txt _endorse.example.test

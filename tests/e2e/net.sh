@@ -14,6 +14,9 @@
 #       DNS_LISTEN=::1 dns_start ...: on ::1 instead (DNS_SERVER=[::1]:PORT).
 #   dns_start_silent   a DNS server on 127.0.0.1 (UDP and TCP) that reads
 #       queries and never answers; sets DNS_SERVER. Skips without python3.
+#   dns_start_ad, dns_start_servfail   a DNS server on 127.0.0.1 (UDP) that
+#       answers every query with no records, with the AD bit set (as a
+#       validating resolver would), or with SERVFAIL.
 #   net_unused_port    prints a TCP and UDP port nobody listens on now.
 
 NET_LIFETIME=${NET_LIFETIME:-300}
@@ -95,13 +98,27 @@ dns_start() {
 	die "dnsmasq found no free port in 5 tries"
 }
 
-dns_start_silent() {
-	local pid
-	command -v "$PY" >/dev/null || skip "python3 is needed for a DNS server that never answers"
-	rm -f "$T/silent.port"
-	# Binds UDP and TCP to the same port, then reads and never answers.
+# dns_start_python MODE: the test server of dns_start_silent, dns_start_ad
+# and dns_start_servfail.
+dns_start_python() {
+	local pid i
+	command -v "$PY" >/dev/null || skip "python3 is needed for this DNS server"
+	rm -f "$T/pydns.port"
 	timeout "$NET_LIFETIME" "$PY" -c '
-import selectors, socket, sys
+import os, selectors, socket, sys
+mode, port_file = sys.argv[1], sys.argv[2]
+
+def reply(query):
+    # the query header and question, flagged as an answer without records:
+    # QR, RD copied, RA, AD for "ad", RCODE 2 for "servfail"
+    end = 12
+    while end < len(query) and query[end] != 0:
+        end += query[end] + 1
+    end += 5
+    flags3 = 0x80 | (0x20 if mode == "ad" else 0) | (2 if mode == "servfail" else 0)
+    return (query[:2] + bytes([0x80 | (query[2] & 1), flags3]) + query[4:6] +
+        bytes(6) + query[12:end])
+
 udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 udp.bind(("127.0.0.1", 0))
 port = udp.getsockname()[1]
@@ -109,10 +126,9 @@ tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 tcp.bind(("127.0.0.1", port))
 tcp.listen(16)
-with open(sys.argv[1] + ".tmp", "w") as f:
+with open(port_file + ".tmp", "w") as f:
     f.write(str(port))
-import os
-os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+os.rename(port_file + ".tmp", port_file)
 sel = selectors.DefaultSelector()
 sel.register(udp, selectors.EVENT_READ)
 sel.register(tcp, selectors.EVENT_READ)
@@ -120,22 +136,35 @@ while True:
     for key, _ in sel.select():
         s = key.fileobj
         if s is udp:
-            udp.recvfrom(65536)
+            data, peer = udp.recvfrom(65536)
+            if mode != "silent" and len(data) > 12:
+                udp.sendto(reply(data), peer)
         elif s is tcp:
             conn, _ = tcp.accept()
             sel.register(conn, selectors.EVENT_READ)
         elif not s.recv(65536):
             sel.unregister(s)
             s.close()
-' "$T/silent.port" >"$T/silent.log" 2>&1 &
+' "$1" "$T/pydns.port" >"$T/pydns.log" 2>&1 &
 	pid=$!
 	NET_PIDS+=("$pid")
-	local i
 	for i in $(seq 1 200); do
-		[ -s "$T/silent.port" ] && break
-		kill -0 "$pid" 2>/dev/null || { cat "$T/silent.log" >&2; die "the silent DNS server did not start"; }
+		[ -s "$T/pydns.port" ] && break
+		kill -0 "$pid" 2>/dev/null || { cat "$T/pydns.log" >&2; die "the $1 DNS server did not start"; }
 		sleep 0.05
 	done
-	[ -s "$T/silent.port" ] || die "the silent DNS server did not start within 10 s"
-	DNS_SERVER="127.0.0.1:$(cat "$T/silent.port")"
+	[ -s "$T/pydns.port" ] || die "the $1 DNS server did not start within 10 s"
+	DNS_SERVER="127.0.0.1:$(cat "$T/pydns.port")"
+}
+
+dns_start_silent() {
+	dns_start_python silent
+}
+
+dns_start_ad() {
+	dns_start_python ad
+}
+
+dns_start_servfail() {
+	dns_start_python servfail
 }
