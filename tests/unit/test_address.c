@@ -17,7 +17,7 @@ check_all(const sample *list, size_t n, bool want)
 	return 0;
 }
 
-#define CHECK_ALL(list, want) CHECK_OK(check_all(list, sizeof(list) / sizeof(list[0]), want))
+#define CHECK_ALL(list, want) CHECK_OK(check_all((list), sizeof(list) / sizeof((list)[0]), (want)))
 
 static int
 ipv4_public(void)
