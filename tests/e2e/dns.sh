@@ -34,14 +34,16 @@ VKEY='endorse1 example.test ed25519 AAAA'
 # no_answer_within_1s KIND NAME: against a server that never answers, a
 # lookup with a 1 s deadline gives up after about 1 s and says so.
 no_answer_within_1s() {
-	local start elapsed_ms
+	local start elapsed_ms most=3000
+	# memcheck's own start takes about a second more
+	[ -n "${ENDORSE_UNDER_VALGRIND:-}" ] && most=10000
 	dns_start_silent
 	start=$(date +%s%N)
 	TIMEOUT_MS=1000 q "$1" "$2"
 	elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 	has '"rc":"io"'
 	has "no answer from $DNS_SERVER within 1 s"
-	[ "$elapsed_ms" -lt 3000 ] || die "a 1 s lookup took $elapsed_ms ms"
+	[ "$elapsed_ms" -lt "$most" ] || die "a 1 s lookup took $elapsed_ms ms"
 	[ "$elapsed_ms" -ge 900 ] || die "a 1 s lookup gave up after $elapsed_ms ms"
 }
 
