@@ -45,6 +45,7 @@ typedef struct dns_lookup {
 	int status;             /* ares status of the finished query */
 	unsigned char *answer;  /* the raw answer of ares_send */
 	size_t answer_len;
+	bool answer_rcode_seen; /* the query's RCODE is checked here, not by c-ares */
 	struct ares_addrinfo *info;
 } dns_lookup;
 
@@ -270,7 +271,10 @@ lookup_fail(const dns_lookup *lk, const char *name, int status)
 		return endorse_fail(ENDORSE_EIO, "%s: query not implemented by %s", name,
 			lk->server_text);
 	case ARES_ECONNREFUSED:
-		return endorse_fail(ENDORSE_EIO, "%s: connection refused by %s", name, lk->server_text);
+		/* also c-ares's word for a REFUSED answer, which only the TXT
+		 * lookup tells apart (it sees the RCODE itself) */
+		return endorse_fail(ENDORSE_EIO, "%s: connection refused by %s%s", name,
+			lk->server_text, lk->answer_rcode_seen ? "" : " (or it REFUSED the query)");
 	case ARES_EBADRESP:
 	case ARES_EFORMERR:
 		return endorse_fail(ENDORSE_EIO, "%s: malformed answer from %s", name, lk->server_text);
@@ -404,6 +408,7 @@ endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *serve
 	rc = lookup_open(&lk, server, timeout_ms, ARES_FLAG_NOCHECKRESP);
 	if (rc < 0)
 		goto out;
+	lk.answer_rcode_seen = true;
 	/* c-ares does not validate DNSSEC: ask the resolver to say whether it
 	 * did, by the AD bit in the query (RFC 6840 §5.7); no EDNS (max_udp_size
 	 * 0), so that a large answer comes over TCP after truncation. */

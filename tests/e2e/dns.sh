@@ -178,6 +178,12 @@ addresses-nxdomain)
 	has '"rc":"notfound"'
 	has '"addresses":[]'
 	;;
+addresses-refused)
+	dns_start
+	q addresses example.org
+	has '"rc":"io"'
+	has "REFUSED"
+	;;
 addresses-timeout)
 	no_answer_within_1s addresses example.test
 	;;
