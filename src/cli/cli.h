@@ -38,6 +38,10 @@ bool cli_opens_command(const char *p);
  * with the '#' that opens a "##[" written as \u0023. */
 void cli_print_json_string(FILE *f, const char *s);
 
+/* Where a confirm's method (SPEC.md §7) found the key, in words:
+ * "on the organization's website (https)" or "in its DNS (dns)". */
+const char *cli_confirm_place(const char *method);
+
 /* Flushes stdout and reports a write error: exit codes must not claim
  * success when the output was lost. */
 int cli_finish(int code);

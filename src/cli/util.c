@@ -584,3 +584,10 @@ cli_parse_u64(uint64_t *out, const char *s, uint64_t max)
 	*out = v;
 	return true;
 }
+
+const char *
+cli_confirm_place(const char *method)
+{
+	return strcmp(method, "dns") == 0 ? "in the domain's DNS (dns)"
+		: "on the domain's website (https)";
+}
