@@ -119,6 +119,7 @@ typedef enum endorse_statement_type {
 	ENDORSE_WITHDRAW,
 	ENDORSE_ROTATE,
 	ENDORSE_REVOKE,
+	ENDORSE_CONFIRM,
 } endorse_statement_type;
 
 /* Strings are NUL-terminated UTF-8 without control characters; members that
@@ -131,7 +132,8 @@ typedef struct endorse_statement {
 	char *document;                           /* endorse, withdraw */
 	char *org_id, *org_name, *org_url;        /* endorse (org object); others: org_id */
 	char *new_signer;                         /* rotate */
-	char *key, *reason;                       /* revoke */
+	char *key, *reason;                       /* revoke; confirm: key */
+	char *method;                             /* confirm: "https" or "dns" */
 } endorse_statement;
 
 typedef struct endorse_entry {
@@ -410,10 +412,28 @@ typedef struct endorse_endorsement {
 	uint64_t key_revoked_seq;
 } endorse_endorsement;
 
+/* A confirm entry (SPEC.md §7): the log operator found the key published
+ * by the organisation's domain. */
+typedef struct endorse_confirmation {
+	char key_id[9];
+	char method[6];      /* "https" or "dns" */
+	char time[21];       /* the statement's time */
+	uint64_t seq;
+} endorse_confirmation;
+
 typedef struct endorse_org {
 	char *id;
 	bool has_key;
 	endorse_vkey key;    /* current key when has_key */
+	uint64_t key_since;  /* the seq of the entry that made it current */
+	/* The newest confirm of the current key after key_since (SPEC.md §7:
+	 * the key is "confirmed"), and the newest confirm of a key the
+	 * organisation held before; a key rotated away or revoked stays
+	 * confirmed in history. Every confirm is an entry of the log. */
+	bool confirmed;
+	endorse_confirmation confirmation;
+	bool older_confirmed;
+	endorse_confirmation older_confirmation;
 	endorse_endorsement *endorsements;
 	size_t endorsement_count;
 } endorse_org;

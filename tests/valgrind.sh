@@ -3,7 +3,7 @@
 # under valgrind's memcheck, failing on any memory error or leak.
 #
 # A compiled test (tests/unit) runs under valgrind itself. A shell script
-# runs as it is, but with ENDORSE and FORGE pointing at wrappers that start
+# runs as it is, but with ENDORSE, FORGE and DNSQ pointing at wrappers that start
 # each endorse (and forge) process under valgrind, writing a report per
 # process; any non-empty report fails the test, whatever the script decided.
 # valgrind has its own exit code (99) so that a script that expects endorse
@@ -33,6 +33,7 @@ wrap() { # wrap NAME REAL: a script $reports/NAME that runs REAL under valgrind
 [ -n "${ENDORSE:-}" ] && export ENDORSE_FIXTURE="$ENDORSE"
 [ -n "${ENDORSE:-}" ] && wrap endorse "$ENDORSE" && export ENDORSE="$reports/endorse"
 [ -n "${FORGE:-}" ] && wrap forge "$FORGE" && export FORGE="$reports/forge"
+[ -n "${DNSQ:-}" ] && wrap dnsq "$DNSQ" && export DNSQ="$reports/dnsq"
 export ENDORSE_UNDER_VALGRIND=1  # scripts may shorten loops that only time matters to
 
 "$@"

@@ -42,6 +42,9 @@ void cli_print_json_string(FILE *f, const char *s);
  * command on stdout, percent-encoded so that a hostile value cannot end the
  * command or, as a property (title=...), add another. */
 void cli_print_github_escaped(const char *s, bool property);
+/* Where a confirm's method (SPEC.md §7) found the key, in words:
+ * "on the organization's website (https)" or "in its DNS (dns)". */
+const char *cli_confirm_place(const char *method);
 
 /* Flushes stdout and reports a write error: exit codes must not claim
  * success when the output was lost. */

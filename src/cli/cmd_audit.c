@@ -19,6 +19,7 @@ struct event {
 	endorse_statement_type type;
 	char *time, *document, *name, *url, *reason;
 	char key_id[9], other_key_id[9];
+	char method[6];  /* confirm */
 	bool by_log;
 };
 
@@ -64,6 +65,8 @@ record_event(void *ctx, const endorse_entry *entry, const endorse_state *state)
 	e->reason = cli_strdup_or_null(st->reason);
 	key_id_of(e->key_id, st->signer);
 	key_id_of(e->other_key_id, st->type == ENDORSE_ROTATE ? st->new_signer : st->key);
+	if (st->method != NULL)
+		(void)snprintf(e->method, sizeof(e->method), "%s", st->method);
 	e->by_log = endorse_vkey_parse(&signer, st->signer, strlen(st->signer)) == 0 &&
 		endorse_vkey_equal(&signer, endorse_state_log_key(state));
 }
@@ -103,6 +106,17 @@ print_org_table(const endorse_state *state, const struct history *h)
 	} else {
 		printf("\n  current key: none%s\n", org != NULL ? " (revoked)" : "");
 	}
+	if (org != NULL && org->confirmed)
+		printf("  domain: confirmed: the log operator found key %s published %s on %s "
+			"(entry %llu)\n", org->confirmation.key_id,
+			cli_confirm_place(org->confirmation.method), org->confirmation.time,
+			(unsigned long long)org->confirmation.seq);
+	else if (org != NULL && org->older_confirmed)
+		printf("  domain: not confirmed for the current key (an older key, %s, was: published "
+			"%s on %s)\n", org->older_confirmation.key_id,
+			cli_confirm_place(org->older_confirmation.method), org->older_confirmation.time);
+	else
+		printf("  domain: not confirmed\n");
 	printf("\n  SEQ  TIME                  EVENT     DETAILS\n");
 	for (size_t i = 0; i < h->count; i++) {
 		const struct event *e = &h->events[i];
@@ -128,6 +142,10 @@ print_org_table(const endorse_state *state, const struct history *h)
 			printf("key %s revoked by %s: ", e->other_key_id,
 				e->by_log ? "the log operator" : "the organization");
 			cli_print_safe(stdout, e->reason);
+			break;
+		case ENDORSE_CONFIRM:
+			printf("key %s found published %s, confirmed by the log operator",
+				e->other_key_id, cli_confirm_place(e->method));
 			break;
 		case ENDORSE_DOCUMENT:
 			break;
@@ -173,6 +191,8 @@ print_org_json(const endorse_state *state, const struct history *h)
 				e->by_log ? "true" : "false");
 			cli_print_json_string(stdout, e->reason);
 		}
+		if (e->type == ENDORSE_CONFIRM)
+			printf(",\"confirmed_key_id\":\"%s\",\"method\":\"%s\"", e->other_key_id, e->method);
 		printf("}");
 	}
 	printf("]}\n");

@@ -604,3 +604,10 @@ cli_print_github_escaped(const char *s, bool property)
 	}
 	free(safe);
 }
+
+const char *
+cli_confirm_place(const char *method)
+{
+	return strcmp(method, "dns") == 0 ? "in the domain's DNS (dns)"
+		: "on the domain's website (https)";
+}

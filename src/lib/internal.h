@@ -466,24 +466,27 @@ int endorse_store_replace_file(const endorse_repo *repo, const char *dir, const 
 int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,
 	const endorse_commit_id *id, endorse_reporter *r);
 
-
-/* dns.c (c-ares): TXT records and addresses. */
+/* dns.c: DNS lookups for the domain checks (SPEC §7), by c-ares. */
 typedef struct endorse_dns_txt {
 	char **records; size_t *lengths; size_t count; /* each record's strings concatenated */
 	bool authenticated;                             /* the resolver set AD (DNSSEC) */
 } endorse_dns_txt;
 /* 0: an answer (count may be 0: the name has no TXT record); ENDORSE_ENOTFOUND: NXDOMAIN;
  * ENDORSE_EIO: no usable answer (timeout, SERVFAIL, refused): endorse_error_last() says why.
- * server: "ADDR", "ADDR:PORT" or "[V6]:PORT", NULL for the system's resolvers. */
-int endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *server,
-	long timeout_ms);
+ * server: "ADDR", "ADDR:PORT" or "[V6]:PORT", NULL for the system's resolvers.
+ * A record may hold any bytes (records[i] has a NUL after lengths[i] bytes,
+ * and may hold NULs before). authenticated is the resolver's claim: c-ares
+ * does not validate, so it means something only from a trusted local
+ * validating resolver. timeout_ms bounds the whole lookup. */
+int endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *server, long timeout_ms);
 void endorse_dns_txt_clear(endorse_dns_txt *txt);
-/* The A and AAAA addresses of host, as numeric strings (malloc'd array of malloc'd). */
-int endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *server,
-	long timeout_ms);
+/* The A and AAAA addresses of host, as numeric strings (malloc'd array of malloc'd),
+ * from DNS only (not /etc/hosts); the same codes as endorse_dns_txt_lookup. */
+int endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *server, long timeout_ms);
 void endorse_dns_addresses_free(char **addrs, size_t count);
-/* Whether a numeric address is public (not loopback, private, link-local, CGNAT,
- * multicast, unspecified, documentation, ULA, v4-mapped private, ...). */
+/* address.c: whether a numeric address is public (not loopback, private, link-local, CGNAT
+ * 100.64/10, multicast, unspecified, broadcast, documentation, benchmarking, reserved,
+ * 6to4/Teredo/NAT64 or v4-mapped forms of those, ULA, site-local, ...). */
 bool endorse_address_is_public(const char *numeric);
 
 /* domain.c: what a place lists (SPEC.md §7), appended to out->listed and

@@ -222,6 +222,12 @@ static const struct member_spec revoke_members[] = {
 	{NULL, JSON_NULL, false},
 };
 
+static const struct member_spec confirm_members[] = {
+	{"type", JSON_STRING, false}, {"signer", JSON_STRING, false}, {"time", JSON_STRING, false},
+	{"org", JSON_STRING, false}, {"key", JSON_STRING, false}, {"method", JSON_STRING, false},
+	{NULL, JSON_NULL, false},
+};
+
 static const struct {
 	const char *name;
 	endorse_statement_type type;
@@ -232,6 +238,7 @@ static const struct {
 	{"withdraw", ENDORSE_WITHDRAW, withdraw_members},
 	{"rotate", ENDORSE_ROTATE, rotate_members},
 	{"revoke", ENDORSE_REVOKE, revoke_members},
+	{"confirm", ENDORSE_CONFIRM, confirm_members},
 };
 
 const char *
@@ -272,6 +279,7 @@ parse_statement(endorse_entry *entry, json_t *obj, bool full, endorse_points *po
 	st->new_signer = dup_member(obj, "new_signer");
 	st->key = dup_member(obj, "key");
 	st->reason = dup_member(obj, "reason");
+	st->method = dup_member(obj, "method");
 	org = json_object_get(obj, "org");
 	if (json_is_object(org)) {
 		if (check_members(org, "statement.org", org_members, diag) != 0)
@@ -391,6 +399,7 @@ statement_to_json(const endorse_statement *st)
 	rc |= set_string(obj, "new_signer", st->new_signer);
 	rc |= set_string(obj, "key", st->key);
 	rc |= set_string(obj, "reason", st->reason);
+	rc |= set_string(obj, "method", st->method);
 	if (st->type == ENDORSE_ENDORSE) {
 		org = json_object();
 		rc |= org == NULL;

@@ -424,11 +424,12 @@ check_entry_signatures(const endorse_entry *e, const endorse_vkey *log_key)
 	size_t len = 0;
 	bool by_org = st->org_id != NULL && strcmp(e->signer.name, st->org_id) == 0;
 	bool by_log = endorse_vkey_equal(&e->signer, log_key);
+	bool log_only = st->type == ENDORSE_DOCUMENT || st->type == ENDORSE_CONFIRM;
 	bool ok;
 	int rc;
 
-	if ((st->type == ENDORSE_DOCUMENT && !by_log) || (st->type == ENDORSE_REVOKE && !by_org && !by_log) ||
-	    (st->type != ENDORSE_DOCUMENT && st->type != ENDORSE_REVOKE && !by_org))
+	if ((log_only && !by_log) || (st->type == ENDORSE_REVOKE && !by_org && !by_log) ||
+	    (!log_only && st->type != ENDORSE_REVOKE && !by_org))
 		return endorse_fail(ENDORSE_EINVALID, "the entry's signer %s may not sign a %s statement",
 			e->signer.name, endorse_statement_type_name(st->type));
 	if ((rc = endorse_signed_message(&m, &len, log_key->name, st)) != 0)

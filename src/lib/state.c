@@ -607,6 +607,53 @@ need_current_key(const struct org_record *o, const endorse_vkey *signer, const c
 	return 0;
 }
 
+/* The organisation's current key changes (rotation, revocation, a new key
+ * after one): a confirm of the old key now belongs to history. */
+static void
+key_changes(struct org_record *o, uint64_t seq)
+{
+	if (o->pub.confirmed) {
+		o->pub.older_confirmed = true;
+		o->pub.older_confirmation = o->pub.confirmation;
+		o->pub.confirmed = false;
+	}
+	o->pub.key_since = seq;
+}
+
+/* SPEC.md §4, confirm: signed by the log key, of the organisation's
+ * current key at this line. */
+static int
+check_confirm(endorse_state *state, struct org_record *o, const endorse_entry *entry, bool apply,
+	endorse_diag *diag)
+{
+	const endorse_statement *st = &entry->statement;
+	endorse_confirmation *c;
+
+	if (!endorse_vkey_equal(&entry->signer, &state->log_key))
+		return endorse_diag_set(diag, "signer", "a confirm must be signed by the log key, not "
+			"by %s", entry->signer.name);
+	if (strcmp(entry->other.name, st->org_id) != 0)
+		return endorse_diag_set(diag, "confirm", "key %s is not a key of %s",
+			entry->other.name, st->org_id);
+	if (o == NULL)
+		return endorse_diag_set(diag, "confirm", "%s has never endorsed anything", st->org_id);
+	if (!o->pub.has_key)
+		return endorse_diag_set(diag, "confirm", "%s has no current key (its key was revoked)",
+			st->org_id);
+	if (!is_current_key(o, &entry->other))
+		return endorse_diag_set(diag, "confirm", "the key confirmed is not the current key "
+			"of %s", st->org_id);
+	if (!apply)
+		return 0;
+	c = &o->pub.confirmation;
+	endorse_vkey_id_hex(c->key_id, &entry->other);
+	(void)snprintf(c->method, sizeof(c->method), "%s", st->method);
+	(void)snprintf(c->time, sizeof(c->time), "%s", st->time);
+	c->seq = entry->seq;
+	o->pub.confirmed = true;
+	return 0;
+}
+
 static int check_rules(endorse_state *state, const endorse_entry *entry, bool apply,
 	bool check_signatures, const endorse_signatures *ahead, endorse_diag *diag);
 
@@ -713,6 +760,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 				return rc;
 			o->pub.has_key = true;
 			o->pub.key = signer;
+			key_changes(o, entry->seq);
 		}
 		if (state->rules_only)
 			return add_active(state, o, (size_t)doc);
@@ -760,6 +808,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			touch_key(o, h, st->time);
 		}
 		o->pub.key = other;
+		key_changes(o, entry->seq);
 		return 0;
 	case ENDORSE_REVOKE: {
 		struct held_key *h;
@@ -781,8 +830,10 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			return 0;
 		h->revoked = true;
 		unlist_key(o, (size_t)(h - o->keys));
-		if (is_current_key(o, &other))
+		if (is_current_key(o, &other)) {
 			o->pub.has_key = false;
+			key_changes(o, entry->seq);
+		}
 		for (size_t i = 0; i < o->pub.endorsement_count; i++) {
 			endorse_endorsement *e = &o->pub.endorsements[i];
 			if (memcmp(e->public_key, other.public_key, 32) == 0) {
@@ -792,6 +843,8 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		}
 		return 0;
 	}
+	case ENDORSE_CONFIRM:
+		return check_confirm(state, o, entry, apply, diag);
 	}
 	return endorse_diag_set(diag, "statement-type", "unknown statement type");
 }

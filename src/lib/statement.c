@@ -157,6 +157,14 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 		    check_text("reason", st->reason, diag))
 			return ENDORSE_EINVALID;
 		return 0;
+	case ENDORSE_CONFIRM:
+		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points, points,
+			diag) != 0)
+			return ENDORSE_EINVALID;
+		if (strcmp(st->method, "https") != 0 && strcmp(st->method, "dns") != 0)
+			return endorse_diag_set(diag, "field", "method must be \"https\" or \"dns\", not "
+				"\"%.32s\"", st->method);
+		return 0;
 	}
 	return endorse_diag_set(diag, "statement-type", "unknown statement type");
 }
@@ -223,7 +231,7 @@ endorse_statement_clear(endorse_statement *st)
 {
 	char **fields[] = {&st->signer, &st->time, &st->id, &st->title, &st->url, &st->sha256,
 		&st->document, &st->org_id, &st->org_name, &st->org_url, &st->new_signer, &st->key,
-		&st->reason};
+		&st->reason, &st->method};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		free(*fields[i]);

@@ -230,6 +230,10 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 	case ENDORSE_REVOKE:
 		(void)snprintf(out, size, "endorse: key %s of %s revoked", key_id, st->org_id);
 		break;
+	case ENDORSE_CONFIRM:
+		(void)snprintf(out, size, "endorse: %s publishes its key %s (%s), confirmed by the log",
+			st->org_id, key_id, st->method);
+		break;
 	}
 }
 

@@ -1143,6 +1143,28 @@ assert rows == [["org0.example.org", "org2.example.org", "org3.example.org", "or
                 ["org0.example.org", "org3.example.org"]], rows
 EOF
 	;;
+vectors-valid-log-confirm)
+	# SPEC 1.1's confirm entries, by an independent implementation: org0's
+	# current key confirmed by https, org1's by dns, org2's not at all.
+	[ -d "${ENDORSE_SHARED:-}/vectors/valid-log-confirm" ] || skip "no shared vectors (ENDORSE_SHARED=${ENDORSE_SHARED:-unset})"
+	need_python
+	verify_ok "$ENDORSE_SHARED/vectors/valid-log-confirm"
+	expect_rc 0 audit -C "$ENDORSE_SHARED/vectors/valid-log-confirm" --org org1.example.org
+	grep -q "^  domain: confirmed: the log operator found key 3783c953 published in the domain's DNS (dns) on 2026-01-01T00:00:14Z (entry 5)$" "$T/out" ||
+		{ cat "$T/out" >&2; die "org1's confirmation"; }
+	grep -q "^  5 .* confirm   key 3783c953 found published in the domain's DNS (dns)" "$T/out" ||
+		{ cat "$T/out" >&2; die "org1's confirm entry in its history"; }
+	expect_rc 0 audit -C "$ENDORSE_SHARED/vectors/valid-log-confirm" --org org2.example.org
+	grep -q "^  domain: not confirmed$" "$T/out" || { cat "$T/out" >&2; die "org2 is not confirmed"; }
+	expect_rc 0 audit -C "$ENDORSE_SHARED/vectors/valid-log-confirm" --org org0.example.org --format json
+	"$PY" - "$T/out" <<'EOF' || { cat "$T/out" >&2; die "org0's history in json"; }
+import json, sys
+a = json.load(open(sys.argv[1]))
+c = [e for e in a["history"] if e["type"] == "confirm"]
+assert len(c) == 1 and c[0]["seq"] == 4 and c[0]["method"] == "https", c
+assert c[0]["confirmed_key_id"] == "c8474b17" and c[0]["time"] == "2026-01-01T00:00:13Z", c
+EOF
+	;;
 vectors-copy-tampered)
 	# A copy of valid-log-rich with one byte changed no longer verifies.
 	[ -d "${ENDORSE_SHARED:-}/vectors/valid-log-rich" ] || skip "no shared vectors (ENDORSE_SHARED=${ENDORSE_SHARED:-unset})"

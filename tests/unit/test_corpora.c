@@ -543,6 +543,12 @@ vectors_valid_log_rich(void)
 	return check_vector_log("valid-log-rich");
 }
 
+static int
+vectors_valid_log_confirm(void)
+{
+	return check_vector_log("valid-log-confirm");
+}
+
 static const test_case cases[] = {
 	CASE(json_suite_n_syntax_rejected),
 	CASE(json_suite_y_accepted),
@@ -554,6 +560,7 @@ static const test_case cases[] = {
 	CASE(note_signer_vkey),
 	CASE(vectors_valid_log),
 	CASE(vectors_valid_log_rich),
+	CASE(vectors_valid_log_confirm),
 };
 
 HARNESS_MAIN(cases)
