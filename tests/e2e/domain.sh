@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # endorse domain publish and check (SPEC.md §7) against real servers on
 # loopback: an HTTPS server (https_server.py) with certificates of a CA made
-# here by openssl. Nothing in the client is mocked; --connect-to (or, as
-# root, --resolve) points the organisation's name at the local server.
+# here by openssl, and dnsmasq (net.sh). Nothing in the client is mocked;
+# --connect-to (or, as root, --resolve) points the organisation's name at
+# the local server.
 #
 # usage: domain.sh CASE
 set -euo pipefail
@@ -11,16 +12,7 @@ CASE=${1:?usage: domain.sh CASE}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
-PIDS=()
-stop_servers() {
-	local p
-	for p in "${PIDS[@]}"; do
-		kill "$p" 2>/dev/null || true
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$T"
-}
-trap stop_servers EXIT
+. "$HERE/net.sh"  # dnsmasq, and NET_PIDS: every server here is stopped on exit
 
 need_https() {
 	command -v openssl >/dev/null || skip "openssl is needed to make the test CA"
@@ -83,7 +75,7 @@ serve() {
 	local name=$1 pf="$T/port.$1.$RANDOM"
 	"$PY" "$HERE/https_server.py" "$T/ca/$name.pem" "$T/ca/$name.key" "$DOCS" "$pf" \
 		"${2:-127.0.0.1}" "${3:-0}" 2>"$T/server.$name.err" &
-	PIDS+=($!)
+	NET_PIDS+=($!)
 	for _ in $(seq 100); do
 		[ -s "$pf" ] && break
 		kill -0 "$!" 2>/dev/null || { cat "$T/server.$name.err" >&2; die "the $name server did not start"; }
@@ -110,6 +102,20 @@ expect_check() {
 		--connect-to "$ORG:443:127.0.0.1:$PORT" \
 		--connect-to "org1.example.org:443:127.0.0.1:$PORT" \
 		--connect-to "org2.example.org:443:127.0.0.1:$PORT" "$@"
+}
+
+# expect_dns N [ARGS...]: domain check --method dns of the log in $R against
+# the DNS server of dns_start exits N.
+expect_dns() {
+	local want=$1
+	shift
+	expect_rc "$want" domain check -C "$R" --method dns --timeout 5 --dns-server "$DNS_SERVER" "$@"
+}
+
+# dns_example [DNSMASQ-OPTIONS...]: dns_start, authoritative for example.org
+# too (the organisations of build_base).
+dns_example() {
+	dns_start --local=/example.org/ "$@"
 }
 
 # A log with org0 and org1, and a server with the CA's certificate.
@@ -253,7 +259,7 @@ import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
 open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
 import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1]); time.sleep(60)' "$T/silent.port" &
-	PIDS+=($!)
+	NET_PIDS+=($!)
 	for _ in $(seq 100); do [ -s "$T/silent.port" ] && break; sleep 0.1; done
 	run domain check -C "$R" $ORG --method https --cacert "$T/ca/ca.pem" --timeout 2 \
 		--connect-to "$ORG:443:127.0.0.1:$(cat "$T/silent.port")"
@@ -297,7 +303,7 @@ https-resolve)
 	addr="127.$((RANDOM % 200 + 20)).$((RANDOM % 250 + 1)).$((RANDOM % 250 + 2))"
 	"$PY" "$HERE/https_server.py" "$T/ca/good.pem" "$T/ca/good.key" "$DOCS" "$T/r.port" \
 		"$addr" 443 2>"$T/r.err" &
-	PIDS+=($!)
+	NET_PIDS+=($!)
 	for _ in $(seq 100); do [ -s "$T/r.port" ] && break; kill -0 "$!" 2>/dev/null || break; sleep 0.1; done
 	[ -s "$T/r.port" ] || skip "cannot listen on $addr:443: $(cat "$T/r.err")"
 	expect_rc 0 domain check -C "$R" $ORG --method https --cacert "$T/ca/ca.pem" --timeout 5 \
@@ -424,6 +430,107 @@ base)
 	expect_check 1
 	expect_check 0 --base HEAD
 	out_has "no organization to check"
+	;;
+dns-published)
+	build_base
+	dns_example --txt-record="_endorse.$ORG,endorse-vkey=$(vkey org0)"
+	expect_dns 0 $ORG
+	out_has "$ORG: dns: published"
+	;;
+dns-absent)
+	# the name exists (an address) but has no TXT record
+	build_base
+	dns_example --host-record="_endorse.$ORG,192.0.2.1"
+	expect_dns 1 $ORG
+	out_has "$ORG: dns: not published (lists 0 other keys)"
+	;;
+dns-several)
+	build_base
+	dns_example --txt-record="_endorse.$ORG,v=spf1 -all" \
+		--txt-record="_endorse.$ORG,endorse-vkey=$(vkey org1)" \
+		--txt-record="_endorse.$ORG,endorse-vkey=$(vkey org0)" \
+		--txt-record="_endorse.$ORG,endorse-vkey=junk" \
+		--txt-record="_endorse.org1.example.org,endorse-vkey=$(vkey org0)"
+	expect_dns 0 $ORG
+	out_has "$ORG: dns: published; 1 endorse-vkey record is not a vkey"
+	expect_dns 1 org1.example.org
+	out_has "org1.example.org: dns: not published (lists 1 other key: $(vkey org0))"
+	;;
+dns-split)
+	# one record of several character-strings: concatenated (SPEC §7)
+	build_base
+	v=$(vkey org0)
+	dns_example --txt-record="_endorse.$ORG,endorse-vkey=${v:0:20},${v:20:30},${v:50}"
+	expect_dns 0 $ORG
+	out_has "$ORG: dns: published"
+	;;
+dns-nxdomain)
+	build_base
+	dns_example --txt-record="_endorse.org1.example.org,endorse-vkey=$(vkey org1)"
+	expect_dns 1
+	out_has "$ORG: dns: not published (lists 0 other keys)"
+	out_has "org1.example.org: dns: published"
+	;;
+dns-timeout)
+	# a resolver that never answers
+	build_base
+	dns_start_silent
+	start=$(date +%s)
+	expect_rc 1 domain check -C "$R" $ORG --method dns --timeout 2 --dns-server "$DNS_SERVER"
+	out_has "$ORG: dns: unreachable: DNS failure"
+	[ $(($(date +%s) - start)) -le 6 ] || die "--timeout 2 took over 6 s"
+	;;
+dns-hostile)
+	# a 4,000-byte record in 16 strings, and escapes: text in every format
+	build_base
+	big=$("$PY" -c 'print(",".join(["endorse-vkey=" + "A" * 237] + ["B" * 250] * 15))')
+	dns_example --txt-record="_endorse.$ORG,$big" \
+		--txt-record="_endorse.$ORG,endorse-vkey=::error::x" \
+		--txt-record="_endorse.$ORG,endorse-vkey=\\027[31m"
+	for f in text json github; do
+		expect_dns 1 $ORG --format $f
+		no_raw_bytes "$T/out"
+	done
+	[ "$(grep -c '^::' "$T/out")" -eq 1 ] || die "github: not exactly one workflow command"
+	expect_dns 1 $ORG
+	out_has "$ORG: dns: not published (lists 0 other keys); 3 endorse-vkey records are not a vkey"
+	;;
+https-non-public)
+	# a name that resolves to loopback, private or link-local is refused
+	# without a --resolve or --connect-to for it
+	need_https
+	make_certs
+	build_base
+	serve good
+	place $ORG body "$(vkey org0)"$'\n'
+	dns_example --host-record="$ORG,127.0.0.1" --host-record="org1.example.org,10.1.2.3" \
+		--host-record="org1.example.org,93.184.215.14" \
+		--host-record="org2.example.org,169.254.169.254"
+	expect_rc 1 domain check -C "$R" --method https --cacert "$T/ca/ca.pem" --timeout 5 \
+		--dns-server "$DNS_SERVER"
+	out_has "$ORG: https: unreachable: non-public address 127.0.0.1 of $ORG refused"
+	out_has "org1.example.org: https: unreachable: non-public address 10.1.2.3 of org1.example.org refused"
+	# the same name mapped explicitly is checked there
+	expect_rc 0 domain check -C "$R" $ORG --method https --cacert "$T/ca/ca.pem" --timeout 5 \
+		--dns-server "$DNS_SERVER" --connect-to "$ORG:443:127.0.0.1:$PORT"
+	# a name that does not exist
+	keygen org3 org3.example.org
+	expect_rc 1 domain check --key "$K/org3.vkey" --method https --timeout 5 \
+		--dns-server "$DNS_SERVER"
+	out_has "org3.example.org: https: unreachable: DNS failure: org3.example.org does not exist (NXDOMAIN)"
+	;;
+method-any)
+	# either place is enough; both are reported
+	need_https
+	make_certs
+	build_base
+	serve good
+	place $ORG status 404
+	dns_example --txt-record="_endorse.$ORG,endorse-vkey=$(vkey org0)"
+	expect_rc 0 domain check -C "$R" $ORG --cacert "$T/ca/ca.pem" --timeout 5 \
+		--dns-server "$DNS_SERVER" --connect-to "$ORG:443:127.0.0.1:$PORT"
+	out_has "$ORG: https: unreachable: status 404"
+	out_has "$ORG: dns: published"
 	;;
 *)
 	die "unknown case '$CASE'"
