@@ -119,5 +119,6 @@ int cmd_verify_proof(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_domain(int argc, char **argv);
+int cmd_confirm(int argc, char **argv);
 
 #endif

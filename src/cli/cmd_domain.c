@@ -77,19 +77,29 @@ read_key_arg(endorse_vkey *out, const char *arg)
 	return rc;
 }
 
+/* 0 for an organization id (a domain: never an IP address, a URL or a
+ * path), else EXIT_TROUBLE after saying why. */
+static int
+refuse_non_org_id(const char *org)
+{
+	const char *problem = endorse_org_id_problem(org);
+
+	if (problem == NULL)
+		return 0;
+	fputs("endorse: '", stderr);
+	cli_print_safe(stderr, org);
+	fprintf(stderr, "' is not an organization id: %s\n", problem);
+	return EXIT_TROUBLE;
+}
+
 /* keys/orgs/ORG.vkey of the log in the current directory. */
 static int
 read_pinned_key(endorse_vkey *out, const char *org)
 {
 	char path[sizeof(ENDORSE_ORGS_DIR) + ENDORSE_NAME_MAX + sizeof("/.vkey")];
-	const char *problem = endorse_org_id_problem(org);
 
-	if (problem != NULL) {
-		fputs("endorse: '", stderr);
-		cli_print_safe(stderr, org);
-		fprintf(stderr, "' is not an organization id: %s\n", problem);
+	if (refuse_non_org_id(org) != 0)
 		return EXIT_TROUBLE;
-	}
 	(void)snprintf(path, sizeof(path), "%s/%s.vkey", ENDORSE_ORGS_DIR, org);
 	if (access(path, F_OK) != 0)
 		return cli_error("%s: no such file: %s has no current key in this log (give the key "
@@ -144,9 +154,77 @@ enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_GITHUB };
 struct check_run {
 	int methods, format;
 	endorse_net_options net;
+	const char *resolve[MAX_NET_ENTRIES], *connect_to[MAX_NET_ENTRIES];
+	uint64_t seconds;
 	size_t checked, failed;
 	bool first_json;
+	int published_by;  /* the last organisation checked: METHOD_* of the first place
+			      that publishes its key (https before dns), or 0 */
 };
+
+/* The options of check and confirm that say how to reach the places. */
+enum { OPT_METHOD = 256, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CACERT, OPT_TIMEOUT,
+	OPT_DNS_SERVER, OPT_NET_END };
+#define NET_OPTIONS \
+	{"method", required_argument, NULL, OPT_METHOD}, \
+	{"resolve", required_argument, NULL, OPT_RESOLVE}, \
+	{"connect-to", required_argument, NULL, OPT_CONNECT_TO}, \
+	{"cacert", required_argument, NULL, OPT_CACERT}, \
+	{"timeout", required_argument, NULL, OPT_TIMEOUT}, \
+	{"dns-server", required_argument, NULL, OPT_DNS_SERVER}
+
+/* Takes one of NET_OPTIONS into run: 0, or EXIT_TROUBLE after saying why. */
+static int
+net_option(struct check_run *run, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_METHOD:
+		if (strcmp(arg, "https") == 0)
+			run->methods = METHOD_HTTPS;
+		else if (strcmp(arg, "dns") == 0)
+			run->methods = METHOD_DNS;
+		else if (strcmp(arg, "any") == 0)
+			run->methods = METHOD_ANY;
+		else
+			return cli_error("unknown method '%s': use https, dns or any", arg);
+		return 0;
+	case OPT_RESOLVE:
+	case OPT_CONNECT_TO: {
+		size_t *n = c == OPT_RESOLVE ? &run->net.resolve_count : &run->net.connect_to_count;
+		if (*n == MAX_NET_ENTRIES)
+			return cli_error("at most %d --resolve and %d --connect-to entries",
+				MAX_NET_ENTRIES, MAX_NET_ENTRIES);
+		(c == OPT_RESOLVE ? run->resolve : run->connect_to)[(*n)++] = arg;
+		return 0;
+	}
+	case OPT_CACERT:
+		if (access(arg, R_OK) != 0)
+			return cli_error("--cacert %s: cannot be read", arg);
+		run->net.cacert = arg;
+		return 0;
+	case OPT_TIMEOUT:
+		if (!cli_parse_u64(&run->seconds, arg, 600) || run->seconds == 0)
+			return cli_error("--timeout takes a number of seconds from 1 to 600");
+		return 0;
+	case OPT_DNS_SERVER:
+		run->net.dns_server = arg;
+		return 0;
+	default:
+		return cli_error("internal error: option %d is not a network option", c);
+	}
+}
+
+/* Before any option: both methods, 10 seconds. */
+static void
+net_defaults(struct check_run *run)
+{
+	memset(run, 0, sizeof(*run));
+	run->first_json = true;
+	run->methods = METHOD_ANY;
+	run->seconds = 10;
+	run->net.resolve = run->resolve;
+	run->net.connect_to = run->connect_to;
+}
 
 /* One place's finding in words (a stranger's bytes inside: the caller
  * prints it through a safe printer), malloc'd. */
@@ -278,6 +356,7 @@ check_org(struct check_run *run, const char *org, const endorse_vkey *key)
 	int rc = 0;
 
 	endorse_vkey_format(vkey, key);
+	run->published_by = 0;
 	for (int m = METHOD_HTTPS; m <= METHOD_DNS; m <<= 1) {
 		if ((run->methods & m) == 0)
 			continue;
@@ -285,6 +364,8 @@ check_org(struct check_run *run, const char *org, const endorse_vkey *key)
 			m == METHOD_DNS ? ENDORSE_METHOD_DNS : ENDORSE_METHOD_HTTPS, &run->net);
 		if (rc != 0)
 			goto out;
+		if (!published && places[n].status == ENDORSE_PLACE_PUBLISHED)
+			run->published_by = m;
 		published = published || places[n].status == ENDORSE_PLACE_PUBLISHED;
 		n++;
 	}
@@ -372,27 +453,21 @@ out:
 static int
 domain_check(int argc, char **argv)
 {
-	enum { OPT_BASE = 256, OPT_METHOD, OPT_FORMAT, OPT_RESOLVE, OPT_CONNECT_TO, OPT_CACERT,
-		OPT_TIMEOUT, OPT_DNS_SERVER, OPT_KEY };
+	enum { OPT_BASE = OPT_NET_END, OPT_FORMAT, OPT_KEY };
 	static const struct option options[] = {
+		NET_OPTIONS,
 		{"base", required_argument, NULL, OPT_BASE},
-		{"method", required_argument, NULL, OPT_METHOD},
 		{"format", required_argument, NULL, OPT_FORMAT},
-		{"resolve", required_argument, NULL, OPT_RESOLVE},
-		{"connect-to", required_argument, NULL, OPT_CONNECT_TO},
-		{"cacert", required_argument, NULL, OPT_CACERT},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"dns-server", required_argument, NULL, OPT_DNS_SERVER},
 		{"key", required_argument, NULL, OPT_KEY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *resolve[MAX_NET_ENTRIES], *connect_to[MAX_NET_ENTRIES];
-	const char *base = NULL, *key_arg = NULL, *method = "any", *format = "text";
-	struct check_run run = {.first_json = true};
-	uint64_t seconds = 10;
+	const char *base = NULL, *key_arg = NULL, *format = "text";
+	struct check_run run;
 	endorse_vkey key;
 	int c, code;
+
+	net_defaults(&run);
 
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
 		switch (c) {
@@ -401,39 +476,19 @@ domain_check(int argc, char **argv)
 				return EXIT_TROUBLE;
 			break;
 		case OPT_BASE: base = optarg; break;
-		case OPT_METHOD: method = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
-		case OPT_RESOLVE:
-		case OPT_CONNECT_TO: {
-			size_t *n = c == OPT_RESOLVE ? &run.net.resolve_count : &run.net.connect_to_count;
-			if (*n == MAX_NET_ENTRIES)
-				return cli_error("at most %d --resolve and %d --connect-to entries",
-					MAX_NET_ENTRIES, MAX_NET_ENTRIES);
-			(c == OPT_RESOLVE ? resolve : connect_to)[(*n)++] = optarg;
-			break;
-		}
-		case OPT_CACERT: run.net.cacert = optarg; break;
-		case OPT_TIMEOUT:
-			if (!cli_parse_u64(&seconds, optarg, 600) || seconds == 0)
-				return cli_error("--timeout takes a number of seconds from 1 to 600");
-			break;
-		case OPT_DNS_SERVER: run.net.dns_server = optarg; break;
 		case OPT_KEY: key_arg = optarg; break;
 		case 'h': return help();
-		default: return cli_usage(usage_text);
+		default:
+			if (c >= OPT_METHOD && c < OPT_NET_END) {
+				if (net_option(&run, c, optarg) != 0)
+					return EXIT_TROUBLE;
+				break;
+			}
+			return cli_usage(usage_text);
 		}
 	}
-	run.net.resolve = resolve;
-	run.net.connect_to = connect_to;
-	run.net.timeout_ms = (long)seconds * 1000;
-	if (strcmp(method, "https") == 0)
-		run.methods = METHOD_HTTPS;
-	else if (strcmp(method, "dns") == 0)
-		run.methods = METHOD_DNS;
-	else if (strcmp(method, "any") == 0)
-		run.methods = METHOD_ANY;
-	else
-		return cli_error("unknown method '%s': use https, dns or any", method);
+	run.net.timeout_ms = (long)run.seconds * 1000;
 	if (strcmp(format, "text") == 0)
 		run.format = FORMAT_TEXT;
 	else if (strcmp(format, "json") == 0)
@@ -444,16 +499,9 @@ domain_check(int argc, char **argv)
 		return cli_error("unknown format '%s': use text, json or github", format);
 	if (key_arg != NULL && (base != NULL || argc - optind > 1))
 		return cli_error("--key checks one organization: no --base, at most one ORG");
-	if (run.net.cacert != NULL && access(run.net.cacert, R_OK) != 0)
-		return cli_error("--cacert %s: cannot be read", run.net.cacert);
 	for (int i = optind; i < argc; i++)
-		if (!endorse_name_is_org_id(argv[i])) {
-			fputs("endorse: '", stderr);
-			cli_print_safe(stderr, argv[i]);
-			fprintf(stderr, "' is not an organization id: %s\n",
-				endorse_org_id_problem(argv[i]));
+		if (refuse_non_org_id(argv[i]) != 0)
 			return EXIT_TROUBLE;
-		}
 	if (run.format == FORMAT_JSON)
 		printf("{\"schema\":\"endorse-domain-check/1\",\"organizations\":[");
 	if (key_arg != NULL) {
@@ -485,6 +533,168 @@ out:
 				run.checked - run.failed, run.checked, run.checked == 1 ? "" : "s");
 	}
 	return cli_finish(code);
+}
+
+static const char confirm_usage[] =
+	"endorse confirm [-C DIR] ORG --key LOG.key [--method https|dns|any]\n"
+	"              [--resolve HOST:PORT:ADDR]... [--connect-to HOST1:PORT1:HOST2:PORT2]...\n"
+	"              [--cacert FILE] [--timeout SECONDS] [--dns-server ADDR[:PORT]]\n"
+	"              [--passphrase-file FILE] [--no-commit]";
+
+static int
+confirm_help(void)
+{
+	printf("usage: %s\n\n"
+		"The log operator's signed record that ORG's domain publishes ORG's current key\n"
+		"(SPEC.md sections 4 and 7). Checks live, as 'endorse domain check ORG' does,\n"
+		"and only when a place publishes the key asks for the log key's passphrase and\n"
+		"appends a confirm entry naming that place's method (https before dns), as one\n"
+		"commit. Nothing to do when the current key is already confirmed.\n\n"
+		"      --key LOG.key          the log's secret key\n"
+		"      --method M             https, dns, or any (default: either place)\n"
+		"      --passphrase-file FILE read the key's passphrase from FILE (- is standard\n"
+		"                             input); without it, ask on the terminal\n"
+		"      --no-commit            write the files but make no git commit\n"
+		"  -C DIR, --resolve, --connect-to, --cacert, --timeout, --dns-server: as for\n"
+		"  'endorse domain check' (see endorse domain --help)\n\n"
+		"Exit status: 0 confirmed (or already), 1 the domain does not publish the key\n"
+		"(nothing written) or the log is invalid, 2 could not run.\n", confirm_usage);
+	return EXIT_VALID;
+}
+
+/* The organisation to confirm, from a verified log: it must have a current
+ * key. *already when that key is confirmed. */
+static int
+confirm_target(endorse_vkey *key, bool *already, const char *org_id)
+{
+	uint64_t problems = 0;
+	endorse_verify_options vopt = {.on_problem = count_problem, .ctx = &problems,
+		.quorum_optional = true, .rules_only = true};
+	endorse_state *state = NULL;
+	const endorse_org *org;
+	int rc = endorse_verify(&state, ".", &vopt, &problems), code = EXIT_VALID;
+
+	if (rc == ENDORSE_EINVALID) {
+		code = EXIT_INVALID;
+		cli_error("the log does not verify (%llu problem%s): 'endorse verify' says which; "
+			"nothing is confirmed in an invalid log", (unsigned long long)problems,
+			problems == 1 ? "" : "s");
+		goto out;
+	}
+	if (rc != 0) {
+		code = cli_library_error(rc);
+		goto out;
+	}
+	if ((org = endorse_state_find_org(state, org_id)) == NULL || !org->has_key) {
+		code = cli_error("%s has %s: it must sign an endorsement first, then its key can be "
+			"confirmed", org_id, org == NULL ? "never endorsed anything in this log"
+			: "no current key (its key was revoked)");
+		goto out;
+	}
+	*key = org->key;
+	*already = org->confirmed;
+	if (org->confirmed)
+		printf("nothing to do: %s's current key %s was confirmed by the log operator on %s "
+			"(published %s; entry %llu)\n", org_id, org->confirmation.key_id,
+			org->confirmation.time, cli_confirm_place(org->confirmation.method),
+			(unsigned long long)org->confirmation.seq);
+out:
+	endorse_state_free(state);
+	return code;
+}
+
+int
+cmd_confirm(int argc, char **argv)
+{
+	enum { OPT_KEY = OPT_NET_END, OPT_PASS, OPT_NO_COMMIT };
+	static const struct option options[] = {
+		NET_OPTIONS,
+		{"key", required_argument, NULL, OPT_KEY},
+		{"passphrase-file", required_argument, NULL, OPT_PASS},
+		{"no-commit", no_argument, NULL, OPT_NO_COMMIT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *key_path = NULL, *pass_file = NULL, *org_id;
+	endorse_statement st = {0};
+	endorse_secret_key *log_key = NULL;
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_append req = {".", NULL, NULL, &st, true, "", "", NULL};
+	struct check_run run;
+	char vkey[ENDORSE_VKEY_MAX];
+	endorse_vkey key;
+	uint64_t seq = 0;
+	bool already = false;
+	int c, rc, code;
+
+	net_defaults(&run);
+	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
+		switch (c) {
+		case 'C':
+			if (cli_chdir(optarg) != 0)
+				return EXIT_TROUBLE;
+			break;
+		case OPT_KEY: key_path = optarg; break;
+		case OPT_PASS: pass_file = optarg; break;
+		case OPT_NO_COMMIT: req.commit = false; break;
+		case 'h': return confirm_help();
+		default:
+			if (c >= OPT_METHOD && c < OPT_NET_END) {
+				if (net_option(&run, c, optarg) != 0)
+					return EXIT_TROUBLE;
+				break;
+			}
+			return cli_usage(confirm_usage);
+		}
+	}
+	if (optind + 1 != argc || key_path == NULL)
+		return cli_usage(confirm_usage);
+	if (refuse_non_org_id(org_id = argv[optind]) != 0)
+		return EXIT_TROUBLE;
+	run.net.timeout_ms = (long)run.seconds * 1000;
+	/* what needs no secret first: the log, the key to confirm, the live check */
+	if ((code = confirm_target(&key, &already, org_id)) != EXIT_VALID || already)
+		return code;
+	if ((rc = check_org(&run, org_id, &key)) != 0)
+		return cli_library_error(rc);
+	if (run.published_by == 0) {
+		endorse_vkey_format(vkey, &key);
+		printf("not confirmed: %s does not publish its current key; nothing was written. "
+			"It publishes it with the lines 'endorse domain publish %s' prints\n", org_id,
+			org_id);
+		return EXIT_INVALID;
+	}
+	endorse_vkey_format(vkey, &key);
+	st.type = ENDORSE_CONFIRM;
+	st.org_id = strdup(org_id);
+	st.key = strdup(vkey);
+	st.method = strdup(endorse_domain_method_name(run.published_by == METHOD_DNS
+		? ENDORSE_METHOD_DNS : ENDORSE_METHOD_HTTPS));
+	if (st.org_id == NULL || st.key == NULL || st.method == NULL) {
+		code = cli_error("out of memory");
+		goto out;
+	}
+	if (cli_load_key(&log_key, key_path, pass_file) != 0) {
+		code = EXIT_TROUBLE;
+		goto out;
+	}
+	req.key = log_key;
+	rc = endorse_append_statement(&req, &vopt, &seq);
+	cli_report_completed(req.completed_hex);
+	if (rc != 0) {
+		code = cli_library_error(rc);
+		goto out;
+	}
+	endorse_vkey_id_hex(vkey, &key);
+	printf("appended entry %llu to %s: confirm of %s's key %s, published %s\n",
+		(unsigned long long)seq, ENDORSE_LOG_PATH, org_id, vkey, cli_confirm_place(st.method));
+	if (req.commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", req.commit_hex);
+	code = EXIT_VALID;
+out:
+	endorse_secret_key_free(log_key);
+	endorse_statement_clear(&st);
+	return code;
 }
 
 int

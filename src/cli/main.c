@@ -24,6 +24,7 @@ static const struct command {
 	{"verify", cmd_verify, "check the log, its git history, or a pull request"},
 	{"audit", cmd_audit, "list who endorses which document version"},
 	{"domain", cmd_domain, "publish a key through a domain, and check it live"},
+	{"confirm", cmd_confirm, "record in the log that a domain publishes its key"},
 	{"checkpoint", cmd_checkpoint, "sign a checkpoint of the log (log operator)"},
 	{"cosign", cmd_cosign, "cosign the log's checkpoint as a witness"},
 	{"prove", cmd_prove, "print an offline proof that an entry is in the log"},

@@ -532,6 +532,95 @@ method-any)
 	out_has "$ORG: https: unreachable: status 404"
 	out_has "$ORG: dns: published"
 	;;
+confirm)
+	# The operator's record (SPEC §4, §7): only after a live check passes,
+	# one line signed by the log key, one commit; nothing twice; nothing when
+	# the domain does not publish the key.
+	setup
+	git init -q "$R" && git -C "$R" add -A &&
+		git -C "$R" -c user.name=e2e -c user.email=e2e@example.org commit -q -m base ||
+		die "git init"
+	git -C "$R" config user.name e2e && git -C "$R" config user.email e2e@example.org
+	place $ORG body "# org0's keys"$'\n'"$(vkey org0)"$'\n'
+	place org1.example.org body "$(vkey org0)"$'\n'
+	NET=(--method https --cacert "$T/ca/ca.pem" --timeout 5 --connect-to "$ORG:443:127.0.0.1:$PORT"
+		--connect-to "org1.example.org:443:127.0.0.1:$PORT")
+	cp "$LOG" "$T/log.before"
+	expect_rc 1 confirm -C "$R" org1.example.org --key "$K/log.key" "${NET[@]}"
+	out_has "org1.example.org: https: not published (lists 1 other key: $(vkey org0))"
+	out_has "not confirmed: org1.example.org does not publish its current key; nothing was written"
+	cmp -s "$LOG" "$T/log.before" || die "a failed confirm changed the log"
+	expect_rc 0 confirm -C "$R" $ORG --key "$K/log.key" "${NET[@]}"
+	out_has "$ORG: https: published"
+	out_has "appended entry 5 to log/endorsements.jsonl: confirm of $ORG's key $(vkey org0 | cut -d+ -f2), published on the domain's website (https)"
+	out_has "committed "
+	[ "$(git -C "$R" rev-list --count HEAD)" = 2 ] || die "confirm is not one commit"
+	git -C "$R" log -1 --format=%s | grep -q "^endorse: $ORG publishes its key .* (https), confirmed by the log$" ||
+		die "confirm's commit message: $(git -C "$R" log -1 --format=%s)"
+	[ -z "$(git -C "$R" status --porcelain)" ] || die "confirm left the work tree dirty"
+	"$PY" - "$LOG" "$(vkey org0)" "$(vkey log)" <<'EOF' || die "the confirm line"
+import json, sys
+line = json.loads(open(sys.argv[1]).read().splitlines()[5])
+st = line["statement"]
+assert st["type"] == "confirm" and st["org"] == "org0.example.org", st
+assert st["key"] == sys.argv[2] and st["method"] == "https" and st["signer"] == sys.argv[3], st
+assert set(st) == {"type", "org", "key", "method", "signer", "time"}, st
+EOF
+	verify_ok
+	ok verify -C "$R" --history
+	expect_rc 0 audit -C "$R" --org $ORG
+	out_has "  domain: confirmed: the log operator found key $(vkey org0 | cut -d+ -f2) published on the domain's website (https)"
+	# already confirmed: nothing to do, no network, no key
+	cp "$LOG" "$T/log.before"
+	expect_rc 0 confirm -C "$R" $ORG --key "$T/no-such.key" --connect-to "$ORG:443:127.0.0.1:1"
+	out_has "nothing to do: $ORG's current key $(vkey org0 | cut -d+ -f2) was confirmed by the log operator"
+	cmp -s "$LOG" "$T/log.before" || die "a second confirm changed the log"
+	# an organisation's own key cannot sign a confirm: the write is refused
+	place org1.example.org body "$(vkey org1)"$'\n'
+	expect_rc 1 confirm -C "$R" org1.example.org --key "$K/org1.key" "${NET[@]}"
+	err_has "a confirm must be signed by the log key"
+	cmp -s "$LOG" "$T/log.before" || die "a confirm by an org key changed the log"
+	[ -z "$(git -C "$R" status --porcelain)" ] || die "a refused confirm left the work tree dirty"
+	;;
+confirm-dns)
+	# By DNS (method dns recorded), and after a rotation the older key's
+	# confirm stays in history while the new key is not confirmed.
+	need_https
+	build_base
+	keygen org1b org1.example.org
+	dns_example "--txt-record=_endorse.org1.example.org,endorse-vkey=$(vkey org1)"
+	expect_rc 0 confirm -C "$R" org1.example.org --key "$K/log.key" --method dns --timeout 5 \
+		--dns-server "$DNS_SERVER"
+	out_has "org1.example.org: dns: published"
+	out_has "published in the domain's DNS (dns)"
+	verify_ok
+	ok rotate -C "$R" --key "$K/org1.key" --new-key "$K/org1b.key"
+	verify_ok
+	expect_rc 0 audit -C "$R" --org org1.example.org
+	out_has "  domain: not confirmed for the current key (an older key, $(vkey org1 | cut -d+ -f2), was: published in the domain's DNS (dns)"
+	# the new key is not published yet: nothing written
+	cp "$LOG" "$T/log.before"
+	expect_rc 1 confirm -C "$R" org1.example.org --key "$K/log.key" --method dns --timeout 5 \
+		--dns-server "$DNS_SERVER"
+	out_has "org1.example.org: dns: not published (lists 1 other key: $(vkey org1))"
+	cmp -s "$LOG" "$T/log.before" || die "a failed confirm changed the log"
+	;;
+confirm-refusals)
+	build_base
+	expect_rc 2 confirm -C "$R" org2.example.org --key "$K/log.key" --timeout 1
+	err_has "org2.example.org has never endorsed anything in this log"
+	expect_rc 2 confirm -C "$R" 10.0.0.1 --key "$K/log.key"
+	err_has "not an organization id"
+	expect_rc 2 confirm -C "$R" $ORG
+	expect_rc 2 confirm -C "$R" $ORG --key "$K/log.key" --method ftp
+	err_has "unknown method 'ftp'"
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1.vkey" --reason "lost"
+	expect_rc 2 confirm -C "$R" org1.example.org --key "$K/log.key" --timeout 1
+	err_has "org1.example.org has no current key (its key was revoked)"
+	printf 'x\n' >>"$LOG"
+	expect_rc 1 confirm -C "$R" $ORG --key "$K/log.key" --timeout 1
+	err_has "the log does not verify"
+	;;
 *)
 	die "unknown case '$CASE'"
 	;;
