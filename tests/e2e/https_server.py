@@ -73,6 +73,13 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     def handle_error(self, request, client_address):
         pass  # a client that refuses the certificate is what some cases test
 
+    def server_bind(self):
+        # HTTPServer.server_bind looks the address up in DNS (socket.getfqdn):
+        # for 127.x.y.z that is a query to the machine's resolver, and the
+        # tests reach nothing but loopback.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
 
 def main():
     global DOCROOT
