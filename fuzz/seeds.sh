@@ -17,7 +17,7 @@ shared=${ENDORSE_SHARED:-$src/../shared}
 rm -rf "$out"
 mkdir -p "$out"
 "$mkseeds" "$out"
-for t in entry replay note checkpoint proof policy vkey key; do
+for t in entry replay note checkpoint proof policy vkey key domain; do
 	mkdir -p "$out/$t"
 done
 
@@ -41,6 +41,11 @@ add_repo() {
 	for v in "$repo"/keys/orgs/*.vkey; do
 		[ -f "$v" ] || continue
 		head -n 1 "$v" | tr -d '\n' >"$out/vkey/$name-$(basename "$v" .vkey)"
+		# what its domain would publish: a well-known file with a comment
+		# and CRLF, and TXT records (0xff separates them for the target)
+		{ printf '# keys\r\n\n'; head -n 1 "$v"; } >"$out/domain/$name-$(basename "$v" .vkey)"
+		{ printf 'v=spf1 -all\377endorse-vkey='; head -n 1 "$v" | tr -d '\n'; } \
+			>"$out/domain/$name-txt-$(basename "$v" .vkey)"
 	done
 	if [ -f "$repo/log/checkpoint" ]; then
 		cp "$repo/log/checkpoint" "$out/note/$name-checkpoint"
@@ -50,7 +55,7 @@ add_repo() {
 
 add_repo "$src" repo
 add_repo "$src/tests/audit/example-log" example-log
-for v in valid-log valid-log-rich; do
+for v in valid-log valid-log-rich valid-log-confirm; do
 	[ -d "$shared/vectors/$v" ] && add_repo "$shared/vectors/$v" "vectors-$v"
 done
 if [ -d "$shared/vectors/note" ]; then
@@ -77,6 +82,6 @@ for f in "$src"/fuzz/crashes-found/*; do
 	[ -d "$out/$t" ] && cp "$f" "$out/$t/found-${f##*/}"
 done
 
-for t in entry replay note checkpoint proof policy vkey key; do
+for t in entry replay note checkpoint proof policy vkey key domain; do
 	printf '%s: %s seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done
