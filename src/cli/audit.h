@@ -51,6 +51,9 @@ void render_csv(FILE *f, const struct audit_view *v);
 void render_markdown(FILE *f, const struct audit_view *v);
 void render_html(FILE *f, const struct audit_view *v);
 void render_jekyll(FILE *f, const struct audit_view *v);
+/* ,"confirmed":{"status":...} (docs/audit-formats.md), with the confirm's
+ * members when there is one; org may be NULL (none). */
+void render_json_confirmed(FILE *f, const endorse_org *org);
 
 /* Whether an organisation's domain published its key when the log operator
  * checked (SPEC.md §7), the same in every format: AUDIT_CONFIRMED_CURRENT

@@ -20,14 +20,12 @@ member(FILE *f, const char *name, const char *value, bool first)
 	cli_print_json_string(f, value);
 }
 
-/* ,"confirmed":{"status":...} (docs/audit-formats.md): the confirm's
- * members only when there is one. Its strings are the library's checked
- * words (method, time, key ID). */
-static void
-confirmed_member(FILE *f, const endorse_org *org)
+/* Its strings are the library's checked words (method, time, key ID). */
+void
+render_json_confirmed(FILE *f, const endorse_org *org)
 {
-	const endorse_confirmation *c;
-	enum audit_confirmed status = audit_confirmed_of(org, &c);
+	const endorse_confirmation *c = NULL;
+	enum audit_confirmed status = org != NULL ? audit_confirmed_of(org, &c) : AUDIT_CONFIRMED_NONE;
 
 	fprintf(f, ",\"confirmed\":{\"status\":\"%s\"", audit_confirmed_word(status));
 	if (c != NULL)
@@ -82,7 +80,7 @@ render_json(FILE *f, const struct audit_view *v)
 				fprintf(f, "%llu", (unsigned long long)r->e->key_revoked_seq);
 			else
 				fputs("null", f);
-			confirmed_member(f, r->org);
+			render_json_confirmed(f, r->org);
 			fputc('}', f);
 		}
 		fputs("]}", f);
