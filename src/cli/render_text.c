@@ -190,9 +190,9 @@ render_markdown(FILE *f, const struct audit_view *v)
 	audit_checkpoint_text(checkpoint, v);
 	fprintf(f, "\n\nThe log verified: %llu entries, Merkle root `%s`; checkpoint: %s.\n",
 		(unsigned long long)endorse_state_size(v->state), v->root, checkpoint);
-	fputs("\nDomain confirmed: the date on which the log operator found the organization's "
-		"current key published by its own domain (https: on its website, dns: in its DNS); "
-		"\"older key only\": only a key it held before was.\n", f);
+	fputs("\nDomain confirmed: how (https: on its website, dns: in its DNS) and when the log "
+		"operator found the organization's current key published by its own domain; "
+		"\"older key only\": only a key it held before was; \"no\": never.\n", f);
 	if (v->since)
 		fprintf(f, "\nChanges made by entry %llu and later.\n", (unsigned long long)v->since_seq);
 	for (size_t d = 0; d < v->doc_count; d++) {
