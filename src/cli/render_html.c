@@ -71,7 +71,8 @@ static const char style[] =
 	"color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:1rem 0}"
 	"th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;"
 	"vertical-align:top;overflow-wrap:anywhere}code{font-size:.9em;word-break:break-all}.ok{color:#116611;"
-	"font-weight:bold}.note{color:#8a4b00}.confirmed{color:#116611;font-weight:bold;white-space:nowrap}footer{margin-top:2rem;color:#555;font-size:.9em}";
+	"font-weight:bold}.note{color:#8a4b00}.confirmed{color:#116611;font-weight:bold;white-space:nowrap}"
+	"td:nth-child(3),td:nth-child(4){white-space:nowrap}td code{word-break:normal}footer{margin-top:2rem;color:#555;font-size:.9em}";
 
 void
 render_html(FILE *f, const struct audit_view *v)
