@@ -51,6 +51,20 @@ void render_csv(FILE *f, const struct audit_view *v);
 void render_markdown(FILE *f, const struct audit_view *v);
 void render_html(FILE *f, const struct audit_view *v);
 void render_jekyll(FILE *f, const struct audit_view *v);
+/* ,"confirmed":{"status":...} (docs/audit-formats.md), with the confirm's
+ * members when there is one; org may be NULL (none). */
+void render_json_confirmed(FILE *f, const endorse_org *org);
+
+/* Whether an organisation's domain published its key when the log operator
+ * checked (SPEC.md §7), the same in every format: AUDIT_CONFIRMED_CURRENT
+ * (its current key), _OLDER (only a key it held before) or _NONE. c is the
+ * confirm shown, NULL with _NONE. */
+enum audit_confirmed { AUDIT_CONFIRMED_NONE, AUDIT_CONFIRMED_CURRENT, AUDIT_CONFIRMED_OLDER };
+enum audit_confirmed audit_confirmed_of(const endorse_org *org, const endorse_confirmation **c);
+/* "current", "older-key" or "none" (JSON, CSV, Jekyll). */
+const char *audit_confirmed_word(enum audit_confirmed status);
+/* For a column: "https, 2026-02-10", "older key only" or "no". */
+void audit_confirmed_text(char out[40], const endorse_org *org);
 
 /* log/checkpoint in words: "none", or its size, cosignatures and quorum. */
 void audit_checkpoint_text(char out[160], const struct audit_view *v);

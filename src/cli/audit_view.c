@@ -137,6 +137,46 @@ audit_view_free(struct audit_view *v)
 	memset(v, 0, sizeof(*v));
 }
 
+enum audit_confirmed
+audit_confirmed_of(const endorse_org *org, const endorse_confirmation **c)
+{
+	*c = NULL;
+	if (org->confirmed) {
+		*c = &org->confirmation;
+		return AUDIT_CONFIRMED_CURRENT;
+	}
+	if (org->older_confirmed) {
+		*c = &org->older_confirmation;
+		return AUDIT_CONFIRMED_OLDER;
+	}
+	return AUDIT_CONFIRMED_NONE;
+}
+
+const char *
+audit_confirmed_word(enum audit_confirmed status)
+{
+	return status == AUDIT_CONFIRMED_CURRENT ? "current"
+		: status == AUDIT_CONFIRMED_OLDER ? "older-key" : "none";
+}
+
+void
+audit_confirmed_text(char out[40], const endorse_org *org)
+{
+	const endorse_confirmation *c;
+
+	switch (audit_confirmed_of(org, &c)) {
+	case AUDIT_CONFIRMED_CURRENT:
+		/* the method and the date are the library's checked words */
+		(void)snprintf(out, 40, "%s, %.10s", c->method, c->time);
+		break;
+	case AUDIT_CONFIRMED_OLDER:
+		(void)snprintf(out, 40, "older key only");
+		break;
+	default:
+		(void)snprintf(out, 40, "no");
+	}
+}
+
 void
 audit_checkpoint_text(char out[160], const struct audit_view *v)
 {

@@ -171,6 +171,7 @@ print_org_json(const endorse_state *state, const struct history *h)
 	} else {
 		printf("null");
 	}
+	render_json_confirmed(stdout, org);
 	printf(",\"history\":[");
 	for (size_t i = 0; i < h->count; i++) {
 		const struct event *e = &h->events[i];

@@ -20,6 +20,20 @@ member(FILE *f, const char *name, const char *value, bool first)
 	cli_print_json_string(f, value);
 }
 
+/* Its strings are the library's checked words (method, time, key ID). */
+void
+render_json_confirmed(FILE *f, const endorse_org *org)
+{
+	const endorse_confirmation *c = NULL;
+	enum audit_confirmed status = org != NULL ? audit_confirmed_of(org, &c) : AUDIT_CONFIRMED_NONE;
+
+	fprintf(f, ",\"confirmed\":{\"status\":\"%s\"", audit_confirmed_word(status));
+	if (c != NULL)
+		fprintf(f, ",\"method\":\"%s\",\"time\":\"%s\",\"key_id\":\"%s\",\"seq\":%llu",
+			c->method, c->time, c->key_id, (unsigned long long)c->seq);
+	fputc('}', f);
+}
+
 void
 render_json(FILE *f, const struct audit_view *v)
 {
@@ -63,9 +77,11 @@ render_json(FILE *f, const struct audit_view *v)
 			fprintf(f, ",\"key_id\":\"%s\",\"time\":\"%s\",\"seq\":%llu,\"key_revoked_seq\":",
 				r->e->key_id, r->e->time, (unsigned long long)r->e->seq);
 			if (r->e->key_revoked)
-				fprintf(f, "%llu}", (unsigned long long)r->e->key_revoked_seq);
+				fprintf(f, "%llu", (unsigned long long)r->e->key_revoked_seq);
 			else
-				fputs("null}", f);
+				fputs("null", f);
+			render_json_confirmed(f, r->org);
+			fputc('}', f);
 		}
 		fputs("]}", f);
 	}
@@ -100,7 +116,7 @@ render_csv(FILE *f, const struct audit_view *v)
 
 	fputs(v->since ? "change," : "", f);
 	fputs("document_id,document_version,document_sha256,org,name,url,key_id,time,seq,"
-		"key_revoked_seq\r\n", f);
+		"key_revoked_seq,confirmed,confirmed_method,confirmed_time\r\n", f);
 	for (size_t d = 0; d < v->doc_count; d++) {
 		const struct audit_doc *doc = &v->docs[d];
 		char version[32];
@@ -108,6 +124,8 @@ render_csv(FILE *f, const struct audit_view *v)
 		(void)snprintf(version, sizeof(version), "%zu", doc->version);
 		for (size_t i = 0; i < doc->count; i++) {
 			const struct audit_row *r = &doc->rows[i];
+			const endorse_confirmation *c;
+			enum audit_confirmed status = audit_confirmed_of(r->org, &c);
 			(void)snprintf(seq, sizeof(seq), "%llu", (unsigned long long)r->e->seq);
 			(void)snprintf(revoked, sizeof(revoked), "%llu", (unsigned long long)r->e->key_revoked_seq);
 			if (v->since)
@@ -121,7 +139,10 @@ render_csv(FILE *f, const struct audit_view *v)
 			csv_field(f, r->e->key_id, false);
 			csv_field(f, r->e->time, false);
 			csv_field(f, seq, false);
-			csv_field(f, r->e->key_revoked ? revoked : "", true);
+			csv_field(f, r->e->key_revoked ? revoked : "", false);
+			csv_field(f, audit_confirmed_word(status), false);
+			csv_field(f, c != NULL ? c->method : "", false);
+			csv_field(f, c != NULL ? c->time : "", true);
 		}
 	}
 }
@@ -186,6 +207,8 @@ render_jekyll(FILE *f, const struct audit_view *v)
 		const endorse_org *org = endorse_state_org(v->state, o);
 		const struct audit_row *newest = NULL;
 		const struct audit_doc *newest_doc = NULL;
+		const endorse_confirmation *c;
+		enum audit_confirmed confirmed;
 
 		for (size_t d = 0; d < v->doc_count; d++)
 			for (size_t i = 0; i < v->docs[d].count; i++)
@@ -196,6 +219,7 @@ render_jekyll(FILE *f, const struct audit_view *v)
 				}
 		if (newest == NULL)
 			continue;
+		confirmed = audit_confirmed_of(org, &c);
 		fputs("- name: ", f);
 		yaml_string(f, newest->e->name);
 		fputs("\n  url: ", f);
@@ -205,5 +229,9 @@ render_jekyll(FILE *f, const struct audit_view *v)
 		fprintf(f, "\n  key_id: \"%s\"\n  since: \"%s\"\n  seq: %llu\n  document: \"%s\"\n"
 			"  document_version: %zu\n  verified: true\n", newest->e->key_id, newest->e->time,
 			(unsigned long long)newest->e->seq, newest_doc->doc->sha256, newest_doc->version);
+		fprintf(f, "  confirmed: \"%s\"\n", audit_confirmed_word(confirmed));
+		if (c != NULL)
+			fprintf(f, "  confirmed_method: \"%s\"\n  confirmed_time: \"%s\"\n", c->method,
+				c->time);
 	}
 }

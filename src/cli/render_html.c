@@ -44,12 +44,35 @@ html_link(FILE *f, const char *url, const char *text)
 	}
 }
 
+/* The mark of a confirmed organisation: a check mark with words, not colour
+ * alone; an older key's confirmation is a note, not the mark. */
+static void
+confirmed_cell(FILE *f, const endorse_org *org)
+{
+	const endorse_confirmation *c;
+
+	switch (audit_confirmed_of(org, &c)) {
+	case AUDIT_CONFIRMED_CURRENT:
+		fprintf(f, "<br><span class=\"confirmed\">\u2713 domain confirmed</span> "
+			"<small>(%s, <time datetime=\"%s\">%.10s</time>)</small>", c->method, c->time,
+			c->time);
+		break;
+	case AUDIT_CONFIRMED_OLDER:
+		fprintf(f, "<br><small class=\"note\">not confirmed for the current key (an older key "
+			"was, %.10s)</small>", c->time);
+		break;
+	default:
+		break;
+	}
+}
+
 static const char style[] =
 	"body{font-family:system-ui,sans-serif;max-width:64rem;margin:2rem auto;padding:0 1rem;"
 	"color:#1a1a1a}table{border-collapse:collapse;width:100%;margin:1rem 0}"
 	"th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;"
 	"vertical-align:top;overflow-wrap:anywhere}code{font-size:.9em;word-break:break-all}.ok{color:#116611;"
-	"font-weight:bold}.note{color:#8a4b00}footer{margin-top:2rem;color:#555;font-size:.9em}";
+	"font-weight:bold}.note{color:#8a4b00}.confirmed{color:#116611;font-weight:bold;white-space:nowrap}"
+	"td:nth-child(3),td:nth-child(4){white-space:nowrap}td code{word-break:normal}footer{margin-top:2rem;color:#555;font-size:.9em}";
 
 void
 render_html(FILE *f, const struct audit_view *v)
@@ -63,7 +86,11 @@ render_html(FILE *f, const struct audit_view *v)
 		"style-src 'unsafe-inline'\">\n<title>Signatories: ", f);
 	html(f, title);
 	fprintf(f, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>Signatories</h1>\n"
-		"<p class=\"ok\">The log verified: every entry, signature and key.</p>\n", style);
+		"<p class=\"ok\">The log verified: every entry, signature and key.</p>\n"
+		"<p class=\"legend\"><span class=\"confirmed\">\u2713 domain confirmed</span>: the log "
+		"operator found this organization's current key published by its own domain (on its "
+		"website or in its DNS) on the date shown; <code>endorse domain check</code> checks "
+		"it again today.</p>\n", style);
 	for (size_t d = 0; d < v->doc_count; d++) {
 		const struct audit_doc *doc = &v->docs[d];
 
@@ -86,6 +113,7 @@ render_html(FILE *f, const struct audit_view *v)
 			html_link(f, r->e->url, r->e->name);
 			fputs("</td><td>", f);
 			html(f, r->org->id);
+			confirmed_cell(f, r->org);
 			fprintf(f, "</td><td><code>%s</code></td><td>%.10s</td><td>%llu", r->e->key_id,
 				r->e->time, (unsigned long long)r->e->seq);
 			if (r->e->key_revoked)

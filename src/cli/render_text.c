@@ -106,7 +106,7 @@ render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
 	for (size_t d = 0; d < v->doc_count; d++) {
 		const struct audit_doc *doc = &v->docs[d];
 		size_t w[3] = {3, 4, 3}, fixed;
-		char note[64];
+		char note[64], confirmed[40];
 
 		fputs("\nDocument: ", f);
 		cli_print_safe(f, doc->doc->title);
@@ -125,8 +125,8 @@ render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
 			w[1] = b > w[1] ? b : w[1];
 			w[2] = c > w[2] ? c : w[2];
 		}
-		/* indent, gaps, KEY ID, SINCE, SEQ and a short note */
-		fixed = 2 + 3 * 2 + 8 + 2 + 20 + 2 + 4 + 1 + 9;
+		/* indent, gaps, KEY ID, SINCE, DOMAIN CONFIRMED, SEQ and a short note */
+		fixed = 2 + 3 * 2 + 8 + 2 + 20 + 2 + 17 + 2 + 4 + 1 + 9;
 		while (width > 0 && fixed + w[0] + w[1] + w[2] > width && (w[1] > 8 || w[2] > 12)) {
 			/* shrink the wider of the two, the title first */
 			if (w[1] > 8 && (w[2] < w[1] || w[2] <= 12))
@@ -138,7 +138,8 @@ render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
 		print_cell(f, "ORG", w[0]);
 		print_cell(f, "NAME", w[1]);
 		print_cell(f, "URL", w[2]);
-		fprintf(f, "KEY ID    %-20s  SEQ  NOTE%s\n", v->since ? "TIME" : "SINCE", colour ? RESET : "");
+		fprintf(f, "KEY ID    %-20s  DOMAIN CONFIRMED   SEQ  NOTE%s\n", v->since ? "TIME" : "SINCE",
+			colour ? RESET : "");
 		for (size_t i = 0; i < doc->count; i++) {
 			const struct audit_row *r = &doc->rows[i];
 			fputs("  ", f);
@@ -146,11 +147,12 @@ render_table(FILE *f, const struct audit_view *v, size_t width, bool colour)
 			print_cell(f, r->e->name, w[1]);
 			print_cell(f, r->e->url, w[2]);
 			note_of(v, r, note, sizeof(note));
+			audit_confirmed_text(confirmed, r->org);
 			if (note[0] != '\0')
-				fprintf(f, "%s  %s  %-4llu %s\n", r->e->key_id, r->e->time,
+				fprintf(f, "%s  %s  %-17s  %-4llu %s\n", r->e->key_id, r->e->time, confirmed,
 					(unsigned long long)r->e->seq, note);
 			else
-				fprintf(f, "%s  %s  %llu\n", r->e->key_id, r->e->time,
+				fprintf(f, "%s  %s  %-17s  %llu\n", r->e->key_id, r->e->time, confirmed,
 					(unsigned long long)r->e->seq);
 		}
 	}
@@ -181,13 +183,16 @@ print_markdown(FILE *f, const char *s)
 void
 render_markdown(FILE *f, const struct audit_view *v)
 {
-	char note[64], checkpoint[160];
+	char note[64], checkpoint[160], confirmed[40];
 
 	fputs("# Signatories: ", f);
 	print_markdown(f, endorse_state_origin(v->state));
 	audit_checkpoint_text(checkpoint, v);
 	fprintf(f, "\n\nThe log verified: %llu entries, Merkle root `%s`; checkpoint: %s.\n",
 		(unsigned long long)endorse_state_size(v->state), v->root, checkpoint);
+	fputs("\nDomain confirmed: how (https: on its website, dns: in its DNS) and when the log "
+		"operator found the organization's current key published by its own domain; "
+		"\"older key only\": only a key it held before was; \"no\": never.\n", f);
 	if (v->since)
 		fprintf(f, "\nChanges made by entry %llu and later.\n", (unsigned long long)v->since_seq);
 	for (size_t d = 0; d < v->doc_count; d++) {
@@ -202,8 +207,8 @@ render_markdown(FILE *f, const struct audit_view *v)
 			fputs(v->since ? "No changes.\n" : "No signatories.\n", f);
 			continue;
 		}
-		fprintf(f, "| Organization | Name | URL | Key ID | %s | Seq | Note |\n"
-			"| --- | --- | --- | --- | --- | ---: | --- |\n", v->since ? "Time" : "Since");
+		fprintf(f, "| Organization | Name | URL | Key ID | %s | Domain confirmed | Seq | Note |\n"
+			"| --- | --- | --- | --- | --- | --- | ---: | --- |\n", v->since ? "Time" : "Since");
 		for (size_t i = 0; i < doc->count; i++) {
 			const struct audit_row *r = &doc->rows[i];
 			fputs("| ", f);
@@ -212,7 +217,8 @@ render_markdown(FILE *f, const struct audit_view *v)
 			print_markdown(f, r->e->name);
 			fputs(" | ", f);
 			print_markdown(f, r->e->url);
-			fprintf(f, " | `%s` | %s | %llu | ", r->e->key_id, r->e->time,
+			audit_confirmed_text(confirmed, r->org);
+			fprintf(f, " | `%s` | %s | %s | %llu | ", r->e->key_id, r->e->time, confirmed,
 				(unsigned long long)r->e->seq);
 			print_markdown(f, note_of(v, r, note, sizeof(note)));
 			fputs(" |\n", f);

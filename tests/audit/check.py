@@ -119,6 +119,8 @@ class Log:
         self.current = {}       # org -> current vkey or None
         self.endorsements = {}  # (org, doc index) -> dict
         self.history = {}       # org -> [statement with seq]
+        self.key_since = {}     # org -> seq of the entry that made its key current
+        self.confirms = {}      # org -> [(key, method, time, seq)]
         for seq, line in enumerate(lines[:upto]):
             self.apply(seq, json.loads(line))
 
@@ -137,6 +139,8 @@ class Log:
             self.orgs.append(org)
         self.history.setdefault(org, []).append(dict(st, seq=seq))
         if t == "endorse":
+            if self.current.get(org) != st["signer"]:
+                self.key_since[org] = seq
             self.current[org] = st["signer"]
             self.endorsements[(org, self.doc_index(st["document"]))] = dict(
                 org=org, name=st["org"]["name"], url=st["org"]["url"],
@@ -147,6 +151,9 @@ class Log:
             e["active"], e["withdrawn_seq"] = False, seq
         elif t == "rotate":
             self.current[org] = st["new_signer"]
+            self.key_since[org] = seq
+        elif t == "confirm":
+            self.confirms.setdefault(org, []).append((st["key"], st["method"], st["time"], seq))
         elif t == "revoke":
             if self.current.get(org) == st["key"]:
                 self.current[org] = None
@@ -154,10 +161,32 @@ class Log:
                 if o == org and e["key"] == st["key"]:
                     e["key_revoked_seq"] = seq
 
+    def confirmed(self, org):
+        """SPEC.md §7: the newest confirm of the current key after the entry
+        that made it current ("current"), else the newest of a key held
+        before ("older-key"), else {"status": "none"}."""
+        cur, since = self.current.get(org), self.key_since.get(org, -1)
+        confirms = self.confirms.get(org, [])
+        now = [c for c in confirms if c[0] == cur and c[3] > since]
+        older = [c for c in confirms if c[0] != cur]
+        for status, found in (("current", now), ("older-key", older)):
+            if found:
+                key, method, time, seq = found[-1]
+                return dict(status=status, method=method, time=time, key_id=key_id(key), seq=seq)
+        return dict(status="none")
+
     def rows(self, d):
         """The current signatories of document d, by seq."""
-        rows = [e for (o, i), e in self.endorsements.items() if i == d and e["active"]]
+        rows = [dict(e, confirmed=self.confirmed(e["org"]))
+                for (o, i), e in self.endorsements.items() if i == d and e["active"]]
         return sorted(rows, key=lambda e: e["seq"])
+
+
+def confirmed_text(c):
+    """The DOMAIN CONFIRMED column of the table and Markdown."""
+    if c["status"] == "current":
+        return f"{c['method']}, {c['time'][:10]}"
+    return "older key only" if c["status"] == "older-key" else "no"
 
 
 def expected_view(repo, since):
@@ -176,9 +205,9 @@ def expected_view(repo, since):
                 continue
             was = (o, i) in before.endorsements and before.endorsements[(o, i)]["active"]
             if e["active"] and not was:
-                rows.append(dict(e, change="joined"))
+                rows.append(dict(e, change="joined", confirmed=log.confirmed(o)))
             elif was and not e["active"]:
-                rows.append(dict(e, change="withdrew"))
+                rows.append(dict(e, change="withdrew", confirmed=log.confirmed(o)))
         view.append((doc, sorted(rows, key=lambda e: e["seq"])))
     return log, view
 
@@ -215,7 +244,8 @@ def check_table(repo, raw, since):
         for r in rows:
             hits = [l for l in lines if l.startswith(f"  {r['org']} ") and
                     f"  {neutral(r['name'])}  " in l and f"  {neutral(r['url'])}  " in l and
-                    f"  {r['key_id']}  {r['time']}  {r['seq']}" in l]
+                    f"  {r['key_id']}  {r['time']}  {confirmed_text(r['confirmed']):<17}  {r['seq']}"
+                    in l]
             check(hits, f"table: no row for {r['org']} with name {show(neutral(r['name']))}")
     n = sum(len(rows) for _, rows in view)
     rows_shown = [l for l in lines if re.match(r"  [a-z0-9.-]+\.[a-z]+ ", l)]
@@ -258,7 +288,7 @@ def check_json(repo, raw, since, path):
         grows = got.get(member, [])
         check(len(grows) == len(rows), f"json: {len(grows)} {member}, expected {len(rows)}")
         for g, r in zip(grows, rows):
-            keys = ["org", "name", "url", "key_id", "time", "seq", "key_revoked_seq"]
+            keys = ["org", "name", "url", "key_id", "time", "seq", "key_revoked_seq", "confirmed"]
             if r["change"] == "joined":
                 keys.insert(0, "change")
             elif r["change"] == "withdrew":
@@ -266,7 +296,9 @@ def check_json(repo, raw, since, path):
             check(list(g) == keys, f"json: row members {list(g)}, expected {keys}")
             want = dict(org=r["org"], name=safe(r["name"]), url=safe(r["url"]),
                         key_id=r["key_id"], time=r["time"], seq=r["seq"],
-                        key_revoked_seq=r["key_revoked_seq"])
+                        key_revoked_seq=r["key_revoked_seq"], confirmed=r["confirmed"])
+            check(list(g.get("confirmed", {})) == list(r["confirmed"]),
+                  f"json: {r['org']}: confirmed members {list(g.get('confirmed', {}))}")
             if r["change"]:
                 want["change"] = r["change"]
             if r["change"] == "withdrew":
@@ -292,7 +324,8 @@ def check_csv(repo, raw, since):
     check("\n" not in text.replace("\r\n", ""), "csv: a line ends in a bare LF")
     records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     header = ["document_id", "document_version", "document_sha256", "org", "name", "url",
-              "key_id", "time", "seq", "key_revoked_seq"]
+              "key_id", "time", "seq", "key_revoked_seq", "confirmed", "confirmed_method",
+              "confirmed_time"]
     if since is not None:
         header.insert(0, "change")
     check(records and records[0] == header, f"csv: header {records[:1]}")
@@ -301,7 +334,9 @@ def check_csv(repo, raw, since):
         for r in rows:
             rec = [doc["id"], str(doc["version"]), doc["sha256"], csv_cell(r["org"]),
                    csv_cell(r["name"]), csv_cell(r["url"]), r["key_id"], r["time"], str(r["seq"]),
-                   "" if r["key_revoked_seq"] is None else str(r["key_revoked_seq"])]
+                   "" if r["key_revoked_seq"] is None else str(r["key_revoked_seq"]),
+                   r["confirmed"]["status"], r["confirmed"].get("method", ""),
+                   r["confirmed"].get("time", "")]
             if since is not None:
                 rec.insert(0, r["change"])
             want.append(rec)
@@ -390,18 +425,19 @@ def check_markdown(repo, raw, since):
         check(len(table) == len(rows), f"markdown: {len(table)} rows, expected {len(rows)}")
         for line, r in zip(table, rows):
             cells = md_cells(line)
-            if not check(len(cells) == 9 and cells[0] == "" and cells[8] == "",
+            if not check(len(cells) == 10 and cells[0] == "" and cells[9] == "",
                          f"markdown: row of {len(cells) - 2} cells: {show(line, 300)}"):
                 continue
-            cells = [c[1:-1] for c in cells[1:8]]  # one space each side
+            cells = [c[1:-1] for c in cells[1:9]]  # one space each side
             check(md_decode(cells[0], "markdown org") == r["org"], f"markdown: org {cells[0]}")
             got = md_decode(cells[1], f"markdown name of {r['org']}")
             check(got == safe(r["name"]), f"markdown: name {show(got)}, "
                   f"expected {show(safe(r['name']))}")
             got = md_decode(cells[2], f"markdown url of {r['org']}")
             check(got == safe(r["url"]), f"markdown: url {show(got)}")
-            check(cells[3:6] == [f"`{r['key_id']}`", r["time"], str(r["seq"])],
-                  f"markdown: {r['org']}: key id, time, seq {cells[3:6]}")
+            check(cells[3:7] == [f"`{r['key_id']}`", r["time"], confirmed_text(r["confirmed"]),
+                                 str(r["seq"])],
+                  f"markdown: {r['org']}: key id, time, domain confirmed, seq {cells[3:7]}")
 
 
 # ------------------------------------------------------------------ HTML
@@ -423,6 +459,8 @@ class Page(html.parser.HTMLParser):
         self.decls = []
         self.cur_cell = None
         self.cur_link = None
+        self.rows = []         # texts of the td of each tr
+        self.cur_td = None
 
     def handle_starttag(self, tag, attrs):
         d = dict(attrs)
@@ -432,6 +470,10 @@ class Page(html.parser.HTMLParser):
             self.stack.append(tag)
         if tag == "td" and d.get("class") == "org":
             self.cur_cell = []
+        if tag == "tr":
+            self.rows.append([])
+        if tag == "td":
+            self.cur_td = []
         if tag == "a":
             self.cur_link = [d.get("href"), d.get("rel"), []]
 
@@ -444,6 +486,9 @@ class Page(html.parser.HTMLParser):
         if tag in self.stack:
             while self.stack and self.stack.pop() != tag:
                 pass
+        if tag == "td" and self.cur_td is not None and self.rows:
+            self.rows[-1].append("".join(self.cur_td))
+            self.cur_td = None
         if tag == "td" and self.cur_cell is not None:
             self.cells.append("".join(self.cur_cell))
             self.cur_cell = None
@@ -455,6 +500,8 @@ class Page(html.parser.HTMLParser):
         self.texts.append((tuple(self.stack), data))
         if self.cur_cell is not None:
             self.cur_cell.append(data)
+        if self.cur_td is not None:
+            self.cur_td.append(data)
         if self.cur_link is not None:
             self.cur_link[2].append(data)
 
@@ -505,6 +552,15 @@ def check_page(repo, text, reference, exact, what):
     names = [safe(r["name"]) for _, rows in view for r in rows]
     check(p.cells == names, f"{what}: the organisation cells are {show(p.cells, 400)}, "
           f"expected {show(names, 400)}")
+    # the domain cell: the mark (words, not colour alone) exactly for an
+    # organisation whose current key is confirmed, and the sentence saying
+    # what it means
+    domains = [r[1] for r in p.rows if len(r) == 5]
+    want_domains = [r["org"] + confirmed_html(r["confirmed"]) for _, rows in view for r in rows]
+    check(domains == want_domains, f"{what}: the domain cells are {show(domains, 400)}, "
+          f"expected {show(want_domains, 400)}")
+    legend = "".join(t for path, t in p.texts if "p" in path)
+    check(LEGEND in legend, f"{what}: no sentence explaining the mark")
     want_links = []
     for doc, rows in view:
         want_links.append((safe(doc["url"]), safe(doc["url"])))
@@ -527,6 +583,19 @@ def check_page(repo, text, reference, exact, what):
            a.get("http-equiv", "").lower() == "content-security-policy"]
     check(csp == ["default-src 'none'; style-src 'unsafe-inline'"], f"{what}: CSP {csp}")
     return p
+
+
+MARK = "\u2713 domain confirmed"
+LEGEND = (MARK + ": the log operator found this organization's current key published by its own "
+          "domain (on its website or in its DNS) on the date shown")
+
+
+def confirmed_html(c):
+    if c["status"] == "current":
+        return f"{MARK} ({c['method']}, {c['time'][:10]})"
+    if c["status"] == "older-key":
+        return f"not confirmed for the current key (an older key was, {c['time'][:10]})"
+    return ""
 
 
 def check_html(repo, raw, reference, exact):
@@ -591,10 +660,14 @@ def expected_jekyll(repo):
                     newest = (doc, r)
         if newest:
             doc, r = newest
-            out.append(dict(name=safe(r["name"]), url=safe(r["url"]), org=org,
-                            key_id=r["key_id"], since=r["time"], seq=r["seq"],
-                            document=doc["sha256"], document_version=doc["version"],
-                            verified=True))
+            entry = dict(name=safe(r["name"]), url=safe(r["url"]), org=org,
+                         key_id=r["key_id"], since=r["time"], seq=r["seq"],
+                         document=doc["sha256"], document_version=doc["version"],
+                         verified=True, confirmed=r["confirmed"]["status"])
+            if r["confirmed"]["status"] != "none":
+                entry["confirmed_method"] = r["confirmed"]["method"]
+                entry["confirmed_time"] = r["confirmed"]["time"]
+            out.append(entry)
     return log, out
 
 
@@ -612,7 +685,9 @@ def check_jekyll(repo, raw):
     fields = [("name", QUOTED), ("url", QUOTED), ("org", QUOTED), ("key_id", r'"([0-9a-f]{8})"'),
               ("since", r'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"'), ("seq", r"(\d+)"),
               ("document", r'"([0-9a-f]{64})"'), ("document_version", r"(\d+)"),
-              ("verified", r"(true)")]
+              ("verified", r"(true)"), ("confirmed", r'"(current|older-key|none)"')]
+    confirm_fields = [("confirmed_method", r'"(https|dns)"'),
+                      ("confirmed_time", r'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"')]
     lines = text.split("\n")
     check(lines[-1] == "", "jekyll: does not end in LF")
     lines = lines[:-1]
@@ -621,13 +696,16 @@ def check_jekyll(repo, raw):
         comments += 1
     check(comments == 4, f"jekyll: {comments} comment lines, expected 4")
     body = lines[comments:]
-    check(len(body) == len(fields) * len(want),
+    shape = [fields + (confirm_fields if w["confirmed"] != "none" else []) for w in want]
+    check(len(body) == sum(len(f) for f in shape),
           f"jekyll: {len(body)} lines for {len(want)} organisations")
-    got = []
-    for n in range(len(body) // len(fields)):
+    got, at = [], 0
+    for entry_fields in shape:
         entry = {}
-        for k, (name, pattern) in enumerate(fields):
-            line = body[n * len(fields) + k]
+        if at + len(entry_fields) > len(body):
+            break
+        for k, (name, pattern) in enumerate(entry_fields):
+            line = body[at + k]
             lead = "- " if k == 0 else "  "
             m = re.fullmatch(re.escape(f"{lead}{name}: ") + pattern, line)
             if not check(m, f"jekyll: line {show(line)} is not {lead}{name}: {pattern}"):
@@ -639,6 +717,7 @@ def check_jekyll(repo, raw):
                 v = yaml_unquote(v, "jekyll")
             entry[name] = int(v) if name in ("seq", "document_version") else (
                 True if name == "verified" else v)
+        at += len(entry_fields)
         got.append(entry)
     compare_jekyll(got, want, "jekyll (strict reading)")
     try:
@@ -674,7 +753,7 @@ INCLUDE_ELEMENTS = {("section", ("class", "id"), "supporters"), ("h2", ("class",
                     ("a", ("href", "rel"), None), ("p", ("class",), "card-text"),
                     ("small", ("class",), "text-muted"), ("code", (), None),
                     ("time", ("datetime",), None), ("p", ("class",), "small text-muted"),
-                    ("p", (), None)}
+                    ("p", (), None), ("p", ("class",), "card-text confirmed"), ("strong", (), None)}
 
 
 def check_include(repo, raw, data_path):
@@ -701,7 +780,12 @@ def check_include(repo, raw, data_path):
     for _, rel, _ in p.links:
         check(rel == "nofollow noopener", f"include: rel {rel!r}")
     times = sorted(a.get("datetime") for t, a in p.elements if t == "time")
-    check(times == sorted(w["since"] for w in want), f"include: times {times}")
+    check(times == sorted([w["since"] for w in want] + [w["confirmed_time"] for w in want
+                                                        if w["confirmed"] == "current"]),
+          f"include: times {times}")
+    marks = [t for path, t in p.texts if path[-1:] == ("strong",)]
+    check(marks == ["\u2713 domain confirmed"] * sum(w["confirmed"] == "current" for w in want),
+          f"include: marks {marks}")
     codes = sorted(t for path, t in p.texts if path[-2:] == ("small", "code"))
     check(codes == sorted(w["key_id"] for w in want), f"include: key ids {codes}")
 
@@ -759,8 +843,10 @@ def check_org_json(repo):
         except ValueError as e:
             fail(f"--org {org} json: not JSON: {e}")
             continue
-        check(list(a) == ["schema", "valid", "origin", "org", "current_key", "history"],
-              f"--org {org} json: members {list(a)}")
+        check(list(a) == ["schema", "valid", "origin", "org", "current_key", "confirmed",
+                          "history"], f"--org {org} json: members {list(a)}")
+        check(a.get("confirmed") == log.confirmed(org), f"--org {org} json: confirmed "
+              f"{a.get('confirmed')}, expected {log.confirmed(org)}")
         check(a["schema"] == "endorse-audit-org/1" and a["valid"] is True and
               a["origin"] == safe(log.origin) and a["org"] == org, f"--org {org} json: header")
         check(a["current_key"] == log.current.get(org), f"--org {org} json: current_key")
@@ -779,6 +865,9 @@ def check_org_json(repo):
                 want["revoked_key_id"] = key_id(st["key"])
                 want["by_log"] = st["signer"] == log.log_vkey
                 want["reason"] = safe(st["reason"])
+            if st["type"] == "confirm":
+                want["confirmed_key_id"] = key_id(st["key"])
+                want["method"] = st["method"]
             check(g == want, f"--org {org} json: event {show(g, 300)}, expected {show(want, 300)}")
 
 

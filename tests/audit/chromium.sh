@@ -7,8 +7,11 @@
 # trivial; in the DOM, every signatory's name is the text of its cell and
 # every link goes to the endorser's url; the DOM holds exactly the kinds of
 # element (tag, attribute names, class) that the example page's own markup
-# has, so no hostile name created an element or an attribute. For example,
-# the DOM must have the same kinds of element as the page endorse wrote.
+# has, so no hostile name created an element or an attribute; the domain
+# cell of each row holds the mark "✓ domain confirmed" (with the method and
+# date) exactly when the organisation's current key is confirmed (SPEC.md §7;
+# both logs hold confirmed, older-key-only and unconfirmed signatories), and
+# the page has the sentence that explains the mark (check.py, check_page).
 #
 # Skips (77) when /usr/bin/chromium (or $CHROMIUM) is absent. Set
 # AUDIT_SCREENSHOT_DIR to keep the screenshot and the DOM there.

@@ -48,12 +48,14 @@ declare -A ARGS=(
 	[since-13-json]="--format json --since 13"
 	[since-13-csv]="--format csv --since 13"
 	[since-13-markdown]="--format markdown --since 13"
-	[since-16-json]="--format json --since 16"
+	[since-16-json]="--format json --since 16"  # only confirms and a rotation after it: no change
+	[since-20-json]="--format json --since 20"  # the log's size: nothing after it
 	[org-alpha-json]="--format json --org alpha.example.org"
 	[org-beta-table]="--org beta.example.org"
 	[org-beta-json]="--format json --org beta.example.org"
 	[org-gamma-table]="--org gamma.example.org"
 	[org-gamma-json]="--format json --org gamma.example.org"
+	[org-zeta-table]="--org zeta.example.org"  # an older key confirmed, then rotated
 )
 
 if [ "${1:-}" = --list ]; then

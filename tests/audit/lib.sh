@@ -152,7 +152,9 @@ next_time() {
 #    1..N  every hostile organisation endorses v1
 #    N+1  document v2 (hostile title)
 #    then script, img, md, bidi, csi, eq and yaml endorse v2; plain withdraws
-#    v1; the log key revokes img's key (hostile reason); liquid endorses v2.
+#    v1; the log key revokes img's key (hostile reason); liquid endorses v2;
+#    the log key confirms script (https), bidi (dns) and md (https), and md
+#    rotates its key: every state of the domain confirmation (SPEC.md §7).
 # Every organisation but plain thus stays a signatory, so that every hostile
 # name reaches every format (checked at the end).
 # SINCE is the entry number just after document v2: the changes since then
@@ -194,6 +196,12 @@ build_hostile_log() {
 	e sign -C "$R" --no-commit --key "$K/liquid.example.org.key" \
 		--name "${HOSTILE_NAME[liquid.example.org]}" --url "${HOSTILE_URL[liquid.example.org]}" \
 		--time "$TS"
+	confirm script.example.org https
+	confirm bidi.example.org dns
+	confirm md.example.org https
+	keygen md2 md.example.org
+	next_time
+	e rotate -C "$R" --no-commit --key "$K/md.example.org.key" --new-key "$K/md2.key" --time "$TS"
 	e verify -C "$R"
 	grep -q -F "${RLO}" "$R/log/endorsements.jsonl" || die "the log did not keep U+202E as given"
 	grep -q -F "${CSI}" "$R/log/endorsements.jsonl" || die "the log did not keep U+009B as given"
@@ -206,6 +214,20 @@ current = {r["org"] for d in range(len(log.docs)) for r in log.rows(d)}
 missing = set(sys.argv[3:]) - current - {"plain.example.org"}
 assert not missing, f"not current signatories: {sorted(missing)}"
 EOP
+}
+
+# confirm ORG METHOD: appends the log key's confirm of ORG's key $K/ORG.vkey
+# (tests/tools/forge signs it; `endorse confirm` needs a live server).
+confirm() {
+	local vkey origin
+	[ -n "${FORGE:-}" ] || die "FORGE must name the forge test tool"
+	vkey=$(cat "$K/$1.vkey")
+	origin=$(cat "$K/log.vkey")
+	next_time
+	"$FORGE" line --key "$K/log.key" --origin "${origin%%+*}" --log "$R/log/endorsements.jsonl" \
+		--statement "{\"type\":\"confirm\",\"org\":\"$1\",\"key\":\"$vkey\",\"method\":\"$2\",\"time\":\"$TS\"}" \
+		>"$T/confirm.line" || die "forge failed"
+	cat "$T/confirm.line" >>"$R/log/endorsements.jsonl"
 }
 
 # small_log ORIGIN NAME...: a log in $R with origin ORIGIN, one document

@@ -31,9 +31,20 @@
 #   13  alpha.example.org   withdraws its endorsement of v1
 #   14  epsilon.example.org withdraws its endorsement of v2
 #   15  zeta.example.org    endorses v2
+#   16  the log key confirms alpha.example.org's key (https)
+#   17  the log key confirms delta.example.org's key (dns)
+#   18  the log key confirms zeta.example.org's key (https)
+#   19  zeta.example.org    rotates its key: only an older key is confirmed
+#
+# So the audit shows all three states of SPEC.md §7: alpha and delta
+# confirmed (https, dns), zeta confirmed for an older key only, beta and
+# gamma not confirmed. The confirm lines are written by tests/tools/forge
+# (FORGE: build/tests/e2e/forge), signed by the log key, as `endorse
+# confirm` would after a live check, which an example cannot make.
 set -euo pipefail
 
 : "${ENDORSE:?ENDORSE must name the endorse binary}"
+: "${FORGE:?FORGE must name the forge test tool (build/tests/e2e/forge)}"
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-$here/example-log}
 
@@ -63,6 +74,7 @@ keygen gamma2 gamma.example.org
 keygen delta delta.example.org
 keygen epsilon epsilon.example.org
 keygen zeta zeta.example.org
+keygen zeta2 zeta.example.org
 
 e init -C "$R" --no-commit --key "$K/log.key" --document "$tmp/v1.txt" \
 	--title "Example Manifesto" --url https://example.org/manifesto/v1 --id manifesto \
@@ -97,6 +109,21 @@ e withdraw -C "$R" --no-commit --key "$K/alpha.key" --document "$v1" \
 e withdraw -C "$R" --no-commit --key "$K/epsilon.key" --time 2026-02-08T10:00:00Z
 e sign -C "$R" --no-commit --key "$K/zeta.key" --name "Zeta Hosting e.V." \
 	--url https://zeta.example.org/ --time 2026-02-09T10:00:00Z
+confirm() {  # ORG KEYNAME METHOD TIME
+	local vkey origin
+	vkey=$(cat "$K/$2.vkey")
+	origin=$(cat "$K/log.vkey")
+	origin=${origin%%+*}
+	"$FORGE" line --key "$K/log.key" --origin "$origin" --log "$R/log/endorsements.jsonl" \
+		--statement "{\"type\":\"confirm\",\"org\":\"$1\",\"key\":\"$vkey\",\"method\":\"$3\",\"time\":\"$4\"}" \
+		>"$tmp/line" || exit 1
+	cat "$tmp/line" >>"$R/log/endorsements.jsonl"
+}
+confirm alpha.example.org alpha https 2026-02-10T09:00:00Z
+confirm delta.example.org delta dns 2026-02-10T09:05:00Z
+confirm zeta.example.org zeta https 2026-02-10T09:10:00Z
+e rotate -C "$R" --no-commit --key "$K/zeta.key" --new-key "$K/zeta2.key" \
+	--time 2026-02-11T08:00:00Z
 "$ENDORSE" verify -C "$R" >/dev/null
 
 rm -rf "$out/keys" "$out/log"
