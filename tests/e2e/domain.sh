@@ -621,6 +621,58 @@ confirm-refusals)
 	expect_rc 1 confirm -C "$R" $ORG --key "$K/log.key" --timeout 1
 	err_has "the log does not verify"
 	;;
+journey)
+	# README's path, as a newcomer follows it: the organisation makes its key,
+	# publishes what 'domain publish' prints on its (test) web server, checks
+	# it, signs on a branch; the maintainer's 'domain check --base' passes,
+	# the branch is merged, 'confirm' records the check, and the HTML page
+	# shows the organisation as confirmed.
+	need_https
+	make_certs
+	serve good
+	make_docs
+	keygen log "$ORIGIN"
+	git init -q "$R" && git -C "$R" symbolic-ref HEAD refs/heads/main
+	git -C "$R" config user.name maintainer && git -C "$R" config user.email m@example.org
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto
+	printf 'organisation passphrase\n' >"$T/pass"
+	ok keygen org0.example.org --passphrase-file "$T/pass"
+	expect_rc 0 domain publish --key org0.example.org
+	sed -n 2p "$T/out" >"$T/body"
+	[ "$(cat "$T/body")" = "$(cat "$HOME/.config/endorse/org0.example.org.vkey")" ] ||
+		die "publish's body is not the key"
+	mkdir -p "$DOCS/$ORG" && cp "$T/body" "$DOCS/$ORG/body"
+	NET=(--method https --cacert "$T/ca/ca.pem" --timeout 5 --connect-to "$ORG:443:127.0.0.1:$PORT")
+	expect_rc 0 domain check --key org0.example.org "${NET[@]}"
+	out_has "$ORG: https: published"
+	git -C "$R" switch -q -c endorse-org0
+	ok sign -C "$R" --key org0.example.org --passphrase-file "$T/pass" --name "Org Zero" \
+		--url https://org0.example.org/
+	ok verify -C "$R" --base main
+	expect_rc 0 domain check -C "$R" --base main "${NET[@]}" --format github
+	out_has "$ORG: https: published"
+	grep -q '^::error' "$T/out" && die "an annotation for a published key"
+	git -C "$R" switch -q main && git -C "$R" merge -q --ff-only endorse-org0
+	expect_rc 0 audit -C "$R" --format html
+	grep -q 'domain confirmed</span>: the log operator' "$T/out" || die "the page does not explain the mark"
+	grep -q '<br><span class="confirmed">' "$T/out" && die "the page marks an organisation not confirmed yet"
+	expect_rc 0 confirm -C "$R" $ORG --key "$K/log.key" "${NET[@]}"
+	out_has "published on the domain's website (https)"
+	ok verify -C "$R" --history
+	expect_rc 0 audit -C "$R" --format html
+	grep -q '<br><span class="confirmed">✓ domain confirmed</span> <small>(https, <time' "$T/out" ||
+		die "the page does not mark org0 as confirmed"
+	expect_rc 0 audit -C "$R" --format json
+	"$PY" - "$T/out" <<'EOF' || die "audit json: org0 is not confirmed"
+import json, sys
+a = json.load(open(sys.argv[1]))
+s = a["documents"][0]["signatories"]
+assert len(s) == 1 and s[0]["org"] == "org0.example.org", s
+c = s[0]["confirmed"]
+assert c["status"] == "current" and c["method"] == "https" and c["seq"] == 2, c
+EOF
+	;;
 *)
 	die "unknown case '$CASE'"
 	;;
