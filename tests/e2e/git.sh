@@ -1741,6 +1741,33 @@ own-repository-autocrlf)
 		"keys/policy: text: unset $F: text: unset MANIFESTO.md: text: unset " ] ||
 		die "the repository's .gitattributes: $(git -C "$T/self" check-attr text -- keys/policy "$F" MANIFESTO.md)"
 	;;
+base-confirm)
+	# A pull request that appends a confirm (made by forge, committed with
+	# git, as a writer would): verify --base and --history accept the log
+	# key's; one signed by the organisation's own key fails --base (rule
+	# signer). The organisation's next write replays the confirm (its
+	# line names the organisation).
+	git_base
+	confirm_branch() { # BRANCH KEY
+		g checkout -q -b "$1" main
+		"$FORGE" line --key "$K/$2.key" --origin "$ORIGIN" --log "$LOG" --statement \
+			"{\"type\":\"confirm\",\"time\":\"2026-01-01T00:05:00Z\",\"org\":\"org1.example.org\",\"key\":\"$(vkey org1)\",\"method\":\"dns\"}" \
+			>"$T/forged" || die "forge failed"
+		cat "$T/forged" >>"$LOG"
+		git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "confirm"
+	}
+	confirm_branch good log
+	ok verify -C "$R" --base main
+	hist
+	[ "$RC" -eq 0 ] || die "verify --history refused a confirm"
+	ok withdraw -C "$R" --key "$K/org1.key" --time 2026-01-01T00:07:00Z
+	ok verify -C "$R" --history
+	confirm_branch bad org1
+	run verify -C "$R" --base main
+	[ "$RC" -eq 1 ] || die "verify --base accepted a confirm signed by the organisation"
+	grep -q "^$F:4: signer: a confirm must be signed by the log key" "$T/err" ||
+		die "verify --base did not name the rule"
+	;;
 *)
 	die "unknown case"
 	;;

@@ -67,6 +67,11 @@ endorse_st() { # ORG_N DOCUMENT [TIME] [NAME] [URL]
 		"$time" "$doc" "$n" "$name" "$url"
 }
 
+confirm_st() { # ORG_N VKEY [METHOD]
+	printf '{"type":"confirm","time":"%s","org":"org%s.example.org","key":"%s","method":"%s"}' \
+		"$TIME" "$1" "$2" "${3:-https}"
+}
+
 build_base
 N=5   # the last line is org0's endorsement of v2
 
@@ -1238,6 +1243,95 @@ several-problems-everywhere)
 	expect_invalid "$F:$N: canonical:" "keys/orgs/org1.example.org.vkey: keys-orgs:" \
 		"keys/orgs/org9.example.org.vkey: keys-orgs:"
 	expect_problems 3
+	;;
+# ---- confirm (SPEC 1.1 §4, §7): the operator's record of a domain check ----
+confirm-valid)
+	# A confirm of org1's current key by the log key, then a rotation: both
+	# verify, and the confirm stays valid in history.
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org1)")"
+	verify_ok
+	keygen org1b org1.example.org
+	ok rotate -C "$R" --key "$K/org1.key" --new-key "$K/org1b.key" --time 2026-01-03T00:00:00Z
+	verify_ok
+	;;
+confirm-signer-org)
+	# The organisation confirms itself: only the log key may.
+	forge --key "$K/org1.key" --statement "$(confirm_st 1 "$(vkey org1)")"
+	expect_invalid "$F:$((N + 1)): signer:"
+	expect_problems 1
+	;;
+confirm-signer-other-org)
+	forge --key "$K/org0.key" --statement "$(confirm_st 1 "$(vkey org1)")"
+	expect_invalid "$F:$((N + 1)): signer:"
+	expect_problems 1
+	;;
+confirm-rotated-away)
+	# A confirm of org1's key after it rotated to another.
+	keygen org1b org1.example.org
+	ok rotate -C "$R" --key "$K/org1.key" --new-key "$K/org1b.key" --time 2026-01-01T00:10:00Z
+	verify_ok
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org1)")"
+	expect_invalid "$F:$((N + 2)): confirm:"
+	verify_err_has "the key confirmed is not the current key of org1.example.org"
+	expect_problems 1
+	;;
+confirm-revoked)
+	# A confirm of a key revoked (the org has no current key).
+	ok revoke -C "$R" --key "$K/log.key" --target "$K/org1.vkey" --reason "lost" \
+		--time 2026-01-01T00:10:00Z
+	verify_ok
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org1)")"
+	expect_invalid "$F:$((N + 2)): confirm:"
+	verify_err_has "org1.example.org has no current key"
+	expect_problems 1
+	;;
+confirm-other-key)
+	# A key named after org1 that org1 never used.
+	keygen org1x org1.example.org
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org1x)")"
+	expect_invalid "$F:$((N + 1)): confirm:"
+	expect_problems 1
+	;;
+confirm-unknown-org)
+	need_org2
+	forge --key "$K/log.key" --statement "$(confirm_st 2 "$(vkey org2)")"
+	expect_invalid "$F:$((N + 1)): confirm:"
+	verify_err_has "org2.example.org has never endorsed anything"
+	expect_problems 1
+	;;
+confirm-key-of-other-org)
+	# org1's confirm names org0's key.
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org0)")"
+	expect_invalid "$F:$((N + 1)): confirm:"
+	verify_err_has "key org0.example.org is not a key of org1.example.org"
+	expect_problems 1
+	;;
+confirm-method)
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org1)" ftp)"
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey org1)" HTTPS)"
+	expect_invalid "$F:$((N + 1)): field:"
+	has_line_starting "$T/verify.err" "$F:$((N + 2)): field:" || die "method HTTPS was accepted"
+	verify_err_has 'method must be "https" or "dns"'
+	expect_problems 2
+	;;
+confirm-members)
+	# A missing member, an unknown one.
+	forge --key "$K/log.key" --statement \
+		"{\"type\":\"confirm\",\"time\":\"$TIME\",\"org\":\"org1.example.org\",\"key\":\"$(vkey org1)\"}"
+	forge --key "$K/log.key" --statement \
+		"{\"type\":\"confirm\",\"time\":\"$TIME\",\"org\":\"org1.example.org\",\"key\":\"$(vkey org1)\",\"method\":\"dns\",\"reason\":\"x\"}"
+	expect_invalid "$F:$((N + 1)): member:"
+	has_line_starting "$T/verify.err" "$F:$((N + 2)): member:" || die "an unknown member was accepted"
+	expect_problems 2
+	;;
+confirm-bad-key)
+	# key is not a vkey; key is a witness (type 0x04) key.
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "org1.example.org+00000000+AAAA")"
+	pk=$("$PY" -c 'import base64, sys; print(base64.b64decode(sys.argv[1].split("+")[2])[1:].hex())' "$(vkey org1)")
+	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey_for org1.example.org 04 "$pk")")"
+	expect_invalid "$F:$((N + 1)): vkey:"
+	has_line_starting "$T/verify.err" "$F:$((N + 2)): vkey:" || die "a type 0x04 key was accepted"
+	expect_problems 2
 	;;
 *)
 	die "unknown case '$CASE'"
