@@ -558,6 +558,8 @@ confirm)
 	git -C "$R" log -1 --format=%s | grep -q "^endorse: $ORG publishes its key .* (https), confirmed by the log$" ||
 		die "confirm's commit message: $(git -C "$R" log -1 --format=%s)"
 	[ -z "$(git -C "$R" status --porcelain)" ] || die "confirm left the work tree dirty"
+	[ "$(git -C "$R" show --format= --name-only HEAD)" = log/endorsements.jsonl ] ||
+		die "confirm's commit changes more than the log: $(git -C "$R" show --format= --name-only HEAD)"
 	"$PY" - "$LOG" "$(vkey org0)" "$(vkey log)" <<'EOF' || die "the confirm line"
 import json, sys
 line = json.loads(open(sys.argv[1]).read().splitlines()[5])

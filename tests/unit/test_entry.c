@@ -57,6 +57,16 @@ static const char REVOKE[] =
 	"le.org/vectors-rich+d642f48c+AZCurrvz4hhiRnr5IdDGjchkceNK2mFIPIXCGwGaxcU"
 	"n\",\"time\":\"2026-01-01T00:00:10Z\",\"type\":\"revoke\"}}";
 
+/* vectors/valid-log-confirm/log/endorsements.jsonl, seq 4 */
+static const char CONFIRM[] =
+	"{\"prev\":\"c989c12afd2021198a6106acabf66119c6e92e4f1fd7b37c01a2e256730c"
+	"41d5\",\"seq\":4,\"sig\":\"tttUZX/jE897y5Sn/Plj5jbG1FX1PMxWQ38FhtYVwMws7"
+	"ph8MzBdUfXNDLp9yOtLuPRRmuQw+cd5KjsaJhLKDQ==\",\"statement\":{\"key\":\"o"
+	"rg0.example.org+c8474b17+ARR3JOHM3UJlMlIOh32wCbtniiX/iEvkyD+kUy+fq62w\","
+	"\"method\":\"https\",\"org\":\"org0.example.org\",\"signer\":\"example.o"
+	"rg/vectors-confirm+4bc49335+AT2XRe3eek+2pyZnMc2/ckD7vb7/IpOU5h1byQFrQ2GA"
+	"\",\"time\":\"2026-01-01T00:00:13Z\",\"type\":\"confirm\"}}";
+
 /* line with the first occurrence of from replaced by to, malloc'd. */
 static char *
 subst(const char *line, const char *from, const char *to)
@@ -698,6 +708,35 @@ signer_rules(void)
 	return 0;
 }
 
+/* confirm (SPEC 1.1 §4): exactly org, key, method, signer, time, type. */
+static int
+confirm_rules(void)
+{
+	static const char org1_key[] =
+		"\"key\":\"org1.example.org+3783c953+Ac1g1oDRKaBE2aodTNa6u1pO/tUctlfedpCk44/Ld/Ji\"";
+
+	MUT(CONFIRM, "\"type\":\"confirm\"", "\"type\":\"confirm\"", "");
+	CHECK_OK(expect_ok(CONFIRM));
+	MUT(CONFIRM, "\"method\":\"https\"", "\"method\":\"dns\"", "");
+	/* missing and extra members */
+	MUT(CONFIRM, "\"method\":\"https\",", "", "member");
+	MUT(CONFIRM, "\"org\":\"org0.example.org\",", "", "member");
+	MUT(CONFIRM, "\"org\":\"org0.example.org\",",
+		"\"org\":\"org0.example.org\",\"reason\":\"x\",", "member");
+	MUT(CONFIRM, "\"org\":\"org0.example.org\"", "\"org\":{\"id\":\"org0.example.org\"}", "member");
+	/* values */
+	MUT(CONFIRM, "\"method\":\"https\"", "\"method\":\"http\"", "field");
+	MUT(CONFIRM, "\"method\":\"https\"", "\"method\":\"HTTPS\"", "field");
+	MUT(CONFIRM, "\"method\":\"https\"", "\"method\":\"\"", "field");
+	MUT(CONFIRM, "\"key\":\"org0.example.org+c8474b17+", "\"key\":\"org0.example.org+c8474b18+",
+		"vkey");
+	MUT(CONFIRM, "\"org\":\"org0.example.org\"", "\"org\":\"Org0.example.org\"", "org-id");
+	/* a valid key named for another organisation */
+	MUT(CONFIRM, "\"key\":\"org0.example.org+c8474b17+ARR3JOHM3UJlMlIOh32wCbtniiX/iEvkyD+kUy+fq62w\"",
+		org1_key, ""); /* the state rule "confirm" refuses it */
+	return 0;
+}
+
 static int
 rejects_control_chars(void)
 {
@@ -939,6 +978,7 @@ static const test_case cases[] = {
 	CASE(rejects_value_types),
 	CASE(integer_range),
 	CASE(rejects_members),
+	CASE(confirm_rules),
 	CASE(rejects_statement_type),
 	CASE(rejects_bad_base64),
 	CASE(rejects_bad_prev),
