@@ -148,20 +148,24 @@ fuzz_policy_text(void)
 
 struct step {
 	endorse_statement_type type;
-	enum fuzz_key signer, other;   /* other: rotate's new key, revoke's target */
+	enum fuzz_key signer, other;   /* other: rotate's new key, revoke's target,
+					  the key a confirm names */
 	int document;                  /* 1 or 2 */
 	const char *org;
 };
 
-/* Every statement type, a second document version, a rotation, and a
- * revocation by the log key followed by an endorsement under a new key. */
+/* Every statement type, a second document version, a rotation, a
+ * revocation by the log key followed by an endorsement under a new key, and
+ * confirms of a key before and after its organisation rotated. */
 static const struct step steps[] = {
 	{ENDORSE_DOCUMENT, FUZZ_KEY_LOG, 0, 1, NULL},
 	{ENDORSE_ENDORSE, FUZZ_KEY_ORG1, 0, 1, "org1.example.org"},
 	{ENDORSE_ENDORSE, FUZZ_KEY_ORG2, 0, 1, "org2.example.org"},
+	{ENDORSE_CONFIRM, FUZZ_KEY_LOG, FUZZ_KEY_ORG1, 0, "org1.example.org"},
 	{ENDORSE_DOCUMENT, FUZZ_KEY_LOG, 0, 2, NULL},
 	{ENDORSE_ENDORSE, FUZZ_KEY_ORG1, 0, 2, "org1.example.org"},
 	{ENDORSE_ROTATE, FUZZ_KEY_ORG1, FUZZ_KEY_ORG1_NEW, 0, "org1.example.org"},
+	{ENDORSE_CONFIRM, FUZZ_KEY_LOG, FUZZ_KEY_ORG1_NEW, 1, "org1.example.org"},
 	{ENDORSE_WITHDRAW, FUZZ_KEY_ORG2, 0, 1, "org2.example.org"},
 	{ENDORSE_REVOKE, FUZZ_KEY_LOG, FUZZ_KEY_ORG2, 0, "org2.example.org"},
 	{ENDORSE_ENDORSE, FUZZ_KEY_ORG2_NEW, 0, 2, "org2.example.org"},
@@ -231,6 +235,10 @@ make_statement(endorse_statement *st, const struct step *s, int i)
 	case ENDORSE_REVOKE:
 		st->key = vkey_text(s->other);
 		st->reason = xstrdup("key lost");
+		break;
+	case ENDORSE_CONFIRM:
+		st->key = vkey_text(s->other);
+		st->method = xstrdup(s->document == 1 ? "dns" : "https");
 		break;
 	}
 }
