@@ -322,7 +322,12 @@ print_org(struct check_run *run, const char *org, const char *vkey,
 		}
 	}
 	if (run->format == FORMAT_GITHUB && !published) {
-		fputs("::error title=endorse domain check ", stdout);
+		/* on the pin of the key (the file a pull request adds): the
+		 * workflow's .ci/stop-commands passes exactly the "::error file="
+		 * lines through as annotations */
+		fputs("::error file=" ENDORSE_ORGS_DIR "/", stdout);
+		cli_print_github_escaped(org, true);
+		fputs(".vkey,title=endorse domain check ", stdout);
 		cli_print_github_escaped(org, true);
 		fputs("::", stdout);
 		cli_print_github_escaped(org, false);

@@ -364,10 +364,18 @@ assert o0["places"] == [{"method": "https", "status": "not-published", "listed":
 assert o1["published"] is True and o1["places"][0]["status"] == "published"
 EOF
 	expect_check 1 --format github
-	grep -q -F "::error title=endorse domain check org0.example.org::org0.example.org does not publish its current key. Put the line $(vkey org0) in https://org0.example.org/.well-known/endorse-keys or add the TXT record endorse-vkey=$(vkey org0) to _endorse.org0.example.org" "$T/out" ||
+	grep -q -F "::error file=keys/orgs/org0.example.org.vkey,title=endorse domain check org0.example.org::org0.example.org does not publish its current key. Put the line $(vkey org0) in https://org0.example.org/.well-known/endorse-keys or add the TXT record endorse-vkey=$(vkey org0) to _endorse.org0.example.org" "$T/out" ||
 		die "github annotation"
 	[ "$(grep -c '^::error' "$T/out")" -eq 1 ] || die "github: one annotation per failing organisation"
 	out_has "org1.example.org: https: published"
+	# as the workflow runs it: the annotation before ::stop-commands::, the rest inside
+	"${ENDORSE_SOURCE:?}/.ci/stop-commands" "$ENDORSE" domain check -C "$R" --method https \
+		--cacert "$T/ca/ca.pem" --timeout 5 --connect-to "$ORG:443:127.0.0.1:$PORT" \
+		--connect-to "org1.example.org:443:127.0.0.1:$PORT" --format github >"$T/ci" 2>&1 &&
+		die "stop-commands hid the exit status"
+	head -n 1 "$T/ci" | grep -q '^::error file=keys/orgs/org0.example.org.vkey,title=' ||
+		die "the annotation is not shown outside the stop-commands markers: $(head -n 2 "$T/ci")"
+	sed -n 2p "$T/ci" | grep -q '^::stop-commands::' || die "no stop-commands marker after the annotation"
 	place $ORG status 404
 	expect_check 1 --format json
 	"$PY" -c 'import json, sys; p = json.load(open(sys.argv[1]))["organizations"][0]["places"][0]
