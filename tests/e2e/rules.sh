@@ -1327,7 +1327,7 @@ confirm-members)
 confirm-bad-key)
 	# key is not a vkey; key is a witness (type 0x04) key.
 	forge --key "$K/log.key" --statement "$(confirm_st 1 "org1.example.org+00000000+AAAA")"
-	pk=$("$PY" -c 'import base64, sys; print(base64.b64decode(sys.argv[1].split("+")[2])[1:].hex())' "$(vkey org1)")
+	pk=$("$PY" -c 'import base64, sys; print(base64.b64decode(sys.argv[1].split("+", 2)[2])[1:].hex())' "$(vkey org1)")
 	forge --key "$K/log.key" --statement "$(confirm_st 1 "$(vkey_for org1.example.org 04 "$pk")")"
 	expect_invalid "$F:$((N + 1)): vkey:"
 	has_line_starting "$T/verify.err" "$F:$((N + 2)): vkey:" || die "a type 0x04 key was accepted"
