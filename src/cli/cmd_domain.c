@@ -47,12 +47,14 @@ help(void)
 		"                             --resolve; repeatable)\n"
 		"      --connect-to H1:P1:H2:P2         connect to H2:P2 instead of H1:P1\n"
 		"                             (curl's --connect-to; repeatable)\n"
-		"      --cacert FILE          trust these CA certificates (default: the system's)\n"
+		"      --cacert FILE          trust only these CA certificates (default: the\n"
+		"                             system's)\n"
 		"      --timeout SECONDS      the whole check of one place (default 10)\n"
 		"      --dns-server ADDR[:PORT]         ask this resolver (default: the system's)\n\n"
 		"Without --resolve or --connect-to for ORG:443, https connects only to\n"
-		"ORG's addresses, looked up once, all of which must be public. No proxy, no\n"
-		"redirect, no cookie; a body over 65536 bytes is refused.\n\n"
+		"ORG's addresses, looked up once, all of which must be public (a\n"
+		"--connect-to to another host name lets curl look that name up, unchecked).\n"
+		"No proxy, no redirect, no cookie; a body over 65536 bytes is refused.\n\n"
 		"Exit status: 0 every organization checked publishes its current key,\n"
 		"1 one does not (or cannot be reached), 2 could not run.\n", usage_text);
 	return EXIT_VALID;
@@ -257,7 +259,7 @@ describe_place(const endorse_place_check *p)
 					? (p->invalid_count == 1 ? "endorse-vkey record is" : "endorse-vkey records are")
 					: (p->invalid_count == 1 ? "line is" : "lines are"));
 		if (p->dnssec)
-			fputs(" (DNSSEC-validated)", f);
+			fputs(" (DNSSEC-validated, says the resolver)", f);
 	}
 	if (fclose(f) != 0) {
 		free(text);

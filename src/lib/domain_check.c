@@ -26,32 +26,46 @@ now_ms(void)
 }
 
 /* Whether entry's first two fields (HOST:PORT:..., curl's --resolve and
- * --connect-to; an empty field of --connect-to matches any) name host:443. */
+ * --connect-to; an empty field of --connect-to matches any) name host:443;
+ * *rest is then what follows them. */
 static bool
-maps_host(const char *entry, const char *host, bool empty_matches)
+maps_host(const char *entry, const char *host, bool empty_matches, const char **rest)
 {
 	size_t hl = strlen(host);
 	const char *colon;
 
-	if (entry[0] == '+' || entry[0] == '-')
-		entry++;  /* curl's "+HOST" (resolve later) and "-HOST" (forget) */
 	if ((colon = strchr(entry, ':')) == NULL)
 		return false;
 	if (!((colon == entry && empty_matches) ||
 	      ((size_t)(colon - entry) == hl && strncasecmp(entry, host, hl) == 0)))
 		return false;
 	entry = colon + 1;
-	return strncmp(entry, "443:", 4) == 0 || (empty_matches && entry[0] == ':');
+	if (strncmp(entry, "443:", 4) == 0)
+		*rest = entry + 4;
+	else if (empty_matches && entry[0] == ':')
+		*rest = entry + 1;
+	else
+		return false;
+	return true;
 }
 
+/* Whether the caller chose where host:443 connects: a --resolve entry
+ * (curl's "+HOST:..." resolves later, "-HOST:..." forgets: only the first
+ * maps) or a --connect-to entry with another host (an empty HOST2 keeps
+ * the name, which curl would then look up itself, unchecked). */
 static bool
 explicitly_mapped(const char *host, const endorse_net_options *net)
 {
-	for (size_t i = 0; i < net->resolve_count; i++)
-		if (net->resolve[i][0] != '-' && maps_host(net->resolve[i], host, false))
+	const char *rest;
+
+	for (size_t i = 0; i < net->resolve_count; i++) {
+		const char *e = net->resolve[i];
+		if (e[0] != '-' && maps_host(e + (e[0] == '+'), host, false, &rest) && rest[0] != '\0')
 			return true;
+	}
 	for (size_t i = 0; i < net->connect_to_count; i++)
-		if (maps_host(net->connect_to[i], host, true))
+		if (maps_host(net->connect_to[i], host, true, &rest) && rest[0] != ':' &&
+		    rest[0] != '\0')
 			return true;
 	return false;
 }
@@ -161,6 +175,9 @@ check_dns(endorse_place_check *out, const char *org_id, const endorse_net_option
 	int rc;
 
 	(void)snprintf(name, sizeof(name), "%s%s", TXT_LABEL, org_id);
+	if (strlen(name) > 253)  /* an id of more than 244 bytes (SPEC allows 250) */
+		return set_reason(out, "%s is longer than a DNS name may be (253 bytes): the "
+			"domain cannot publish a key by dns; use https", name);
 	rc = endorse_dns_txt_lookup(&txt, name, net->dns_server, net->timeout_ms);
 	if (rc == ENDORSE_ENOTFOUND) {
 		rc = 0;  /* the domain answered that the name has no record */

@@ -131,8 +131,12 @@ endorse_https_get(char **body, size_t *len, char **reason, const char *host, con
 		(long)CURL_SSLVERSION_TLSv1_2);
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* --cacert replaces the trust store, as curl's option says: Debian's
+	 * libcurl also reads the CA directory /etc/ssl/certs unless told not to */
 	if (code == CURLE_OK && net->cacert != NULL)
 		code = curl_easy_setopt(s.curl, CURLOPT_CAINFO, net->cacert);
+	if (code == CURLE_OK && net->cacert != NULL)
+		code = curl_easy_setopt(s.curl, CURLOPT_CAPATH, NULL);
 	/* "" is no proxy at all, whatever https_proxy or ALL_PROXY say: the
 	 * check must reach the organisation's own server */
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_PROXY, "");

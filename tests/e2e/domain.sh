@@ -479,6 +479,20 @@ dns-nxdomain)
 	out_has "$ORG: dns: not published (lists 0 other keys)"
 	out_has "org1.example.org: dns: published"
 	;;
+dns-long-name)
+	# An id of 247 bytes is valid (SPEC 1.1: at most 250), but _endorse.ID
+	# passes DNS's 253: that place is reported, and the other place and the
+	# other organisations are still checked.
+	need_https
+	long="$(printf 'a%.0s' $(seq 63)).$(printf 'b%.0s' $(seq 63)).$(printf 'c%.0s' $(seq 63)).$(printf 'd%.0s' $(seq 55))"
+	[ ${#long} -eq 247 ] || die "the long id has ${#long} bytes"
+	"$FIXTURE" keygen --unencrypted -s "$K/long.key" -p "$K/long.vkey" "$long" >/dev/null 2>&1 ||
+		die "keygen of a 247-byte id"
+	dns_start --local=/example.org/
+	expect_rc 1 domain check --key "$K/long.vkey" --method any --timeout 2 --dns-server "$DNS_SERVER"
+	out_has "$long: dns: unreachable: _endorse.$long is longer than a DNS name may be (253 bytes)"
+	out_has "$long: https: unreachable: "
+	;;
 dns-timeout)
 	# a resolver that never answers
 	build_base
@@ -521,6 +535,16 @@ https-non-public)
 	# the same name mapped explicitly is checked there
 	expect_rc 0 domain check -C "$R" $ORG --method https --cacert "$T/ca/ca.pem" --timeout 5 \
 		--dns-server "$DNS_SERVER" --connect-to "$ORG:443:127.0.0.1:$PORT"
+	# entries that map nothing (curl would look the name up itself,
+	# unchecked) do not turn the check off: --connect-to with an empty
+	# HOST2, curl's syntax of --resolve only (+, -) given to --connect-to,
+	# --resolve "-HOST" (forget)
+	for e in "--connect-to=$ORG:443::$PORT" "--connect-to=+$ORG:443:127.0.0.1:$PORT" \
+		"--connect-to=-$ORG:443:127.0.0.1:$PORT" "--resolve=-$ORG:443"; do
+		expect_rc 1 domain check -C "$R" $ORG --method https --cacert "$T/ca/ca.pem" \
+			--timeout 5 --dns-server "$DNS_SERVER" "$e"
+		out_has "$ORG: https: unreachable: non-public address 127.0.0.1 of $ORG refused"
+	done
 	# a name that does not exist
 	keygen org3 org3.example.org
 	expect_rc 1 domain check --key "$K/org3.vkey" --method https --timeout 5 \
