@@ -574,12 +574,12 @@ confirm_help(void)
 static int
 confirm_target(endorse_vkey *key, bool *already, const char *org_id)
 {
-	uint64_t problems = 0;
+	uint64_t problems = 0, count = 0;
 	endorse_verify_options vopt = {.on_problem = count_problem, .ctx = &problems,
 		.quorum_optional = true, .rules_only = true};
 	endorse_state *state = NULL;
 	const endorse_org *org;
-	int rc = endorse_verify(&state, ".", &vopt, &problems), code = EXIT_VALID;
+	int rc = endorse_verify(&state, ".", &vopt, &count), code = EXIT_VALID;
 
 	if (rc == ENDORSE_EINVALID) {
 		code = EXIT_INVALID;
