@@ -194,17 +194,21 @@ lookup_wait(dns_lookup *lk)
 		struct timeval max_tv, tv, *next;
 		long long left = deadline - now_ms();
 		nfds_t n = 0;
-		int bits, wait_ms, ready;
+		unsigned bits;
+		int wait_ms, ready;
 
 		if (left <= 0)
 			break;
-		bits = ares_getsock(lk->channel, socks, ARES_GETSOCK_MAXNUM);
-		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+		/* c-ares's ARES_GETSOCK_WRITABLE shifts a signed 1 into the sign
+		 * bit for the last socket (undefined behaviour): the bits are read
+		 * as unsigned here, readable in the low 16, writable in the next */
+		bits = (unsigned)ares_getsock(lk->channel, socks, ARES_GETSOCK_MAXNUM);
+		for (unsigned i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 			short events = 0;
 
-			if (ARES_GETSOCK_READABLE(bits, i))
+			if ((bits & (1u << i)) != 0)
 				events |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bits, i))
+			if ((bits & (1u << (i + ARES_GETSOCK_MAXNUM))) != 0)
 				events |= POLLOUT;
 			if (events == 0)
 				continue;
