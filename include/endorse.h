@@ -425,8 +425,7 @@ typedef struct endorse_org {
 	char *id;
 	bool has_key;
 	endorse_vkey key;    /* current key when has_key */
-	uint64_t key_since;  /* the seq of the entry that made it current */
-	/* The newest confirm of the current key after key_since (SPEC.md §7:
+	/* The newest confirm of the current key since it became current (SPEC.md §7:
 	 * the key is "confirmed"), and the newest confirm of a key the
 	 * organisation held before; a key rotated away or revoked stays
 	 * confirmed in history. Every confirm is an entry of the log. */

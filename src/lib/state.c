@@ -610,14 +610,13 @@ need_current_key(const struct org_record *o, const endorse_vkey *signer, const c
 /* The organisation's current key changes (rotation, revocation, a new key
  * after one): a confirm of the old key now belongs to history. */
 static void
-key_changes(struct org_record *o, uint64_t seq)
+key_changes(struct org_record *o)
 {
 	if (o->pub.confirmed) {
 		o->pub.older_confirmed = true;
 		o->pub.older_confirmation = o->pub.confirmation;
 		o->pub.confirmed = false;
 	}
-	o->pub.key_since = seq;
 }
 
 /* SPEC.md §4, confirm: signed by the log key, of the organisation's
@@ -760,7 +759,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 				return rc;
 			o->pub.has_key = true;
 			o->pub.key = signer;
-			key_changes(o, entry->seq);
+			key_changes(o);
 		}
 		if (state->rules_only)
 			return add_active(state, o, (size_t)doc);
@@ -808,7 +807,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 			touch_key(o, h, st->time);
 		}
 		o->pub.key = other;
-		key_changes(o, entry->seq);
+		key_changes(o);
 		return 0;
 	case ENDORSE_REVOKE: {
 		struct held_key *h;
@@ -832,7 +831,7 @@ check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool c
 		unlist_key(o, (size_t)(h - o->keys));
 		if (is_current_key(o, &other)) {
 			o->pub.has_key = false;
-			key_changes(o, entry->seq);
+			key_changes(o);
 		}
 		for (size_t i = 0; i < o->pub.endorsement_count; i++) {
 			endorse_endorsement *e = &o->pub.endorsements[i];
