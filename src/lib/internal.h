@@ -7,13 +7,10 @@
 
 #include "endorse.h"
 
-#if defined(__GNUC__)
-#define ENDORSE_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define ENDORSE_PRINTF(a, b)
-#endif
+#include "error.h"
 
-/* error.c: sets the thread's last error message and returns code. */
+/* error.c, the older names of error.h's endorse_error_set (being replaced):
+ * sets the thread's last error message and returns code. */
 int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 /* The same, keeping the last message after the new one: "new: last". */
 int endorse_fail_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
