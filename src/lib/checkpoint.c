@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <sodium.h>
 
@@ -145,85 +144,4 @@ endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *p
 		return endorse_fail_rule(rule, "checkpoint-origin", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint's origin is not the log's origin %s", origin));
 	return check_signatures(res, policy, now, rule);
-}
-
-/* ---- a log's checkpoint: SPEC.md §5 and §6 ---- */
-
-int
-endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,
-	const char *note, size_t len, const endorse_tree_view *tree,
-	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r)
-{
-	const uint8_t(*leaves)[32] = tree->leaves;
-	uint64_t count = tree->count;
-	endorse_checkpoint_result res;
-	const endorse_checkpoint *cp = &res.checkpoint;
-	const char *rule = NULL;
-	uint8_t root[32], proof[ENDORSE_MERKLE_MAX_PROOF][32];
-	size_t proof_len = 0;
-	int rc;
-
-	memset(seen, 0, sizeof(*seen));
-	rc = endorse_checkpoint_check(&res, policy, note, len, (uint64_t)time(NULL), &rule);
-	if (rc == ENDORSE_EINVALID) {
-		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, rule, "%s", endorse_error_last());
-		rc = 0;
-		goto out;
-	} else if (rc != 0) {
-		goto out;
-	}
-	if (cp->size > count) {
-		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-size",
-			"the checkpoint is of %llu entries but the log has only %llu",
-			(unsigned long long)cp->size, (unsigned long long)count);
-		goto out;
-	}
-	if (leaves != NULL) {
-		endorse_merkle_root_of(root, leaves, cp->size);
-	} else if (tree->root_size == cp->size) {
-		memcpy(root, tree->root, 32);
-	} else {
-		rc = endorse_fail(ENDORSE_EIO, "the root of the log's first %llu entries was not kept",
-			(unsigned long long)cp->size);
-		goto out;
-	}
-	if (sodium_memcmp(root, cp->root, 32) != 0) {
-		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-root",
-			"the checkpoint's root is not the root of the log's first %llu entries",
-			(unsigned long long)cp->size);
-		goto out;
-	}
-	if (prev != NULL && prev->present && prev->size > 0) {
-		/* The log's own tree proves consistency; the proof is made and
-		 * checked all the same, as a reader holding only the two
-		 * checkpoints would. */
-		if (leaves == NULL) {
-			rc = endorse_fail(ENDORSE_EIO, "the log's leaf hashes were not kept");
-			goto out;
-		}
-		if (cp->size < prev->size ||
-		    endorse_merkle_prove_consistency(proof, &proof_len, leaves, prev->size, cp->size) != 0 ||
-		    !endorse_merkle_check_consistency(prev->size, cp->size, prev->root, cp->root,
-			    (const uint8_t(*)[32])proof,
-			    proof_len)) {
-			endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint-consistency",
-				"the checkpoint (%llu entries) is not consistent with the one before it "
-				"(%llu entries): a checkpoint only moves forward along the same log",
-				(unsigned long long)cp->size, (unsigned long long)prev->size);
-			goto out;
-		}
-	}
-	seen->present = true;
-	seen->size = cp->size;
-	memcpy(seen->root, cp->root, 32);
-	seen->witnesses = res.witnesses;
-	seen->quorum = res.quorum;
-	if (check_quorum && !res.quorum)
-		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "quorum",
-			"the checkpoint is cosigned by %zu of the policy's %zu witnesses, which does not "
-			"meet its quorum \"%s\"", res.witnesses, endorse_policy_witness_count(policy),
-			endorse_policy_quorum_name(policy));
-out:
-	endorse_checkpoint_result_clear(&res);
-	return rc;
 }

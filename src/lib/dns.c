@@ -17,6 +17,7 @@
 #include <ares.h>
 #include <ares_dns.h>
 
+#include "error.h"
 #include "internal.h"
 
 /* The answer of one name fits in a DNS message (64 KiB over TCP); these
@@ -392,6 +393,28 @@ out:
 	return rc;
 }
 
+/* The answer's RCODE: NOERROR, or the error it stands for. */
+static int
+check_rcode(const dns_lookup *lk, const char *name)
+{
+	switch (lk->answer[3] & 0x0f) {
+	case ns_r_noerror:
+		return 0;
+	case ns_r_nxdomain:
+		return endorse_error_set(ENDORSE_ENOTFOUND, NULL, "%s: no such name (NXDOMAIN from %s)",
+			name, lk->server_text);
+	case ns_r_servfail:
+		return lookup_fail(lk, name, ARES_ESERVFAIL);
+	case ns_r_refused:
+		return lookup_fail(lk, name, ARES_EREFUSED);
+	case ns_r_notimpl:
+		return lookup_fail(lk, name, ARES_ENOTIMP);
+	default:
+		return endorse_error_set(ENDORSE_EIO, NULL, "%s: DNS error %d from %s", name,
+			lk->answer[3] & 0x0f, lk->server_text);
+	}
+}
+
 int
 endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *server, long timeout_ms)
 {
@@ -429,27 +452,8 @@ endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *serve
 		rc = lookup_fail(&lk, name, lk.status);
 		goto out;
 	}
-	switch (lk.answer[3] & 0x0f) {
-	case ns_r_noerror:
-		break;
-	case ns_r_nxdomain:
-		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such name (NXDOMAIN from %s)", name,
-			lk.server_text);
+	if ((rc = check_rcode(&lk, name)) < 0)
 		goto out;
-	case ns_r_servfail:
-		rc = lookup_fail(&lk, name, ARES_ESERVFAIL);
-		goto out;
-	case ns_r_refused:
-		rc = lookup_fail(&lk, name, ARES_EREFUSED);
-		goto out;
-	case ns_r_notimpl:
-		rc = lookup_fail(&lk, name, ARES_ENOTIMP);
-		goto out;
-	default:
-		rc = endorse_fail(ENDORSE_EIO, "%s: DNS error %d from %s", name, lk.answer[3] & 0x0f,
-			lk.server_text);
-		goto out;
-	}
 	out->authenticated = (lk.answer[3] & 0x20) != 0;
 	if (lk.answer_len > INT_MAX) {
 		rc = lookup_fail(&lk, name, ARES_EBADRESP);

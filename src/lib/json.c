@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "internal.h"
+#include "json.h"
 
 #define MAX_SAFE_INTEGER 9007199254740991LL
 
@@ -251,8 +252,7 @@ endorse_statement_type_name(endorse_statement_type type)
 }
 
 static int
-parse_statement(endorse_entry *entry, json_t *obj, bool full, endorse_points *points,
-	endorse_diag *diag)
+parse_statement(endorse_entry *entry, json_t *obj, endorse_diag *diag)
 {
 	endorse_statement *st = &entry->statement;
 	json_t *type = json_object_get(obj, "type"), *org;
@@ -290,34 +290,11 @@ parse_statement(endorse_entry *entry, json_t *obj, bool full, endorse_points *po
 	} else if (json_is_string(org)) {
 		st->org_id = strdup(json_string_value(org));
 	}
-	return endorse_statement_check_values(entry, full, points, diag);
-}
-
-static int parse_entry(endorse_entry *out, const char *line, size_t len, bool full,
-	endorse_points *points, endorse_diag *diag);
-
-int
-endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag)
-{
-	return endorse_entry_parse_checked(out, line, len, true, diag);
+	return 0;
 }
 
 int
-endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full,
-	endorse_diag *diag)
-{
-	return parse_entry(out, line, len, full, NULL, diag);
-}
-
-int
-endorse_entry_parse_points(endorse_entry *out, const char *line, size_t len,
-	endorse_points *points, endorse_diag *diag)
-{
-	return parse_entry(out, line, len, true, points, diag);
-}
-
-static int
-parse_entry(endorse_entry *out, const char *line, size_t len, bool full, endorse_points *points,
+endorse_entry_decode(endorse_entry *out, const char *line, size_t len, bool full,
 	endorse_diag *diag)
 {
 	json_t *root = NULL, *v;
@@ -357,18 +334,11 @@ parse_entry(endorse_entry *out, const char *line, size_t len, bool full, endorse
 		}
 		out->has_new_sig = true;
 	}
-	if (parse_statement(out, json_object_get(root, "statement"), full, points, diag) != 0)
+	if (parse_statement(out, json_object_get(root, "statement"), diag) != 0)
 		goto out;
-	if (out->has_new_sig != (out->statement.type == ENDORSE_ROTATE)) {
-		endorse_diag_set(diag, "member", out->has_new_sig
-			? "new_sig is only allowed in rotate entries" : "a rotate entry needs new_sig");
-		goto out;
-	}
 	rc = 0;
 out:
 	json_decref(root);
-	if (rc != 0)
-		endorse_entry_clear(out);
 	return rc;
 }
 

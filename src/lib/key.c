@@ -1,18 +1,17 @@
-/* Secret keys: generation, the encrypted key file, and the Go note form.
- * The only file where seeds and passphrases are handled; every buffer that
- * holds either is sodium_malloc'd and wiped before it is released. */
+/* Secret keys: generation, the encrypted key file's text, and the Go note
+ * form. The only file where seeds are handled and passphrases used (key_file.c
+ * passes them through); every buffer that holds either is sodium_malloc'd
+ * and wiped before it is released. No I/O: key_file.c reads and writes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 
 #include <sodium.h>
 
 #include "internal.h"
+#include "key.h"
 
 #define KEY_FILE_MAGIC "endorse-secret-key-v1"
-#define KEY_FILE_MAX 4096
 #define SEED_LEN 32
 #define SALT_LEN crypto_pwhash_SALTBYTES
 #define NONCE_LEN crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
@@ -94,55 +93,6 @@ endorse_secret_key_generate(endorse_secret_key **out, const char *name, uint8_t 
 	return rc;
 }
 
-/* The directory a key file goes into (made with mode if missing, when
- * create) must be a directory itself, not a symbolic link: opened with
- * O_NOFOLLOW from its parent, so that a link planted there cannot send a key
- * elsewhere. */
-static int
-open_parent_dir(const char *path, bool create, mode_t mode)
-{
-	char *dir = strdup(path), *slash;
-	int fd = -1, rc = 0;
-
-	if (dir == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	slash = strrchr(dir, '/');
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		rc = endorse_dir_open_path(&fd, dir, create, mode);
-		if (fd >= 0)
-			close(fd);
-	}
-	free(dir);
-	return rc;
-}
-
-static int
-make_parent_dir(const char *path, mode_t mode)
-{
-	return open_parent_dir(path, true, mode);
-}
-
-int
-endorse_key_dir_check(const char *path)
-{
-	int rc = open_parent_dir(path, false, 0);
-
-	return rc == ENDORSE_ENOTFOUND ? 0 : rc;
-}
-
-int
-endorse_vkey_save(const endorse_vkey *key, const char *path, bool force)
-{
-	char text[ENDORSE_VKEY_MAX + 1];
-	int rc = make_parent_dir(path, 0755);
-
-	if (rc != 0)
-		return rc;
-	return endorse_file_write_atomic(path, text, endorse_vkey_format_line(text, key), 0644,
-		!force);
-}
-
 /* The key file is text: a header that the AEAD authenticates as additional
  * data (so the name, type and cost parameters cannot be swapped), then the
  * sealed seed. */
@@ -156,8 +106,8 @@ format_header(char *out, size_t size, const endorse_secret_key *key, const char 
 }
 
 int
-endorse_secret_key_save(const endorse_secret_key *key, const char *path, const char *passphrase,
-	size_t passphrase_len, bool force)
+endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *key,
+	const char *passphrase, size_t passphrase_len)
 {
 	char *file = NULL, kdf_line[256], salt_b64[100], nonce_b64[64];
 	uint8_t *derived = NULL, salt[SALT_LEN], nonce[NONCE_LEN], sealed[SEED_LEN + TAG_LEN];
@@ -166,14 +116,16 @@ endorse_secret_key_save(const endorse_secret_key *key, const char *path, const c
 	const unsigned long long ops = crypto_pwhash_OPSLIMIT_MODERATE;
 	const size_t mem = crypto_pwhash_MEMLIMIT_MODERATE;
 
-	file = sodium_malloc(KEY_FILE_MAX);
+	*out = NULL;
+	*out_len = 0;
+	file = sodium_malloc(ENDORSE_KEY_FILE_MAX);
 	if (file == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
 	if (passphrase == NULL) {
-		header_len = format_header(file, KEY_FILE_MAX, key, "kdf none\n");
+		header_len = format_header(file, ENDORSE_KEY_FILE_MAX, key, "kdf none\n");
 		endorse_base64_encode(salt_b64, sizeof(salt_b64), key->secret, SEED_LEN);
 		file_len = (size_t)header_len +
-			(size_t)snprintf(file + header_len, KEY_FILE_MAX - (size_t)header_len,
+			(size_t)snprintf(file + header_len, ENDORSE_KEY_FILE_MAX - (size_t)header_len,
 				"seed %s\n", salt_b64);
 		sodium_memzero(salt_b64, sizeof(salt_b64));
 	} else {
@@ -192,7 +144,7 @@ endorse_secret_key_save(const endorse_secret_key *key, const char *path, const c
 		endorse_base64_encode(nonce_b64, sizeof(nonce_b64), nonce, sizeof(nonce));
 		(void)snprintf(kdf_line, sizeof(kdf_line), "kdf argon2id13 %llu %zu %s\nnonce %s\n", ops, mem,
 			salt_b64, nonce_b64);
-		header_len = format_header(file, KEY_FILE_MAX, key, kdf_line);
+		header_len = format_header(file, ENDORSE_KEY_FILE_MAX, key, kdf_line);
 		if (crypto_pwhash(derived, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, passphrase,
 			    passphrase_len, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
 			rc = endorse_fail(ENDORSE_ENOMEM, "not enough memory for Argon2id");
@@ -202,11 +154,12 @@ endorse_secret_key_save(const endorse_secret_key *key, const char *path, const c
 			(const uint8_t *)file, (size_t)header_len, NULL, nonce, derived);
 		endorse_base64_encode(salt_b64, sizeof(salt_b64), sealed, sizeof(sealed));
 		file_len = (size_t)header_len +
-			(size_t)snprintf(file + header_len, KEY_FILE_MAX - (size_t)header_len,
+			(size_t)snprintf(file + header_len, ENDORSE_KEY_FILE_MAX - (size_t)header_len,
 				"seed %s\n", salt_b64);
 	}
-	if ((rc = make_parent_dir(path, 0700)) == 0)
-		rc = endorse_file_write_atomic(path, file, file_len, 0600, !force);
+	*out = file;
+	*out_len = file_len;
+	file = NULL;
 out:
 	sodium_free(file);
 	sodium_free(derived);
@@ -289,18 +242,14 @@ open_seed(uint8_t *seed, char *work, const char *original, const char *path,
 }
 
 int
-endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *passphrase,
-	size_t passphrase_len)
+endorse_secret_key_open(endorse_secret_key **out, const char *text, size_t len, const char *path,
+	const char *passphrase, size_t passphrase_len)
 {
-	char *text = NULL, *work = NULL, name[ENDORSE_NAME_MAX + 1];
+	char *work = NULL, name[ENDORSE_NAME_MAX + 1];
 	uint8_t *seed = NULL, type = 0;
-	size_t len = 0;
 	int rc;
 
 	*out = NULL;
-	rc = endorse_file_read_private(&text, &len, path, KEY_FILE_MAX);
-	if (rc != 0)
-		goto out;
 	seed = sodium_malloc(SEED_LEN);
 	work = sodium_malloc(len + 1);
 	if (seed == NULL || work == NULL) {
@@ -316,7 +265,6 @@ endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *
 	if (rc == 0)
 		rc = key_from_seed(out, name, type, seed);
 out:
-	sodium_free(text);
 	sodium_free(work);
 	sodium_free(seed);
 	return rc;

@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
+#include "array.h"
+#include "error.h"
+#include "hashset.h"
 #include "internal.h"
 
 #define POLICY_MAX_NAMES 4096
@@ -21,39 +22,8 @@ struct policy_name {
 	size_t threshold;      /* group: k */
 	size_t *members;       /* group: indices of earlier names */
 	size_t member_count;
+	size_t listed_by;      /* while parsing: the group index + 1 that last listed it */
 };
-
-/* While parsing: names and witness keys by hash (open addressing; SipHash
- * under a random key, so that chosen names cannot collide), so that each
- * lookup costs the same however many names came before: a policy of 4,096
- * names is parsed in linear time. */
-struct policy_index {
-	uint8_t hash_key[crypto_shorthash_KEYBYTES];
-	size_t mask;       /* slots - 1: a power of two, at least twice the lines */
-	size_t *names;     /* name index + 1; 0: empty */
-	size_t *keys;      /* witness name index + 1, by public key */
-	size_t *member_of; /* by name index: the group index + 1 that last listed it */
-};
-
-/* An index for a policy of at most lines lines (one name each at most). */
-static struct policy_index *
-index_new(size_t lines)
-{
-	size_t slots = 16, names = lines < POLICY_MAX_NAMES ? lines : POLICY_MAX_NAMES;
-	struct policy_index *x;
-
-	while (slots < 2 * names)
-		slots *= 2;
-	x = calloc(1, sizeof(*x) + (2 * slots + names + 1) * sizeof(size_t));
-	if (x == NULL)
-		return NULL;
-	x->mask = slots - 1;
-	x->names = (size_t *)(x + 1);
-	x->keys = x->names + slots;
-	x->member_of = x->keys + slots;
-	crypto_shorthash_keygen(x->hash_key);
-	return x;
-}
 
 struct endorse_policy {
 	endorse_vkey log_key;
@@ -61,11 +31,14 @@ struct endorse_policy {
 	struct policy_name *names;
 	size_t name_count, name_cap;
 	size_t *witnesses;     /* the witnesses' indices into names, in order */
-	size_t witness_count;
+	size_t witness_count, witness_cap;
 	bool has_quorum;
 	bool quorum_none;
 	size_t quorum;         /* index into names unless quorum_none */
-	struct policy_index *index; /* while parsing */
+	/* While parsing: names, and witnesses by public key, so that each
+	 * lookup costs the same however many names came before: a policy of
+	 * 4,096 names is parsed in linear time. */
+	endorse_hashset by_name, by_key;
 };
 
 void
@@ -79,7 +52,8 @@ endorse_policy_free(endorse_policy *p)
 	}
 	free(p->names);
 	free(p->witnesses);
-	free(p->index);
+	endorse_hashset_free(&p->by_name);
+	endorse_hashset_free(&p->by_key);
 	free(p);
 }
 
@@ -89,53 +63,37 @@ endorse_policy_log_key(const endorse_policy *p)
 	return &p->log_key;
 }
 
-static size_t
-first_slot(const endorse_policy *p, const void *data, size_t len)
+static void
+name_of(const void *ctx, size_t index, const void **key, size_t *len)
 {
-	uint8_t h[crypto_shorthash_BYTES];
-	size_t v = 0;
+	const endorse_policy *p = ctx;
 
-	crypto_shorthash(h, data, len, p->index->hash_key);
-	for (size_t i = 0; i < sizeof(v) && i < sizeof(h); i++)
-		v = (v << 8) | h[i];
-	return v & p->index->mask;
+	*key = p->names[index].name;
+	*len = strlen(p->names[index].name);
 }
 
-/* The slot of name: where it is, or the empty one where it would go. */
-static size_t *
-name_slot(const endorse_policy *p, const char *name)
+static void
+public_key_of(const void *ctx, size_t index, const void **key, size_t *len)
 {
-	for (size_t i = first_slot(p, name, strlen(name));; i = (i + 1) & p->index->mask) {
-		size_t *slot = &p->index->names[i];
-		if (*slot == 0 || strcmp(p->names[*slot - 1].name, name) == 0)
-			return slot;
-	}
+	const endorse_policy *p = ctx;
+
+	*key = p->names[index].key.public_key;
+	*len = 32;
 }
 
 static long
 find_name(const endorse_policy *p, const char *name)
 {
-	size_t at = *name_slot(p, name);
+	size_t at = endorse_hashset_find(&p->by_name, p, name, strlen(name));
 
-	return at != 0 ? (long)at - 1 : -1;
-}
-
-/* The slot of a witness key, likewise. */
-static size_t *
-key_slot(const endorse_policy *p, const endorse_vkey *k)
-{
-	for (size_t i = first_slot(p, k->public_key, 32);; i = (i + 1) & p->index->mask) {
-		size_t *slot = &p->index->keys[i];
-		if (*slot == 0 || memcmp(p->names[*slot - 1].key.public_key, k->public_key, 32) == 0)
-			return slot;
-	}
+	return at != ENDORSE_HASHSET_NONE ? (long)at : -1;
 }
 
 static bool
 key_is_duplicate(const endorse_policy *p, const endorse_vkey *k)
 {
 	return (p->has_log && memcmp(p->log_key.public_key, k->public_key, 32) == 0) ||
-		*key_slot(p, k) != 0;
+		endorse_hashset_find(&p->by_key, p, k->public_key, 32) != ENDORSE_HASHSET_NONE;
 }
 
 static int
@@ -143,29 +101,24 @@ add_name(endorse_policy *p, const char *name, struct policy_name **out, endorse_
 {
 	struct policy_name *grown;
 
-	size_t *slot;
-
 	if (strcmp(name, "none") == 0)
 		return endorse_diag_set(diag, "policy", "\"none\" is reserved and cannot be defined");
-	if (*(slot = name_slot(p, name)) != 0)
+	if (find_name(p, name) >= 0)
 		return endorse_diag_set(diag, "policy", "name \"%.64s\" is defined twice", name);
 	if (p->name_count >= POLICY_MAX_NAMES)
 		return endorse_diag_set(diag, "policy", "more than %d witnesses and groups",
 			POLICY_MAX_NAMES);
-	if (p->name_count == p->name_cap) {
-		size_t cap = p->name_cap ? 2 * p->name_cap : 16;
-		if ((grown = realloc(p->names, cap * sizeof(*grown))) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		p->names = grown;
-		p->name_cap = cap;
-	}
+	grown = endorse_array_reserve(p->names, &p->name_cap, p->name_count + 1, sizeof(*grown));
+	if (grown == NULL)
+		return ENDORSE_ENOMEM;
+	p->names = grown;
 	*out = &p->names[p->name_count];
 	memset(*out, 0, sizeof(**out));
 	(*out)->name = strdup(name);
 	if ((*out)->name == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	*slot = ++p->name_count;
-	return 0;
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	p->name_count++;
+	return endorse_hashset_add(&p->by_name, p, p->name_count - 1);
 }
 
 static int
@@ -198,10 +151,10 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 		if (idx < 0 || (size_t)idx == p->name_count - 1)
 			return endorse_diag_set(diag, "policy",
 				"group member \"%.64s\" is not a witness or group defined above", f[3 + i]);
-		if (p->index->member_of[idx] == p->name_count)
+		if (p->names[idx].listed_by == p->name_count)
 			return endorse_diag_set(diag, "policy", "group member \"%.64s\" is listed twice",
 				f[3 + i]);
-		p->index->member_of[idx] = p->name_count; /* this group's index + 1 */
+		p->names[idx].listed_by = p->name_count; /* this group's index + 1 */
 		g->members[g->member_count++] = (size_t)idx;
 	}
 	if (strcmp(f[2], "all") == 0) {
@@ -220,69 +173,91 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 }
 
 static int
-parse_line(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+parse_log(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 {
-	struct policy_name *w;
+	endorse_vkey k;
 	int rc;
 
-	if (strcmp(f[0], "log") == 0) {
-		if (n < 2 || n > 3)
-			return endorse_diag_set(diag, "policy", "log takes a vkey and an optional URL");
-		if (p->has_log)
-			return endorse_diag_set(diag, "policy", "only one log line is allowed");
-		endorse_vkey k;
-		if ((rc = parse_key(&k, f[1], ENDORSE_KEY_ED25519, "log", diag)) != 0)
-			return rc;
-		if (key_is_duplicate(p, &k))
-			return endorse_diag_set(diag, "policy", "the log key is also a witness key");
-		p->log_key = k;
-		p->has_log = true;
+	if (n < 2 || n > 3)
+		return endorse_diag_set(diag, "policy", "log takes a vkey and an optional URL");
+	if (p->has_log)
+		return endorse_diag_set(diag, "policy", "only one log line is allowed");
+	if ((rc = parse_key(&k, f[1], ENDORSE_KEY_ED25519, "log", diag)) != 0)
+		return rc;
+	if (key_is_duplicate(p, &k))
+		return endorse_diag_set(diag, "policy", "the log key is also a witness key");
+	p->log_key = k;
+	p->has_log = true;
+	return 0;
+}
+
+static int
+parse_witness(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+{
+	struct policy_name *w;
+	endorse_vkey k;
+	size_t *grown;
+	int rc;
+
+	if (n < 3 || n > 4)
+		return endorse_diag_set(diag, "policy", "witness takes a name, a vkey and an optional URL");
+	if ((rc = parse_key(&k, f[2], ENDORSE_KEY_COSIGNATURE, "witness", diag)) != 0)
+		return rc;
+	if (key_is_duplicate(p, &k))
+		return endorse_diag_set(diag, "policy", "witness key of \"%.64s\" is listed twice", f[1]);
+	if ((rc = add_name(p, f[1], &w, diag)) != 0)
+		return rc;
+	w->kind = NAME_WITNESS;
+	w->key = k;
+	if ((rc = endorse_hashset_add(&p->by_key, p, p->name_count - 1)) != 0)
+		return rc;
+	grown = endorse_array_reserve(p->witnesses, &p->witness_cap, p->witness_count + 1,
+		sizeof(*grown));
+	if (grown == NULL)
+		return ENDORSE_ENOMEM;
+	p->witnesses = grown;
+	p->witnesses[p->witness_count++] = p->name_count - 1;
+	return 0;
+}
+
+static int
+parse_quorum(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+{
+	long idx;
+
+	if (n != 2)
+		return endorse_diag_set(diag, "policy", "quorum takes exactly one name");
+	if (p->has_quorum)
+		return endorse_diag_set(diag, "policy", "only one quorum line is allowed");
+	p->has_quorum = true;
+	if (strcmp(f[1], "none") == 0) {
+		p->quorum_none = true;
 		return 0;
 	}
-	if (strcmp(f[0], "witness") == 0) {
-		endorse_vkey k;
-		if (n < 3 || n > 4)
-			return endorse_diag_set(diag, "policy",
-				"witness takes a name, a vkey and an optional URL");
-		if ((rc = parse_key(&k, f[2], ENDORSE_KEY_COSIGNATURE, "witness", diag)) != 0)
-			return rc;
-		if (key_is_duplicate(p, &k))
-			return endorse_diag_set(diag, "policy", "witness key of \"%.64s\" is listed twice",
-				f[1]);
-		if ((rc = add_name(p, f[1], &w, diag)) != 0)
-			return rc;
-		w->kind = NAME_WITNESS;
-		w->key = k;
-		*key_slot(p, &k) = p->name_count;
-		if (p->witness_count % 16 == 0) {
-			size_t *grown = realloc(p->witnesses, (p->witness_count + 16) * sizeof(*grown));
-			if (grown == NULL)
-				return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-			p->witnesses = grown;
-		}
-		p->witnesses[p->witness_count++] = p->name_count - 1;
-		return 0;
-	}
-	if (strcmp(f[0], "group") == 0)
-		return parse_group(p, f, n, diag);
-	if (strcmp(f[0], "quorum") == 0) {
-		long idx;
-		if (n != 2)
-			return endorse_diag_set(diag, "policy", "quorum takes exactly one name");
-		if (p->has_quorum)
-			return endorse_diag_set(diag, "policy", "only one quorum line is allowed");
-		p->has_quorum = true;
-		if (strcmp(f[1], "none") == 0) {
-			p->quorum_none = true;
-			return 0;
-		}
-		idx = find_name(p, f[1]);
-		if (idx < 0)
-			return endorse_diag_set(diag, "policy",
-				"quorum \"%.64s\" is not a witness or group defined above", f[1]);
-		p->quorum = (size_t)idx;
-		return 0;
-	}
+	idx = find_name(p, f[1]);
+	if (idx < 0)
+		return endorse_diag_set(diag, "policy",
+			"quorum \"%.64s\" is not a witness or group defined above", f[1]);
+	p->quorum = (size_t)idx;
+	return 0;
+}
+
+static const struct {
+	const char *keyword;
+	int (*parse)(endorse_policy *p, char **f, size_t n, endorse_diag *diag);
+} keywords[] = {
+	{"log", parse_log},
+	{"witness", parse_witness},
+	{"group", parse_group},
+	{"quorum", parse_quorum},
+};
+
+static int
+parse_line(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+{
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (strcmp(f[0], keywords[i].keyword) == 0)
+			return keywords[i].parse(p, f, n, diag);
 	return endorse_diag_set(diag, "policy", "unknown keyword \"%.32s\"", f[0]);
 }
 
@@ -322,63 +297,77 @@ split_fields(char *line, char **f, size_t max)
 	return n;
 }
 
+/* The line where the text's first NUL byte is, or 0 when it has none. */
+static uint64_t
+nul_line(const char *text, size_t len)
+{
+	const char *nul = memchr(text, '\0', len);
+	uint64_t line_no = 1;
+
+	if (nul == NULL)
+		return 0;
+	for (const char *c = text; c < nul; c++)
+		line_no += *c == '\n';
+	return line_no;
+}
+
+/* Parses the lines of copy (the policy's text, NUL-terminated), counting
+ * them in *line_no. */
+static int
+parse_lines(endorse_policy *p, char *copy, char **fields, uint64_t *line_no, endorse_diag *diag)
+{
+	char *line = copy;
+	int rc;
+
+	while (*line) {
+		char *lf = strchr(line, '\n');
+		size_t n;
+
+		if (lf == NULL)  /* checked before: the text ends with a newline */
+			return endorse_diag_set(diag, "policy", "the last line does not end with a newline");
+		*lf = '\0';
+		(*line_no)++;
+		if ((rc = check_line_bytes(line, (size_t)(lf - line), diag)) != 0)
+			return rc;
+		n = split_fields(line, fields, POLICY_MAX_FIELDS);
+		if (n > POLICY_MAX_FIELDS)
+			return endorse_diag_set(diag, "policy", "too many fields on one line");
+		if (n > 0 && fields[0][0] != '#' && (rc = parse_line(p, fields, n, diag)) != 0)
+			return rc;
+		line = lf + 1;
+	}
+	return 0;
+}
+
 int
 endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, uint64_t *line_no,
 	endorse_diag *diag)
 {
 	endorse_policy *p = calloc(1, sizeof(*p));
-	char *copy = NULL, *line, **fields = NULL;
-	size_t lines = 0;
+	char *copy = NULL, **fields = NULL;
 	int rc = 0;
 
 	*out = NULL;
 	*line_no = 0;
-	for (size_t i = 0; i < len; i++)
-		lines += text[i] == '\n';
 	if (p == NULL || (copy = malloc(len + 1)) == NULL ||
-	    (fields = calloc(POLICY_MAX_FIELDS, sizeof(char *))) == NULL ||
-	    (p->index = index_new(lines)) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	    (fields = calloc(POLICY_MAX_FIELDS, sizeof(char *))) == NULL) {
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
+	endorse_hashset_init(&p->by_name, name_of);
+	endorse_hashset_init(&p->by_key, public_key_of);
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	if (len == 0 || text[len - 1] != '\n') {
 		rc = endorse_diag_set(diag, "policy", "the policy must end with a newline");
 		goto out;
 	}
-	{
-		const char *nul = memchr(text, '\0', len);
-		if (nul != NULL) {
-			for (const char *c = text; c < nul; c++)
-				*line_no += *c == '\n';
-			(*line_no)++;
-			rc = endorse_diag_set(diag, "policy", "NUL byte");
-			goto out;
-		}
+	if ((*line_no = nul_line(text, len)) != 0) {
+		rc = endorse_diag_set(diag, "policy", "NUL byte");
+		goto out;
 	}
-	line = copy;
-	while (*line) {
-		char *lf = strchr(line, '\n');
-		size_t n;
-
-		if (lf == NULL) {  /* checked above: the text ends with a newline */
-			rc = endorse_diag_set(diag, "policy", "the last line does not end with a newline");
-			goto out;
-		}
-		*lf = '\0';
-		(*line_no)++;
-		if ((rc = check_line_bytes(line, (size_t)(lf - line), diag)) != 0)
-			goto out;
-		n = split_fields(line, fields, POLICY_MAX_FIELDS);
-		if (n > POLICY_MAX_FIELDS) {
-			rc = endorse_diag_set(diag, "policy", "too many fields on one line");
-			goto out;
-		}
-		if (n > 0 && fields[0][0] != '#' && (rc = parse_line(p, fields, n, diag)) != 0)
-			goto out;
-		line = lf + 1;
-	}
+	if ((rc = parse_lines(p, copy, fields, line_no, diag)) != 0)
+		goto out;
 	*line_no = 0;
 	if (!p->has_log)
 		rc = endorse_diag_set(diag, "policy", "the policy has no log line");
@@ -388,8 +377,9 @@ out:
 	free(fields);
 	free(copy);
 	if (p != NULL) {
-		free(p->index);
-		p->index = NULL;
+		/* the indexes serve parsing only */
+		endorse_hashset_free(&p->by_name);
+		endorse_hashset_free(&p->by_key);
 	}
 	if (rc != 0)
 		endorse_policy_free(p);
@@ -407,20 +397,6 @@ endorse_policy_parse(endorse_policy **out, const char *text, size_t len)
 
 	if (rc == ENDORSE_EINVALID && diag.rule != NULL)
 		endorse_fail(rc, "line %llu: %s", (unsigned long long)line, diag.message);
-	return rc;
-}
-
-int
-endorse_policy_load(endorse_policy **out, const char *path)
-{
-	char *text = NULL;
-	size_t len = 0;
-	int rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
-
-	*out = NULL;
-	if (rc == 0)
-		rc = endorse_policy_parse(out, text, len);
-	free(text);
 	return rc;
 }
 

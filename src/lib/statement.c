@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -41,23 +40,6 @@ endorse_time_valid(const char *t)
 	/* Leap seconds are refused: POSIX time, Go and most parsers have none. */
 	return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 &&
 		d <= days[mo - 1] + (mo == 2 && leap) && h <= 23 && mi <= 59 && s <= 59;
-}
-
-void
-endorse_time_from_now(char out[21], long seconds)
-{
-	time_t now = time(NULL) + seconds;
-	struct tm tm;
-
-	/* A clock beyond year 9999 gives "", which no statement accepts. */
-	if (gmtime_r(&now, &tm) == NULL || strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
-		out[0] = '\0';
-}
-
-void
-endorse_time_now(char out[21])
-{
-	endorse_time_from_now(out, 0);
 }
 
 static bool

@@ -1,0 +1,45 @@
+/* Parsing a log line: json.c decodes it, statement.c checks its values.
+ * Composed here so that the JSON layer does not call back into the rules
+ * above it. */
+#include <string.h>
+
+#include "internal.h"
+#include "json.h"
+
+static int
+parse_entry(endorse_entry *out, const char *line, size_t len, bool full, endorse_points *points,
+	endorse_diag *diag)
+{
+	bool failed = endorse_entry_decode(out, line, len, full, diag) != 0 ||
+		endorse_statement_check_values(out, full, points, diag) != 0;
+
+	if (!failed && out->has_new_sig != (out->statement.type == ENDORSE_ROTATE)) {
+		endorse_diag_set(diag, "member", out->has_new_sig
+			? "new_sig is only allowed in rotate entries" : "a rotate entry needs new_sig");
+		failed = true;
+	}
+	if (!failed)
+		return 0;
+	endorse_entry_clear(out);
+	return ENDORSE_EINVALID;
+}
+
+int
+endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag)
+{
+	return endorse_entry_parse_checked(out, line, len, true, diag);
+}
+
+int
+endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full,
+	endorse_diag *diag)
+{
+	return parse_entry(out, line, len, full, NULL, diag);
+}
+
+int
+endorse_entry_parse_points(endorse_entry *out, const char *line, size_t len,
+	endorse_points *points, endorse_diag *diag)
+{
+	return parse_entry(out, line, len, true, points, diag);
+}
