@@ -134,14 +134,6 @@ int
 }
 
 int
-endorse_init(void)
-{
-	if (sodium_init() < 0)
-		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
-	return endorse_https_init();  /* libcurl's global state, once, before any thread */
-}
-
-int
 endorse_fail_rule(const char **rule, const char *name, int rc)
 {
 	if (rule != NULL)
