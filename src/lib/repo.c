@@ -1,6 +1,6 @@
-/* The log kept in git: the only user of libgit2. Reads commits, trees and
- * blobs from the object database (never the work tree, for verification),
- * and records each write as exactly one commit on the current branch. */
+/* The log kept in git: reads commits, trees and blobs from the object
+ * database (never the work tree, for verification). With storage_git.c
+ * (writing: one commit per write) the only users of libgit2. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -568,6 +568,31 @@ sha256_hex(char out[65], const void *data, size_t len)
 	endorse_hex_encode(out, h, sizeof(h));
 }
 
+/* An untracked file: whether what git add would store (the filters
+ * applied) differs from its bytes raw. */
+static int
+added_differs(bool *differs, char other_sha256[65], git_repository *git, const char *rel,
+	const char *file, const char *shown, const git_oid *raw)
+{
+	git_filter_list *filters = NULL;
+	git_buf filtered = GIT_BUF_INIT;
+	git_oid want;
+	int rc = 0;
+
+	if (git_filter_list_load(&filters, git, NULL, rel, GIT_FILTER_TO_ODB,
+		    GIT_FILTER_DEFAULT) != 0 ||
+	    (filters != NULL && git_filter_list_apply_to_file(&filtered, filters, git, file) != 0)) {
+		rc = endorse_git_fail(ENDORSE_EIO, shown);
+	} else if (filters != NULL && (git_odb_hash(&want, filtered.ptr, filtered.size,
+			   GIT_OBJECT_BLOB) != 0 || !git_oid_equal(&want, raw))) {
+		*differs = true;
+		sha256_hex(other_sha256, filtered.ptr, filtered.size);
+	}
+	git_buf_dispose(&filtered);
+	git_filter_list_free(filters);
+	return rc;
+}
+
 int
 endorse_repo_document_differs(const char *file, bool *differs, char other_sha256[65],
 	const char **where)
@@ -577,8 +602,6 @@ endorse_repo_document_differs(const char *file, bool *differs, char other_sha256
 	git_tree_entry *entry = NULL;
 	git_index *index = NULL;
 	git_blob *blob = NULL;
-	git_filter_list *filters = NULL;
-	git_buf filtered = GIT_BUF_INIT;
 	const git_index_entry *staged;
 	char real_file[PATH_MAX], real_top[PATH_MAX], *dir = NULL, *slash;
 	const char *rel;
@@ -617,20 +640,8 @@ endorse_repo_document_differs(const char *file, bool *differs, char other_sha256
 		*where = "its blob in the index";
 		git_oid_cpy(&want, &staged->id);
 	} else {
-		/* untracked: what git add would store, the filters applied */
 		*where = "the blob git add would make";
-		if (git_filter_list_load(&filters, git, NULL, rel, GIT_FILTER_TO_ODB,
-			    GIT_FILTER_DEFAULT) != 0 ||
-		    (filters != NULL && git_filter_list_apply_to_file(&filtered, filters, git,
-			real_file) != 0)) {
-			rc = endorse_git_fail(ENDORSE_EIO, file);
-			goto out;
-		}
-		if (filters != NULL && (git_odb_hash(&want, filtered.ptr, filtered.size,
-			GIT_OBJECT_BLOB) != 0 || !git_oid_equal(&want, &raw))) {
-			*differs = true;
-			sha256_hex(other_sha256, filtered.ptr, filtered.size);
-		}
+		rc = added_differs(differs, other_sha256, git, rel, real_file, file, &raw);
 		goto out;
 	}
 	git_error_clear();
@@ -643,8 +654,6 @@ endorse_repo_document_differs(const char *file, bool *differs, char other_sha256
 	}
 	sha256_hex(other_sha256, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
 out:
-	git_buf_dispose(&filtered);
-	git_filter_list_free(filters);
 	git_blob_free(blob);
 	git_index_free(index);
 	git_tree_entry_free(entry);

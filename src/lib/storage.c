@@ -117,7 +117,7 @@ temp_names(char ***names, size_t *n, DIR *d)
 }
 
 static int
-finish_pins(const char *dir, int (*finish_pin)(const char *dir, const char *org_id))
+finish_pin_records(const char *dir, int (*finish_pin)(const char *dir, const char *org_id))
 {
 	char **names = NULL;
 	DIR *d = NULL;
@@ -210,7 +210,7 @@ endorse_storage_begin(endorse_storage **out, const struct endorse_storage_option
 		goto out;
 	if ((rc = endorse_check_dirs(opt->dir)) != 0)
 		goto out;
-	if (opt->mode != ENDORSE_STORAGE_REBASE && (rc = finish_pins(opt->dir, opt->finish_pin)) != 0)
+	if (opt->mode != ENDORSE_STORAGE_REBASE && (rc = finish_pin_records(opt->dir, opt->finish_pin)) != 0)
 		goto out;
 	if (opt->commit || opt->mode == ENDORSE_STORAGE_REBASE)
 		rc = begin_git(s, opt, completed);
