@@ -117,7 +117,7 @@ int endorse_dir_check(const char *dir, const char *rel);
 /* endorse_file_read of name in the directory dir_fd (path names it in
  * messages). */
 /* Whether name, a file in keys/orgs with content text, is what a write
- * killed between the log and the pin leaves (store.c): then org is the
+ * killed between the log and the pin leaves (storage.c): then org is the
  * organisation whose pin is to be finished. Its content is the new pin (a
  * vkey line), or "ID\n" when the pin goes away (empty in files of earlier
  * versions); its name is ID.vkey.tmp-XXXXXXXXXXXX or, when that is too long
@@ -127,9 +127,12 @@ bool endorse_pin_temp_org(char org[ENDORSE_NAME_MAX + 1], const char *name, cons
 	size_t len);
 int endorse_file_read_at(char **out, size_t *len, int dir_fd, const char *name, const char *path,
 	size_t max);
-/* store.c: ENDORSE_EUSAGE if keys/, keys/orgs/ or log/ under dir is a
+/* storage.c: ENDORSE_EUSAGE if keys/, keys/orgs/ or log/ under dir is a
  * symbolic link or not a directory (each may be absent). */
 int endorse_check_dirs(const char *dir);
+/* store.c: sets org_id's pin to what the log says (a pin a killed write
+ * left behind the log: storage.h). */
+int endorse_store_finish_pin(const char *dir, const char *org_id);
 /* Takes the log's write lock (flock on dir/log, a directory that is not a
  * symbolic link), waiting for other writers. */
 int endorse_lock_log(int *fd_out, const char *dir);
@@ -334,15 +337,6 @@ typedef struct endorse_blob {
 	void *object;     /* the git object that holds data */
 	bool executable;  /* ENDORSE_BLOB_FILE: git mode 100755 (not 100644) */
 } endorse_blob;
-/* A file a write changes, relative to the log's directory: its new content
- * is data, or the file named by file (streamed into git); both NULL removes
- * it. */
-struct endorse_change {
-	const char *path;
-	const char *data;
-	size_t len;
-	const char *file;
-};
 /* Opens the git repository that holds dir (ENDORSE_ENOTFOUND if none). */
 int endorse_repo_open(endorse_repo **out, const char *dir);
 void endorse_repo_free(endorse_repo *r);
@@ -380,54 +374,10 @@ int endorse_repo_parents(const endorse_repo *r, const endorse_commit_id *id,
 	endorse_commit_id **out, size_t *count);
 int endorse_repo_merge_base(const endorse_repo *r, const endorse_commit_id *a,
 	const endorse_commit_id *b, endorse_commit_id *out);
-/* ENDORSE_EUSAGE if any of the paths differs from HEAD in the index or the
- * work tree, so that a commit never sweeps in the user's own changes. */
-int endorse_repo_check_clean(const endorse_repo *r, const char *const *rels, size_t n);
-int endorse_repo_check_author(const endorse_repo *r);
 /* Sets *offender to the first path (malloc'd) other than the log and
  * keys/orgs/ that differs between the two commits, or NULL. */
 int endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id *from,
 	const endorse_commit_id *to, char **offender);
-/* ENDORSE_EUSAGE unless the index and work tree match HEAD. */
-int endorse_repo_check_clean_all(const endorse_repo *r);
-/* ENDORSE_EIO when another git process holds the index or the branch. */
-int endorse_repo_check_unlocked(const endorse_repo *r);
-/* A commit made but not yet on the branch, and what it changes. */
-#define ENDORSE_PENDING_PATHS 3 /* init: the log, keys/policy, .gitattributes */
-#define ENDORSE_PENDING_PATH_MAX 300
-typedef struct endorse_pending {
-	endorse_commit_id commit;
-	bool has_head;
-	uint8_t head[20]; /* what the branch pointed at when the commit was made */
-	char ref[256];    /* the branch (refs/heads/...), or HEAD when detached */
-	size_t n;
-	/* relative to the log's directory; the write replaces paths[0] first */
-	char paths[ENDORSE_PENDING_PATHS][ENDORSE_PENDING_PATH_MAX];
-} endorse_pending;
-/* Makes the commit of the changes (parent HEAD, tree = HEAD's tree with the
- * changes) without moving anything, and records it in the git directory as
- * pending before any file changes (endorse_repo_recover). The caller writes
- * changes[0] first. */
-int endorse_repo_prepare(const endorse_repo *r, const struct endorse_change *changes, size_t n,
-	const char *message, endorse_pending *out);
-/* Moves the branch to the pending commit if it has not moved meanwhile
- * (*moved tells whether it did), stages the changed paths and forgets the
- * record. */
-int endorse_repo_publish(const endorse_repo *r, const endorse_pending *p, bool *moved);
-/* Forgets the pending commit of a write that failed and put its files back. */
-void endorse_repo_abandon(const endorse_repo *r);
-/* Under the log's lock, before a write: finishes a write that was killed
- * between its files and its branch. It completes it (moves the branch,
- * stages the files; completed gets the commit) if the work tree already
- * holds the first file's new content, forgets it if that file is as it
- * was, and refuses (ENDORSE_EUSAGE) if it is neither. */
-int endorse_repo_recover(const endorse_repo *r, char completed[41]);
-/* rechain: commits the changes with first_parent first and HEAD second,
- * tree = first_parent's tree with the changes, checks it out (the work tree
- * must be clean) and moves the branch. */
-int endorse_repo_commit_onto(const endorse_repo *r, const struct endorse_change *changes,
-	size_t n, const endorse_commit_id *first_parent, const char *message,
-	endorse_commit_id *out);
 
 /* Checks log/checkpoint's note against the policy and the log's tree
  * (with leaves: any size; else: the captured root), and, when prev is present, that it is
@@ -441,17 +391,6 @@ int endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse
 /* state.c: records what verification found of log/checkpoint. */
 void endorse_state_set_checkpoint(endorse_state *state, const endorse_checkpoint_status *status);
 
-/* store.c: the git side of a write. Opens the repository holding dir when
- * commit is set and dir is in a git work tree (else *out is NULL), after
- * checking that a commit of paths can be made: author configured, no git
- * lock held, an interrupted earlier write finished (its commit, if this
- * completed it, in completed), none of paths with uncommitted changes. */
-int endorse_store_open_repo(endorse_repo **out, const char *dir, bool commit,
-	const char *const *paths, size_t n, char completed[41]);
-/* Replaces dir/rel with data atomically and, with repo, commits it as one
- * commit; a commit that cannot be made leaves the file as it was. */
-int endorse_store_replace_file(const endorse_repo *repo, const char *dir, const char *rel,
-	const char *data, size_t len, const char *message, char commit_hex[41]);
 
 /* history.c: a new state with the log key of keys/policy at a commit. */
 int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,

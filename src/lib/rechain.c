@@ -8,7 +8,9 @@
 
 #include <sodium.h>
 
+#include "array.h"
 #include "internal.h"
+#include "storage.h"
 
 struct buffer {
 	char *data;
@@ -18,31 +20,72 @@ struct buffer {
 static int
 buffer_add(struct buffer *b, const char *data, size_t len)
 {
+	char *grown;
+
 	if (len >= SIZE_MAX / 4 - b->len)  /* so that the sums below cannot wrap */
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	if (b->len + len + 1 > b->cap) {
-		size_t cap = (b->len + len + 1) * 2;
-		char *grown = realloc(b->data, cap);
-		if (grown == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		b->data = grown;
-		b->cap = cap;
-	}
+	if ((grown = endorse_array_reserve(b->data, &b->cap, b->len + len + 1, 1)) == NULL)
+		return ENDORSE_ENOMEM;
+	b->data = grown;
 	if (len > 0)
 		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	return 0;
 }
 
-static int
-read_log(endorse_blob *out, const endorse_repo *repo, const endorse_commit_id *id, const char *what)
-{
-	int rc = endorse_repo_read(repo, id, ENDORSE_LOG_PATH, out);
+/* The three logs: the common ancestor's, HEAD's and the target's. */
+struct logs {
+	endorse_commit_id head, onto, base;
+	char *at[3]; /* base, head, onto */
+	size_t len[3];
+};
 
-	if (rc == 0 && out->kind != ENDORSE_BLOB_FILE)
+static int
+read_log(char **data, size_t *len, const endorse_storage *s, const endorse_commit_id *id,
+	const char *what)
+{
+	int rc = endorse_storage_read(data, len, s, id, ENDORSE_LOG_PATH, SIZE_MAX);
+
+	if (rc == ENDORSE_ENOTFOUND)
 		rc = endorse_fail(ENDORSE_EINVALID, "%s (%.12s) has no log file %s", what, id->hex,
 			ENDORSE_LOG_PATH);
 	return rc;
+}
+
+/* Finds the branch's and the target's logs, refusing a branch that
+ * changes more than the log and the pins, or logs that do not both extend
+ * their common ancestor's by something. */
+static int
+read_logs(struct logs *l, const endorse_storage *s, const char *onto_rev)
+{
+	const endorse_repo *repo = endorse_storage_repo(s);
+	char *offender = NULL;
+	int rc;
+
+	if ((rc = endorse_repo_resolve(repo, "HEAD", &l->head)) != 0 ||
+	    (rc = endorse_repo_resolve(repo, onto_rev, &l->onto)) != 0 ||
+	    (rc = endorse_repo_merge_base(repo, &l->head, &l->onto, &l->base)) != 0 ||
+	    (rc = endorse_repo_only_log_changed(repo, &l->base, &l->head, &offender)) != 0)
+		return rc;
+	if (offender != NULL) {
+		rc = endorse_fail(ENDORSE_EUSAGE, "this branch changes %s besides the log and keys/orgs; "
+			"rechain moves only endorsements (rebase the other changes with git)", offender);
+		free(offender);
+		return rc;
+	}
+	if ((rc = read_log(&l->at[0], &l->len[0], s, &l->base, "the common ancestor")) != 0 ||
+	    (rc = read_log(&l->at[1], &l->len[1], s, &l->head, "HEAD")) != 0 ||
+	    (rc = read_log(&l->at[2], &l->len[2], s, &l->onto, onto_rev)) != 0)
+		return rc;
+	if (l->len[1] < l->len[0] || memcmp(l->at[1], l->at[0], l->len[0]) != 0 ||
+	    l->len[2] < l->len[0] || memcmp(l->at[2], l->at[0], l->len[0]) != 0)
+		return endorse_fail(ENDORSE_EINVALID, "the logs of HEAD and %s do not both extend their "
+			"common ancestor's; rechain cannot help (verify --history shows where)", onto_rev);
+	if (l->len[1] == l->len[0] || l->len[2] == l->len[0])
+		return endorse_fail(ENDORSE_EUSAGE, "nothing to rechain: %s",
+			l->len[1] == l->len[0] ? "this branch adds no entries"
+					       : "the target adds no entries; the branch already extends it");
+	return 0;
 }
 
 /* Moves one line of the branch onto state: new seq and prev, same statement
@@ -77,174 +120,139 @@ move_line(struct buffer *out, endorse_state *state, const char *text, size_t len
 	return rc;
 }
 
-/* The keys/orgs files of the organisations that the moved lines touch. */
+/* Moves the branch's new lines onto the target's log (its state in
+ * *state); *count gets their number. */
 static int
-orgs_changes(struct endorse_change **out, size_t *count, char **texts, const endorse_state *state,
-	const char *lines, size_t len)
+move_lines(struct buffer *log, uint64_t *count, endorse_state *state, const struct logs *l)
 {
-	const char *p = lines, *end = lines + len;
+	uint64_t base_lines = 0;
+	int rc;
 
-	*out = NULL;
 	*count = 0;
-	while (p < end) {
+	if ((rc = buffer_add(log, l->at[2], l->len[2])) != 0)
+		return rc;
+	for (size_t i = 0; i < l->len[0]; i++)
+		base_lines += l->at[0][i] == '\n';
+	for (const char *p = l->at[1] + l->len[0], *end = l->at[1] + l->len[1]; p < end;) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
-		size_t n = (size_t)(lf - p);
-		endorse_entry e;
-		endorse_diag diag;
-		char *path = NULL;
-		size_t path_size;
-		bool seen = false;
-
-		if (endorse_entry_parse(&e, p, n, &diag) != 0 || e.statement.org_id == NULL)
-			goto next;
-		path_size = strlen(e.statement.org_id) + sizeof(ENDORSE_ORGS_DIR) + sizeof("/.vkey");
-		if ((path = malloc(path_size)) == NULL)
-			goto nomem;
-		(void)snprintf(path, path_size, "%s/%s.vkey", ENDORSE_ORGS_DIR, e.statement.org_id);
-		for (size_t i = 0; i < *count; i++)
-			seen = seen || strcmp((*out)[i].path, path) == 0;
-		if (!seen) {
-			const endorse_org *org = endorse_state_find_org(state, e.statement.org_id);
-			struct endorse_change *grown = realloc(*out, (*count + 1) * sizeof(**out));
-			if (grown == NULL)
-				goto nomem;
-			*out = grown;
-			texts[*count] = NULL;
-			if (org != NULL && org->has_key) {
-				if ((texts[*count] = malloc(ENDORSE_VKEY_MAX + 1)) == NULL)
-					goto nomem;
-				endorse_vkey_format_line(texts[*count], &org->key);
-			}
-			(*out)[*count] = (struct endorse_change){path, texts[*count],
-				texts[*count] ? strlen(texts[*count]) : 0, NULL};
-			(*count)++;
-			path = NULL;
-		}
-next:
-		free(path);
-		endorse_entry_clear(&e);
+		if (lf == NULL)
+			return endorse_fail(ENDORSE_EINVALID, "the branch's log does not end with a newline");
+		if ((rc = move_line(log, state, p, (size_t)(lf - p), base_lines + *count + 1)) != 0)
+			return rc;
+		(*count)++;
 		p = lf + 1;
-		continue;
-nomem:
-		free(path);
-		endorse_entry_clear(&e);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/* Stages the pin of the organisation a moved line concerns, once. */
+static int
+put_pin(endorse_storage *s, const endorse_state *state, const char *org_id)
+{
+	const endorse_org *org = endorse_state_find_org(state, org_id);
+	char *rel, text[ENDORSE_VKEY_MAX + 1];
+	size_t n = strlen(org_id) + sizeof(ENDORSE_ORGS_DIR) + sizeof("/.vkey");
+	int rc;
+
+	if ((rel = malloc(n)) == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	(void)snprintf(rel, n, "%s/%s.vkey", ENDORSE_ORGS_DIR, org_id);
+	if (org != NULL && org->has_key) {
+		endorse_vkey_format_line(text, &org->key);
+		rc = endorse_storage_put(s, rel, text, strlen(text));
+	} else {
+		rc = endorse_storage_remove(s, rel, NULL, 0);
+	}
+	free(rel);
+	return rc;
+}
+
+/* Adds id to the organisations seen; false if it was there already. */
+static int
+see(char ***seen, size_t *n, size_t *cap, const char *id, bool *fresh)
+{
+	char **grown;
+
+	*fresh = false;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*seen)[i], id) == 0)
+			return 0;
+	if ((grown = endorse_array_reserve(*seen, cap, *n + 1, sizeof(**seen))) == NULL)
+		return ENDORSE_ENOMEM;
+	*seen = grown;
+	if (((*seen)[*n] = strdup(id)) == NULL)
+		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	(*n)++;
+	*fresh = true;
+	return 0;
+}
+
+/* The keys/orgs files of the organisations that the moved lines touch. */
+static int
+put_pins(endorse_storage *s, const endorse_state *state, const char *lines, size_t len)
+{
+	const char *p = lines, *end = lines + len;
+	char **seen = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	while (rc == 0 && p < end) {
+		const char *lf = memchr(p, '\n', (size_t)(end - p));
+		endorse_entry e;
+		endorse_diag diag;
+		bool fresh = false;
+
+		if (endorse_entry_parse(&e, p, (size_t)(lf - p), &diag) == 0 &&
+		    e.statement.org_id != NULL &&
+		    (rc = see(&seen, &n, &cap, e.statement.org_id, &fresh)) == 0 && fresh)
+			rc = put_pin(s, state, e.statement.org_id);
+		endorse_entry_clear(&e);
+		p = lf + 1;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(seen[i]);
+	free(seen);
+	return rc;
 }
 
 int
 endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char commit_hex[41])
 {
+	struct endorse_storage_options so = {dir, ENDORSE_STORAGE_REBASE, true, NULL, 0, NULL};
 	endorse_reporter r = {NULL, 0, NULL, NULL};
-	endorse_repo *repo = NULL;
-	endorse_commit_id head, onto, base, made;
-	endorse_blob at_base = {0}, at_head = {0}, at_onto = {0};
+	enum endorse_storage_undo undo;
+	endorse_storage *s = NULL;
 	endorse_state *state = NULL;
+	struct logs l = {0};
 	struct buffer log = {0};
-	struct endorse_change *changes = NULL, *orgs = NULL;
-	char **texts = NULL, *offender = NULL, message[256];
-	size_t norgs = 0;
-	uint64_t count = 0, base_lines = 0;
-	int lock = -1, rc;
+	char message[256], completed[41];
+	uint64_t count = 0;
+	int rc;
 
 	*moved = 0;
 	commit_hex[0] = '\0';
-	if ((rc = endorse_lock_log(&lock, dir)) != 0 || (rc = endorse_check_dirs(dir)) != 0 ||
-	    (rc = endorse_repo_open(&repo, dir)) != 0)
+	if ((rc = endorse_storage_begin(&s, &so, completed)) != 0 ||
+	    (rc = read_logs(&l, s, onto_rev)) != 0 ||
+	    (rc = endorse_history_state_at(&state, endorse_storage_repo(s), &l.onto, &r)) != 0)
 		goto out;
-	if (!endorse_repo_has_work_tree(repo)) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "rechain needs a git work tree");
-		goto out;
-	}
-	if ((rc = endorse_repo_check_author(repo)) != 0 ||
-	    (rc = endorse_repo_check_unlocked(repo)) != 0 ||
-	    (rc = endorse_repo_check_clean_all(repo)) != 0 ||
-	    (rc = endorse_repo_resolve(repo, "HEAD", &head)) != 0 ||
-	    (rc = endorse_repo_resolve(repo, onto_rev, &onto)) != 0 ||
-	    (rc = endorse_repo_merge_base(repo, &head, &onto, &base)) != 0 ||
-	    (rc = endorse_repo_only_log_changed(repo, &base, &head, &offender)) != 0)
-		goto out;
-	if (offender != NULL) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "this branch changes %s besides the log and keys/orgs; "
-			"rechain moves only endorsements (rebase the other changes with git)", offender);
-		goto out;
-	}
-	if ((rc = read_log(&at_base, repo, &base, "the common ancestor")) != 0 ||
-	    (rc = read_log(&at_head, repo, &head, "HEAD")) != 0 ||
-	    (rc = read_log(&at_onto, repo, &onto, onto_rev)) != 0)
-		goto out;
-	if (at_head.len < at_base.len || memcmp(at_head.data, at_base.data, at_base.len) != 0 ||
-	    at_onto.len < at_base.len || memcmp(at_onto.data, at_base.data, at_base.len) != 0) {
-		rc = endorse_fail(ENDORSE_EINVALID, "the logs of HEAD and %s do not both extend their "
-			"common ancestor's; rechain cannot help (verify --history shows where)", onto_rev);
-		goto out;
-	}
-	if (at_head.len == at_base.len || at_onto.len == at_base.len) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "nothing to rechain: %s",
-			at_head.len == at_base.len ? "this branch adds no entries"
-						   : "the target adds no entries; the branch already extends it");
-		goto out;
-	}
-	if ((rc = endorse_history_state_at(&state, repo, &onto, &r)) != 0)
-		goto out;
-	endorse_replay_lines(state, at_onto.data, at_onto.len, false, &r);
+	endorse_replay_lines(state, l.at[2], l.len[2], false, &r);
 	if (r.problems > 0) {
 		rc = endorse_fail(ENDORSE_EINVALID, "the log of %s does not verify", onto_rev);
 		goto out;
 	}
-	if ((rc = buffer_add(&log, at_onto.data, at_onto.len)) != 0)
+	if ((rc = move_lines(&log, &count, state, &l)) != 0 ||
+	    (rc = endorse_storage_put(s, ENDORSE_LOG_PATH, log.data, log.len)) != 0 ||
+	    (rc = put_pins(s, state, l.at[1] + l.len[0], l.len[1] - l.len[0])) != 0)
 		goto out;
-	for (size_t i = 0; i < at_base.len; i++)
-		base_lines += at_base.data[i] == '\n';
-	for (const char *p = at_head.data + at_base.len, *end = at_head.data + at_head.len; p < end;) {
-		const char *lf = memchr(p, '\n', (size_t)(end - p));
-		if (lf == NULL) {
-			rc = endorse_fail(ENDORSE_EINVALID, "the branch's log does not end with a newline");
-			goto out;
-		}
-		rc = move_line(&log, state, p, (size_t)(lf - p), base_lines + count + 1);
-		if (rc != 0)
-			goto out;
-		count++;
-		p = lf + 1;
-	}
-	texts = calloc(count + 1, sizeof(char *));  /* never calloc(0): that may be NULL */
-	if (texts == NULL ||
-	    (rc = orgs_changes(&orgs, &norgs, texts, state, at_head.data + at_base.len,
-		     at_head.len - at_base.len)) != 0) {
-		rc = rc ? rc : endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		goto out;
-	}
-	changes = calloc(norgs + 1, sizeof(*changes));
-	if (changes == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		goto out;
-	}
-	changes[0] = (struct endorse_change){ENDORSE_LOG_PATH, log.data, log.len, NULL};
-	if (norgs > 0)
-		memcpy(changes + 1, orgs, norgs * sizeof(*orgs));
 	(void)snprintf(message, sizeof(message), "endorse: rechain %llu entr%s onto %.12s",
-		(unsigned long long)count, count == 1 ? "y" : "ies", onto.hex);
-	if ((rc = endorse_repo_commit_onto(repo, changes, norgs + 1, &onto, message, &made)) != 0)
-		goto out;
-	*moved = count;
-	(void)snprintf(commit_hex, 41, "%s", made.hex);
+		(unsigned long long)count, count == 1 ? "y" : "ies", l.onto.hex);
+	if ((rc = endorse_storage_commit(s, message, &l.onto, &undo, commit_hex)) == 0)
+		*moved = count;
 out:
-	for (size_t i = 0; i < norgs && texts != NULL; i++) {
-		free((char *)orgs[i].path);
-		free(texts[i]);
-	}
-	free(orgs);
-	free(texts);
-	free(changes);
+	for (size_t i = 0; i < 3; i++)
+		free(l.at[i]);
 	free(log.data);
-	free(offender);
-	endorse_blob_clear(&at_base);
-	endorse_blob_clear(&at_head);
-	endorse_blob_clear(&at_onto);
 	endorse_state_free(state);
-	endorse_repo_free(repo);
-	endorse_unlock_log(lock);
+	endorse_storage_end(s);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "storage.h"
 
 void
 endorse_checkpoint_write_clear(endorse_checkpoint_write *w)
@@ -45,27 +46,48 @@ verify_for_write(endorse_state **state, const char *dir, const endorse_verify_op
 	return rc;
 }
 
+/* Begins the write of log/checkpoint (storage.h). */
+static int
+begin_checkpoint(endorse_storage **s, endorse_checkpoint_write *w)
+{
+	static const char *const paths[1] = {ENDORSE_CHECKPOINT_PATH};
+	struct endorse_storage_options so = {w->dir, ENDORSE_STORAGE_WRITE, w->commit, paths, 1,
+		endorse_store_finish_pin};
+
+	return endorse_storage_begin(s, &so, w->completed_hex);
+}
+
+/* Replaces log/checkpoint with data, as one commit in git. */
+static int
+put_checkpoint(endorse_storage *s, endorse_checkpoint_write *w, const char *data, size_t len,
+	const char *message)
+{
+	enum endorse_storage_undo undo;
+	int rc = endorse_storage_put(s, ENDORSE_CHECKPOINT_PATH, data, len);
+
+	if (rc == 0 && (rc = endorse_storage_commit(s, message, NULL, &undo, w->commit_hex)) != 0 &&
+	    undo != ENDORSE_STORAGE_KEPT)
+		rc = endorse_fail_wrap(rc, "nothing was written");
+	return rc;
+}
+
 int
 endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 {
-	const char *paths[1] = {ENDORSE_CHECKPOINT_PATH};
 	const endorse_vkey *key = endorse_secret_key_vkey(w->key);
 	endorse_checkpoint *cp = &w->checkpoint;
 	endorse_state *state = NULL;
-	endorse_repo *repo = NULL;
+	endorse_storage *s = NULL;
 	endorse_note *note = NULL;
 	char *text = NULL, *data = NULL, message[400], root[45];
 	size_t text_len = 0, len = 0;
-	int lock = -1, rc;
+	int rc;
 
 	w->commit_hex[0] = '\0';
 	w->completed_hex[0] = '\0';
 	w->unchanged = false;
 	memset(cp, 0, sizeof(*cp));
-	if ((rc = endorse_lock_log(&lock, w->dir)) != 0 ||
-	    (rc = endorse_store_open_repo(&repo, w->dir, w->commit, paths, 1,
-		     w->completed_hex)) != 0 ||
-	    (rc = verify_for_write(&state, w->dir, opt)) != 0)
+	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0)
 		goto out;
 	if (!endorse_vkey_equal(key, endorse_state_log_key(state))) {
 		rc = endorse_fail(ENDORSE_EUSAGE, "%s is not this log's key (keys/policy names %s)",
@@ -90,15 +112,13 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 	    (rc = endorse_note_sign(note, w->key, 0)) != 0 ||
 	    (rc = endorse_note_format(&data, &len, note)) != 0)
 		goto out;
-	rc = endorse_store_replace_file(repo, w->dir, ENDORSE_CHECKPOINT_PATH, data, len, message,
-		w->commit_hex);
+	rc = put_checkpoint(s, w, data, len, message);
 out:
 	free(text);
 	free(data);
 	endorse_note_free(note);
 	endorse_state_free(state);
-	endorse_repo_free(repo);
-	endorse_unlock_log(lock);
+	endorse_storage_end(s);
 	return rc;
 }
 
@@ -291,17 +311,16 @@ read_checkpoint(char **note, size_t *len, const char *dir)
 int
 endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 {
-	const char *paths[1] = {ENDORSE_CHECKPOINT_PATH};
 	const endorse_vkey *key = endorse_secret_key_vkey(w->key);
 	endorse_checkpoint_result res = {0};
 	endorse_checkpoint prev;
 	endorse_policy *policy = NULL;
 	endorse_state *state = NULL;
-	endorse_repo *repo = NULL;
+	endorse_storage *s = NULL;
 	char *note = NULL, *policy_path = NULL, *state_path = NULL, *prev_text = NULL;
 	char *data = NULL, message[400], name[256];
 	size_t len = 0, data_len = 0;
-	int lock = -1, state_lock = -1, state_dir = -1, rc;
+	int state_lock = -1, state_dir = -1, rc;
 	bool signed_before = false, signed_note = true, old = false;
 
 	w->commit_hex[0] = '\0';
@@ -314,10 +333,7 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((rc = endorse_lock_log(&lock, w->dir)) != 0 ||
-	    (rc = endorse_store_open_repo(&repo, w->dir, w->commit, paths, 1,
-		     w->completed_hex)) != 0 ||
-	    (rc = verify_for_write(&state, w->dir, opt)) != 0 ||
+	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0 ||
 	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
 	    (rc = read_checkpoint(&note, &len, w->dir)) != 0 ||
 	    (rc = endorse_checkpoint_check(&res, policy, note, len, w->now, NULL)) != 0)
@@ -357,8 +373,7 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 		goto out;
 	(void)snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
 		key->name, (unsigned long long)res.checkpoint.size);
-	rc = endorse_store_replace_file(repo, w->dir, ENDORSE_CHECKPOINT_PATH, data, data_len, message,
-		w->commit_hex);
+	rc = put_checkpoint(s, w, data, data_len, message);
 out:
 	if (state_lock >= 0)
 		close(state_lock);
@@ -372,7 +387,6 @@ out:
 	free(data);
 	endorse_policy_free(policy);
 	endorse_state_free(state);
-	endorse_repo_free(repo);
-	endorse_unlock_log(lock);
+	endorse_storage_end(s);
 	return rc;
 }

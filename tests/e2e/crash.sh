@@ -221,6 +221,64 @@ kill_steps() {
 	die "the write never completed"
 }
 
+# kill_steps_checkpoint: the log operator's checkpoint (log/checkpoint
+# replaced: the same transaction as an append, with one file), killed just
+# before its step N for N = 0, 1, 2, ... until it completes. After each: the
+# log verifies with the old checkpoint (none) or the new one, never a part
+# of it; the next checkpoint succeeds and leaves everything verified,
+# committed and clean (in git it says it committed the killed write exactly
+# when that one had replaced the file and left its record).
+kill_steps_checkpoint() {
+	local n rc landed pending completed=0 discarded=0
+	[ -n "${FAILIO:-}" ] || skip "FAILIO (tests/tools/failio.c, built by meson) is not set"
+	build_base
+	cp -a "$R" "$T/base"
+	for n in $(seq 0 2000); do
+		rm -rf "$R"
+		cp -a "$T/base" "$R"
+		rc=0
+		ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAILIO_KILL_AT=$n \
+			LD_PRELOAD=$FAILIO "$ENDORSE" checkpoint -C "$R" --key "$K/log.key" \
+			>"$T/out" 2>"$T/err" || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			echo "the checkpoint was written once it could take $n steps; $completed killed" \
+				"writes had replaced it, $discarded had not"
+			[ "$completed" -gt 0 ] && [ "$discarded" -gt 0 ] ||
+				die "the kills never fell both before and after the checkpoint was replaced"
+			return
+		fi
+		[ "$rc" -eq 137 ] || die "step $n: exit $rc, expected a kill (137): $(cat "$T/err")"
+		landed=0
+		[ ! -e "$R/log/checkpoint" ] || landed=1
+		run verify -C "$R"
+		[ "$RC" -eq 0 ] || die "killed at step $n, the log does not verify"
+		pending=0
+		[ ! -e "$R/.git/endorse-pending" ] || pending=1
+		if [ -d "$R/.git" ] && { [ -e "$R/.git/refs/heads/main.lock" ] || [ -e "$R/.git/index.lock" ]; }; then
+			rm -f "$R/.git/refs/heads/main.lock" "$R/.git/index.lock"
+		fi
+		run checkpoint -C "$R" --key "$K/log.key"
+		[ "$RC" -eq 0 ] || die "killed at step $n, the next checkpoint failed"
+		verify_ok
+		! ls "$R/log" | grep -q '\.tmp-' || die "step $n: temporary files remain"
+		if [ "$landed" -eq 1 ]; then completed=$((completed + 1)); else discarded=$((discarded + 1)); fi
+		[ -d "$R/.git" ] || continue
+		[ -z "$(git -C "$R" status --porcelain)" ] ||
+			die "step $n: the work tree is not clean after the next write: $(git -C "$R" status --porcelain)"
+		[ ! -e "$R/.git/endorse-pending" ] || die "step $n: the record outlived the next write"
+		cmp -s "$R/log/checkpoint" <(git -C "$R" show HEAD:log/checkpoint) ||
+			die "step $n: the branch does not hold the work tree's checkpoint"
+		if [ "$landed" -eq 1 ] && [ "$pending" -eq 1 ]; then
+			err_has "is now committed as"
+		elif grep -q "is now committed as" "$T/err"; then
+			die "step $n: the next write says it committed an earlier write that had not happened"
+		fi
+		run verify -C "$R" --history
+		[ "$RC" -eq 0 ] || die "step $n: the history does not verify"
+	done
+	die "the checkpoint was never written"
+}
+
 # full_disk: org0's next endorsement on a disk that fills up after N file
 # writes, for N = 0, 1, 2, ... until one succeeds: every failure must exit 2
 # saying why, leave the log and the pins as they were, and verify.
@@ -338,6 +396,13 @@ kill-steps)
 kill-steps-git)
 	git_repo
 	kill_steps
+	;;
+kill-steps-checkpoint)
+	kill_steps_checkpoint
+	;;
+kill-steps-checkpoint-git)
+	git_repo
+	kill_steps_checkpoint
 	;;
 kill-sign-git)
 	git_repo
