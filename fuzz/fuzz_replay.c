@@ -185,12 +185,14 @@ replay(const char *data, size_t len, bool trusted, struct tally *t, uint64_t *pr
 {
 	endorse_verify_options opt = {.on_problem = on_problem, .on_entry = on_entry, .ctx = t};
 	endorse_reporter r = {&opt, 0, NULL, NULL};
-	endorse_state *s = endorse_state_new();
+	endorse_state *s = endorse_state_new(ENDORSE_STATE_KEEP_LEAVES);
 
 	FUZZ_CHECK(s != NULL);
 	endorse_state_set_policy(s, fuzz_vkey(FUZZ_KEY_LOG));
-	endorse_state_keep_leaves(s);
-	endorse_replay_lines(s, data, len, trusted, &r);
+	if (trusted)
+		endorse_replay_trusted(s, data, len, NULL, NULL, &r);
+	else
+		endorse_replay_lines(s, data, len, &r);
 	*problems = r.problems;
 	return s;
 }

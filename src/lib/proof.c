@@ -19,6 +19,8 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "line.h"
+#include "replay.h"
 
 #define PROOF_HEADER "c2sp.org/tlog-proof@v1\n"
 
@@ -83,7 +85,7 @@ struct scan_pass {
 };
 
 static int
-scan_line(void *ctx, const endorse_prepared *line, bool batch_end)
+scan_line(void *ctx, endorse_prepared *line, bool batch_end)
 {
 	struct scan_pass *pass = ctx;
 	struct scan *s = pass->s;

@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "verify.h"
 
 static int
 copy_file(int to, int from)
@@ -155,8 +156,14 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 	if ((rc = sign_entry(&entry, state, req)) != 0 ||
 	    (rc = endorse_entry_serialize(line, len, &entry)) != 0)
 		return rc;
-	if (endorse_entry_parse(&parsed, *line, *len, &diag) != 0 ||
-	    endorse_state_check(state, &parsed, true, true, &diag) != 0) {
+	rc = endorse_entry_parse(&parsed, *line, *len, &diag);
+	if (rc == 0 && endorse_state_check(state, &parsed, ENDORSE_CHECK_APPLY |
+		ENDORSE_CHECK_SIGNATURES, NULL) != 0) {
+		diag.rule = endorse_error_get()->rule;
+		(void)snprintf(diag.message, sizeof(diag.message), "%s", endorse_error_get()->message);
+		rc = ENDORSE_EINVALID;
+	}
+	if (rc != 0) {
 		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
@@ -726,7 +733,7 @@ endorse_log_create(endorse_append *req)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
 	if (!(policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) ||
 	    !(log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) ||
-	    !(state = endorse_state_new()) ||
+	    !(state = endorse_state_new(0)) ||
 	    !(attr_path = endorse_path_join(req->dir, ATTRIBUTES_PATH))) {
 		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		goto out;

@@ -8,7 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "error.h"
 #include "internal.h"
+#include "pins.h"
+#include "policy_check.h"
+#include "replay.h"
+#include "verify.h"
 
 /* A file named like a temporary file in keys/orgs. Exactly what a write
  * killed between the log and the pin leaves (endorse_pin_temp_org) breaks no rule:
@@ -64,7 +69,7 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 		return rc;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
-		return endorse_fail(ENDORSE_EIO, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
+		return endorse_error_set(ENDORSE_EIO, NULL, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		char file[320], *text = NULL;
@@ -104,7 +109,7 @@ check_modes(const char *dir, const struct endorse_pinned *files, size_t n, endor
 		else
 			(void)snprintf(rel, sizeof(rel), "%s/%.260s", ENDORSE_ORGS_DIR, files[i].name);
 		if ((path = endorse_path_join(dir, rel)) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) != 0)
 			endorse_report(r, rel, 0, "file-mode", "executable (mode %04o); the log and "
 				"keys/orgs files must not be executable (chmod a-x %s)",
@@ -139,7 +144,7 @@ read_checkpoint(char **note, size_t *len, char error[512], const char *dir)
 	*note = NULL;
 	error[0] = '\0';
 	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	rc = endorse_file_read(note, len, path, ENDORSE_NOTE_MAX);
 	if (rc != 0 && rc != ENDORSE_ENOTFOUND)
 		(void)snprintf(error, 512, "%s", endorse_error_last());
@@ -178,9 +183,24 @@ check_checkpoint(endorse_state *state, const endorse_policy *policy, const char 
 	return rc;
 }
 
-/* Reads keys/policy and makes the state that replays the log under it. */
+/* What the caller's options ask the state to keep. */
+static unsigned
+state_flags(const endorse_verify_options *opt)
+{
+	unsigned flags = 0;
+
+	if (opt != NULL && opt->keep_leaves)
+		flags |= ENDORSE_STATE_KEEP_LEAVES;
+	if (opt != NULL && opt->rules_only)
+		flags |= ENDORSE_STATE_RULES_ONLY;
+	return flags;
+}
+
+/* Reads keys/policy and makes the state (flags: ENDORSE_STATE_*) that
+ * replays the log under it. */
 static int
-open_state(endorse_state **state, endorse_policy **policy, const char *dir, endorse_reporter *r)
+open_state(endorse_state **state, endorse_policy **policy, const char *dir, unsigned flags,
+	endorse_reporter *r)
 {
 	char *path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *text = NULL;
 	size_t len = 0;
@@ -188,13 +208,13 @@ open_state(endorse_state **state, endorse_policy **policy, const char *dir, endo
 
 	*state = NULL;
 	*policy = NULL;
-	if (path == NULL || (*state = endorse_state_new()) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	if (path == NULL || (*state = endorse_state_new(flags)) == NULL) {
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
 	if (rc == ENDORSE_ENOTFOUND) {
-		rc = endorse_fail(rc, "%s: no keys/policy; is %s a log repository?", path, dir);
+		rc = endorse_error_set(rc, NULL, "%s: no keys/policy; is %s a log repository?", path, dir);
 	} else if (rc != 0) {
 		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
 		rc = ENDORSE_EINVALID;
@@ -241,12 +261,8 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 		rc = ENDORSE_EINVALID;
 		goto out;
 	}
-	if ((rc = open_state(&state, &policy, dir, &r)) != 0)
+	if ((rc = open_state(&state, &policy, dir, state_flags(opt), &r)) != 0)
 		goto out;
-	if (opt != NULL && opt->keep_leaves)
-		endorse_state_keep_leaves(state);
-	if (opt != NULL && opt->rules_only)
-		endorse_state_rules_only(state);
 	if ((rc = read_checkpoint(&note, &note_len, note_error, dir)) != 0)
 		goto out;
 	if (note != NULL)
@@ -278,7 +294,7 @@ endorse_load_for_append(endorse_state **out, const char *dir, const char *org_id
 	int rc;
 
 	*out = NULL;
-	if ((rc = open_state(&state, &policy, dir, &r)) == 0)
+	if ((rc = open_state(&state, &policy, dir, 0, &r)) == 0)
 		rc = endorse_replay_file_for(state, dir, org_id, &r);
 	endorse_policy_free(policy);
 	return finish(out, state, rc, &r, problem_count);
