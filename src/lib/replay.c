@@ -367,7 +367,7 @@ out:
 
 /* A writer's replay: the lines of one organisation and the documents. */
 static int
-replay_line_for(void *ctx, endorse_prepared *p, bool batch_end)
+check_writer_line(void *ctx, endorse_prepared *p, bool batch_end)
 {
 	const endorse_checker *checker = ctx;
 	uint8_t head[32];
@@ -397,7 +397,7 @@ endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_i
 
 	endorse_checker_init(&checker, state, ENDORSE_CHECK_SEQ | ENDORSE_CHECK_CANONICAL |
 		ENDORSE_CHECK_SIGNATURES | ENDORSE_CHECK_CONCERNED, org_id, rep);
-	rc = endorse_log_each_line(dir, replay_line_for, &checker);
+	rc = endorse_log_each_line(dir, check_writer_line, &checker);
 	if (rc == 0 && endorse_state_size(state) == 0)
 		endorse_report(rep, ENDORSE_LOG_PATH, 0, "first-entry",
 			"the log is empty; its first line must register a document");
