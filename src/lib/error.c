@@ -89,35 +89,46 @@ endorse_error_restore(const endorse_error_saved *saved)
 	return saved->code;
 }
 
-/* The older names (internal.h), until every file raises through error.h.
- * Each formats where its va_list starts (the analyzers lose a va_list
- * passed on within one file). */
+void
+endorse_error_format(int code, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	endorse_error_record(code, rule, fmt, ap);
+	va_end(ap);
+}
+
+void
+endorse_error_format_wrap(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	endorse_error_record_wrap(code, fmt, ap);
+	va_end(ap);
+}
+
+/* The older names (internal.h), until every file raises through error.h. */
 int
 (endorse_fail)(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	endorse_error_record(code, NULL, fmt, ap);
 	va_end(ap);
-	last.code = code;
-	last.rule = NULL;
-	last.file = NULL;
-	last.line = 0;
 	return code;
 }
 
 int
 (endorse_fail_wrap)(int code, const char *fmt, ...)
 {
-	char prefix[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	endorse_error_record_wrap(code, fmt, ap);
 	va_end(ap);
-	wrap_message(prefix);
-	last.code = code;
 	return code;
 }
 
@@ -131,14 +142,6 @@ int
 	(void)vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
 	va_end(ap);
 	return ENDORSE_EINVALID;
-}
-
-int
-endorse_init(void)
-{
-	if (sodium_init() < 0)
-		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
-	return endorse_https_init();  /* libcurl's global state, once, before any thread */
 }
 
 int

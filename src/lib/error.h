@@ -23,32 +23,26 @@ void endorse_error_record(int code, const char *rule, const char *fmt, va_list a
 /* The same, keeping the last message after the new one: "new: last". */
 void endorse_error_record_wrap(int code, const char *fmt, va_list ap);
 
-/* Records the error and returns code. Defined here, in every file that
- * raises an error, so that the static analyzers see that a failure returns
- * its code (they read one file at a time). */
-static inline ENDORSE_PRINTF(3, 4) int
-endorse_error_set(int code, const char *rule, const char *fmt, ...)
+/* Records the error (code, rule, message). */
+void endorse_error_format(int code, const char *rule, const char *fmt, ...) ENDORSE_PRINTF(3, 4);
+/* The same, keeping the last message after the new one: "new: last" (the
+ * rule and the place are kept). */
+void endorse_error_format_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
+
+/* What a function that fails returns: endorse_error_set(code, rule, fmt,
+ * ...) records the error and is code. Macros, so that the compiler and the
+ * static analyzers see where a failure is raised that the value returned
+ * is code (a variadic function is never inlined, and they read one file at
+ * a time). code is evaluated twice: a constant or a variable. */
+static inline int
+endorse_error_code(int code)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	endorse_error_record(code, rule, fmt, ap);
-	va_end(ap);
-	return code;
+	return code; /* a call, so that a statement may drop the value */
 }
-
-/* The same, keeping the last message after the new one: "new: last"
- * (the rule and the place are kept). */
-static inline ENDORSE_PRINTF(2, 3) int
-endorse_error_wrap(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	endorse_error_record_wrap(code, fmt, ap);
-	va_end(ap);
-	return code;
-}
+#define endorse_error_set(code, rule, ...) \
+	(endorse_error_format((code), (rule), __VA_ARGS__), endorse_error_code(code))
+#define endorse_error_wrap(code, ...) \
+	(endorse_error_format_wrap((code), __VA_ARGS__), endorse_error_code(code))
 
 /* Where the last error is: file (a static string or one that outlives the
  * record's reader) and line (0: the whole file). */
