@@ -38,9 +38,7 @@ struct batch {
 static endorse_prepared *
 add_line(struct batch *b, const char *text, size_t len, bool has_lf)
 {
-	endorse_prepared *p;
-
-	endorse_prepared *grown = endorse_array_reserve(b->lines, &b->cap, b->count + 1,
+	endorse_prepared *p, *grown = endorse_array_reserve(b->lines, &b->cap, b->count + 1,
 		sizeof(*grown));
 
 	if (grown == NULL)

@@ -373,18 +373,20 @@ is_current_key(const struct org_record *o, const endorse_vkey *k)
 	return o != NULL && o->pub.has_key && endorse_vkey_equal(&o->pub.key, k);
 }
 
-/* Builds o's set of held keys when the linear search would grow long. */
-static int
+/* Builds o's set of held keys when the linear search would grow long. Out
+ * of memory, the linear search stays: slower, never wrong. */
+static void
 build_key_set(struct org_record *o)
 {
 	if (o->has_key_set || o->key_count < HELD_LINEAR)
-		return 0;
+		return;
 	endorse_hashset_init(&o->key_set, held_key_key);
-	o->has_key_set = true;
 	for (size_t i = 0; i < o->key_count; i++)
-		if (endorse_hashset_add(&o->key_set, o, i) != 0)
-			return ENDORSE_ENOMEM;
-	return 0;
+		if (endorse_hashset_add(&o->key_set, o, i) != 0) {
+			endorse_hashset_free(&o->key_set);
+			return;
+		}
+	o->has_key_set = true;
 }
 
 /* Adds k to the keys o has held (if new); *out is its record. */
@@ -406,8 +408,7 @@ hold_key(struct org_record *o, const endorse_vkey *k, struct held_key **out)
 	if (o->has_key_set && endorse_hashset_add(&o->key_set, o, o->key_count) != 0)
 		return ENDORSE_ENOMEM;
 	o->key_count++;
-	if (build_key_set(o) != 0)
-		return ENDORSE_ENOMEM;
+	build_key_set(o);
 	*out = h;
 	return 0;
 }
