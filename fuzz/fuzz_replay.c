@@ -14,7 +14,7 @@
 #include <sodium.h>
 
 #include "common.h"
-#include "verify.h"
+#include "load.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -900,7 +900,8 @@ keeps_leaves(const endorse_state *state)
 }
 
 void
-endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const uint8_t leaf_hash[32])
+endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
+	const uint8_t leaf_hash[32])
 {
 	memcpy(state->head, line_hash, 32);
 	endorse_merkle_add(&state->tree, leaf_hash);

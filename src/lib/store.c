@@ -22,7 +22,7 @@
 #include <sodium.h>
 
 #include "internal.h"
-#include "verify.h"
+#include "load.h"
 
 static int
 copy_file(int to, int from)

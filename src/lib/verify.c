@@ -12,8 +12,8 @@
 #include "internal.h"
 #include "pins.h"
 #include "policy_check.h"
+#include "load.h"
 #include "replay.h"
-#include "verify.h"
 
 /* A file named like a temporary file in keys/orgs. Exactly what a write
  * killed between the log and the pin leaves (endorse_pin_temp_org) breaks no rule:
@@ -196,53 +196,6 @@ state_flags(const endorse_verify_options *opt)
 	return flags;
 }
 
-/* Reads keys/policy and makes the state (flags: ENDORSE_STATE_*) that
- * replays the log under it. */
-static int
-open_state(endorse_state **state, endorse_policy **policy, const char *dir, unsigned flags,
-	endorse_reporter *r)
-{
-	char *path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *text = NULL;
-	size_t len = 0;
-	int rc;
-
-	*state = NULL;
-	*policy = NULL;
-	if (path == NULL || (*state = endorse_state_new(flags)) == NULL) {
-		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
-	if (rc == ENDORSE_ENOTFOUND) {
-		rc = endorse_error_set(rc, NULL, "%s: no keys/policy; is %s a log repository?", path, dir);
-	} else if (rc != 0) {
-		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
-		rc = ENDORSE_EINVALID;
-	} else if ((rc = endorse_policy_check(policy, text, len, r)) == 0) {
-		endorse_state_set_policy(*state, endorse_policy_log_key(*policy));
-	}
-out:
-	free(text);
-	free(path);
-	return rc;
-}
-
-/* The state, or problems: as endorse_verify leaves them. */
-static int
-finish(endorse_state **out, endorse_state *state, int rc, const endorse_reporter *r,
-	uint64_t *problem_count)
-{
-	if (rc == 0 && r->problems > 0)
-		rc = ENDORSE_EINVALID;
-	if (problem_count != NULL)
-		*problem_count = r->problems;
-	if (out != NULL && (rc == 0 || rc == ENDORSE_EINVALID))
-		*out = state;
-	else
-		endorse_state_free(state);
-	return rc;
-}
-
 int
 endorse_verify(endorse_state **out, const char *dir, const endorse_verify_options *opt,
 	uint64_t *problem_count)
@@ -261,7 +214,7 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 		rc = ENDORSE_EINVALID;
 		goto out;
 	}
-	if ((rc = open_state(&state, &policy, dir, state_flags(opt), &r)) != 0)
+	if ((rc = endorse_load_state(&state, &policy, dir, state_flags(opt), &r)) != 0)
 		goto out;
 	if ((rc = read_checkpoint(&note, &note_len, note_error, dir)) != 0)
 		goto out;
@@ -281,21 +234,5 @@ out:
 	endorse_pinned_free(files, n);
 	endorse_policy_free(policy);
 	free(note);
-	return finish(out, state, rc, &r, problem_count);
-}
-
-int
-endorse_load_for_append(endorse_state **out, const char *dir, const char *org_id,
-	const endorse_verify_options *opt, uint64_t *problem_count)
-{
-	endorse_reporter r = {opt, 0, NULL, NULL};
-	endorse_state *state = NULL;
-	endorse_policy *policy = NULL;
-	int rc;
-
-	*out = NULL;
-	if ((rc = open_state(&state, &policy, dir, 0, &r)) == 0)
-		rc = endorse_replay_file_for(state, dir, org_id, &r);
-	endorse_policy_free(policy);
-	return finish(out, state, rc, &r, problem_count);
+	return endorse_load_finish(out, state, rc, &r, problem_count);
 }
