@@ -583,6 +583,59 @@ line_checks_seq_prev_future(void)
 	return 0;
 }
 
+/* A writer's replay (ENDORSE_CHECK_CONCERNED): a line is chosen by its
+ * parsed members, not by what its text mentions. b.example's line names
+ * a.example in its org name (the byte prefilter lets it through) and its
+ * signature is broken: only a replay for b.example reports it. */
+static int
+line_concerned_by_parsed_fields(void)
+{
+	static const char *const ids[] = {ORG, "b.example"};
+	char rule[64];
+	endorse_verify_options opt = {.on_problem = on_problem, .ctx = rule};
+
+	for (int i = 0; i < 2; i++) {
+		endorse_reporter r = {&opt, 0, NULL, NULL};
+		endorse_state *s = state_new(0);
+		endorse_checker c;
+		endorse_entry e;
+		endorse_prepared p;
+		char *text[2];
+
+		CHECK(s != NULL);
+		endorse_checker_init(&c, s, ENDORSE_CHECK_SEQ | ENDORSE_CHECK_CANONICAL |
+			ENDORSE_CHECK_SIGNATURES | ENDORSE_CHECK_CONCERNED, ids[i], &r);
+		entry_make(&e, ENDORSE_DOCUMENT, &log_key, NULL, 0, 1);
+		text[0] = line_of(&e, &p.len);
+		endorse_entry_clear(&e);
+		entry_make(&e, ENDORSE_ENDORSE, &b1, NULL, 0, 2);
+		free(e.statement.org_id);
+		e.statement.org_id = strdup("b.example");
+		free(e.statement.org_name);
+		e.statement.org_name = strdup("friends of " ORG);
+		e.seq = 1;
+		e.sig[0] ^= 1;
+		text[1] = line_of(&e, &p.len);
+		endorse_entry_clear(&e);
+		CHECK(text[0] != NULL && text[1] != NULL && strstr(text[1], ORG) != NULL);
+		for (int j = 0; j < 2; j++) {
+			memset(&p, 0, sizeof(p));
+			p.text = text[j];
+			p.len = strlen(text[j]);
+			p.has_lf = true;
+			endorse_line_check(&c, &p);
+			free(text[j]);
+		}
+		CHECK_INT(endorse_state_size(s), 2);
+		CHECK_INT(endorse_state_document_count(s), 1);
+		CHECK_INT(r.problems, i);
+		if (i == 1)
+			CHECK_STR(rule, "signature");
+		endorse_state_free(s);
+	}
+	return 0;
+}
+
 static const test_case cases[] = {
 	CASE(valid_history_applies),
 	CASE(first_entry_is_a_document),
@@ -612,6 +665,7 @@ static const test_case cases[] = {
 	CASE(time_order),
 	CASE(many_rotations),
 	CASE(line_checks_seq_prev_future),
+	CASE(line_concerned_by_parsed_fields),
 };
 
 HARNESS_MAIN(cases)
