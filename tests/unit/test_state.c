@@ -64,12 +64,13 @@ entry_make(endorse_entry *e, endorse_statement_type type, const struct key *sign
 	const struct key *other, int doc, int t)
 {
 	endorse_statement *st = &e->statement;
-	char time[21];
+	char time[32];
 	uint8_t *m = NULL;
 	size_t len = 0;
 
 	memset(e, 0, sizeof(*e));
-	(void)snprintf(time, sizeof(time), "2026-01-01T00:%02d:%02dZ", t / 60, t % 60);
+	(void)snprintf(time, sizeof(time), "2026-01-01T00:%02u:%02uZ", (unsigned)t / 60 % 60,
+		(unsigned)t % 60);
 	st->type = type;
 	st->signer = vkey_text(&signer->v);
 	st->time = strdup(time);
