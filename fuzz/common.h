@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "internal.h"
+#include "replay.h"
 
 /* The log key's name, hence the origin every signature covers. */
 #define FUZZ_ORIGIN "fuzz.example.org/log"

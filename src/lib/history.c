@@ -15,6 +15,9 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "line.h"
+#include "policy_check.h"
+#include "replay.h"
 
 /* 1-based number of the line that holds byte offset at. */
 static uint64_t
@@ -280,16 +283,13 @@ endorse_history_state_at(endorse_state **out, const endorse_repo *repo, const en
 							   : "must be a regular file");
 		rc = ENDORSE_EINVALID;
 	} else if ((rc = endorse_policy_check(&p, policy.data, policy.len, r)) == 0) {
-		*out = endorse_state_new();
+		/* every leaf: checkpoints' consistency */
+		*out = endorse_state_new(ENDORSE_STATE_KEEP_LEAVES |
+			(r->opt != NULL && r->opt->rules_only ? ENDORSE_STATE_RULES_ONLY : 0));
 		if (*out == NULL)
 			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		else
 			endorse_state_set_policy(*out, endorse_policy_log_key(p));
-		if (*out != NULL) {
-			endorse_state_keep_leaves(*out);  /* checkpoints' consistency */
-			if (r->opt != NULL && r->opt->rules_only)
-				endorse_state_rules_only(*out);
-		}
 	}
 	endorse_policy_free(p);
 	endorse_blob_clear(&policy);
@@ -437,7 +437,7 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 			check_same_log_key(state, repo, id, &r);
 		if (state != NULL && prev.kind == ENDORSE_BLOB_FILE && extends(&prev, &log, &r) &&
 		    (prev.len == 0 || prev.data[prev.len - 1] == '\n')) {
-			endorse_replay_lines(state, log.data + prev.len, log.len - prev.len, false, &r);
+			endorse_replay_lines(state, log.data + prev.len, log.len - prev.len, &r);
 		} else {
 			/* The first version, or one that broke the history: check it
 			 * whole, and the commits after it against it. */
@@ -448,7 +448,7 @@ endorse_verify_history(endorse_state **out, const char *dir, const char *rev,
 			} else if (rc != 0) {
 				break;
 			}
-			endorse_replay_lines(state, log.data, log.len, false, &r);
+			endorse_replay_lines(state, log.data, log.len, &r);
 		}
 		if (endorse_state_size(state) == 0)
 			endorse_report(&r, ENDORSE_LOG_PATH, 0, "first-entry",
@@ -822,12 +822,12 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 		 * cost grows with the new lines and the organisations they name. */
 		if ((rc = collect_touched(&touched, log.data + base_len, log.len - base_len)) != 0)
 			goto done;
-		endorse_replay_lines_kept(state, log.data, base_len, true, keep_line, &touched, &r);
-		endorse_replay_lines(state, log.data + base_len, log.len - base_len, false, &r);
+		endorse_replay_trusted(state, log.data, base_len, keep_line, &touched, &r);
+		endorse_replay_lines(state, log.data + base_len, log.len - base_len, &r);
 		if ((rc = check_orgs_changed(repo, &base, &head, state, &r)) == 0)
 			rc = check_checkpoint_base(repo, &base, &head, &log, state, &r);
 	} else {
-		endorse_replay_lines(state, log.data, log.len, false, &r);
+		endorse_replay_lines(state, log.data, log.len, &r);
 		if ((rc = check_orgs_at(repo, &head, state, &r)) == 0)
 			rc = check_checkpoint_base(repo, &base, &head, &log, state, &r);
 	}

@@ -8,6 +8,9 @@
 #include "endorse.h"
 
 #include "error.h"
+#include "pins.h"
+#include "report.h"
+#include "state.h"
 
 /* error.c, the older names of error.h's endorse_error_set (being replaced):
  * sets the thread's last error message and returns code. */
@@ -173,54 +176,6 @@ int endorse_statement_check_values(endorse_entry *entry, bool check_points,
 int endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len,
 	uint64_t *line_no, endorse_diag *diag);
 
-/* state.c */
-endorse_state *endorse_state_new(void);
-int endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key);
-/* Checks entry (already parsed) against the state and, when apply is set
- * and it passes, applies its effect. Without check_signatures (a line
- * verified before), signatures are not verified again. */
-int endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
-	bool check_signatures, endorse_diag *diag);
-
-/* The signatures of an entry, checked ahead on another thread: what
- * endorse_state_check would find. Not checked: it checks them itself. */
-typedef struct endorse_signatures {
-	bool checked;
-	bool sig_ok;
-	bool new_sig_ok;  /* rotate */
-} endorse_signatures;
-/* endorse_state_check with apply and signatures, these checked ahead. */
-int endorse_state_check_prepared(endorse_state *state, const endorse_entry *entry,
-	const endorse_signatures *ahead, endorse_diag *diag);
-
-/* What is known of a log's Merkle tree: every leaf hash, or only the root
- * at one size (captured while the log streamed by). */
-typedef struct endorse_tree_view {
-	const uint8_t (*leaves)[32];  /* NULL when not kept */
-	uint64_t count;               /* entries in the log */
-	uint64_t root_size;           /* without leaves: the size whose root is root */
-	uint8_t root[32];
-} endorse_tree_view;
-
-/* Keep only what the rules need, not the details of endorsements: the
- * organizations' endorsements stay empty (a verifier's state, smaller). */
-void endorse_state_rules_only(endorse_state *state);
-/* Keep every leaf hash (for proofs and consistency), not only the root. */
-void endorse_state_keep_leaves(endorse_state *state);
-/* Remember the root of the first size entries as they stream by. */
-void endorse_state_capture_root(endorse_state *state, uint64_t size);
-void endorse_state_tree_view(const endorse_state *state, endorse_tree_view *view);
-
-/* Counts one more line of the log, valid or not: state size is the next seq. */
-void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
-	const uint8_t leaf_hash[32]);
-/* Counts lines verified before without hashing them: the Merkle root is
- * then unknown (endorse_state_root_known), and head must be set after. */
-void endorse_state_skip(endorse_state *state, uint64_t lines);
-void endorse_state_set_head(endorse_state *state, const uint8_t line_hash[32]);
-/* SHA-256 of the last line: the prev of the next entry. */
-const uint8_t *endorse_state_head(const endorse_state *state);
-
 /* prepare.c: lines prepared by worker threads for the replay. */
 #define ENDORSE_MAX_JOBS 256
 typedef struct endorse_prepared {
@@ -246,81 +201,6 @@ void endorse_workers_free(endorse_workers *w);
  * are the workers' until endorse_workers_wait returns. */
 void endorse_workers_start(endorse_workers *w, endorse_prepared *lines, size_t n);
 void endorse_workers_wait(endorse_workers *w);
-
-/* replay.c */
-/* Where problems go while a log is checked, and how many were found. In git
- * history, the commit being checked and its author are named too. */
-typedef struct endorse_reporter {
-	const endorse_verify_options *opt;
-	uint64_t problems;
-	const char *commit;
-	const char *author;
-} endorse_reporter;
-void endorse_report(endorse_reporter *r, const char *file, uint64_t line, const char *rule,
-	const char *fmt, ...) ENDORSE_PRINTF(5, 6);
-/* Replays the lines of data, which continue what state has seen. trusted:
- * the lines were verified before (a prefix checked at an earlier commit), so
- * neither seq, prev, signatures, canonical form nor key points are checked
- * again, and lines are not hashed (the Merkle root becomes unknown). */
-void endorse_replay_lines(endorse_state *state, const char *data, size_t len, bool trusted,
-	endorse_reporter *r);
-/* The same, applying only the lines that keep() accepts (the others are
- * only counted); keep is for trusted lines. */
-void endorse_replay_lines_kept(endorse_state *state, const char *data, size_t len, bool trusted,
-	bool (*keep)(void *ctx, const char *line, size_t len), void *ctx, endorse_reporter *r);
-/* verify.c: keys/policy and endorse_replay_file_for, for a writer:
- * ENDORSE_EINVALID (and *out) when the lines it replays break a rule. */
-int endorse_load_for_append(endorse_state **out, const char *dir, const char *org_id,
-	const endorse_verify_options *opt, uint64_t *problem_count);
-/* Whether a line may concern one of the organizations (it names one) or
- * registers a document: a superset, by the bytes, of the lines that do. */
-bool endorse_line_concerns(const char *line, size_t len, const char *const *org_ids, size_t n);
-/* The organisation names a parsed entry concerns, in names (NULL where it
- * has none): its statement's org, its signer's name, and the name of its
- * new signer or revoked key. Never what names, URLs or reasons mention. */
-void endorse_entry_org_names(const endorse_entry *e, const char *names[3]);
-/* Whether a parsed entry concerns org_id (NULL: none): it registers a
- * document, or one of endorse_entry_org_names is org_id. */
-bool endorse_entry_concerns(const endorse_entry *e, const char *org_id);
-/* Parses line into *e (endorse_entry_parse_checked with full) when it
- * concerns org_id and returns 1; returns 0 (*e empty) when it does not, or
- * ENDORSE_EINVALID (diag set) when a line that may concern it does not
- * parse. Lines that do not hold org_id anywhere are passed over unparsed. */
-int endorse_line_select(endorse_entry *e, const char *line, size_t len, const char *org_id,
-	bool full, endorse_diag *diag);
-/* Calls fn for every line of dir/log/endorsements.jsonl, in order, read in
- * one pass with bounded memory: a line longer than ENDORSE_MAX_LINE comes
- * without its text, hashed (endorse_prepared's hash and leaf). batch_end:
- * the line is the last one read before the next read (and the last of the
- * log at its end). fn returns 0 to go on, > 0 to stop, < 0 an error. */
-typedef int (*endorse_line_fn)(void *ctx, const endorse_prepared *line, bool batch_end);
-int endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx);
-/* The state a writer needs, quickly: dir/log/endorsements.jsonl read in one
- * pass; only the lines that register documents or may concern org_id (NULL:
- * none) are parsed and checked as verify would (signatures too, prev not),
- * the others are only counted; the head is the hash of the last line. The
- * Merkle root is then unknown. */
-int endorse_replay_file_for(endorse_state *state, const char *dir, const char *org_id,
-	endorse_reporter *r);
-/* Replays dir/log/endorsements.jsonl in one streaming pass. */
-int endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *r);
-/* One entry of keys/orgs as found on disk or in a git tree. */
-struct endorse_pinned {
-	char *name;
-	char *text;
-	size_t len;
-	bool regular; /* a regular file (or blob) whose text was read */
-	uint8_t id[20]; /* in git: the entry's object id */
-};
-int endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name,
-	const char *text, size_t len, bool regular);
-void endorse_pinned_free(struct endorse_pinned *files, size_t n);
-/* Reports every disagreement between keys/orgs (files, sorted in place) and
- * the organisations' current keys in state. */
-void endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, size_t n,
-	endorse_reporter *r);
-/* Parses keys/policy, reporting a problem with its line when it is invalid. */
-int endorse_policy_check(endorse_policy **out, const char *text, size_t len, endorse_reporter *r);
 
 /* repo.c: the only user of libgit2. */
 typedef struct endorse_repo endorse_repo;
@@ -387,9 +267,6 @@ int endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id
 int endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,
 	const char *note, size_t len, const endorse_tree_view *tree,
 	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r);
-
-/* state.c: records what verification found of log/checkpoint. */
-void endorse_state_set_checkpoint(endorse_state *state, const endorse_checkpoint_status *status);
 
 
 /* history.c: a new state with the log key of keys/policy at a commit. */

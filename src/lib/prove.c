@@ -10,8 +10,10 @@
 #include "array.h"
 #include "error.h"
 #include "internal.h"
+#include "line.h"
 #include "proof.h"
 #include "proof_cache.h"
+#include "replay.h"
 
 /* What prove learns from one pass over the log: the leaf hashes of the
  * checkpoint's lines and, for an organisation, its endorsements in effect
@@ -74,7 +76,7 @@ struct scan_pass {
 };
 
 static int
-scan_line(void *ctx, const endorse_prepared *line, bool batch_end)
+scan_line(void *ctx, endorse_prepared *line, bool batch_end)
 {
 	struct scan_pass *pass = ctx;
 	struct scan *s = pass->s;

@@ -10,6 +10,7 @@
 
 #include "array.h"
 #include "internal.h"
+#include "replay.h"
 #include "storage.h"
 
 struct buffer {
@@ -107,9 +108,13 @@ move_line(struct buffer *out, endorse_state *state, const char *text, size_t len
 	entry.seq = endorse_state_size(state);
 	memcpy(entry.prev, endorse_state_head(state), 32);
 	rc = endorse_entry_serialize(&line, &n, &entry);
-	if (rc == 0 && endorse_state_check(state, &entry, true, true, &diag) != 0)
+	if (rc == 0 && endorse_state_check(state, &entry, ENDORSE_CHECK_APPLY |
+		ENDORSE_CHECK_SIGNATURES, NULL) != 0) {
+		diag.rule = endorse_error_get()->rule;
+		(void)snprintf(diag.message, sizeof(diag.message), "%s", endorse_error_get()->message);
 		rc = endorse_fail(ENDORSE_EINVALID, "line %llu of the branch's log cannot follow the "
 			"target's log: %s (rule %s)", (unsigned long long)branch_line, diag.message, diag.rule);
+	}
 	if (rc == 0 && (rc = buffer_add(out, line, n)) == 0 && (rc = buffer_add(out, "\n", 1)) == 0) {
 		crypto_hash_sha256(hash, (const uint8_t *)line, n);
 		endorse_merkle_leaf_hash(leaf, (const uint8_t *)line, n);
@@ -235,7 +240,7 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 	    (rc = read_logs(&l, s, onto_rev)) != 0 ||
 	    (rc = endorse_history_state_at(&state, endorse_storage_repo(s), &l.onto, &r)) != 0)
 		goto out;
-	endorse_replay_lines(state, l.at[2], l.len[2], false, &r);
+	endorse_replay_lines(state, l.at[2], l.len[2], &r);
 	if (r.problems > 0) {
 		rc = endorse_fail(ENDORSE_EINVALID, "the log of %s does not verify", onto_rev);
 		goto out;

@@ -1,22 +1,18 @@
 /* The state of the log after replaying it: documents, organisations, their
  * keys and endorsements; and the rules of SPEC.md §4 that depend on it.
  * Memory grows with organisations and documents, never with entries. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "array.h"
+#include "error.h"
+#include "hashset.h"
 #include "internal.h"
-
-/* A string-keyed hash table of indices. SipHash with a random key keeps a
- * hostile log from forcing collisions. */
-struct index {
-	size_t *slots; /* index + 1; 0 is empty */
-	size_t cap;
-	size_t count;
-	uint8_t key[crypto_shorthash_KEYBYTES];
-};
+#include "state.h"
 
 #define NO_KEY SIZE_MAX
 
@@ -31,32 +27,40 @@ struct held_key {
 	size_t older, newer; /* in the list; NO_KEY at its ends */
 };
 
-/* Keys are found by public key in a hash set once an organisation has held
- * more than a few, so that K rotations cost O(K), not O(K^2). */
+/* A held key is found by its type and public key (its name is always the
+ * organisation's id): 33 bytes that follow each other in endorse_vkey. */
+#define HELD_KEY_BYTES 33
+_Static_assert(offsetof(endorse_vkey, public_key) == offsetof(endorse_vkey, type) + 1,
+	"a vkey's type and public key are contiguous");
+
+/* Keys are found in a hash set once an organisation has held more than a
+ * few, so that K rotations cost O(K), not O(K^2); most hold one or two, and
+ * a set per organisation would cost each a random key. */
 #define HELD_LINEAR 8
 
 struct org_record {
 	endorse_org pub;
+	size_t endorsements_cap;
 	struct held_key *keys;
 	size_t key_count;
-	size_t keys_cap;   /* grown by doubling: realloc by one would copy O(K^2) */
-	size_t *key_slots; /* index + 1; 0 is empty; NULL while key_count <= HELD_LINEAR */
-	size_t key_cap;
+	size_t keys_cap;
+	endorse_hashset key_set; /* built when key_count passes HELD_LINEAR */
+	bool has_key_set;
 	size_t newest;     /* the key not revoked that signed last, or NO_KEY */
 	/* rules only: the documents it endorses now, in place of pub.endorsements */
 	uint32_t *active;
 	size_t active_count;
+	size_t active_cap;
 };
 
 struct endorse_state {
 	endorse_vkey log_key;
+	unsigned flags;    /* ENDORSE_STATE_* */
 	uint64_t size;
 	uint8_t head[32]; /* SHA-256 of the last line */
 	endorse_merkle tree;
 	bool tree_unknown; /* lines were skipped */
-	bool rules_only;   /* no endorsement details: org_record.active instead */
-	/* every leaf hash, for proofs at any size, when asked to keep them */
-	bool keep_leaves;
+	/* every leaf hash, for proofs at any size (ENDORSE_STATE_KEEP_LEAVES) */
 	uint8_t (*leaves)[32];
 	size_t leaf_cap;
 	bool leaves_lost;  /* out of memory while growing leaves */
@@ -67,92 +71,51 @@ struct endorse_state {
 	endorse_checkpoint_status checkpoint;
 	endorse_document *documents;
 	size_t document_count;
-	struct org_record **orgs;
+	size_t documents_cap;
+	struct org_record **orgs; /* pointers: the records stay put as it grows */
 	size_t org_count;
-	struct index document_index;
-	struct index org_index;
-	uint8_t held_key_hash[crypto_shorthash_KEYBYTES];
+	size_t orgs_cap;
+	endorse_hashset document_set; /* by sha256 */
+	endorse_hashset org_set;      /* by id */
 };
 
-typedef const char *(*index_name_fn)(const endorse_state *state, size_t i);
-
-static const char *
-document_name(const endorse_state *state, size_t i)
+static void
+document_key(const void *ctx, size_t i, const void **key, size_t *len)
 {
-	return state->documents[i].sha256;
-}
+	const endorse_state *state = ctx;
 
-static const char *
-org_name(const endorse_state *state, size_t i)
-{
-	return state->orgs[i]->pub.id;
-}
-
-static size_t
-index_hash(const struct index *ix, const char *name)
-{
-	uint8_t h[crypto_shorthash_BYTES];
-	uint64_t v;
-
-	crypto_shorthash(h, (const uint8_t *)name, strlen(name), ix->key);
-	memcpy(&v, h, sizeof(v));
-	return (size_t)v;
-}
-
-static long
-index_find(const struct index *ix, const endorse_state *state, index_name_fn name_of,
-	const char *name)
-{
-	if (ix->cap == 0)
-		return -1;
-	for (size_t i = index_hash(ix, name) & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
-		if (ix->slots[i] == 0)
-			return -1;
-		if (strcmp(name_of(state, ix->slots[i] - 1), name) == 0)
-			return (long)(ix->slots[i] - 1);
-	}
+	*key = state->documents[i].sha256;
+	*len = strlen(state->documents[i].sha256);
 }
 
 static void
-index_put_slot(struct index *ix, size_t *slots, size_t cap, const char *name, size_t value)
+org_key(const void *ctx, size_t i, const void **key, size_t *len)
 {
-	size_t i = index_hash(ix, name) & (cap - 1);
+	const endorse_state *state = ctx;
 
-	while (slots[i] != 0)
-		i = (i + 1) & (cap - 1);
-	slots[i] = value + 1;
+	*key = state->orgs[i]->pub.id;
+	*len = strlen(state->orgs[i]->pub.id);
 }
 
-static int
-index_add(struct index *ix, const endorse_state *state, index_name_fn name_of, size_t value)
+static void
+held_key_key(const void *ctx, size_t i, const void **key, size_t *len)
 {
-	if (ix->cap == 0)
-		randombytes_buf(ix->key, sizeof(ix->key));
-	if (2 * (ix->count + 1) > ix->cap) {
-		size_t cap = ix->cap ? 2 * ix->cap : 64;
-		size_t *slots = calloc(cap, sizeof(size_t));
-		if (slots == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		for (size_t i = 0; i < ix->cap; i++)
-			if (ix->slots[i] != 0)
-				index_put_slot(ix, slots, cap, name_of(state, ix->slots[i] - 1),
-					ix->slots[i] - 1);
-		free(ix->slots);
-		ix->slots = slots;
-		ix->cap = cap;
-	}
-	index_put_slot(ix, ix->slots, ix->cap, name_of(state, value), value);
-	ix->count++;
-	return 0;
+	const struct org_record *o = ctx;
+
+	*key = &o->keys[i].key.type;
+	*len = HELD_KEY_BYTES;
 }
 
 endorse_state *
-endorse_state_new(void)
+endorse_state_new(unsigned flags)
 {
 	endorse_state *state = calloc(1, sizeof(endorse_state));
 
-	if (state != NULL)
-		randombytes_buf(state->held_key_hash, sizeof(state->held_key_hash));
+	if (state == NULL)
+		return NULL;
+	state->flags = flags;
+	endorse_hashset_init(&state->document_set, document_key);
+	endorse_hashset_init(&state->org_set, org_key);
 	return state;
 }
 
@@ -161,6 +124,12 @@ endorse_state_set_policy(endorse_state *state, const endorse_vkey *log_key)
 {
 	state->log_key = *log_key;
 	return 0;
+}
+
+static bool
+rules_only(const endorse_state *state)
+{
+	return (state->flags & ENDORSE_STATE_RULES_ONLY) != 0;
 }
 
 static void
@@ -181,6 +150,19 @@ free_endorsement(endorse_endorsement *e)
 	free(e->time);
 }
 
+static void
+free_org(struct org_record *o)
+{
+	for (size_t j = 0; j < o->pub.endorsement_count; j++)
+		free_endorsement(&o->pub.endorsements[j]);
+	free(o->pub.endorsements);
+	free(o->active);
+	free(o->pub.id);
+	free(o->keys);
+	endorse_hashset_free(&o->key_set);
+	free(o);
+}
+
 void
 endorse_state_free(endorse_state *state)
 {
@@ -188,22 +170,13 @@ endorse_state_free(endorse_state *state)
 		return;
 	for (size_t i = 0; i < state->document_count; i++)
 		free_document(&state->documents[i]);
-	for (size_t i = 0; i < state->org_count; i++) {
-		struct org_record *o = state->orgs[i];
-		for (size_t j = 0; j < o->pub.endorsement_count; j++)
-			free_endorsement(&o->pub.endorsements[j]);
-		free(o->pub.endorsements);
-		free(o->active);
-		free(o->pub.id);
-		free(o->keys);
-		free(o->key_slots);
-		free(o);
-	}
+	for (size_t i = 0; i < state->org_count; i++)
+		free_org(state->orgs[i]);
 	free(state->documents);
 	free(state->orgs);
 	free(state->leaves);
-	free(state->document_index.slots);
-	free(state->org_index.slots);
+	endorse_hashset_free(&state->document_set);
+	endorse_hashset_free(&state->org_set);
 	free(state);
 }
 
@@ -237,10 +210,19 @@ endorse_state_document(const endorse_state *state, size_t i)
 	return i < state->document_count ? &state->documents[i] : NULL;
 }
 
+/* The index of the document, or ENDORSE_HASHSET_NONE. */
+static size_t
+find_document(const endorse_state *state, const char *sha256)
+{
+	return endorse_hashset_find(&state->document_set, state, sha256, strlen(sha256));
+}
+
 long
 endorse_state_find_document(const endorse_state *state, const char *sha256)
 {
-	return index_find(&state->document_index, state, document_name, sha256);
+	size_t i = find_document(state, sha256);
+
+	return i == ENDORSE_HASHSET_NONE ? -1 : (long)i;
 }
 
 size_t
@@ -258,9 +240,9 @@ endorse_state_org(const endorse_state *state, size_t i)
 static struct org_record *
 find_org(const endorse_state *state, const char *id)
 {
-	long i = index_find(&state->org_index, state, org_name, id);
+	size_t i = endorse_hashset_find(&state->org_set, state, id, strlen(id));
 
-	return i < 0 ? NULL : state->orgs[i];
+	return i == ENDORSE_HASHSET_NONE ? NULL : state->orgs[i];
 }
 
 const endorse_org *
@@ -271,40 +253,29 @@ endorse_state_find_org(const endorse_state *state, const char *id)
 	return o == NULL ? NULL : &o->pub;
 }
 
-static size_t
-held_key_slot(const endorse_state *state, const endorse_vkey *k, size_t cap)
-{
-	uint8_t h[crypto_shorthash_BYTES];
-	uint64_t v;
-
-	crypto_shorthash(h, k->public_key, sizeof(k->public_key), state->held_key_hash);
-	memcpy(&v, h, sizeof(v));
-	return (size_t)v & (cap - 1);
-}
-
 static struct held_key *
-find_held_key(const endorse_state *state, const struct org_record *o, const endorse_vkey *k)
+find_held_key(const struct org_record *o, const endorse_vkey *k)
 {
+	size_t i;
+
 	if (o == NULL)
 		return NULL;
-	if (o->key_slots == NULL) {
-		for (size_t i = 0; i < o->key_count; i++)
+	if (!o->has_key_set) {
+		for (i = 0; i < o->key_count; i++)
 			if (endorse_vkey_equal(&o->keys[i].key, k))
 				return &o->keys[i];
 		return NULL;
 	}
-	for (size_t i = held_key_slot(state, k, o->key_cap);; i = (i + 1) & (o->key_cap - 1)) {
-		if (o->key_slots[i] == 0)
-			return NULL;
-		if (endorse_vkey_equal(&o->keys[o->key_slots[i] - 1].key, k))
-			return &o->keys[o->key_slots[i] - 1];
-	}
+	i = endorse_hashset_find(&o->key_set, o, &k->type, HELD_KEY_BYTES);
+	if (i == ENDORSE_HASHSET_NONE || !endorse_vkey_equal(&o->keys[i].key, k))
+		return NULL;
+	return &o->keys[i];
 }
 
 static bool
 is_revoked(const endorse_state *state, const endorse_vkey *k)
 {
-	struct held_key *h = find_held_key(state, find_org(state, k->name), k);
+	struct held_key *h = find_held_key(find_org(state, k->name), k);
 
 	return h != NULL && h->revoked;
 }
@@ -367,7 +338,7 @@ endorses(const endorse_state *state, const struct org_record *o, size_t document
 {
 	const endorse_endorsement *e;
 
-	if (o != NULL && state->rules_only) {
+	if (o != NULL && rules_only(state)) {
 		for (size_t i = 0; i < o->active_count; i++)
 			if (o->active[i] == document) {
 				*at = i;
@@ -387,9 +358,10 @@ add_active(const endorse_state *state, struct org_record *o, size_t document)
 
 	if (endorses(state, o, document, &at))
 		return 0;
-	grown = realloc(o->active, (o->active_count + 1) * sizeof(*grown));
+	grown = endorse_array_reserve(o->active, &o->active_cap, o->active_count + 1,
+		sizeof(*grown));
 	if (grown == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return ENDORSE_ENOMEM;
 	o->active = grown;
 	o->active[o->active_count++] = (uint32_t)document;
 	return 0;
@@ -401,59 +373,42 @@ is_current_key(const struct org_record *o, const endorse_vkey *k)
 	return o != NULL && o->pub.has_key && endorse_vkey_equal(&o->pub.key, k);
 }
 
-/* Makes room for one more key in o's hash set (built when the linear
- * search would grow long). */
-static int
-grow_key_set(const endorse_state *state, struct org_record *o)
+/* Builds o's set of held keys when the linear search would grow long. Out
+ * of memory, the linear search stays: slower, never wrong. */
+static void
+build_key_set(struct org_record *o)
 {
-	size_t cap, *slots;
-
-	if (o->key_slots == NULL ? o->key_count < HELD_LINEAR : 2 * (o->key_count + 1) <= o->key_cap)
-		return 0;
-	cap = o->key_cap ? 2 * o->key_cap : (size_t)4 * HELD_LINEAR;
-	if ((slots = calloc(cap, sizeof(*slots))) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-	for (size_t i = 0; i < o->key_count; i++) {
-		size_t j = held_key_slot(state, &o->keys[i].key, cap);
-		while (slots[j] != 0)
-			j = (j + 1) & (cap - 1);
-		slots[j] = i + 1;
-	}
-	free(o->key_slots);
-	o->key_slots = slots;
-	o->key_cap = cap;
-	return 0;
+	if (o->has_key_set || o->key_count < HELD_LINEAR)
+		return;
+	endorse_hashset_init(&o->key_set, held_key_key);
+	for (size_t i = 0; i < o->key_count; i++)
+		if (endorse_hashset_add(&o->key_set, o, i) != 0) {
+			endorse_hashset_free(&o->key_set);
+			return;
+		}
+	o->has_key_set = true;
 }
 
 /* Adds k to the keys o has held (if new); *out is its record. */
 static int
-hold_key(const endorse_state *state, struct org_record *o, const endorse_vkey *k,
-	struct held_key **out)
+hold_key(struct org_record *o, const endorse_vkey *k, struct held_key **out)
 {
 	struct held_key *grown, *h;
 
-	if ((*out = find_held_key(state, o, k)) != NULL)
+	if ((*out = find_held_key(o, k)) != NULL)
 		return 0;
-	if (grow_key_set(state, o) != 0)
+	grown = endorse_array_reserve(o->keys, &o->keys_cap, o->key_count + 1, sizeof(*grown));
+	if (grown == NULL)
 		return ENDORSE_ENOMEM;
-	if (o->key_count == o->keys_cap) {
-		size_t cap = o->keys_cap ? 2 * o->keys_cap : 1;
-		if ((grown = realloc(o->keys, cap * sizeof(*grown))) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		o->keys = grown;
-		o->keys_cap = cap;
-	}
+	o->keys = grown;
 	h = &o->keys[o->key_count];
 	memset(h, 0, sizeof(*h));
 	h->key = *k;
 	h->older = h->newer = NO_KEY;
-	if (o->key_slots != NULL) {
-		size_t j = held_key_slot(state, k, o->key_cap);
-		while (o->key_slots[j] != 0)
-			j = (j + 1) & (o->key_cap - 1);
-		o->key_slots[j] = o->key_count + 1;
-	}
+	if (o->has_key_set && endorse_hashset_add(&o->key_set, o, o->key_count) != 0)
+		return ENDORSE_ENOMEM;
 	o->key_count++;
+	build_key_set(o);
 	*out = h;
 	return 0;
 }
@@ -467,16 +422,14 @@ add_org(endorse_state *state, const char *id, struct org_record **out)
 	if (o == NULL || (o->pub.id = strdup(id)) == NULL)
 		goto nomem;
 	o->newest = NO_KEY;
-	/* an array of pointers: the records stay put as it grows */
-	grown = realloc(state->orgs, (state->org_count + 1) * sizeof(*grown));  // NOLINT(bugprone-sizeof-expression)
+	grown = endorse_array_reserve(state->orgs, &state->orgs_cap, state->org_count + 1,
+		sizeof(*grown));  // NOLINT(bugprone-sizeof-expression)
 	if (grown == NULL)
 		goto nomem;
 	state->orgs = grown;
 	state->orgs[state->org_count] = o;
-	if (index_add(&state->org_index, state, org_name, state->org_count) != 0) {
-		/* leave the record out of the table; it is freed below */
-		goto nomem;
-	}
+	if (endorse_hashset_add(&state->org_set, state, state->org_count) != 0)
+		goto nomem;  /* the record is left out of the table, and freed below */
 	state->org_count++;
 	*out = o;
 	return 0;
@@ -484,7 +437,7 @@ nomem:
 	if (o != NULL)
 		free(o->pub.id);
 	free(o);
-	return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 }
 
 static int
@@ -492,9 +445,10 @@ add_document(endorse_state *state, const endorse_statement *st, uint64_t seq)
 {
 	endorse_document *grown, *d;
 
-	grown = realloc(state->documents, (state->document_count + 1) * sizeof(*grown));
+	grown = endorse_array_reserve(state->documents, &state->documents_cap,
+		state->document_count + 1, sizeof(*grown));
 	if (grown == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return ENDORSE_ENOMEM;
 	state->documents = grown;
 	d = &state->documents[state->document_count];
 	memset(d, 0, sizeof(*d));
@@ -506,9 +460,9 @@ add_document(endorse_state *state, const endorse_statement *st, uint64_t seq)
 	d->seq = seq;
 	if (!d->id || !d->title || !d->url || !d->sha256 || !d->time) {
 		free_document(d);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
-	if (index_add(&state->document_index, state, document_name, state->document_count) != 0) {
+	if (endorse_hashset_add(&state->document_set, state, state->document_count) != 0) {
 		free_document(d);
 		return ENDORSE_ENOMEM;
 	}
@@ -523,10 +477,10 @@ record_endorsement(struct org_record *o, size_t document, const endorse_statemen
 	endorse_endorsement *e = find_endorsement(o, document);
 
 	if (e == NULL) {
-		endorse_endorsement *grown = realloc(o->pub.endorsements,
-			(o->pub.endorsement_count + 1) * sizeof(*grown));
+		endorse_endorsement *grown = endorse_array_reserve(o->pub.endorsements,
+			&o->endorsements_cap, o->pub.endorsement_count + 1, sizeof(*grown));
 		if (grown == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return ENDORSE_ENOMEM;
 		o->pub.endorsements = grown;
 		e = &o->pub.endorsements[o->pub.endorsement_count++];
 		memset(e, 0, sizeof(*e));
@@ -542,68 +496,77 @@ record_endorsement(struct org_record *o, size_t document, const endorse_statemen
 	e->active = true;
 	e->key_revoked = false;
 	if (!e->name || !e->url || !e->time)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	return 0;
 }
 
-/* known: the result of checking this signature ahead (endorse_signatures),
- * or NULL to check it now. */
+/* ---- the rules ---- */
+
+/* One entry being checked: what every statement type's rules read. */
+struct check {
+	endorse_state *state;
+	const endorse_entry *entry;
+	const endorse_statement *st;
+	struct org_record *o;  /* the statement's organisation, if the state has it */
+	unsigned flags;        /* ENDORSE_CHECK_* */
+	const endorse_signatures *ahead;
+};
+
+static bool
+applying(const struct check *c)
+{
+	return (c->flags & ENDORSE_CHECK_APPLY) != 0;
+}
+
+/* known: the result of checking this signature ahead, or NULL to check it
+ * now. */
 static int
-check_signature(const endorse_state *state, const endorse_vkey *key, const uint8_t sig[64],
-	const endorse_statement *st, const bool *known, const char *which, endorse_diag *diag)
+check_signature(const struct check *c, const endorse_vkey *key, const uint8_t sig[64],
+	const bool *known, const char *which)
 {
 	uint8_t *m = NULL;
 	size_t len = 0;
 	bool valid;
 	int rc;
 
+	if ((c->flags & ENDORSE_CHECK_SIGNATURES) == 0)
+		return 0;
 	if (known != NULL) {
 		valid = *known;
 	} else {
-		if ((rc = endorse_signed_message(&m, &len, state->log_key.name, st)) != 0)
+		if ((rc = endorse_signed_message(&m, &len, c->state->log_key.name, c->st)) != 0)
 			return rc;
 		valid = endorse_vkey_verify(key, sig, m, len);
 		free(m);
 	}
 	if (!valid)
-		return endorse_diag_set(diag, "signature", "%s does not verify for %s", which,
-			key->name);
+		return endorse_error_set(ENDORSE_EINVALID, "signature", "%s does not verify for %s",
+			which, key->name);
 	return 0;
 }
 
 static int
-check_document(endorse_state *state, const endorse_statement *st, const endorse_vkey *signer,
-	endorse_diag *diag)
+need_document(const endorse_state *state, const char *sha256, size_t *index)
 {
-	if (!endorse_vkey_equal(signer, &state->log_key))
-		return endorse_diag_set(diag, "signer", "a document must be signed by the log key");
-	if (endorse_state_find_document(state, st->sha256) >= 0)
-		return endorse_diag_set(diag, "duplicate-document", "document %.12s is already registered",
-			st->sha256);
+	*index = find_document(state, sha256);
+	if (*index == ENDORSE_HASHSET_NONE)
+		return endorse_error_set(ENDORSE_EINVALID, "document", "document %.12s is not "
+			"registered", sha256);
 	return 0;
 }
 
 static int
-need_document(const endorse_state *state, const char *sha256, long *index, endorse_diag *diag)
-{
-	*index = endorse_state_find_document(state, sha256);
-	if (*index < 0)
-		return endorse_diag_set(diag, "document", "document %.12s is not registered", sha256);
-	return 0;
-}
-
-static int
-need_current_key(const struct org_record *o, const endorse_vkey *signer, const char *org_id,
-	endorse_diag *diag)
+need_current_key(const struct org_record *o, const endorse_vkey *signer, const char *org_id)
 {
 	if (strcmp(signer->name, org_id) != 0)
-		return endorse_diag_set(diag, "signer", "signer %s is not a key of %s", signer->name,
-			org_id);
+		return endorse_error_set(ENDORSE_EINVALID, "signer", "signer %s is not a key of %s",
+			signer->name, org_id);
 	if (o == NULL || !o->pub.has_key)
-		return endorse_diag_set(diag, "current-key", "%s has no current key", org_id);
-	if (!is_current_key(o, signer))
-		return endorse_diag_set(diag, "current-key", "signer is not the current key of %s",
+		return endorse_error_set(ENDORSE_EINVALID, "current-key", "%s has no current key",
 			org_id);
+	if (!is_current_key(o, signer))
+		return endorse_error_set(ENDORSE_EINVALID, "current-key", "signer is not the current "
+			"key of %s", org_id);
 	return 0;
 }
 
@@ -619,58 +582,252 @@ key_changes(struct org_record *o)
 	}
 }
 
-/* SPEC.md §4, confirm: signed by the log key, of the organisation's
- * current key at this line. */
+/* SPEC.md §4, document: signed by the log key, a new sha256. */
 static int
-check_confirm(endorse_state *state, struct org_record *o, const endorse_entry *entry, bool apply,
-	endorse_diag *diag)
+document_rules(struct check *c)
 {
-	const endorse_statement *st = &entry->statement;
-	endorse_confirmation *c;
+	if (!endorse_vkey_equal(&c->entry->signer, &c->state->log_key))
+		return endorse_error_set(ENDORSE_EINVALID, "signer", "a document must be signed by "
+			"the log key");
+	if (find_document(c->state, c->st->sha256) != ENDORSE_HASHSET_NONE)
+		return endorse_error_set(ENDORSE_EINVALID, "duplicate-document", "document %.12s is "
+			"already registered", c->st->sha256);
+	return applying(c) ? add_document(c->state, c->st, c->entry->seq) : 0;
+}
 
-	if (!endorse_vkey_equal(&entry->signer, &state->log_key))
-		return endorse_diag_set(diag, "signer", "a confirm must be signed by the log key, not "
-			"by %s", entry->signer.name);
-	if (strcmp(entry->other.name, st->org_id) != 0)
-		return endorse_diag_set(diag, "confirm", "key %s is not a key of %s",
-			entry->other.name, st->org_id);
-	if (o == NULL)
-		return endorse_diag_set(diag, "confirm", "%s has never endorsed anything", st->org_id);
-	if (!o->pub.has_key)
-		return endorse_diag_set(diag, "confirm", "%s has no current key (its key was revoked)",
-			st->org_id);
-	if (!is_current_key(o, &entry->other))
-		return endorse_diag_set(diag, "confirm", "the key confirmed is not the current key "
-			"of %s", st->org_id);
-	if (!apply)
+/* An endorsement's effect: the organisation, its first key (or a new key
+ * after a revoked one), and the endorsement. */
+static int
+apply_endorse(struct check *c, size_t doc)
+{
+	const endorse_vkey *signer = &c->entry->signer;
+	struct held_key *h;
+	int rc;
+
+	if (c->o == NULL && (rc = add_org(c->state, c->st->org_id, &c->o)) != 0)
+		return rc;
+	if (c->o == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	if (!c->o->pub.has_key) {
+		if ((rc = hold_key(c->o, signer, &h)) != 0)
+			return rc;
+		c->o->pub.has_key = true;
+		c->o->pub.key = *signer;
+		key_changes(c->o);
+	}
+	if (rules_only(c->state))
+		return add_active(c->state, c->o, doc);
+	return record_endorsement(c->o, doc, c->st, signer, c->entry->seq);
+}
+
+/* SPEC.md §4, endorse: a registered document, signed by the organisation's
+ * current key (any key of its name while it has none), not endorsed yet. */
+static int
+endorse_rules(struct check *c)
+{
+	const endorse_vkey *signer = &c->entry->signer;
+	const endorse_statement *st = c->st;
+	size_t doc, at;
+	int rc;
+
+	if ((rc = need_document(c->state, st->document, &doc)) != 0)
+		return rc;
+	if (strcmp(signer->name, st->org_id) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "signer", "signer %s is not a key of %s",
+			signer->name, st->org_id);
+	if (c->o != NULL && c->o->pub.has_key) {
+		if (!is_current_key(c->o, signer))
+			return endorse_error_set(ENDORSE_EINVALID, "current-key", "signer is not the "
+				"current key of %s", st->org_id);
+		if (endorses(c->state, c->o, doc, &at))
+			return endorse_error_set(ENDORSE_EINVALID, "duplicate-endorsement", "%s already "
+				"endorses document %.12s", st->org_id, st->document);
+	}
+	return applying(c) ? apply_endorse(c, doc) : 0;
+}
+
+/* SPEC.md §4, withdraw: by the current key, of a document it endorses. */
+static int
+withdraw_rules(struct check *c)
+{
+	const endorse_statement *st = c->st;
+	struct org_record *o = c->o;
+	endorse_endorsement *e;
+	size_t doc, at = 0;
+	bool only = rules_only(c->state);
+	int rc;
+
+	if ((rc = need_current_key(o, &c->entry->signer, st->org_id)) != 0 ||
+	    (rc = need_document(c->state, st->document, &doc)) != 0)
+		return rc;
+	e = only ? NULL : find_endorsement(o, doc);
+	if (only ? !endorses(c->state, o, doc, &at) : e == NULL || !e->active)
+		return endorse_error_set(ENDORSE_EINVALID, "withdraw", "%s does not endorse "
+			"document %.12s", st->org_id, st->document);
+	if (!applying(c))
 		return 0;
-	c = &o->pub.confirmation;
-	endorse_vkey_id_hex(c->key_id, &entry->other);
-	(void)snprintf(c->method, sizeof(c->method), "%s", st->method);
-	(void)snprintf(c->time, sizeof(c->time), "%s", st->time);
-	c->seq = entry->seq;
-	o->pub.confirmed = true;
+	if (e == NULL) {
+		o->active[at] = o->active[--o->active_count];
+		return 0;
+	}
+	e->active = false;
+	e->withdrawn_seq = c->entry->seq;
 	return 0;
 }
 
-static int check_rules(endorse_state *state, const endorse_entry *entry, bool apply,
-	bool check_signatures, const endorse_signatures *ahead, endorse_diag *diag);
-
-static int check_entry(endorse_state *state, const endorse_entry *entry, bool apply,
-	bool check_signatures, const endorse_signatures *ahead, endorse_diag *diag);
-
-int
-endorse_state_check(endorse_state *state, const endorse_entry *entry, bool apply,
-	bool check_signatures, endorse_diag *diag)
+/* SPEC.md §4, rotate: by the current key, to another key of the
+ * organisation never revoked, which signs too (new_sig). */
+static int
+rotate_rules(struct check *c)
 {
-	return check_entry(state, entry, apply, check_signatures, NULL, diag);
+	const endorse_vkey *signer = &c->entry->signer, *other = &c->entry->other;
+	const endorse_statement *st = c->st;
+	struct held_key *h;
+	int rc;
+
+	if ((rc = need_current_key(c->o, signer, st->org_id)) != 0)
+		return rc;
+	if (strcmp(other->name, st->org_id) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "signer", "new_signer %s is not a key of "
+			"%s", other->name, st->org_id);
+	if (endorse_vkey_equal(other, signer))
+		return endorse_error_set(ENDORSE_EINVALID, "rotate", "new_signer is the current key");
+	if (is_revoked(c->state, other))
+		return endorse_error_set(ENDORSE_EINVALID, "revoked", "new_signer was revoked earlier "
+			"in the log");
+	if ((rc = check_signature(c, other, c->entry->new_sig,
+		     c->ahead ? &c->ahead->new_sig_ok : NULL, "new_sig")) != 0)
+		return rc;
+	if (!applying(c))
+		return 0;
+	if ((rc = hold_key(c->o, other, &h)) != 0)
+		return rc;
+	touch_key(c->o, h, st->time);
+	c->o->pub.key = *other;
+	key_changes(c->o);
+	return 0;
 }
 
-int
-endorse_state_check_prepared(endorse_state *state, const endorse_entry *entry,
-	const endorse_signatures *ahead, endorse_diag *diag)
+/* A revocation's effect: the key is out of the time floor's list, no
+ * longer current, and the endorsements it signed are marked. */
+static void
+apply_revoke(struct org_record *o, struct held_key *h, uint64_t seq)
 {
-	return check_entry(state, entry, true, true, ahead->checked ? ahead : NULL, diag);
+	const endorse_vkey *key = &h->key;
+
+	h->revoked = true;
+	unlist_key(o, (size_t)(h - o->keys));
+	if (is_current_key(o, key)) {
+		o->pub.has_key = false;
+		key_changes(o);
+	}
+	for (size_t i = 0; i < o->pub.endorsement_count; i++) {
+		endorse_endorsement *e = &o->pub.endorsements[i];
+		if (memcmp(e->public_key, key->public_key, 32) == 0) {
+			e->key_revoked = true;
+			e->key_revoked_seq = seq;
+		}
+	}
+}
+
+/* SPEC.md §4, revoke: by the log key or the current key, of a key the
+ * organisation held and that is not revoked yet. */
+static int
+revoke_rules(struct check *c)
+{
+	const endorse_vkey *signer = &c->entry->signer, *other = &c->entry->other;
+	const endorse_statement *st = c->st;
+	struct held_key *h;
+	int rc;
+
+	if (strcmp(other->name, st->org_id) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "revoke", "key %s is not a key of %s",
+			other->name, st->org_id);
+	if (c->o == NULL)
+		return endorse_error_set(ENDORSE_EINVALID, "revoke", "%s has never endorsed anything",
+			st->org_id);
+	if (!endorse_vkey_equal(signer, &c->state->log_key) &&
+	    (rc = need_current_key(c->o, signer, st->org_id)) != 0)
+		return rc;
+	if ((h = find_held_key(c->o, other)) == NULL)
+		return endorse_error_set(ENDORSE_EINVALID, "revoke", "%s never held the key it "
+			"revokes", st->org_id);
+	if (h->revoked)
+		return endorse_error_set(ENDORSE_EINVALID, "revoke", "the key is already revoked");
+	if (applying(c))
+		apply_revoke(c->o, h, c->entry->seq);
+	return 0;
+}
+
+/* SPEC.md §4, confirm: signed by the log key, of the organisation's
+ * current key at this line. */
+static int
+confirm_rules(struct check *c)
+{
+	const endorse_entry *entry = c->entry;
+	const endorse_statement *st = c->st;
+	endorse_confirmation *conf;
+
+	if (!endorse_vkey_equal(&entry->signer, &c->state->log_key))
+		return endorse_error_set(ENDORSE_EINVALID, "signer", "a confirm must be signed by the "
+			"log key, not by %s", entry->signer.name);
+	if (strcmp(entry->other.name, st->org_id) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "confirm", "key %s is not a key of %s",
+			entry->other.name, st->org_id);
+	if (c->o == NULL)
+		return endorse_error_set(ENDORSE_EINVALID, "confirm", "%s has never endorsed "
+			"anything", st->org_id);
+	if (!c->o->pub.has_key)
+		return endorse_error_set(ENDORSE_EINVALID, "confirm", "%s has no current key (its "
+			"key was revoked)", st->org_id);
+	if (!is_current_key(c->o, &entry->other))
+		return endorse_error_set(ENDORSE_EINVALID, "confirm", "the key confirmed is not the "
+			"current key of %s", st->org_id);
+	if (!applying(c))
+		return 0;
+	conf = &c->o->pub.confirmation;
+	endorse_vkey_id_hex(conf->key_id, &entry->other);
+	(void)snprintf(conf->method, sizeof(conf->method), "%s", st->method);
+	(void)snprintf(conf->time, sizeof(conf->time), "%s", st->time);
+	conf->seq = entry->seq;
+	c->o->pub.confirmed = true;
+	return 0;
+}
+
+/* The rules of each statement type, as json.c's table of members. */
+static int (*const type_rules[])(struct check *c) = {
+	[ENDORSE_DOCUMENT] = document_rules,
+	[ENDORSE_ENDORSE] = endorse_rules,
+	[ENDORSE_WITHDRAW] = withdraw_rules,
+	[ENDORSE_ROTATE] = rotate_rules,
+	[ENDORSE_REVOKE] = revoke_rules,
+	[ENDORSE_CONFIRM] = confirm_rules,
+};
+
+/* The rules of every statement, then those of its type. */
+static int
+check_rules(struct check *c)
+{
+	const endorse_statement *st = c->st;
+	const endorse_vkey *signer = &c->entry->signer;
+	int rc;
+
+	if (st->type != ENDORSE_DOCUMENT && st->org_id == NULL)  /* entry_parse makes sure */
+		return endorse_error_set(ENDORSE_EINVALID, "member", "the statement has no org_id");
+	if (c->state->size == 0 && st->type != ENDORSE_DOCUMENT)
+		return endorse_error_set(ENDORSE_EINVALID, "first-entry", "the first entry must be a "
+			"document");
+	if (is_revoked(c->state, signer))
+		return endorse_error_set(ENDORSE_EINVALID, "revoked", "signer %s was revoked earlier "
+			"in the log", st->signer);
+	if ((rc = check_signature(c, signer, c->entry->sig, c->ahead ? &c->ahead->sig_ok : NULL,
+		     "sig")) != 0)
+		return rc;
+	if ((size_t)st->type >= sizeof(type_rules) / sizeof(type_rules[0]))
+		return endorse_error_set(ENDORSE_EINVALID, "statement-type", "unknown statement "
+			"type");
+	c->o = st->org_id != NULL ? find_org(c->state, st->org_id) : NULL;
+	return type_rules[st->type](c);
 }
 
 /* A signature covers the statement, not its place in the log, so anyone can
@@ -682,183 +839,32 @@ endorse_state_check_prepared(endorse_state *state, const endorse_entry *entry,
  * floor: a revocation also takes away the times its key claimed, and a
  * stolen key's statement dated far ahead cannot lock the organization out
  * once the key is revoked. */
-static int
-check_entry(endorse_state *state, const endorse_entry *entry, bool apply, bool check_signatures,
-	const endorse_signatures *ahead, endorse_diag *diag)
+int
+endorse_state_check(endorse_state *state, const endorse_entry *entry, unsigned flags,
+	const endorse_signatures *ahead)
 {
 	const endorse_statement *st = &entry->statement;
 	bool org_signed = st->org_id != NULL && strcmp(entry->signer.name, st->org_id) == 0;
 	struct org_record *o = org_signed ? find_org(state, st->org_id) : NULL;
+	struct check c = {state, entry, st, NULL, flags,
+		ahead != NULL && ahead->checked ? ahead : NULL};
 	struct held_key *h;
 	int rc;
 
 	if (o != NULL && strcmp(st->time, time_floor(o)) <= 0)
-		return endorse_diag_set(diag, "time-order",
+		return endorse_error_set(ENDORSE_EINVALID, "time-order",
 			"time %s is not after %s, the time of %s's previous statement (by a key not "
 			"revoked); an organization's statements must claim increasing times (an earlier "
 			"statement copied again?)",
 			st->time, time_floor(o), st->org_id);
-	rc = check_rules(state, entry, apply, check_signatures, ahead, diag);
-	if (rc == 0 && apply && org_signed && (o = find_org(state, st->org_id)) != NULL &&
-	    (h = find_held_key(state, o, &entry->signer)) != NULL)
+	rc = check_rules(&c);
+	if (rc == 0 && applying(&c) && org_signed && (o = find_org(state, st->org_id)) != NULL &&
+	    (h = find_held_key(o, &entry->signer)) != NULL)
 		touch_key(o, h, st->time);
 	return rc;
 }
 
-static int
-check_rules(endorse_state *state, const endorse_entry *entry, bool apply, bool check_signatures,
-	const endorse_signatures *ahead, endorse_diag *diag)
-{
-	const endorse_statement *st = &entry->statement;
-	struct org_record *o = st->org_id ? find_org(state, st->org_id) : NULL;
-	const endorse_vkey signer = entry->signer, other = entry->other;
-	long doc = -1;
-	int rc;
-
-	if (st->type != ENDORSE_DOCUMENT && st->org_id == NULL)  /* entry_parse makes sure */
-		return endorse_diag_set(diag, "member", "the statement has no org_id");
-	if (state->size == 0 && st->type != ENDORSE_DOCUMENT)
-		return endorse_diag_set(diag, "first-entry", "the first entry must be a document");
-	if (is_revoked(state, &signer))
-		return endorse_diag_set(diag, "revoked", "signer %s was revoked earlier in the log",
-			st->signer);
-	if (check_signatures &&
-	    (rc = check_signature(state, &signer, entry->sig, st, ahead ? &ahead->sig_ok : NULL, "sig",
-		    diag)) != 0)
-		return rc;
-
-	switch (st->type) {
-	case ENDORSE_DOCUMENT:
-		if ((rc = check_document(state, st, &signer, diag)) != 0)
-			return rc;
-		return apply ? add_document(state, st, entry->seq) : 0;
-	case ENDORSE_ENDORSE:
-		if ((rc = need_document(state, st->document, &doc, diag)) != 0)
-			return rc;
-		if (strcmp(signer.name, st->org_id) != 0)
-			return endorse_diag_set(diag, "signer", "signer %s is not a key of %s", signer.name,
-				st->org_id);
-		if (o != NULL && o->pub.has_key) {
-			size_t at;
-			if (!is_current_key(o, &signer))
-				return endorse_diag_set(diag, "current-key",
-					"signer is not the current key of %s", st->org_id);
-			if (endorses(state, o, (size_t)doc, &at))
-				return endorse_diag_set(diag, "duplicate-endorsement",
-					"%s already endorses document %.12s", st->org_id, st->document);
-		}
-		if (!apply)
-			return 0;
-		if (o == NULL && (rc = add_org(state, st->org_id, &o)) != 0)
-			return rc;
-		if (o == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		if (!o->pub.has_key) {
-			struct held_key *h;
-			if ((rc = hold_key(state, o, &signer, &h)) != 0)
-				return rc;
-			o->pub.has_key = true;
-			o->pub.key = signer;
-			key_changes(o);
-		}
-		if (state->rules_only)
-			return add_active(state, o, (size_t)doc);
-		return record_endorsement(o, (size_t)doc, st, &signer, entry->seq);
-	case ENDORSE_WITHDRAW: {
-		endorse_endorsement *e;
-		size_t at = 0;
-		if ((rc = need_current_key(o, &signer, st->org_id, diag)) != 0 ||
-		    (rc = need_document(state, st->document, &doc, diag)) != 0)
-			return rc;
-		e = state->rules_only ? NULL : find_endorsement(o, (size_t)doc);
-		if (state->rules_only ? !endorses(state, o, (size_t)doc, &at) : e == NULL || !e->active)
-			return endorse_diag_set(diag, "withdraw", "%s does not endorse document %.12s",
-				st->org_id, st->document);
-		if (!apply)
-			return 0;
-		if (e == NULL) {
-			o->active[at] = o->active[--o->active_count];
-			return 0;
-		}
-		e->active = false;
-		e->withdrawn_seq = entry->seq;
-		return 0;
-	}
-	case ENDORSE_ROTATE:
-		if ((rc = need_current_key(o, &signer, st->org_id, diag)) != 0)
-			return rc;
-		if (strcmp(other.name, st->org_id) != 0)
-			return endorse_diag_set(diag, "signer", "new_signer %s is not a key of %s",
-				other.name, st->org_id);
-		if (endorse_vkey_equal(&other, &signer))
-			return endorse_diag_set(diag, "rotate", "new_signer is the current key");
-		if (is_revoked(state, &other))
-			return endorse_diag_set(diag, "revoked", "new_signer was revoked earlier in the log");
-		if (check_signatures &&
-		    (rc = check_signature(state, &other, entry->new_sig, st,
-			    ahead ? &ahead->new_sig_ok : NULL, "new_sig", diag)) != 0)
-			return rc;
-		if (!apply)
-			return 0;
-		{
-			struct held_key *h;
-			if ((rc = hold_key(state, o, &other, &h)) != 0)
-				return rc;
-			touch_key(o, h, st->time);
-		}
-		o->pub.key = other;
-		key_changes(o);
-		return 0;
-	case ENDORSE_REVOKE: {
-		struct held_key *h;
-		if (strcmp(other.name, st->org_id) != 0)
-			return endorse_diag_set(diag, "revoke", "key %s is not a key of %s", other.name,
-				st->org_id);
-		if (o == NULL)
-			return endorse_diag_set(diag, "revoke", "%s has never endorsed anything", st->org_id);
-		if (!endorse_vkey_equal(&signer, &state->log_key) &&
-		    (rc = need_current_key(o, &signer, st->org_id, diag)) != 0)
-			return rc;
-		h = find_held_key(state, o, &other);
-		if (h == NULL)
-			return endorse_diag_set(diag, "revoke", "%s never held the key it revokes",
-				st->org_id);
-		if (h->revoked)
-			return endorse_diag_set(diag, "revoke", "the key is already revoked");
-		if (!apply)
-			return 0;
-		h->revoked = true;
-		unlist_key(o, (size_t)(h - o->keys));
-		if (is_current_key(o, &other)) {
-			o->pub.has_key = false;
-			key_changes(o);
-		}
-		for (size_t i = 0; i < o->pub.endorsement_count; i++) {
-			endorse_endorsement *e = &o->pub.endorsements[i];
-			if (memcmp(e->public_key, other.public_key, 32) == 0) {
-				e->key_revoked = true;
-				e->key_revoked_seq = entry->seq;
-			}
-		}
-		return 0;
-	}
-	case ENDORSE_CONFIRM:
-		return check_confirm(state, o, entry, apply, diag);
-	}
-	return endorse_diag_set(diag, "statement-type", "unknown statement type");
-}
-
-void
-endorse_state_rules_only(endorse_state *state)
-{
-	state->rules_only = true;
-}
-
-void
-endorse_state_keep_leaves(endorse_state *state)
-{
-	state->keep_leaves = true;
-}
+/* ---- the log's tree and head ---- */
 
 void
 endorse_state_capture_root(endorse_state *state, uint64_t size)
@@ -885,24 +891,29 @@ endorse_state_tree_view(const endorse_state *state, endorse_tree_view *view)
 	}
 }
 
+/* Whether every leaf hash so far is kept. */
+static bool
+keeps_leaves(const endorse_state *state)
+{
+	return (state->flags & ENDORSE_STATE_KEEP_LEAVES) != 0 && !state->tree_unknown &&
+		!state->leaves_lost;
+}
+
 void
-endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const uint8_t leaf_hash[32])
+endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
+	const uint8_t leaf_hash[32])
 {
 	memcpy(state->head, line_hash, 32);
 	endorse_merkle_add(&state->tree, leaf_hash);
-	if (state->keep_leaves && !state->tree_unknown && !state->leaves_lost) {
-		if (state->size == state->leaf_cap) {
-			size_t cap = state->leaf_cap ? 2 * state->leaf_cap : 1024;
-			uint8_t(*grown)[32] = realloc(state->leaves, cap * sizeof(*grown));
-			if (grown == NULL) {
-				state->leaves_lost = true;
-			} else {
-				state->leaves = grown;
-				state->leaf_cap = cap;
-			}
-		}
-		if (!state->leaves_lost)
+	if (keeps_leaves(state)) {
+		uint8_t(*grown)[32] = endorse_array_reserve(state->leaves, &state->leaf_cap,
+			(size_t)state->size + 1, sizeof(*grown));
+		if (grown == NULL) {
+			state->leaves_lost = true;  /* proofs then say the leaves are not kept */
+		} else {
+			state->leaves = grown;
 			memcpy(state->leaves[state->size], leaf_hash, 32);
+		}
 	}
 	state->size++;
 	if (state->size == state->capture_size) {
@@ -914,7 +925,7 @@ endorse_state_advance(endorse_state *state, const uint8_t line_hash[32], const u
 const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32]
 {
 	*count = state->size;
-	if (!state->keep_leaves || state->tree_unknown || state->leaves_lost)
+	if (!keeps_leaves(state))
 		return NULL;
 	return (const uint8_t(*)[32])state->leaves;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "load.h"
 #include "storage.h"
 
 static int
@@ -79,8 +80,14 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append *
 	if ((rc = sign_entry(&entry, state, req)) != 0 ||
 	    (rc = endorse_entry_serialize(line, len, &entry)) != 0)
 		return rc;
-	if (endorse_entry_parse(&parsed, *line, *len, &diag) != 0 ||
-	    endorse_state_check(state, &parsed, true, true, &diag) != 0) {
+	rc = endorse_entry_parse(&parsed, *line, *len, &diag);
+	if (rc == 0 && endorse_state_check(state, &parsed, ENDORSE_CHECK_APPLY |
+		ENDORSE_CHECK_SIGNATURES, NULL) != 0) {
+		diag.rule = endorse_error_get()->rule;
+		(void)snprintf(diag.message, sizeof(diag.message), "%s", endorse_error_get()->message);
+		rc = ENDORSE_EINVALID;
+	}
+	if (rc != 0) {
 		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
@@ -486,7 +493,7 @@ endorse_log_create(endorse_append *req)
 	req->completed_hex[0] = '\0';
 	if (endorse_secret_key_vkey(req->key)->type != ENDORSE_KEY_ED25519)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
-	if ((state = endorse_state_new()) == NULL)
+	if ((state = endorse_state_new(0)) == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	if ((rc = check_new(req->dir)) != 0 ||
 	    (rc = endorse_storage_begin(&s, &so, req->completed_hex)) != 0 ||

@@ -8,7 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "error.h"
 #include "internal.h"
+#include "pins.h"
+#include "policy_check.h"
+#include "load.h"
+#include "replay.h"
 
 /* A file named like a temporary file in keys/orgs. Exactly what a write
  * killed between the log and the pin leaves (endorse_pin_temp_org) breaks no rule:
@@ -64,7 +69,7 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 		return rc;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
-		return endorse_fail(ENDORSE_EIO, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
+		return endorse_error_set(ENDORSE_EIO, NULL, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		char file[320], *text = NULL;
@@ -104,7 +109,7 @@ check_modes(const char *dir, const struct endorse_pinned *files, size_t n, endor
 		else
 			(void)snprintf(rel, sizeof(rel), "%s/%.260s", ENDORSE_ORGS_DIR, files[i].name);
 		if ((path = endorse_path_join(dir, rel)) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111) != 0)
 			endorse_report(r, rel, 0, "file-mode", "executable (mode %04o); the log and "
 				"keys/orgs files must not be executable (chmod a-x %s)",
@@ -139,7 +144,7 @@ read_checkpoint(char **note, size_t *len, char error[512], const char *dir)
 	*note = NULL;
 	error[0] = '\0';
 	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	rc = endorse_file_read(note, len, path, ENDORSE_NOTE_MAX);
 	if (rc != 0 && rc != ENDORSE_ENOTFOUND)
 		(void)snprintf(error, 512, "%s", endorse_error_last());
@@ -178,49 +183,17 @@ check_checkpoint(endorse_state *state, const endorse_policy *policy, const char 
 	return rc;
 }
 
-/* Reads keys/policy and makes the state that replays the log under it. */
-static int
-open_state(endorse_state **state, endorse_policy **policy, const char *dir, endorse_reporter *r)
+/* What the caller's options ask the state to keep. */
+static unsigned
+state_flags(const endorse_verify_options *opt)
 {
-	char *path = endorse_path_join(dir, ENDORSE_POLICY_PATH), *text = NULL;
-	size_t len = 0;
-	int rc;
+	unsigned flags = 0;
 
-	*state = NULL;
-	*policy = NULL;
-	if (path == NULL || (*state = endorse_state_new()) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
-		goto out;
-	}
-	rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
-	if (rc == ENDORSE_ENOTFOUND) {
-		rc = endorse_fail(rc, "%s: no keys/policy; is %s a log repository?", path, dir);
-	} else if (rc != 0) {
-		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
-		rc = ENDORSE_EINVALID;
-	} else if ((rc = endorse_policy_check(policy, text, len, r)) == 0) {
-		endorse_state_set_policy(*state, endorse_policy_log_key(*policy));
-	}
-out:
-	free(text);
-	free(path);
-	return rc;
-}
-
-/* The state, or problems: as endorse_verify leaves them. */
-static int
-finish(endorse_state **out, endorse_state *state, int rc, const endorse_reporter *r,
-	uint64_t *problem_count)
-{
-	if (rc == 0 && r->problems > 0)
-		rc = ENDORSE_EINVALID;
-	if (problem_count != NULL)
-		*problem_count = r->problems;
-	if (out != NULL && (rc == 0 || rc == ENDORSE_EINVALID))
-		*out = state;
-	else
-		endorse_state_free(state);
-	return rc;
+	if (opt != NULL && opt->keep_leaves)
+		flags |= ENDORSE_STATE_KEEP_LEAVES;
+	if (opt != NULL && opt->rules_only)
+		flags |= ENDORSE_STATE_RULES_ONLY;
+	return flags;
 }
 
 int
@@ -241,12 +214,8 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 		rc = ENDORSE_EINVALID;
 		goto out;
 	}
-	if ((rc = open_state(&state, &policy, dir, &r)) != 0)
+	if ((rc = endorse_load_state(&state, &policy, dir, state_flags(opt), &r)) != 0)
 		goto out;
-	if (opt != NULL && opt->keep_leaves)
-		endorse_state_keep_leaves(state);
-	if (opt != NULL && opt->rules_only)
-		endorse_state_rules_only(state);
 	if ((rc = read_checkpoint(&note, &note_len, note_error, dir)) != 0)
 		goto out;
 	if (note != NULL)
@@ -265,21 +234,5 @@ out:
 	endorse_pinned_free(files, n);
 	endorse_policy_free(policy);
 	free(note);
-	return finish(out, state, rc, &r, problem_count);
-}
-
-int
-endorse_load_for_append(endorse_state **out, const char *dir, const char *org_id,
-	const endorse_verify_options *opt, uint64_t *problem_count)
-{
-	endorse_reporter r = {opt, 0, NULL, NULL};
-	endorse_state *state = NULL;
-	endorse_policy *policy = NULL;
-	int rc;
-
-	*out = NULL;
-	if ((rc = open_state(&state, &policy, dir, &r)) == 0)
-		rc = endorse_replay_file_for(state, dir, org_id, &r);
-	endorse_policy_free(policy);
-	return finish(out, state, rc, &r, problem_count);
+	return endorse_load_finish(out, state, rc, &r, problem_count);
 }
