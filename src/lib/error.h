@@ -19,9 +19,10 @@
 
 /* Records code, rule (a static string or NULL) and the message; clears the
  * place (endorse_error_at sets it). */
-void endorse_error_record(int code, const char *rule, const char *fmt, va_list ap);
+void endorse_error_record(int code, const char *rule, const char *fmt, va_list ap)
+	ENDORSE_PRINTF(3, 0);
 /* The same, keeping the last message after the new one: "new: last". */
-void endorse_error_record_wrap(int code, const char *fmt, va_list ap);
+void endorse_error_record_wrap(int code, const char *fmt, va_list ap) ENDORSE_PRINTF(2, 0);
 
 /* Records the error (code, rule, message). */
 void endorse_error_format(int code, const char *rule, const char *fmt, ...) ENDORSE_PRINTF(3, 4);
