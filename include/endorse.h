@@ -53,6 +53,19 @@ int endorse_init(void);
  * entry a C2SP tlog-tiles entry bundle holds). */
 #define ENDORSE_MAX_LINE 65535
 
+/* ---- the text of the formats, for tools that read or print it ---- */
+
+/* A decimal as SPEC.md writes numbers: digits only, no sign, no leading
+ * zero (but "0" itself), at most max. The library reads every number of
+ * its formats so; a tool reading numbers for it should too. */
+bool endorse_parse_decimal(uint64_t *out, const char *text, size_t len, uint64_t max);
+/* The length (1 to 4) of the well-formed UTF-8 sequence at the start of
+ * s[0..len), its code point in *cp; 0 when it is not one (overlong form,
+ * surrogate, past U+10FFFF, cut short). The library's strict UTF-8, for a
+ * tool that must print the library's strings (which may hold a stranger's
+ * words) safely. */
+size_t endorse_utf8_decode(uint32_t *cp, const uint8_t *s, size_t len);
+
 /* ---- verifier keys (SPEC.md §1) ---- */
 
 #define ENDORSE_KEY_ED25519 0x01

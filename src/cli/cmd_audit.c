@@ -221,13 +221,18 @@ on_entry(void *ctx, const endorse_entry *entry, const endorse_state *state)
 static int
 parse_since(uint64_t *at, const char *arg)
 {
-	char *end = NULL;
+	size_t digits = strspn(arg, "0123456789");
 	int rc;
 
-	if (arg[0] >= '0' && arg[0] <= '9') {
-		*at = strtoull(arg, &end, 10);
-		if (*end == '\0')
-			return 0;
+	if (digits > 0 && arg[digits] == '\0') {
+		/* as ever: leading zeros are read past, and a number too large
+		 * for 64 bits is the largest one (past the log's end) */
+		const char *d = arg + strspn(arg, "0");
+		if (*d == '\0')
+			d--;
+		if (!cli_parse_u64(at, d, UINT64_MAX))
+			*at = UINT64_MAX;
+		return 0;
 	}
 	rc = endorse_log_lines_at(".", arg, at);
 	if (rc == ENDORSE_EINVALID)
