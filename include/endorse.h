@@ -131,8 +131,10 @@ const endorse_vkey *endorse_secret_key_vkey(const endorse_secret_key *key);
 void endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key,
 	const uint8_t *msg, size_t len);
 /* The Go note form PRIVATE+KEY+name+id+base64(type || seed), NUL-terminated,
- * in sodium_malloc memory: release it with sodium_free. */
+ * in memory the library guards: release it with endorse_secret_text_free. */
 int endorse_secret_key_export_go(char **out, const endorse_secret_key *key);
+/* Wipes and frees a secret text the library returned (NULL: nothing). */
+void endorse_secret_text_free(char *text);
 int endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t len);
 
 /* ---- statements and entries (SPEC.md §3, §4) ---- */
@@ -196,10 +198,6 @@ void endorse_time_from_now(char out[21], long seconds);
 #define ENDORSE_STATEMENT_SKEW 600
 bool endorse_time_valid(const char *text);
 
-/* s as a JSON string literal with quotes (escaped by jansson), malloc'd;
- * for tools that print JSON reports. */
-char *endorse_json_quote(const char *s);
-
 /* ---- trust policy (C2SP tlog-policy) ---- */
 
 typedef struct endorse_policy endorse_policy;
@@ -232,6 +230,20 @@ typedef struct endorse_problem {
 
 typedef struct endorse_state endorse_state;
 
+/* What a caller of the verify functions will read of the replayed state;
+ * the less, the less memory a large log costs. */
+typedef enum endorse_verify_want {
+	/* all of it (the default): documents, organisations and endorsements */
+	ENDORSE_WANT_STATE = 0,
+	/* the verdict, the documents and the organisations with their keys and
+	 * confirmations: endorse_org.endorsements stays empty (about 4 bytes an
+	 * endorsement instead of 200) */
+	ENDORSE_WANT_VERDICT,
+	/* all of it, and every leaf hash (endorse_state_leaves: 32 bytes an
+	 * entry; otherwise only the roots that log/checkpoint needs are kept) */
+	ENDORSE_WANT_LEAVES,
+} endorse_verify_want;
+
 typedef struct endorse_verify_options {
 	/* Called for each problem, in the order found. */
 	void (*on_problem)(void *ctx, const endorse_problem *problem);
@@ -244,12 +256,8 @@ typedef struct endorse_verify_options {
 	/* Threads that check signatures (0: one per online core). Results and
 	 * problems are the same, in the same order, whatever the number. */
 	unsigned jobs;
-	/* Keep every leaf hash in the state (endorse_state_leaves), 32 bytes an
-	 * entry; without it only the roots that log/checkpoint needs are kept. */
-	bool keep_leaves;
-	/* Keep in the state only what the rules need: endorse_org.endorsements
-	 * stays empty (about 4 bytes an endorsement instead of 200). */
-	bool rules_only;
+	/* What the caller will read of the state: the library keeps no more. */
+	endorse_verify_want want;
 	/* The log key the caller trusts from outside the repository (verify
 	 * --log-key): a keys/policy that names another is a problem (rule
 	 * log-key) wherever one is read (each version in endorse_verify_history,
@@ -335,8 +343,8 @@ bool endorse_merkle_check_inclusion(const uint8_t leaf_hash[32], uint64_t index,
 bool endorse_merkle_check_consistency(uint64_t old_size, uint64_t size,
 	const uint8_t old_root[32], const uint8_t root[32], const uint8_t proof[][32], size_t len);
 /* The leaf hashes of the replayed log, *count of them; NULL unless they
- * were kept (endorse_verify_options.keep_leaves) and no line verified
- * before was skipped. */
+ * were kept (ENDORSE_WANT_LEAVES) and no line verified before was
+ * skipped. */
 const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32];
 
 /* ---- signed notes (C2SP signed-note, tlog-cosignature) ---- */
@@ -412,10 +420,10 @@ void endorse_checkpoint_result_clear(endorse_checkpoint_result *res);
 /* Checks a checkpoint note against a policy: well formed, no extension
  * lines, origin and signature of the policy's log key, every cosignature by
  * a policy witness valid and not dated after now + ENDORSE_COSIGNATURE_SKEW.
- * The quorum is evaluated, not required: see res->quorum. On failure,
- * *rule (if not NULL) names the rule broken. */
+ * The quorum is evaluated, not required: see res->quorum. On
+ * ENDORSE_EINVALID, endorse_error_get()->rule names the rule broken. */
 int endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *policy,
-	const char *note, size_t len, uint64_t now, const char **rule);
+	const char *note, size_t len, uint64_t now);
 
 /* ---- the replayed state ---- */
 
@@ -476,11 +484,14 @@ const endorse_vkey *endorse_state_log_key(const endorse_state *state);
 uint64_t endorse_state_size(const endorse_state *state);
 size_t endorse_state_document_count(const endorse_state *state);
 const endorse_document *endorse_state_document(const endorse_state *state, size_t i);
-/* Index of the document with this sha256, or -1. */
-long endorse_state_find_document(const endorse_state *state, const char *sha256);
+/* The document with this sha256, or NULL; the pointer is
+ * endorse_state_document(state, i) for its index i. */
+const endorse_document *endorse_state_find_document(const endorse_state *state,
+	const char *sha256);
 size_t endorse_state_org_count(const endorse_state *state);
 /* Organisations in the order they first appeared in the log. */
 const endorse_org *endorse_state_org(const endorse_state *state, size_t i);
+/* The organisation with this id, or NULL. */
 const endorse_org *endorse_state_find_org(const endorse_state *state, const char *id);
 
 /* ---- writing ---- */
@@ -588,10 +599,10 @@ void endorse_proof_result_clear(endorse_proof_result *res);
 /* Checks a tlog-proof offline: the checkpoint under the policy, its quorum,
  * the entry (one log line, with or without its LF): canonical, its seq the
  * proof's index, its signatures valid for the policy's origin, and its
- * inclusion in the checkpoint's tree. On failure *rule names the rule. */
+ * inclusion in the checkpoint's tree. On ENDORSE_EINVALID,
+ * endorse_error_get()->rule names the rule broken. */
 int endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
-	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now,
-	const char **rule);
+	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now);
 
 /* ---- domain identity (SPEC.md §7) ---- */
 

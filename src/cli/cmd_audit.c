@@ -87,9 +87,9 @@ free_history(struct history *h)
 static const char *
 document_title(const endorse_state *state, const char *sha256)
 {
-	long i = sha256 ? endorse_state_find_document(state, sha256) : -1;
+	const endorse_document *d = sha256 ? endorse_state_find_document(state, sha256) : NULL;
 
-	return i < 0 ? "?" : endorse_state_document(state, (size_t)i)->title;
+	return d == NULL ? "?" : d->title;
 }
 
 static void

@@ -399,7 +399,7 @@ check_log(struct check_run *run, char **orgs, size_t norgs, const char *base)
 {
 	uint64_t problems = 0, count = 0;
 	endorse_verify_options vopt = {.on_problem = count_problem, .ctx = &problems,
-		.quorum_optional = true, .rules_only = true};
+		.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
 	endorse_state *state = NULL;
 	bool *is_new = NULL;
 	int rc, code = EXIT_VALID;
@@ -606,7 +606,7 @@ confirm_target(endorse_vkey *key, bool *already, const char *org_id)
 {
 	uint64_t problems = 0, count = 0;
 	endorse_verify_options vopt = {.on_problem = count_problem, .ctx = &problems,
-		.quorum_optional = true, .rules_only = true};
+		.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
 	endorse_state *state = NULL;
 	const endorse_org *org;
 	int rc = endorse_verify(&state, ".", &vopt, &count), code = EXIT_VALID;

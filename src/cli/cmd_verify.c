@@ -306,7 +306,7 @@ cmd_verify(int argc, char **argv)
 		return code;
 	vopt.log_key = a.log_key != NULL ? &log_key : NULL;
 	vopt.jobs = (unsigned)a.jobs;
-	vopt.rules_only = true;  /* verify reports no endorsement */
+	vopt.want = ENDORSE_WANT_VERDICT;  /* verify reports no endorsement */
 	code = run_verify(&a, &vopt, &problems);
 	if (problems.spool != NULL)
 		(void)fclose(problems.spool);

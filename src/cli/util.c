@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "cli.h"
@@ -143,10 +144,21 @@ cli_opens_command(const char *p)
 	return p[0] == '#' && p[1] == '#' && p[2] == '[';
 }
 
+/* s as a JSON string literal with its quotes (escaped by jansson), malloc'd. */
+static char *
+json_quote(const char *s)
+{
+	json_t *v = json_string(s);
+	char *out = v == NULL ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+	json_decref(v);
+	return out;
+}
+
 void
 cli_print_json_string(FILE *f, const char *s)
 {
-	char *safe = cli_safe_strdup_data(s), *q = safe ? endorse_json_quote(safe) : NULL;
+	char *safe = cli_safe_strdup_data(s), *q = safe ? json_quote(safe) : NULL;
 
 	/* '#' is never part of JSON's syntax or of an escape: any in q is a
 	 * character of a string, and \u0023 is the same character. */

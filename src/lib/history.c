@@ -287,7 +287,7 @@ endorse_history_state_at(endorse_state **out, const endorse_repo *repo, const en
 			endorse_state_set_policy(*out, endorse_policy_log_key(p));
 		if (*out != NULL) {
 			endorse_state_keep_leaves(*out);  /* checkpoints' consistency */
-			if (r->opt != NULL && r->opt->rules_only)
+			if (r->opt != NULL && r->opt->want == ENDORSE_WANT_VERDICT)
 				endorse_state_rules_only(*out);
 		}
 	}
@@ -730,7 +730,7 @@ check_checkpoint_base(const endorse_repo *repo, const endorse_commit_id *base,
 		goto out; /* reported with the log */
 	if (old.kind == ENDORSE_BLOB_FILE && memcmp(old.id, now.id, 20) == 0 &&
 	    old_policy.kind == ENDORSE_BLOB_FILE && memcmp(old_policy.id, policy.id, 20) == 0) {
-		if (endorse_checkpoint_check(&res, p, now.data, now.len, (uint64_t)time(NULL), NULL) == 0) {
+		if (endorse_checkpoint_check(&res, p, now.data, now.len, (uint64_t)time(NULL)) == 0) {
 			status = (endorse_checkpoint_status){true, res.checkpoint.size, {0}, res.witnesses,
 				res.quorum};
 			memcpy(status.root, res.checkpoint.root, 32);

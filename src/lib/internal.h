@@ -15,8 +15,8 @@ int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 /* The same, keeping the last message after the new one: "new: last". */
 int endorse_fail_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 
-/* Sets *rule (when rule is not NULL) to name and returns rc. */
-int endorse_fail_rule(const char **rule, const char *name, int rc);
+/* Names the rule of the last error (endorse_error_info.rule) and returns rc. */
+int endorse_fail_rule(const char *name, int rc);
 
 /* A rule broken by an input: the rule's short name and a message. */
 typedef struct endorse_diag {

@@ -237,10 +237,19 @@ endorse_state_document(const endorse_state *state, size_t i)
 	return i < state->document_count ? &state->documents[i] : NULL;
 }
 
-long
-endorse_state_find_document(const endorse_state *state, const char *sha256)
+/* The index of the document with this sha256, or -1. */
+static long
+find_document(const endorse_state *state, const char *sha256)
 {
 	return index_find(&state->document_index, state, document_name, sha256);
+}
+
+const endorse_document *
+endorse_state_find_document(const endorse_state *state, const char *sha256)
+{
+	long i = find_document(state, sha256);
+
+	return i < 0 ? NULL : &state->documents[i];
 }
 
 size_t
@@ -577,7 +586,7 @@ check_document(endorse_state *state, const endorse_statement *st, const endorse_
 {
 	if (!endorse_vkey_equal(signer, &state->log_key))
 		return endorse_diag_set(diag, "signer", "a document must be signed by the log key");
-	if (endorse_state_find_document(state, st->sha256) >= 0)
+	if (find_document(state, st->sha256) >= 0)
 		return endorse_diag_set(diag, "duplicate-document", "document %.12s is already registered",
 			st->sha256);
 	return 0;
@@ -586,7 +595,7 @@ check_document(endorse_state *state, const endorse_statement *st, const endorse_
 static int
 need_document(const endorse_state *state, const char *sha256, long *index, endorse_diag *diag)
 {
-	*index = endorse_state_find_document(state, sha256);
+	*index = find_document(state, sha256);
 	if (*index < 0)
 		return endorse_diag_set(diag, "document", "document %.12s is not registered", sha256);
 	return 0;

@@ -200,12 +200,12 @@ static void
 describe(char *out, size_t size, const endorse_statement *st, const endorse_state *state)
 {
 	const char *sha = st->type == ENDORSE_DOCUMENT ? st->sha256 : st->document;
-	long d = sha != NULL ? endorse_state_find_document(state, sha) : -1;
+	const endorse_document *d = sha != NULL ? endorse_state_find_document(state, sha) : NULL;
 	char title[256] = "?", key_id[9] = "";
 	endorse_vkey k;
 
-	if (d >= 0)
-		(void)snprintf(title, sizeof(title), "%s", endorse_state_document(state, (size_t)d)->title);
+	if (d != NULL)
+		(void)snprintf(title, sizeof(title), "%s", d->title);
 	for (char *c = title; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';

@@ -243,9 +243,9 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 	}
 	if ((rc = open_state(&state, &policy, dir, &r)) != 0)
 		goto out;
-	if (opt != NULL && opt->keep_leaves)
+	if (opt != NULL && opt->want == ENDORSE_WANT_LEAVES)
 		endorse_state_keep_leaves(state);
-	if (opt != NULL && opt->rules_only)
+	if (opt != NULL && opt->want == ENDORSE_WANT_VERDICT)
 		endorse_state_rules_only(state);
 	if ((rc = read_checkpoint(&note, &note_len, note_error, dir)) != 0)
 		goto out;
