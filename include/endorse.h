@@ -496,28 +496,34 @@ const endorse_org *endorse_state_find_org(const endorse_state *state, const char
 
 /* ---- writing ---- */
 
-/* What an append does besides adding a line: the file keys/orgs/ID.vkey it
- * rewrites (or removes), for an org id. */
-typedef struct endorse_append {
+/* An append (or a log's creation): what to write and where. It also
+ * rewrites (or removes) the file keys/orgs/ID.vkey of the statement's
+ * organization. */
+typedef struct endorse_append_request {
 	const char *dir;
 	const endorse_secret_key *key;       /* signs statement */
 	const endorse_secret_key *new_key;   /* rotate: signs new_sig */
-	/* signer and time are filled in when NULL; so is the document of an
-	 * endorse (the newest version) or a withdraw (the newest version the
-	 * organization endorses) */
+	/* Completed in place: signer and time are filled in when NULL; so is
+	 * the document of an endorse (the newest version) or a withdraw (the
+	 * newest version the organization endorses). */
 	endorse_statement *statement;
 	/* record the write as one commit when dir is in a git work tree */
 	bool commit;
-	/* out: the commit made (empty when none) */
-	char commit_hex[41];
-	/* out: the commit of an earlier write, killed between its files and its
-	 * commit, that this write completed first (empty when none) */
-	char completed_hex[41];
 	/* init and document: the file registered; inside dir, its path is
 	 * marked -text in dir/.gitattributes with keys/ and log/ (NULL: only
 	 * those two) */
 	const char *document_file;
-} endorse_append;
+} endorse_append_request;
+
+/* What a write did. */
+typedef struct endorse_write_result {
+	uint64_t seq;              /* append: the new entry's seq */
+	char commit_hex[41];       /* the commit made (empty when none) */
+	/* the commit of an earlier write, killed between its files and its
+	 * commit, that this write completed first (empty when none); set even
+	 * when the write itself fails */
+	char completed_hex[41];
+} endorse_write_result;
 
 /* Under the log's lock: reads the log in one pass, checking as verify does
  * the lines that register documents and those of the statement's
@@ -525,10 +531,10 @@ typedef struct endorse_append {
  * checks the new entry by the same rules, appends it all-or-nothing and
  * updates keys/orgs. A failure leaves the log and keys/orgs as they were.
  * Returns ENDORSE_EINVALID when a line it checks breaks a rule (the problem
- * callback says why) or when the new entry would. *seq_out gets the new
+ * callback says why) or when the new entry would. res->seq gets the new
  * entry's seq. */
-int endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
-	uint64_t *seq_out);
+int endorse_append_statement(const endorse_append_request *req,
+	const endorse_verify_options *opt, endorse_write_result *res);
 
 /* Whether a clone of the git work tree holding file gets other bytes than
  * the file's (a line-ending conversion, or changes not committed): git's
@@ -540,8 +546,8 @@ int endorse_repo_document_differs(const char *file, bool *differs, char other_sh
 	const char **where);
 
 /* Creates keys/policy and log/endorsements.jsonl with a first document
- * statement signed by log_key (req->key). Refuses where either exists. */
-int endorse_log_create(endorse_append *req);
+ * statement signed by the log key (req->key). Refuses where either exists. */
+int endorse_log_create(const endorse_append_request *req, endorse_write_result *res);
 
 /* ---- checkpoints, witnesses and proofs of a log repository ---- */
 

@@ -697,9 +697,9 @@ append_confirm(const struct confirm_args *a, const endorse_vkey *key, int method
 	endorse_statement st = {0};
 	endorse_secret_key *log_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append req = {".", NULL, NULL, &st, a->commit, "", "", NULL};
+	endorse_append_request req = {".", NULL, NULL, &st, a->commit, NULL};
+	endorse_write_result res = {0};
 	char vkey[ENDORSE_VKEY_MAX];
-	uint64_t seq = 0;
 	int rc, code;
 
 	endorse_vkey_format(vkey, key);
@@ -717,18 +717,18 @@ append_confirm(const struct confirm_args *a, const endorse_vkey *key, int method
 		goto out;
 	}
 	req.key = log_key;
-	rc = endorse_append_statement(&req, &vopt, &seq);
-	cli_report_completed(req.completed_hex);
+	rc = endorse_append_statement(&req, &vopt, &res);
+	cli_report_completed(res.completed_hex);
 	if (rc != 0) {
 		code = cli_library_error(rc);
 		goto out;
 	}
 	endorse_vkey_id_hex(vkey, key);
 	printf("appended entry %llu to %s: confirm of %s's key %s, published %s\n",
-		(unsigned long long)seq, ENDORSE_LOG_PATH, a->org_id, vkey,
+		(unsigned long long)res.seq, ENDORSE_LOG_PATH, a->org_id, vkey,
 		cli_confirm_place(st.method));
-	if (req.commit_hex[0] != '\0')
-		printf("committed %.12s on the current branch\n", req.commit_hex);
+	if (res.commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", res.commit_hex);
 	code = EXIT_VALID;
 out:
 	endorse_secret_key_free(log_key);

@@ -90,7 +90,7 @@ out:
 }
 
 static int
-sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_append *req)
+sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_append_request *req)
 {
 	uint8_t *m = NULL;
 	size_t len = 0;
@@ -124,7 +124,7 @@ pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, cons
  * state, and serialises the line; the line then goes through exactly the
  * checks verify will apply, and its effect is applied to state. */
 static int
-make_line(char **line, size_t *len, endorse_state *state, const endorse_append *req)
+make_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req)
 {
 	endorse_statement *st = req->statement;
 	endorse_entry entry, parsed;
@@ -530,8 +530,8 @@ roll_back(const char *log_path, const char *backup, const char *vkey_path, const
 }
 
 int
-endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
-	uint64_t *seq_out)
+endorse_append_statement(const endorse_append_request *req, const endorse_verify_options *opt,
+	endorse_write_result *res)
 {
 	endorse_state *state = NULL;
 	endorse_statement *st = req->statement;
@@ -548,14 +548,13 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	int lock = -1, rc;
 	bool pin = false, prepared = false, moved = false;
 
-	req->commit_hex[0] = '\0';
-	req->completed_hex[0] = '\0';
+	*res = (endorse_write_result){0};
 	vkey_rel[0] = '\0';
 	if (st->org_id != NULL)
 		(void)snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
 	if ((rc = endorse_lock_log(&lock, req->dir)) != 0 ||
 	    (rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, n,
-		     req->completed_hex)) != 0)
+		     res->completed_hex)) != 0)
 		goto out;
 	/* Only what the new entry's rules need, trusted: a million-line log is
 	 * not verified again at every append (CI verifies every push). */
@@ -658,9 +657,8 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 		goto out;
 	}
 	if (moved)
-		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
-	if (seq_out != NULL)
-		*seq_out = seq;
+		(void)snprintf(res->commit_hex, sizeof(res->commit_hex), "%s", pending.commit.hex);
+	res->seq = seq;
 out:
 	if (prepared && !moved)
 		endorse_repo_abandon(repo); /* the files are as they were */
@@ -706,7 +704,7 @@ make_dir(const char *dir, const char *rel)
 }
 
 int
-endorse_log_create(endorse_append *req)
+endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 {
 	endorse_state *state = NULL;
 	endorse_repo *repo = NULL;
@@ -720,8 +718,7 @@ endorse_log_create(endorse_append *req)
 	int rc = 0;
 	bool prepared = false, moved = false;
 
-	req->commit_hex[0] = '\0';
-	req->completed_hex[0] = '\0';
+	*res = (endorse_write_result){0};
 	if (endorse_secret_key_vkey(log_key)->type != ENDORSE_KEY_ED25519)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
 	if (!(policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) ||
@@ -739,7 +736,7 @@ endorse_log_create(endorse_append *req)
 		goto out;
 	}
 	if ((rc = endorse_store_open_repo(&repo, req->dir, req->commit, paths, 2,
-		     req->completed_hex)) != 0)
+		     res->completed_hex)) != 0)
 		goto out;
 	if ((rc = attributes_update(&attr, &attr_len, &old_attr, req->dir, req->document_file)) != 0 ||
 	    (attr != NULL && repo != NULL && (rc = endorse_repo_check_clean(repo, &attr_rel, 1)) != 0))
@@ -782,7 +779,7 @@ endorse_log_create(endorse_append *req)
 			"all be put back: remove keys/policy and log/, and compare .gitattributes with "
 			"git, before trying again");
 	} else if (moved) {
-		(void)snprintf(req->commit_hex, sizeof(req->commit_hex), "%s", pending.commit.hex);
+		(void)snprintf(res->commit_hex, sizeof(res->commit_hex), "%s", pending.commit.hex);
 	}
 out:
 	if (prepared && !moved)
