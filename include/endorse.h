@@ -3,7 +3,8 @@
  *
  * The library knows the formats of SPEC.md and the rules of the log. It never
  * prints and never exits: every function returns 0 or a negative ENDORSE_E*
- * code and leaves a message for endorse_error_last().
+ * code and leaves one error record for endorse_error_get(). This header
+ * holds only the public API; the library's internals are in src/lib.
  */
 #ifndef ENDORSE_H
 #define ENDORSE_H
@@ -13,6 +14,8 @@
 #include <stdint.h>
 
 #define ENDORSE_VERSION "0.1.0"
+
+/* ---- errors: one return code, one last-error record per thread ---- */
 
 enum endorse_error {
 	ENDORSE_OK = 0,
@@ -39,6 +42,8 @@ typedef struct endorse_error_info {
 const endorse_error_info *endorse_error_get(void);
 /* The message of the last error in this thread; never NULL. */
 const char *endorse_error_last(void);
+
+/* ---- start ---- */
 
 /* Must be called once before anything else (initialises libsodium). */
 int endorse_init(void);

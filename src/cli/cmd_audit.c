@@ -288,9 +288,9 @@ print_audit_help(void)
 		usage_line);
 }
 
-/* Reads the options into a; returns -1 to go on, else the exit code. */
-static int
-parse_audit_args(struct audit_args *a, int argc, char **argv)
+/* Reads the options into a; false, with the exit code in *code, to stop. */
+static bool
+parse_audit_args(int *code, struct audit_args *a, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -308,22 +308,22 @@ parse_audit_args(struct audit_args *a, int argc, char **argv)
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
-		case 'f': a->format = optarg; break;
+		case 'f': a->format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
 		case 'o': a->org = optarg; break;
 		case 'd': a->document = optarg; break;
 		case 's': a->since = optarg; break;
 		case 'L': a->log_key = optarg; break;
 		case 'h':
 			print_audit_help();
-			return EXIT_VALID;
-		default: return cli_usage(usage_line);
+			return cli_stop(code, EXIT_VALID);
+		default: return cli_stop(code, cli_usage(usage_line));
 		}
 	}
 	if (optind != argc)
-		return cli_usage(usage_line);
-	return -1;
+		return cli_stop(code, cli_usage(usage_line));
+	return true;
 }
 
 /* The format is known and the options go together; else the exit code. */
@@ -425,7 +425,7 @@ cmd_audit(int argc, char **argv)
 	endorse_state *state = NULL;
 	int rc, code;
 
-	if ((code = parse_audit_args(&a, argc, argv)) >= 0)
+	if (!parse_audit_args(&code, &a, argc, argv))
 		return code;
 	if ((code = check_audit_args(&a)) != 0)
 		return code;

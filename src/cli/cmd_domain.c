@@ -462,9 +462,10 @@ struct check_args {
 	const char *base, *key;
 };
 
-/* Reads the options into a and run; returns -1 to go on, else the exit code. */
-static int
-parse_check_args(struct check_args *a, struct check_run *run, int argc, char **argv)
+/* Reads the options into a and run; false, with the exit code in *code, to
+ * stop. */
+static bool
+parse_check_args(int *code, struct check_args *a, struct check_run *run, int argc, char **argv)
 {
 	enum { OPT_BASE = OPT_NET_END, OPT_FORMAT, OPT_KEY };
 	static const struct option options[] = {
@@ -483,19 +484,19 @@ parse_check_args(struct check_args *a, struct check_run *run, int argc, char **a
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
 		case OPT_BASE: a->base = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
 		case OPT_KEY: a->key = optarg; break;
-		case 'h': return help();
+		case 'h': return cli_stop(code, help());
 		default:
 			if (c >= OPT_METHOD && c < OPT_NET_END) {
 				if (net_option(run, c, optarg) != 0)
-					return EXIT_TROUBLE;
+					return cli_stop(code, EXIT_TROUBLE);
 				break;
 			}
-			return cli_usage(usage_text);
+			return cli_stop(code, cli_usage(usage_text));
 		}
 	}
 	run->net.timeout_ms = (long)run->seconds * 1000;
@@ -506,8 +507,8 @@ parse_check_args(struct check_args *a, struct check_run *run, int argc, char **a
 	else if (strcmp(format, "github") == 0)
 		run->format = FORMAT_GITHUB;
 	else
-		return cli_error("unknown format '%s': use text, json or github", format);
-	return -1;
+		return cli_stop(code, cli_error("unknown format '%s': use text, json or github", format));
+	return true;
 }
 
 /* --key: checks the one key given (of org, or of the organisation it names
@@ -556,7 +557,7 @@ domain_check(int argc, char **argv)
 	int code;
 
 	net_defaults(&run);
-	if ((code = parse_check_args(&a, &run, argc, argv)) >= 0)
+	if (!parse_check_args(&code, &a, &run, argc, argv))
 		return code;
 	if (a.key != NULL && (a.base != NULL || argc - optind > 1))
 		return cli_error("--key checks one organization: no --base, at most one ORG");
@@ -646,9 +647,10 @@ struct confirm_args {
 	bool commit;
 };
 
-/* Reads the options into a and run; returns -1 to go on, else the exit code. */
-static int
-parse_confirm_args(struct confirm_args *a, struct check_run *run, int argc, char **argv)
+/* Reads the options into a and run; false, with the exit code in *code, to
+ * stop. */
+static bool
+parse_confirm_args(int *code, struct confirm_args *a, struct check_run *run, int argc, char **argv)
 {
 	enum { OPT_KEY = OPT_NET_END, OPT_PASS, OPT_NO_COMMIT };
 	static const struct option options[] = {
@@ -666,27 +668,27 @@ parse_confirm_args(struct confirm_args *a, struct check_run *run, int argc, char
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
 		case OPT_KEY: a->key_path = optarg; break;
 		case OPT_PASS: a->pass_file = optarg; break;
 		case OPT_NO_COMMIT: a->commit = false; break;
-		case 'h': return confirm_help();
+		case 'h': return cli_stop(code, confirm_help());
 		default:
 			if (c >= OPT_METHOD && c < OPT_NET_END) {
 				if (net_option(run, c, optarg) != 0)
-					return EXIT_TROUBLE;
+					return cli_stop(code, EXIT_TROUBLE);
 				break;
 			}
-			return cli_usage(confirm_usage);
+			return cli_stop(code, cli_usage(confirm_usage));
 		}
 	}
 	if (optind + 1 != argc || a->key_path == NULL)
-		return cli_usage(confirm_usage);
+		return cli_stop(code, cli_usage(confirm_usage));
 	if (refuse_non_org_id(a->org_id = argv[optind]) != 0)
-		return EXIT_TROUBLE;
+		return cli_stop(code, EXIT_TROUBLE);
 	run->net.timeout_ms = (long)run->seconds * 1000;
-	return -1;
+	return true;
 }
 
 /* Signs and appends the confirm of key found by method (METHOD_*); the
@@ -746,7 +748,7 @@ cmd_confirm(int argc, char **argv)
 	int rc, code;
 
 	net_defaults(&run);
-	if ((code = parse_confirm_args(&a, &run, argc, argv)) >= 0)
+	if (!parse_confirm_args(&code, &a, &run, argc, argv))
 		return code;
 	/* what needs no secret first: the log, the key to confirm, the live check */
 	if ((code = confirm_target(&key, &already, a.org_id)) != EXIT_VALID || already)

@@ -162,9 +162,9 @@ struct verify_args {
 	uint64_t jobs;
 };
 
-/* Reads the options into a; returns -1 to go on, else the exit code. */
-static int
-parse_verify_args(struct verify_args *a, int argc, char **argv)
+/* Reads the options into a; false, with the exit code in *code, to stop. */
+static bool
+parse_verify_args(int *code, struct verify_args *a, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -182,7 +182,7 @@ parse_verify_args(struct verify_args *a, int argc, char **argv)
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
 		case 'f': a->format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
 		case 'H': a->use_history = true; a->history = optarg; break;
@@ -190,20 +190,20 @@ parse_verify_args(struct verify_args *a, int argc, char **argv)
 		case 'L': a->log_key = optarg; break;
 		case 'j':
 			if (!cli_parse_u64(&a->jobs, optarg, CLI_MAX_JOBS) || a->jobs == 0)
-				return cli_error("--jobs takes a number of threads from 1 to %d",
-					CLI_MAX_JOBS);
+				return cli_stop(code, cli_error("--jobs takes a number of threads from 1 to %d",
+					CLI_MAX_JOBS));
 			break;
-		case 'h': return help();
-		default: return cli_usage(usage_line);
+		case 'h': return cli_stop(code, help());
+		default: return cli_stop(code, cli_usage(usage_line));
 		}
 	}
 	if (a->use_history && a->history == NULL && optind + 1 == argc)
 		a->history = argv[optind++]; /* --history REV, as the issue and git spell it */
 	if (optind != argc)
-		return cli_usage(usage_line);
+		return cli_stop(code, cli_usage(usage_line));
 	if (a->use_history && a->base != NULL)
-		return cli_error("--history and --base exclude each other");
-	return -1;
+		return cli_stop(code, cli_error("--history and --base exclude each other"));
+	return true;
 }
 
 /* The problem callbacks of the format (json: into problems' spool); 0, or
@@ -298,7 +298,7 @@ cmd_verify(int argc, char **argv)
 		.on_note = cli_print_problem};
 	int code;
 
-	if ((code = parse_verify_args(&a, argc, argv)) >= 0)
+	if (!parse_verify_args(&code, &a, argc, argv))
 		return code;
 	if (a.log_key != NULL && cli_read_vkey(&log_key, "--log-key", a.log_key) != 0)
 		return EXIT_TROUBLE;
