@@ -48,7 +48,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(len == size && memcmp(out, text, size) == 0);
 		free(out);
 	}
-	rc = endorse_checkpoint_check(&res, policy, text, size, FUZZ_NOW, &rule);
+	rc = endorse_checkpoint_check(&res, policy, text, size, FUZZ_NOW);
+	rule = rc == ENDORSE_EINVALID ? endorse_error_get()->rule : NULL;
 	/* verify reports the rule as the problem's rule */
 	FUZZ_CHECK(rc != ENDORSE_EINVALID || rule != NULL);
 	if (rc == 0) {

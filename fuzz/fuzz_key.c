@@ -87,7 +87,7 @@ use_key(const endorse_secret_key *key)
 	FUZZ_CHECK(endorse_secret_key_import_go(&back, go, strlen(go)) == 0);
 	FUZZ_CHECK(endorse_vkey_equal(endorse_secret_key_vkey(back), vk));
 	endorse_secret_key_free(back);
-	sodium_free(go);
+	endorse_secret_text_free(go);
 }
 
 int
@@ -115,7 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = size - (text[size - 1] == '\n');
 		FUZZ_CHECK(endorse_secret_key_export_go(&go, key) == 0);
 		FUZZ_CHECK(strlen(go) == n && memcmp(go, text, n) == 0);
-		sodium_free(go);
+		endorse_secret_text_free(go);
 		use_key(key);
 		endorse_secret_key_free(key);
 	}

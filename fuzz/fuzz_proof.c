@@ -43,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *rule = NULL;
 	int rc;
 
-	rc = endorse_proof_verify(&res, proof, proof_len, policy, entry, entry_len, FUZZ_NOW, &rule);
+	rc = endorse_proof_verify(&res, proof, proof_len, policy, entry, entry_len, FUZZ_NOW);
+	rule = rc == ENDORSE_EINVALID ? endorse_error_get()->rule : NULL;
 	FUZZ_CHECK(rc != ENDORSE_EINVALID || rule != NULL);
 	if (rc == 0)
 		FUZZ_CHECK(res.index == res.entry.seq && res.index < res.checkpoint.checkpoint.size &&

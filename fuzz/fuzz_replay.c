@@ -150,7 +150,7 @@ walk_state(const endorse_state *s)
 	for (size_t i = 0; i < endorse_state_document_count(s); i++) {
 		const endorse_document *d = endorse_state_document(s, i);
 		n += strlen(d->id) + strlen(d->title) + strlen(d->url) + strlen(d->time);
-		FUZZ_CHECK(endorse_state_find_document(s, d->sha256) >= 0);
+		FUZZ_CHECK(endorse_state_find_document(s, d->sha256) == d);
 	}
 	for (size_t i = 0; i < endorse_state_org_count(s); i++) {
 		const endorse_org *o = endorse_state_org(s, i);

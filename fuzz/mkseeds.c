@@ -182,7 +182,7 @@ key_files(void)
 	encrypted_key_file("encrypted-witness", FUZZ_KEY_WITNESS1);
 	FUZZ_CHECK(endorse_secret_key_export_go(&go, fuzz_secret_key(FUZZ_KEY_ORG1)) == 0);
 	seed_text("key", "go-form", go);
-	sodium_free(go);
+	endorse_secret_text_free(go);
 }
 
 /* ---- the sample repository, verified, then proved from ---- */

@@ -3,7 +3,8 @@
  *
  * The library knows the formats of SPEC.md and the rules of the log. It never
  * prints and never exits: every function returns 0 or a negative ENDORSE_E*
- * code and leaves a message for endorse_error_last().
+ * code and leaves one error record for endorse_error_get(). This header
+ * holds only the public API; the library's internals are in src/lib.
  */
 #ifndef ENDORSE_H
 #define ENDORSE_H
@@ -13,6 +14,8 @@
 #include <stdint.h>
 
 #define ENDORSE_VERSION "0.1.0"
+
+/* ---- errors: one return code, one last-error record per thread ---- */
 
 enum endorse_error {
 	ENDORSE_OK = 0,
@@ -40,6 +43,8 @@ const endorse_error_info *endorse_error_get(void);
 /* The message of the last error in this thread; never NULL. */
 const char *endorse_error_last(void);
 
+/* ---- start ---- */
+
 /* Must be called once before anything else (initialises libsodium). */
 int endorse_init(void);
 
@@ -52,6 +57,19 @@ int endorse_init(void);
 /* Longest line of the log without its LF (SPEC.md §3, 1.1: the largest
  * entry a C2SP tlog-tiles entry bundle holds). */
 #define ENDORSE_MAX_LINE 65535
+
+/* ---- the text of the formats, for tools that read or print it ---- */
+
+/* A decimal as SPEC.md writes numbers: digits only, no sign, no leading
+ * zero (but "0" itself), at most max. The library reads every number of
+ * its formats so; a tool reading numbers for it should too. */
+bool endorse_parse_decimal(uint64_t *out, const char *text, size_t len, uint64_t max);
+/* The length (1 to 4) of the well-formed UTF-8 sequence at the start of
+ * s[0..len), its code point in *cp; 0 when it is not one (overlong form,
+ * surrogate, past U+10FFFF, cut short). The library's strict UTF-8, for a
+ * tool that must print the library's strings (which may hold a stranger's
+ * words) safely. */
+size_t endorse_utf8_decode(uint32_t *cp, const uint8_t *s, size_t len);
 
 /* ---- verifier keys (SPEC.md §1) ---- */
 
@@ -118,8 +136,10 @@ const endorse_vkey *endorse_secret_key_vkey(const endorse_secret_key *key);
 void endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key,
 	const uint8_t *msg, size_t len);
 /* The Go note form PRIVATE+KEY+name+id+base64(type || seed), NUL-terminated,
- * in sodium_malloc memory: release it with sodium_free. */
+ * in memory the library guards: release it with endorse_secret_text_free. */
 int endorse_secret_key_export_go(char **out, const endorse_secret_key *key);
+/* Wipes and frees a secret text the library returned (NULL: nothing). */
+void endorse_secret_text_free(char *text);
 int endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t len);
 
 /* ---- statements and entries (SPEC.md §3, §4) ---- */
@@ -183,10 +203,6 @@ void endorse_time_from_now(char out[21], long seconds);
 #define ENDORSE_STATEMENT_SKEW 600
 bool endorse_time_valid(const char *text);
 
-/* s as a JSON string literal with quotes (escaped by jansson), malloc'd;
- * for tools that print JSON reports. */
-char *endorse_json_quote(const char *s);
-
 /* ---- trust policy (C2SP tlog-policy) ---- */
 
 typedef struct endorse_policy endorse_policy;
@@ -219,6 +235,20 @@ typedef struct endorse_problem {
 
 typedef struct endorse_state endorse_state;
 
+/* What a caller of the verify functions will read of the replayed state;
+ * the less, the less memory a large log costs. */
+typedef enum endorse_verify_want {
+	/* all of it (the default): documents, organisations and endorsements */
+	ENDORSE_WANT_STATE = 0,
+	/* the verdict, the documents and the organisations with their keys and
+	 * confirmations: endorse_org.endorsements stays empty (about 4 bytes an
+	 * endorsement instead of 200) */
+	ENDORSE_WANT_VERDICT,
+	/* all of it, and every leaf hash (endorse_state_leaves: 32 bytes an
+	 * entry; otherwise only the roots that log/checkpoint needs are kept) */
+	ENDORSE_WANT_LEAVES,
+} endorse_verify_want;
+
 typedef struct endorse_verify_options {
 	/* Called for each problem, in the order found. */
 	void (*on_problem)(void *ctx, const endorse_problem *problem);
@@ -231,12 +261,8 @@ typedef struct endorse_verify_options {
 	/* Threads that check signatures (0: one per online core). Results and
 	 * problems are the same, in the same order, whatever the number. */
 	unsigned jobs;
-	/* Keep every leaf hash in the state (endorse_state_leaves), 32 bytes an
-	 * entry; without it only the roots that log/checkpoint needs are kept. */
-	bool keep_leaves;
-	/* Keep in the state only what the rules need: endorse_org.endorsements
-	 * stays empty (about 4 bytes an endorsement instead of 200). */
-	bool rules_only;
+	/* What the caller will read of the state: the library keeps no more. */
+	endorse_verify_want want;
 	/* The log key the caller trusts from outside the repository (verify
 	 * --log-key): a keys/policy that names another is a problem (rule
 	 * log-key) wherever one is read (each version in endorse_verify_history,
@@ -322,8 +348,8 @@ bool endorse_merkle_check_inclusion(const uint8_t leaf_hash[32], uint64_t index,
 bool endorse_merkle_check_consistency(uint64_t old_size, uint64_t size,
 	const uint8_t old_root[32], const uint8_t root[32], const uint8_t proof[][32], size_t len);
 /* The leaf hashes of the replayed log, *count of them; NULL unless they
- * were kept (endorse_verify_options.keep_leaves) and no line verified
- * before was skipped. */
+ * were kept (ENDORSE_WANT_LEAVES) and no line verified before was
+ * skipped. */
 const uint8_t (*endorse_state_leaves(const endorse_state *state, uint64_t *count))[32];
 
 /* ---- signed notes (C2SP signed-note, tlog-cosignature) ---- */
@@ -399,10 +425,10 @@ void endorse_checkpoint_result_clear(endorse_checkpoint_result *res);
 /* Checks a checkpoint note against a policy: well formed, no extension
  * lines, origin and signature of the policy's log key, every cosignature by
  * a policy witness valid and not dated after now + ENDORSE_COSIGNATURE_SKEW.
- * The quorum is evaluated, not required: see res->quorum. On failure,
- * *rule (if not NULL) names the rule broken. */
+ * The quorum is evaluated, not required: see res->quorum. On
+ * ENDORSE_EINVALID, endorse_error_get()->rule names the rule broken. */
 int endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *policy,
-	const char *note, size_t len, uint64_t now, const char **rule);
+	const char *note, size_t len, uint64_t now);
 
 /* ---- the replayed state ---- */
 
@@ -463,37 +489,46 @@ const endorse_vkey *endorse_state_log_key(const endorse_state *state);
 uint64_t endorse_state_size(const endorse_state *state);
 size_t endorse_state_document_count(const endorse_state *state);
 const endorse_document *endorse_state_document(const endorse_state *state, size_t i);
-/* Index of the document with this sha256, or -1. */
-long endorse_state_find_document(const endorse_state *state, const char *sha256);
+/* The document with this sha256, or NULL; the pointer is
+ * endorse_state_document(state, i) for its index i. */
+const endorse_document *endorse_state_find_document(const endorse_state *state,
+	const char *sha256);
 size_t endorse_state_org_count(const endorse_state *state);
 /* Organisations in the order they first appeared in the log. */
 const endorse_org *endorse_state_org(const endorse_state *state, size_t i);
+/* The organisation with this id, or NULL. */
 const endorse_org *endorse_state_find_org(const endorse_state *state, const char *id);
 
 /* ---- writing ---- */
 
-/* What an append does besides adding a line: the file keys/orgs/ID.vkey it
- * rewrites (or removes), for an org id. */
-typedef struct endorse_append {
+/* An append (or a log's creation): what to write and where. It also
+ * rewrites (or removes) the file keys/orgs/ID.vkey of the statement's
+ * organization. */
+typedef struct endorse_append_request {
 	const char *dir;
 	const endorse_secret_key *key;       /* signs statement */
 	const endorse_secret_key *new_key;   /* rotate: signs new_sig */
-	/* signer and time are filled in when NULL; so is the document of an
-	 * endorse (the newest version) or a withdraw (the newest version the
-	 * organization endorses) */
+	/* Completed in place: signer and time are filled in when NULL; so is
+	 * the document of an endorse (the newest version) or a withdraw (the
+	 * newest version the organization endorses). */
 	endorse_statement *statement;
 	/* record the write as one commit when dir is in a git work tree */
 	bool commit;
-	/* out: the commit made (empty when none) */
-	char commit_hex[41];
-	/* out: the commit of an earlier write, killed between its files and its
-	 * commit, that this write completed first (empty when none) */
-	char completed_hex[41];
 	/* init and document: the file registered; inside dir, its path is
 	 * marked -text in dir/.gitattributes with keys/ and log/ (NULL: only
 	 * those two) */
 	const char *document_file;
-} endorse_append;
+} endorse_append_request;
+
+/* What a write did. */
+typedef struct endorse_write_result {
+	uint64_t seq;              /* append: the new entry's seq */
+	char commit_hex[41];       /* the commit made (empty when none) */
+	/* the commit of an earlier write, killed between its files and its
+	 * commit, that this write completed first (empty when none); set even
+	 * when the write itself fails */
+	char completed_hex[41];
+} endorse_write_result;
 
 /* Under the log's lock: reads the log in one pass, checking as verify does
  * the lines that register documents and those of the statement's
@@ -501,10 +536,10 @@ typedef struct endorse_append {
  * checks the new entry by the same rules, appends it all-or-nothing and
  * updates keys/orgs. A failure leaves the log and keys/orgs as they were.
  * Returns ENDORSE_EINVALID when a line it checks breaks a rule (the problem
- * callback says why) or when the new entry would. *seq_out gets the new
+ * callback says why) or when the new entry would. res->seq gets the new
  * entry's seq. */
-int endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
-	uint64_t *seq_out);
+int endorse_append_statement(const endorse_append_request *req,
+	const endorse_verify_options *opt, endorse_write_result *res);
 
 /* Whether a clone of the git work tree holding file gets other bytes than
  * the file's (a line-ending conversion, or changes not committed): git's
@@ -516,8 +551,8 @@ int endorse_repo_document_differs(const char *file, bool *differs, char other_sh
 	const char **where);
 
 /* Creates keys/policy and log/endorsements.jsonl with a first document
- * statement signed by log_key (req->key). Refuses where either exists. */
-int endorse_log_create(endorse_append *req);
+ * statement signed by the log key (req->key). Refuses where either exists. */
+int endorse_log_create(const endorse_append_request *req, endorse_write_result *res);
 
 /* ---- checkpoints, witnesses and proofs of a log repository ---- */
 
@@ -575,10 +610,10 @@ void endorse_proof_result_clear(endorse_proof_result *res);
 /* Checks a tlog-proof offline: the checkpoint under the policy, its quorum,
  * the entry (one log line, with or without its LF): canonical, its seq the
  * proof's index, its signatures valid for the policy's origin, and its
- * inclusion in the checkpoint's tree. On failure *rule names the rule. */
+ * inclusion in the checkpoint's tree. On ENDORSE_EINVALID,
+ * endorse_error_get()->rule names the rule broken. */
 int endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
-	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now,
-	const char **rule);
+	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now);
 
 /* ---- domain identity (SPEC.md §7) ---- */
 

@@ -93,7 +93,7 @@ audit_view_build(struct audit_view *v, const endorse_state *state, const char *w
 	const struct audit_snapshot *since)
 {
 	size_t n = endorse_state_document_count(state);
-	long only = -1;
+	const endorse_document *only = NULL;  /* NULL: all */
 
 	memset(v, 0, sizeof(*v));
 	v->state = state;
@@ -101,10 +101,10 @@ audit_view_build(struct audit_view *v, const endorse_state *state, const char *w
 	v->since_seq = since != NULL ? since->at : 0;
 	cli_state_root(v->root, state);
 	if (which != NULL && strcmp(which, "latest") == 0) {
-		only = (long)n - 1;
+		only = endorse_state_document(state, n - 1);
 	} else if (which != NULL && strcmp(which, "all") != 0) {
 		only = endorse_state_find_document(state, which);
-		if (only < 0)
+		if (only == NULL)
 			return cli_error("no document version with SHA-256 %s in the log "
 				"(use the full 64 hex digits, latest or all)", which);
 	}
@@ -117,7 +117,7 @@ audit_view_build(struct audit_view *v, const endorse_state *state, const char *w
 
 		for (size_t i = 0; i <= d; i++)
 			version += strcmp(endorse_state_document(state, i)->id, doc->id) == 0;
-		if (only >= 0 && (size_t)only != d)
+		if (only != NULL && only != doc)
 			continue;
 		struct audit_doc *out = &v->docs[v->doc_count++];
 		out->doc = doc;

@@ -90,8 +90,17 @@ void cli_state_root(char out[45], const endorse_state *state);
 /* The most threads --jobs accepts (the library's ENDORSE_MAX_JOBS). */
 #define CLI_MAX_JOBS 256
 
-/* A decimal without sign or leading zeros (but "0"), at most max. */
+/* A decimal of the command line (endorse_parse_decimal), at most max. */
 bool cli_parse_u64(uint64_t *out, const char *s, uint64_t max);
+
+/* For option parsers that return whether to go on: stores the exit code
+ * in *code and returns false. Inline so that the analyzers see it. */
+static inline bool
+cli_stop(int *code, int exit_code)
+{
+	*code = exit_code;
+	return false;
+}
 
 /* strdup that passes NULL through. */
 char *cli_strdup_or_null(const char *s);

@@ -87,9 +87,9 @@ free_history(struct history *h)
 static const char *
 document_title(const endorse_state *state, const char *sha256)
 {
-	long i = sha256 ? endorse_state_find_document(state, sha256) : -1;
+	const endorse_document *d = sha256 ? endorse_state_find_document(state, sha256) : NULL;
 
-	return i < 0 ? "?" : endorse_state_document(state, (size_t)i)->title;
+	return d == NULL ? "?" : d->title;
 }
 
 static void
@@ -221,13 +221,18 @@ on_entry(void *ctx, const endorse_entry *entry, const endorse_state *state)
 static int
 parse_since(uint64_t *at, const char *arg)
 {
-	char *end = NULL;
+	size_t digits = strspn(arg, "0123456789");
 	int rc;
 
-	if (arg[0] >= '0' && arg[0] <= '9') {
-		*at = strtoull(arg, &end, 10);
-		if (*end == '\0')
-			return 0;
+	if (digits > 0 && arg[digits] == '\0') {
+		/* as ever: leading zeros are read past, and a number too large
+		 * for 64 bits is the largest one (past the log's end) */
+		const char *d = arg + strspn(arg, "0");
+		if (*d == '\0')
+			d--;
+		if (!cli_parse_u64(at, d, UINT64_MAX))
+			*at = UINT64_MAX;
+		return 0;
 	}
 	rc = endorse_log_lines_at(".", arg, at);
 	if (rc == ENDORSE_EINVALID)
@@ -251,8 +256,41 @@ terminal_width(void)
 
 static const char *const formats[] = {"table", "json", "csv", "markdown", "html", "jekyll"};
 
-int
-cmd_audit(int argc, char **argv)
+/* What the command line asked for. */
+struct audit_args {
+	const char *format, *document, *since, *org, *log_key;
+};
+
+static void
+print_audit_help(void)
+{
+	printf("usage: %s\n\n"
+		"Verifies the log, then lists the current signatories of each document\n"
+		"version: organization id, name, url, key ID, the time the signer claims\n"
+		"and the entry's seq. Withdrawn endorsements are not listed; endorsements\n"
+		"made before a revocation still count, with the revocation noted.\n"
+		"A log that does not verify is never shown: its problems are reported and\n"
+		"the command exits 1.\n\n"
+		"  -C DIR                     run as if started in DIR (like git -C): the\n"
+		"                             repository holding keys/ and log/\n"
+		"      --format FORMAT        table (default), json, csv, markdown, html or\n"
+		"                             jekyll (see docs/audit-formats.md)\n"
+		"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
+		"      --org ID               one organization's whole history (table, json)\n"
+		"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
+		"                             later, or after git revision REV, whose log the\n"
+		"                             current one must extend (else exit 1) (table,\n"
+		"                             json, csv, markdown)\n"
+		"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
+		"                             repository, or a file holding it: a log whose\n"
+		"                             keys/policy names another is not shown (rule\n"
+		"                             log-key, exit 1), as endorse verify --log-key\n",
+		usage_line);
+}
+
+/* Reads the options into a; false, with the exit code in *code, to stop. */
+static bool
+parse_audit_args(int *code, struct audit_args *a, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -263,108 +301,104 @@ cmd_audit(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "table", *document = NULL, *since = NULL, *log_key_arg = NULL;
-	endorse_vkey log_key;
-	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
-	endorse_verify_options vopt = {.on_problem = cli_print_problem, .on_entry = on_entry, .ctx = &ctx};
-	struct audit_view view = {0};
-	endorse_state *state = NULL;
-	uint64_t count = 0;
-	bool known = false;
-	int c, rc, code = EXIT_TROUBLE;
+	int c;
 
+	*a = (struct audit_args){.format = "table"};
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
-		case 'f': format = optarg; break;
-		case 'o': ctx.history.org = optarg; break;
-		case 'd': document = optarg; break;
-		case 's': since = optarg; break;
-		case 'L': log_key_arg = optarg; break;
+		case 'f': a->format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
+		case 'o': a->org = optarg; break;
+		case 'd': a->document = optarg; break;
+		case 's': a->since = optarg; break;
+		case 'L': a->log_key = optarg; break;
 		case 'h':
-			printf("usage: %s\n\n"
-				"Verifies the log, then lists the current signatories of each document\n"
-				"version: organization id, name, url, key ID, the time the signer claims\n"
-				"and the entry's seq. Withdrawn endorsements are not listed; endorsements\n"
-				"made before a revocation still count, with the revocation noted.\n"
-				"A log that does not verify is never shown: its problems are reported and\n"
-				"the command exits 1.\n\n"
-				"  -C DIR                     run as if started in DIR (like git -C): the\n"
-				"                             repository holding keys/ and log/\n"
-				"      --format FORMAT        table (default), json, csv, markdown, html or\n"
-				"                             jekyll (see docs/audit-formats.md)\n"
-				"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
-				"      --org ID               one organization's whole history (table, json)\n"
-				"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
-				"                             later, or after git revision REV, whose log the\n"
-				"                             current one must extend (else exit 1) (table,\n"
-				"                             json, csv, markdown)\n"
-				"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
-				"                             repository, or a file holding it: a log whose\n"
-				"                             keys/policy names another is not shown (rule\n"
-				"                             log-key, exit 1), as endorse verify --log-key\n",
-				usage_line);
-			return EXIT_VALID;
-		default: return cli_usage(usage_line);
+			print_audit_help();
+			return cli_stop(code, EXIT_VALID);
+		default: return cli_stop(code, cli_usage(usage_line));
 		}
 	}
 	if (optind != argc)
-		return cli_usage(usage_line);
+		return cli_stop(code, cli_usage(usage_line));
+	return true;
+}
+
+/* The format is known and the options go together; else the exit code. */
+static int
+check_audit_args(const struct audit_args *a)
+{
+	bool known = false;
+
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		known = known || strcmp(format, formats[i]) == 0;
+		known = known || strcmp(a->format, formats[i]) == 0;
 	if (!known)
 		return cli_error("unknown format '%s': use table, json, csv, markdown, html or jekyll",
-			format);
-	if (ctx.history.org != NULL && (since != NULL || document != NULL))
+			a->format);
+	if (a->org != NULL && (a->since != NULL || a->document != NULL))
 		return cli_error("--org shows one organization's whole history; it takes no "
 			"--since or --document");
-	if (ctx.history.org != NULL && strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+	if (a->org != NULL && strcmp(a->format, "table") != 0 && strcmp(a->format, "json") != 0)
 		return cli_error("--org is shown as table or json");
-	if (since != NULL && (strcmp(format, "html") == 0 || strcmp(format, "jekyll") == 0))
+	if (a->since != NULL && (strcmp(a->format, "html") == 0 || strcmp(a->format, "jekyll") == 0))
 		return cli_error("--since is shown as table, json, csv or markdown");
-	if (log_key_arg != NULL && cli_read_vkey(&log_key, "--log-key", log_key_arg) != 0)
-		return EXIT_TROUBLE;
-	vopt.log_key = log_key_arg != NULL ? &log_key : NULL;
-	if (since != NULL) {
-		if ((rc = parse_since(&ctx.since.at, since)) != 0)
-			return rc == EXIT_INVALID ? EXIT_INVALID : EXIT_TROUBLE;
-		ctx.want_since = true;
-	}
-	rc = endorse_verify(&state, ".", &vopt, &count);
+	return 0;
+}
+
+/* Verifies the log into *state, recording what ctx asks for; 0 when it
+ * verified, else the exit code. */
+static int
+verify_for_audit(endorse_state **state, struct replay_ctx *ctx, const endorse_vkey *log_key,
+	const char *since)
+{
+	endorse_verify_options vopt = {.on_problem = cli_print_problem, .on_entry = on_entry,
+		.ctx = ctx, .log_key = log_key};
+	uint64_t count = 0;
+	int rc = endorse_verify(state, ".", &vopt, &count);
+
 	if (rc == ENDORSE_EINVALID) {
 		fprintf(stderr, "endorse: WARNING: the log does not verify (%llu problem%s); "
 			"nothing is shown as an audit of it\n", (unsigned long long)count,
 			count == 1 ? "" : "s");
-		code = EXIT_INVALID;
-		goto out;
+		return EXIT_INVALID;
 	} else if (rc != 0) {
-		code = cli_library_error(rc);
-		goto out;
+		return cli_library_error(rc);
 	}
-	if (ctx.want_since && ctx.since.at > endorse_state_size(state)) {
-		cli_error("--since %s: the log has only %llu entries", since,
-			(unsigned long long)endorse_state_size(state));
-		goto out;
+	if (ctx->want_since && ctx->since.at > endorse_state_size(*state))
+		return cli_error("--since %s: the log has only %llu entries", since,
+			(unsigned long long)endorse_state_size(*state));
+	if (ctx->want_since && !ctx->since.taken)
+		ctx->since.taken = true; /* at 0: nothing was active */
+	return 0;
+}
+
+/* One organization's whole history (--org). */
+static int
+show_org_history(const endorse_state *state, const struct history *h, const char *format)
+{
+	if (endorse_state_find_org(state, h->org) == NULL)
+		return cli_error("no organization '%s' in the log", h->org);
+	if (strcmp(format, "json") == 0)
+		print_org_json(state, h);
+	else
+		print_org_table(state, h);
+	return EXIT_VALID;
+}
+
+/* The signatories of the versions asked for, in format. */
+static int
+show_audit_view(const endorse_state *state, const struct replay_ctx *ctx,
+	const struct audit_args *a)
+{
+	struct audit_view view = {0};
+	const char *format = a->format;
+
+	if (audit_view_build(&view, state, a->document, ctx->want_since ? &ctx->since : NULL) != 0) {
+		audit_view_free(&view);
+		return EXIT_TROUBLE;
 	}
-	if (ctx.want_since && !ctx.since.taken)
-		ctx.since.taken = true; /* at 0: nothing was active */
-	if (ctx.history.org != NULL) {
-		if (endorse_state_find_org(state, ctx.history.org) == NULL) {
-			cli_error("no organization '%s' in the log", ctx.history.org);
-			goto out;
-		}
-		if (strcmp(format, "json") == 0)
-			print_org_json(state, &ctx.history);
-		else
-			print_org_table(state, &ctx.history);
-		code = EXIT_VALID;
-		goto out;
-	}
-	if (audit_view_build(&view, state, document, ctx.want_since ? &ctx.since : NULL) != 0)
-		goto out;
 	if (strcmp(format, "json") == 0)
 		render_json(stdout, &view);
 	else if (strcmp(format, "csv") == 0)
@@ -378,9 +412,35 @@ cmd_audit(int argc, char **argv)
 	else
 		render_table(stdout, &view, terminal_width(),
 			isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL);
-	code = EXIT_VALID;
-out:
 	audit_view_free(&view);
+	return EXIT_VALID;
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	struct audit_args a;
+	endorse_vkey log_key;
+	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
+	endorse_state *state = NULL;
+	int rc, code;
+
+	if (!parse_audit_args(&code, &a, argc, argv))
+		return code;
+	if ((code = check_audit_args(&a)) != 0)
+		return code;
+	if (a.log_key != NULL && cli_read_vkey(&log_key, "--log-key", a.log_key) != 0)
+		return EXIT_TROUBLE;
+	ctx.history.org = a.org;
+	if (a.since != NULL) {
+		if ((rc = parse_since(&ctx.since.at, a.since)) != 0)
+			return rc == EXIT_INVALID ? EXIT_INVALID : EXIT_TROUBLE;
+		ctx.want_since = true;
+	}
+	code = verify_for_audit(&state, &ctx, a.log_key != NULL ? &log_key : NULL, a.since);
+	if (code == 0)
+		code = a.org != NULL ? show_org_history(state, &ctx.history, a.format)
+			: show_audit_view(state, &ctx, &a);
 	free(ctx.since.pairs);
 	free_history(&ctx.history);
 	endorse_state_free(state);

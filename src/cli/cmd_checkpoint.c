@@ -451,7 +451,6 @@ cmd_verify_proof(int argc, char **argv)
 	struct options o;
 	char *proof = NULL, *entry = NULL, *policy_text = NULL;
 	size_t proof_len = 0, entry_len = 0, policy_len = 0;
-	const char *rule = NULL;
 	int rc;
 
 	if ((rc = parse(&o, argc, argv, verify_proof_usage, verify_proof_help)) != 0)
@@ -472,8 +471,9 @@ cmd_verify_proof(int argc, char **argv)
 		goto out;
 	}
 	rc = endorse_proof_verify(&res, proof, proof_len, policy, entry, entry_len,
-		(uint64_t)time(NULL), &rule);
+		(uint64_t)time(NULL));
 	if (rc == ENDORSE_EINVALID) {
+		const char *rule = endorse_error_get()->rule;
 		fprintf(stderr, "endorse: invalid proof (%s): ", rule != NULL ? rule : "proof");
 		cli_print_safe(stderr, endorse_error_last());
 		fprintf(stderr, "\n");

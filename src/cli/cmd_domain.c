@@ -399,7 +399,7 @@ check_log(struct check_run *run, char **orgs, size_t norgs, const char *base)
 {
 	uint64_t problems = 0, count = 0;
 	endorse_verify_options vopt = {.on_problem = count_problem, .ctx = &problems,
-		.quorum_optional = true, .rules_only = true};
+		.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
 	endorse_state *state = NULL;
 	bool *is_new = NULL;
 	int rc, code = EXIT_VALID;
@@ -457,8 +457,15 @@ out:
 	return code;
 }
 
-static int
-domain_check(int argc, char **argv)
+/* What domain check's command line asked for, besides run. */
+struct check_args {
+	const char *base, *key;
+};
+
+/* Reads the options into a and run; false, with the exit code in *code, to
+ * stop. */
+static bool
+parse_check_args(int *code, struct check_args *a, struct check_run *run, int argc, char **argv)
 {
 	enum { OPT_BASE = OPT_NET_END, OPT_FORMAT, OPT_KEY };
 	static const struct option options[] = {
@@ -469,77 +476,101 @@ domain_check(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *base = NULL, *key_arg = NULL, *format = "text";
-	struct check_run run;
-	endorse_vkey key;
-	int c, code;
+	const char *format = "text";
+	int c;
 
-	net_defaults(&run);
-
+	*a = (struct check_args){NULL, NULL};
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
-		case OPT_BASE: base = optarg; break;
+		case OPT_BASE: a->base = optarg; break;
 		case OPT_FORMAT: format = optarg; break;
-		case OPT_KEY: key_arg = optarg; break;
-		case 'h': return help();
+		case OPT_KEY: a->key = optarg; break;
+		case 'h': return cli_stop(code, help());
 		default:
 			if (c >= OPT_METHOD && c < OPT_NET_END) {
-				if (net_option(&run, c, optarg) != 0)
-					return EXIT_TROUBLE;
+				if (net_option(run, c, optarg) != 0)
+					return cli_stop(code, EXIT_TROUBLE);
 				break;
 			}
-			return cli_usage(usage_text);
+			return cli_stop(code, cli_usage(usage_text));
 		}
 	}
-	run.net.timeout_ms = (long)run.seconds * 1000;
+	run->net.timeout_ms = (long)run->seconds * 1000;
 	if (strcmp(format, "text") == 0)
-		run.format = FORMAT_TEXT;
+		run->format = FORMAT_TEXT;
 	else if (strcmp(format, "json") == 0)
-		run.format = FORMAT_JSON;
+		run->format = FORMAT_JSON;
 	else if (strcmp(format, "github") == 0)
-		run.format = FORMAT_GITHUB;
+		run->format = FORMAT_GITHUB;
 	else
-		return cli_error("unknown format '%s': use text, json or github", format);
-	if (key_arg != NULL && (base != NULL || argc - optind > 1))
+		return cli_stop(code, cli_error("unknown format '%s': use text, json or github", format));
+	return true;
+}
+
+/* --key: checks the one key given (of org, or of the organisation it names
+ * when org is NULL); the exit code. */
+static int
+check_key_arg(struct check_run *run, const char *key_arg, const char *org)
+{
+	endorse_vkey key;
+	int code, rc;
+
+	if ((code = read_key_arg(&key, key_arg)) != 0)
+		return code;
+	if (!endorse_name_is_org_id(key.name) || key.type != ENDORSE_KEY_ED25519 ||
+	    (org != NULL && strcmp(org, key.name) != 0))
+		return cli_error("--key must be the organization's key (named %s)",
+			org != NULL ? org : "after its domain");
+	rc = check_org(run, key.name, &key);
+	return rc != 0 ? cli_library_error(rc) : EXIT_VALID;
+}
+
+/* The last words of a check that ended with code; the final exit code. */
+static int
+finish_check(const struct check_run *run, int code, const char *base)
+{
+	if (code == EXIT_VALID && run->failed > 0)
+		code = EXIT_INVALID;
+	if (run->format == FORMAT_JSON) {
+		printf("],\"checked\":%zu,\"failed\":%zu,\"ok\":%s}\n", run->checked, run->failed,
+			code == EXIT_VALID ? "true" : "false");
+	} else if (code != EXIT_TROUBLE) {
+		if (run->checked == 0)
+			printf("no organization to check%s\n",
+				base != NULL ? " (no current key is new since the base)" : "");
+		else
+			printf("%zu of %zu organization%s checked publish their current key\n",
+				run->checked - run->failed, run->checked, run->checked == 1 ? "" : "s");
+	}
+	return cli_finish(code);
+}
+
+static int
+domain_check(int argc, char **argv)
+{
+	struct check_args a;
+	struct check_run run;
+	int code;
+
+	net_defaults(&run);
+	if (!parse_check_args(&code, &a, &run, argc, argv))
+		return code;
+	if (a.key != NULL && (a.base != NULL || argc - optind > 1))
 		return cli_error("--key checks one organization: no --base, at most one ORG");
 	for (int i = optind; i < argc; i++)
 		if (refuse_non_org_id(argv[i]) != 0)
 			return EXIT_TROUBLE;
 	if (run.format == FORMAT_JSON)
 		printf("{\"schema\":\"endorse-domain-check/1\",\"organizations\":[");
-	if (key_arg != NULL) {
-		if ((code = read_key_arg(&key, key_arg)) != 0)
-			goto out;
-		if (!endorse_name_is_org_id(key.name) || key.type != ENDORSE_KEY_ED25519 ||
-		    (optind < argc && strcmp(argv[optind], key.name) != 0)) {
-			code = cli_error("--key must be the organization's key (named %s)",
-				optind < argc ? argv[optind] : "after its domain");
-			goto out;
-		}
-		int rc = check_org(&run, key.name, &key);
-		code = rc != 0 ? cli_library_error(rc) : EXIT_VALID;
-	} else {
-		code = check_log(&run, argv + optind, (size_t)(argc - optind), base);
-	}
-out:
-	if (code == EXIT_VALID && run.failed > 0)
-		code = EXIT_INVALID;
-	if (run.format == FORMAT_JSON) {
-		printf("],\"checked\":%zu,\"failed\":%zu,\"ok\":%s}\n", run.checked, run.failed,
-			code == EXIT_VALID ? "true" : "false");
-	} else if (code != EXIT_TROUBLE) {
-		if (run.checked == 0)
-			printf("no organization to check%s\n",
-				base != NULL ? " (no current key is new since the base)" : "");
-		else
-			printf("%zu of %zu organization%s checked publish their current key\n",
-				run.checked - run.failed, run.checked, run.checked == 1 ? "" : "s");
-	}
-	return cli_finish(code);
+	if (a.key != NULL)
+		code = check_key_arg(&run, a.key, optind < argc ? argv[optind] : NULL);
+	else
+		code = check_log(&run, argv + optind, (size_t)(argc - optind), a.base);
+	return finish_check(&run, code, a.base);
 }
 
 static const char confirm_usage[] =
@@ -576,7 +607,7 @@ confirm_target(endorse_vkey *key, bool *already, const char *org_id)
 {
 	uint64_t problems = 0, count = 0;
 	endorse_verify_options vopt = {.on_problem = count_problem, .ctx = &problems,
-		.quorum_optional = true, .rules_only = true};
+		.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
 	endorse_state *state = NULL;
 	const endorse_org *org;
 	int rc = endorse_verify(&state, ".", &vopt, &count), code = EXIT_VALID;
@@ -610,8 +641,16 @@ out:
 	return code;
 }
 
-int
-cmd_confirm(int argc, char **argv)
+/* What confirm's command line asked for, besides run. */
+struct confirm_args {
+	const char *key_path, *pass_file, *org_id;
+	bool commit;
+};
+
+/* Reads the options into a and run; false, with the exit code in *code, to
+ * stop. */
+static bool
+parse_confirm_args(int *code, struct confirm_args *a, struct check_run *run, int argc, char **argv)
 {
 	enum { OPT_KEY = OPT_NET_END, OPT_PASS, OPT_NO_COMMIT };
 	static const struct option options[] = {
@@ -622,86 +661,107 @@ cmd_confirm(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *key_path = NULL, *pass_file = NULL, *org_id;
-	endorse_statement st = {0};
-	endorse_secret_key *log_key = NULL;
-	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append req = {".", NULL, NULL, &st, true, "", "", NULL};
-	struct check_run run;
-	char vkey[ENDORSE_VKEY_MAX];
-	endorse_vkey key;
-	uint64_t seq = 0;
-	bool already = false;
-	int c, rc, code;
+	int c;
 
-	net_defaults(&run);
+	*a = (struct confirm_args){.commit = true};
 	while ((c = getopt_long(argc, argv, "C:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
-		case OPT_KEY: key_path = optarg; break;
-		case OPT_PASS: pass_file = optarg; break;
-		case OPT_NO_COMMIT: req.commit = false; break;
-		case 'h': return confirm_help();
+		case OPT_KEY: a->key_path = optarg; break;
+		case OPT_PASS: a->pass_file = optarg; break;
+		case OPT_NO_COMMIT: a->commit = false; break;
+		case 'h': return cli_stop(code, confirm_help());
 		default:
 			if (c >= OPT_METHOD && c < OPT_NET_END) {
-				if (net_option(&run, c, optarg) != 0)
-					return EXIT_TROUBLE;
+				if (net_option(run, c, optarg) != 0)
+					return cli_stop(code, EXIT_TROUBLE);
 				break;
 			}
-			return cli_usage(confirm_usage);
+			return cli_stop(code, cli_usage(confirm_usage));
 		}
 	}
-	if (optind + 1 != argc || key_path == NULL)
-		return cli_usage(confirm_usage);
-	if (refuse_non_org_id(org_id = argv[optind]) != 0)
-		return EXIT_TROUBLE;
-	run.net.timeout_ms = (long)run.seconds * 1000;
-	/* what needs no secret first: the log, the key to confirm, the live check */
-	if ((code = confirm_target(&key, &already, org_id)) != EXIT_VALID || already)
-		return code;
-	if ((rc = check_org(&run, org_id, &key)) != 0)
-		return cli_library_error(rc);
-	if (run.published_by == 0) {
-		endorse_vkey_format(vkey, &key);
-		printf("not confirmed: %s does not publish its current key; nothing was written. "
-			"It publishes it with the lines 'endorse domain publish %s' prints\n", org_id,
-			org_id);
-		return EXIT_INVALID;
-	}
-	endorse_vkey_format(vkey, &key);
+	if (optind + 1 != argc || a->key_path == NULL)
+		return cli_stop(code, cli_usage(confirm_usage));
+	if (refuse_non_org_id(a->org_id = argv[optind]) != 0)
+		return cli_stop(code, EXIT_TROUBLE);
+	run->net.timeout_ms = (long)run->seconds * 1000;
+	return true;
+}
+
+/* Signs and appends the confirm of key found by method (METHOD_*); the
+ * exit code. */
+static int
+append_confirm(const struct confirm_args *a, const endorse_vkey *key, int method)
+{
+	endorse_statement st = {0};
+	endorse_secret_key *log_key = NULL;
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_append_request req = {".", NULL, NULL, &st, a->commit, NULL};
+	endorse_write_result res = {0};
+	char vkey[ENDORSE_VKEY_MAX];
+	int rc, code;
+
+	endorse_vkey_format(vkey, key);
 	st.type = ENDORSE_CONFIRM;
-	st.org_id = strdup(org_id);
+	st.org_id = strdup(a->org_id);
 	st.key = strdup(vkey);
-	st.method = strdup(endorse_domain_method_name(run.published_by == METHOD_DNS
+	st.method = strdup(endorse_domain_method_name(method == METHOD_DNS
 		? ENDORSE_METHOD_DNS : ENDORSE_METHOD_HTTPS));
 	if (st.org_id == NULL || st.key == NULL || st.method == NULL) {
 		code = cli_error("out of memory");
 		goto out;
 	}
-	if (cli_load_key(&log_key, key_path, pass_file) != 0) {
+	if (cli_load_key(&log_key, a->key_path, a->pass_file) != 0) {
 		code = EXIT_TROUBLE;
 		goto out;
 	}
 	req.key = log_key;
-	rc = endorse_append_statement(&req, &vopt, &seq);
-	cli_report_completed(req.completed_hex);
+	rc = endorse_append_statement(&req, &vopt, &res);
+	cli_report_completed(res.completed_hex);
 	if (rc != 0) {
 		code = cli_library_error(rc);
 		goto out;
 	}
-	endorse_vkey_id_hex(vkey, &key);
+	endorse_vkey_id_hex(vkey, key);
 	printf("appended entry %llu to %s: confirm of %s's key %s, published %s\n",
-		(unsigned long long)seq, ENDORSE_LOG_PATH, org_id, vkey, cli_confirm_place(st.method));
-	if (req.commit_hex[0] != '\0')
-		printf("committed %.12s on the current branch\n", req.commit_hex);
+		(unsigned long long)res.seq, ENDORSE_LOG_PATH, a->org_id, vkey,
+		cli_confirm_place(st.method));
+	if (res.commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", res.commit_hex);
 	code = EXIT_VALID;
 out:
 	endorse_secret_key_free(log_key);
 	endorse_statement_clear(&st);
 	return code;
+}
+
+int
+cmd_confirm(int argc, char **argv)
+{
+	struct confirm_args a;
+	struct check_run run;
+	endorse_vkey key;
+	bool already = false;
+	int rc, code;
+
+	net_defaults(&run);
+	if (!parse_confirm_args(&code, &a, &run, argc, argv))
+		return code;
+	/* what needs no secret first: the log, the key to confirm, the live check */
+	if ((code = confirm_target(&key, &already, a.org_id)) != EXIT_VALID || already)
+		return code;
+	if ((rc = check_org(&run, a.org_id, &key)) != 0)
+		return cli_library_error(rc);
+	if (run.published_by == 0) {
+		printf("not confirmed: %s does not publish its current key; nothing was written. "
+			"It publishes it with the lines 'endorse domain publish %s' prints\n", a.org_id,
+			a.org_id);
+		return EXIT_INVALID;
+	}
+	return append_confirm(&a, &key, run.published_by);
 }
 
 int

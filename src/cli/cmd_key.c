@@ -40,7 +40,7 @@ export_go(const char *path, const char *pass_file)
 	if (rc != 0)
 		return cli_library_error(rc), EXIT_TROUBLE;
 	printf("%s\n", text);
-	sodium_free(text);
+	endorse_secret_text_free(text);
 	return EXIT_VALID;
 }
 

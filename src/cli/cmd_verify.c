@@ -155,8 +155,16 @@ help(void)
 	return EXIT_VALID;
 }
 
-int
-cmd_verify(int argc, char **argv)
+/* What the command line asked for. */
+struct verify_args {
+	const char *format, *history, *base, *log_key;
+	bool use_history;
+	uint64_t jobs;
+};
+
+/* Reads the options into a; false, with the exit code in *code, to stop. */
+static bool
+parse_verify_args(int *code, struct verify_args *a, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"format", required_argument, NULL, 'f'},
@@ -167,81 +175,66 @@ cmd_verify(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "text", *history = NULL, *base = NULL, *log_key_arg = NULL;
-	endorse_vkey log_key;
-	bool use_history = false;
-	struct collected problems = {NULL, 0};
-	endorse_verify_options vopt = {.on_problem = cli_print_problem,
-		.on_note = cli_print_problem};
-	endorse_state *state = NULL;
-	char root[45] = "";
-	uint64_t count = 0, jobs = 0;
-	int c, rc, code;
+	int c;
 
+	*a = (struct verify_args){.format = "text"};
 	while ((c = getopt_long(argc, argv, "C:j:h", options, NULL)) != -1) {
 		switch (c) {
 		case 'C':
 			if (cli_chdir(optarg) != 0)
-				return EXIT_TROUBLE;
+				return cli_stop(code, EXIT_TROUBLE);
 			break;
-		case 'f': format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
-		case 'H': use_history = true; history = optarg; break;
-		case 'B': base = optarg; break;
-		case 'L': log_key_arg = optarg; break;
+		case 'f': a->format = optarg != NULL ? optarg : ""; break;  /* never NULL; for analyzers */
+		case 'H': a->use_history = true; a->history = optarg; break;
+		case 'B': a->base = optarg; break;
+		case 'L': a->log_key = optarg; break;
 		case 'j':
-			if (!cli_parse_u64(&jobs, optarg, CLI_MAX_JOBS) || jobs == 0)
-				return cli_error("--jobs takes a number of threads from 1 to %d",
-					CLI_MAX_JOBS);
+			if (!cli_parse_u64(&a->jobs, optarg, CLI_MAX_JOBS) || a->jobs == 0)
+				return cli_stop(code, cli_error("--jobs takes a number of threads from 1 to %d",
+					CLI_MAX_JOBS));
 			break;
-		case 'h': return help();
-		default: return cli_usage(usage_line);
+		case 'h': return cli_stop(code, help());
+		default: return cli_stop(code, cli_usage(usage_line));
 		}
 	}
-	if (use_history && history == NULL && optind + 1 == argc)
-		history = argv[optind++]; /* --history REV, as the issue and git spell it */
+	if (a->use_history && a->history == NULL && optind + 1 == argc)
+		a->history = argv[optind++]; /* --history REV, as the issue and git spell it */
 	if (optind != argc)
-		return cli_usage(usage_line);
-	if (use_history && base != NULL)
-		return cli_error("--history and --base exclude each other");
-	if (log_key_arg != NULL && cli_read_vkey(&log_key, "--log-key", log_key_arg) != 0)
-		return EXIT_TROUBLE;
+		return cli_stop(code, cli_usage(usage_line));
+	if (a->use_history && a->base != NULL)
+		return cli_stop(code, cli_error("--history and --base exclude each other"));
+	return true;
+}
+
+/* The problem callbacks of the format (json: into problems' spool); 0, or
+ * the exit code. */
+static int
+set_report(endorse_verify_options *vopt, struct collected *problems, const char *format)
+{
 	if (strcmp(format, "json") == 0) {
-		if ((problems.spool = tmpfile()) == NULL)
+		if ((problems->spool = tmpfile()) == NULL)
 			return cli_error("cannot create a temporary file for the report: %s",
 				strerror(errno));
-		vopt = (endorse_verify_options){.on_problem = collect, .ctx = &problems,
+		*vopt = (endorse_verify_options){.on_problem = collect, .ctx = problems,
 			.on_note = cli_print_problem};
 	}
 	else if (strcmp(format, "github") == 0)
-		vopt = (endorse_verify_options){.on_problem = print_github,
+		*vopt = (endorse_verify_options){.on_problem = print_github,
 			.on_note = cli_print_problem};
 	else if (strcmp(format, "text") != 0)
 		return cli_error("unknown format '%s': use text, json or github", format);
-	vopt.log_key = log_key_arg != NULL ? &log_key : NULL;
-	vopt.jobs = (unsigned)jobs;
-	vopt.rules_only = true;  /* verify reports no endorsement */
-	if (use_history)
-		rc = endorse_verify_history(&state, ".", history, &vopt, &count);
-	else if (base != NULL)
-		rc = endorse_verify_base(&state, ".", base, NULL, &vopt, &count);
-	else
-		rc = endorse_verify(&state, ".", &vopt, &count);
-	if (rc != 0 && rc != ENDORSE_EINVALID) {
-		code = cli_library_error(rc);
-		goto out;
-	}
-	code = rc == 0 ? EXIT_VALID : EXIT_INVALID;
-	if (state != NULL)
-		cli_state_root(root, state);
-	if (strcmp(format, "json") == 0) {
-		if (print_json(state, &problems, rc, state != NULL && root[0] ? root : NULL,
-			base != NULL) != 0)
-			code = cli_error("cannot read back the report's problems: %s",
-				strerror(errno));
-	} else if (rc == 0 && base != NULL) {
+	return 0;
+}
+
+/* The text summary of a run that ended with rc (0 or ENDORSE_EINVALID). */
+static void
+print_summary(const endorse_state *state, const struct verify_args *a, int rc,
+	const char *root, uint64_t count)
+{
+	if (rc == 0 && a->base != NULL) {
 		uint64_t n = endorse_state_size(state);
 		printf("%s: valid and extends %s: %llu entr%s, the new ones verified (origin ",
-			ENDORSE_LOG_PATH, base, (unsigned long long)n, n == 1 ? "y" : "ies");
+			ENDORSE_LOG_PATH, a->base, (unsigned long long)n, n == 1 ? "y" : "ies");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(")\n");
 		print_checkpoint(state);
@@ -249,7 +242,7 @@ cmd_verify(int argc, char **argv)
 		uint64_t n = endorse_state_size(state);
 		size_t d = endorse_state_document_count(state), o = endorse_state_org_count(state);
 		printf("%s: valid%s: %llu entr%s, %zu document version%s, %zu organization%s (origin ",
-			ENDORSE_LOG_PATH, use_history ? " in every commit" : "", (unsigned long long)n, n == 1 ? "y" : "ies", d,
+			ENDORSE_LOG_PATH, a->use_history ? " in every commit" : "", (unsigned long long)n, n == 1 ? "y" : "ies", d,
 			d == 1 ? "" : "s", o, o == 1 ? "" : "s");
 		cli_print_safe(stdout, endorse_state_origin(state));
 		printf(", Merkle root %s)\n", root);
@@ -258,9 +251,64 @@ cmd_verify(int argc, char **argv)
 		fprintf(stderr, "endorse: the log is INVALID: %llu problem%s found\n",
 			(unsigned long long)count, count == 1 ? "" : "s");
 	}
+}
+
+/* Runs the verification a asks for and reports it; the exit code. */
+static int
+run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct collected *problems)
+{
+	endorse_state *state = NULL;
+	char root[45] = "";
+	uint64_t count = 0;
+	int rc, code;
+
+	if (a->use_history)
+		rc = endorse_verify_history(&state, ".", a->history, vopt, &count);
+	else if (a->base != NULL)
+		rc = endorse_verify_base(&state, ".", a->base, NULL, vopt, &count);
+	else
+		rc = endorse_verify(&state, ".", vopt, &count);
+	if (rc != 0 && rc != ENDORSE_EINVALID) {
+		code = cli_library_error(rc);
+		goto out;
+	}
+	code = rc == 0 ? EXIT_VALID : EXIT_INVALID;
+	if (state != NULL)
+		cli_state_root(root, state);
+	if (strcmp(a->format, "json") == 0) {
+		if (print_json(state, problems, rc, state != NULL && root[0] ? root : NULL,
+			a->base != NULL) != 0)
+			code = cli_error("cannot read back the report's problems: %s",
+				strerror(errno));
+	} else {
+		print_summary(state, a, rc, root, count);
+	}
 out:
+	endorse_state_free(state);
+	return code;
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct verify_args a;
+	endorse_vkey log_key;
+	struct collected problems = {NULL, 0};
+	endorse_verify_options vopt = {.on_problem = cli_print_problem,
+		.on_note = cli_print_problem};
+	int code;
+
+	if (!parse_verify_args(&code, &a, argc, argv))
+		return code;
+	if (a.log_key != NULL && cli_read_vkey(&log_key, "--log-key", a.log_key) != 0)
+		return EXIT_TROUBLE;
+	if ((code = set_report(&vopt, &problems, a.format)) != 0)
+		return code;
+	vopt.log_key = a.log_key != NULL ? &log_key : NULL;
+	vopt.jobs = (unsigned)a.jobs;
+	vopt.want = ENDORSE_WANT_VERDICT;  /* verify reports no endorsement */
+	code = run_verify(&a, &vopt, &problems);
 	if (problems.spool != NULL)
 		(void)fclose(problems.spool);
-	endorse_state_free(state);
 	return code;
 }

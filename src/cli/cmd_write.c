@@ -176,10 +176,10 @@ report_append(const endorse_statement *st, uint64_t seq)
 }
 
 static void
-report_commit(const endorse_append *req)
+report_commit(const endorse_write_result *res)
 {
-	if (req->commit_hex[0] != '\0')
-		printf("committed %.12s on the current branch\n", req->commit_hex);
+	if (res->commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", res->commit_hex);
 }
 
 /* Loads the keys, appends the statement, and prints the outcome. */
@@ -188,9 +188,9 @@ append(endorse_statement *st, const struct write_options *o)
 {
 	endorse_secret_key *key = NULL, *new_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append req = {o->dir, NULL, NULL, st, !o->no_commit, "", "",
+	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit,
 		st->type == ENDORSE_DOCUMENT ? o->document : NULL};
-	uint64_t seq = 0;
+	endorse_write_result res = {0};
 	int rc, code = EXIT_TROUBLE;
 
 	if (cli_load_key(&key, o->key, o->pass_file) != 0)
@@ -215,14 +215,14 @@ append(endorse_statement *st, const struct write_options *o)
 	}
 	req.key = key;
 	req.new_key = new_key;
-	rc = endorse_append_statement(&req, &vopt, &seq);
-	cli_report_completed(req.completed_hex);
+	rc = endorse_append_statement(&req, &vopt, &res);
+	cli_report_completed(res.completed_hex);
 	if (rc != 0) {
 		code = cli_library_error(rc);
 		goto out;
 	}
-	report_append(st, seq);
-	report_commit(&req);
+	report_append(st, res.seq);
+	report_commit(&res);
 	code = EXIT_VALID;
 out:
 	endorse_secret_key_free(key);
@@ -297,14 +297,15 @@ cmd_init(int argc, char **argv)
 		endorse_statement_clear(&st);
 		return EXIT_TROUBLE;
 	}
-	endorse_append req = {o.dir, key, NULL, &st, !o.no_commit, "", "", o.document};
-	rc = endorse_log_create(&req);
-	cli_report_completed(req.completed_hex);
+	endorse_append_request req = {o.dir, key, NULL, &st, !o.no_commit, o.document};
+	endorse_write_result res = {0};
+	rc = endorse_log_create(&req, &res);
+	cli_report_completed(res.completed_hex);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
 		printf("created a log with log key %s\n", st.signer);
 		report_append(&st, 0);
-		report_commit(&req);
+		report_commit(&res);
 		warn_git_bytes(o.document, st.sha256);
 	}
 	endorse_statement_clear(&st);

@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 #include "cli.h"
@@ -53,35 +54,6 @@ cli_usage(const char *usage)
 	return EXIT_TROUBLE;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_sequence(const unsigned char *s, uint32_t *cp)
-{
-	size_t n;
-	uint32_t min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		n = 2, *cp = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3, *cp = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4, *cp = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 static bool
 is_unsafe(uint32_t cp)
 {
@@ -115,6 +87,7 @@ safe_copy(const char *s, bool workflow)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t len = strlen(s);
+	const unsigned char *end = p + len;
 	/* at most one insertion (3 bytes) after each code point */
 	char *out = len < SIZE_MAX / 4 ? malloc(4 * len + 1) : NULL, *o = out;
 	bool lead = true;
@@ -123,7 +96,7 @@ safe_copy(const char *s, bool workflow)
 		return NULL;
 	while (*p) {
 		uint32_t cp;
-		size_t n = utf8_sequence(p, &cp);
+		size_t n = endorse_utf8_decode(&cp, p, (size_t)(end - p));
 		if (n == 0 || is_unsafe(cp)) {
 			*o++ = '?';
 			p += n ? n : 1;
@@ -171,10 +144,21 @@ cli_opens_command(const char *p)
 	return p[0] == '#' && p[1] == '#' && p[2] == '[';
 }
 
+/* s as a JSON string literal with its quotes (escaped by jansson), malloc'd. */
+static char *
+json_quote(const char *s)
+{
+	json_t *v = json_string(s);
+	char *out = v == NULL ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+
+	json_decref(v);
+	return out;
+}
+
 void
 cli_print_json_string(FILE *f, const char *s)
 {
-	char *safe = cli_safe_strdup_data(s), *q = safe ? endorse_json_quote(safe) : NULL;
+	char *safe = cli_safe_strdup_data(s), *q = safe ? json_quote(safe) : NULL;
 
 	/* '#' is never part of JSON's syntax or of an escape: any in q is a
 	 * character of a string, and \u0023 is the same character. */
@@ -571,18 +555,7 @@ cli_strdup_or_null(const char *s)
 bool
 cli_parse_u64(uint64_t *out, const char *s, uint64_t max)
 {
-	uint64_t v = 0;
-
-	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
-		return false;
-	for (const char *c = s; *c; c++) {
-		uint64_t d = (uint64_t)(*c - '0');
-		if (*c < '0' || *c > '9' || v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
+	return endorse_parse_decimal(out, s, strlen(s), max);
 }
 
 /* GitHub Actions workflow commands: percent-encoding keeps a hostile value

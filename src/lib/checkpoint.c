@@ -75,8 +75,7 @@ endorse_checkpoint_result_clear(endorse_checkpoint_result *res)
 /* Verifies the signatures: the log key's must be there; every policy
  * witness's that is there must verify and not be dated in the future. */
 static int
-check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, uint64_t now,
-	const char **rule)
+check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, uint64_t now)
 {
 	size_t w = endorse_policy_witness_count(policy);
 	endorse_vkey *keys = calloc(w + 1, sizeof(*keys));
@@ -93,14 +92,14 @@ check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, u
 	}
 	keys[0] = *endorse_policy_log_key(policy);
 	if ((rc = endorse_note_verify(res->note, keys, 1, verified, NULL)) != 0) {
-		rc = endorse_fail_rule(rule, "checkpoint-signature",
+		rc = endorse_fail_rule("checkpoint-signature",
 			endorse_fail_wrap(rc, "the checkpoint is not signed by the log key %s", keys[0].name));
 		goto out;
 	}
 	for (size_t i = 0; i < w; i++)
 		keys[i + 1] = *endorse_policy_witness_key(policy, i);
 	if ((rc = endorse_note_verify(res->note, keys, w + 1, verified, times)) != 0) {
-		rc = endorse_fail_rule(rule, "cosignature", rc);
+		rc = endorse_fail_rule("cosignature", rc);
 		goto out;
 	}
 	for (size_t i = 0; i < w; i++) {
@@ -108,7 +107,7 @@ check_signatures(endorse_checkpoint_result *res, const endorse_policy *policy, u
 		res->times[i] = times[i + 1];
 		res->witnesses += verified[i + 1];
 		if (verified[i + 1] && times[i + 1] > now + ENDORSE_COSIGNATURE_SKEW) {
-			rc = endorse_fail_rule(rule, "cosignature-time", endorse_fail(ENDORSE_EINVALID,
+			rc = endorse_fail_rule("cosignature-time", endorse_fail(ENDORSE_EINVALID,
 				"the cosignature of witness %s is dated %llu, %llu seconds in the future",
 				endorse_policy_witness_name(policy, i), (unsigned long long)times[i + 1],
 				(unsigned long long)(times[i + 1] - now)));
@@ -125,23 +124,21 @@ out:
 
 int
 endorse_checkpoint_check(endorse_checkpoint_result *res, const endorse_policy *policy,
-	const char *note, size_t len, uint64_t now, const char **rule)
+	const char *note, size_t len, uint64_t now)
 {
 	const char *origin = endorse_policy_log_key(policy)->name;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (rule != NULL)
-		*rule = NULL;
 	if ((rc = endorse_note_parse(&res->note, note, len)) != 0 ||
 	    (rc = endorse_checkpoint_parse(&res->checkpoint, res->note->text,
 		     res->note->text_len)) != 0)
-		return endorse_fail_rule(rule, "checkpoint", rc);
+		return endorse_fail_rule("checkpoint", rc);
 	if (res->checkpoint.extension_lines > 0)
-		return endorse_fail_rule(rule, "checkpoint", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule("checkpoint", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint has extension lines, which endorse neither writes nor accepts"));
 	if (strcmp(res->checkpoint.origin, origin) != 0)
-		return endorse_fail_rule(rule, "checkpoint-origin", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule("checkpoint-origin", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint's origin is not the log's origin %s", origin));
-	return check_signatures(res, policy, now, rule);
+	return check_signatures(res, policy, now);
 }

@@ -19,15 +19,15 @@ endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_pol
 	uint64_t count = tree->count;
 	endorse_checkpoint_result res;
 	const endorse_checkpoint *cp = &res.checkpoint;
-	const char *rule = NULL;
 	uint8_t root[32], proof[ENDORSE_MERKLE_MAX_PROOF][32];
 	size_t proof_len = 0;
 	int rc;
 
 	memset(seen, 0, sizeof(*seen));
-	rc = endorse_checkpoint_check(&res, policy, note, len, (uint64_t)time(NULL), &rule);
+	rc = endorse_checkpoint_check(&res, policy, note, len, (uint64_t)time(NULL));
 	if (rc == ENDORSE_EINVALID) {
-		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, rule, "%s", endorse_error_last());
+		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, endorse_error_get()->rule, "%s",
+			endorse_error_last());
 		rc = 0;
 		goto out;
 	} else if (rc != 0) {

@@ -97,38 +97,55 @@ endorse_hex_encode(char *out, const uint8_t *bin, size_t len)
 	sodium_bin2hex(out, 2 * len + 1, bin, len);
 }
 
+size_t
+endorse_utf8_decode(uint32_t *cp, const uint8_t *s, size_t len)
+{
+	size_t n;
+	uint32_t c, min;
+
+	if (len == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		n = 2, c = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, c = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4, c = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return n;
+}
+
 bool
 endorse_utf8_valid(const uint8_t *s, size_t len)
 {
 	size_t i = 0;
 
 	while (i < len) {
-		uint8_t c = s[i];
+		uint32_t cp;
 		size_t n;
-		uint32_t cp, min;
 
-		if (c < 0x80) {
+		if (s[i] < 0x80) {  /* the common case, without a call */
 			i++;
 			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			n = 1, cp = c & 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2, cp = c & 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
 		}
-		if (len - i - 1 < n)
+		if ((n = endorse_utf8_decode(&cp, s + i, len - i)) == 0)
 			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += n + 1;
+		i += n;
 	}
 	return true;
 }

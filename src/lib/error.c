@@ -145,9 +145,8 @@ int
 }
 
 int
-endorse_fail_rule(const char **rule, const char *name, int rc)
+endorse_fail_rule(const char *name, int rc)
 {
-	if (rule != NULL)
-		*rule = name;
+	last.rule = name;
 	return rc;
 }

@@ -285,7 +285,7 @@ endorse_history_state_at(endorse_state **out, const endorse_repo *repo, const en
 	} else if ((rc = endorse_policy_check(&p, policy.data, policy.len, r)) == 0) {
 		/* every leaf: checkpoints' consistency */
 		*out = endorse_state_new(ENDORSE_STATE_KEEP_LEAVES |
-			(r->opt != NULL && r->opt->rules_only ? ENDORSE_STATE_RULES_ONLY : 0));
+			(r->opt != NULL && r->opt->want == ENDORSE_WANT_VERDICT ? ENDORSE_STATE_RULES_ONLY : 0));
 		if (*out == NULL)
 			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
 		else
@@ -730,7 +730,7 @@ check_checkpoint_base(const endorse_repo *repo, const endorse_commit_id *base,
 		goto out; /* reported with the log */
 	if (old.kind == ENDORSE_BLOB_FILE && memcmp(old.id, now.id, 20) == 0 &&
 	    old_policy.kind == ENDORSE_BLOB_FILE && memcmp(old_policy.id, policy.id, 20) == 0) {
-		if (endorse_checkpoint_check(&res, p, now.data, now.len, (uint64_t)time(NULL), NULL) == 0) {
+		if (endorse_checkpoint_check(&res, p, now.data, now.len, (uint64_t)time(NULL)) == 0) {
 			status = (endorse_checkpoint_status){true, res.checkpoint.size, {0}, res.witnesses,
 				res.quorum};
 			memcpy(status.root, res.checkpoint.root, 32);

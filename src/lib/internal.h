@@ -18,8 +18,8 @@ int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 /* The same, keeping the last message after the new one: "new: last". */
 int endorse_fail_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 
-/* Sets *rule (when rule is not NULL) to name and returns rc. */
-int endorse_fail_rule(const char **rule, const char *name, int rc);
+/* Names the rule of the last error (endorse_error_info.rule) and returns rc. */
+int endorse_fail_rule(const char *name, int rc);
 
 /* A rule broken by an input: the rule's short name and a message. */
 typedef struct endorse_diag {
@@ -56,8 +56,6 @@ void endorse_base64_encode(char *out, size_t out_len, const uint8_t *bin, size_t
 bool endorse_hex_decode_exact(uint8_t *out, size_t want, const char *text, size_t len);
 void endorse_hex_encode(char *out, const uint8_t *bin, size_t len);
 bool endorse_is_lower_hex(const char *text, size_t len);
-/* A decimal without sign or leading zeros (but "0"), at most max. */
-bool endorse_parse_decimal(uint64_t *out, const char *text, size_t len, uint64_t max);
 /* Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF. */
 bool endorse_utf8_valid(const uint8_t *text, size_t len);
 /* Number of code points of valid UTF-8. */

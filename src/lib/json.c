@@ -432,13 +432,3 @@ endorse_entry_serialize(char **out, size_t *len, const endorse_entry *entry)
 	}
 	return dump(out, len, obj);
 }
-
-char *
-endorse_json_quote(const char *s)
-{
-	json_t *v = json_string(s);
-	char *out = v == NULL ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
-
-	json_decref(v);
-	return out;
-}

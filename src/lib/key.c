@@ -299,6 +299,12 @@ endorse_secret_key_export_go(char **out, const endorse_secret_key *key)
 	return rc;
 }
 
+void
+endorse_secret_text_free(char *text)
+{
+	sodium_free(text);  /* wipes it; NULL is fine */
+}
+
 int
 endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t len)
 {

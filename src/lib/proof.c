@@ -151,8 +151,7 @@ check_entry_signatures(const endorse_entry *e, const endorse_vkey *log_key)
 
 int
 endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
-	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now,
-	const char **rule)
+	const endorse_policy *policy, const char *entry, size_t entry_len, uint64_t now)
 {
 	uint8_t hashes[ENDORSE_MERKLE_MAX_PROOF][32], leaf[32];
 	const endorse_checkpoint *cp = &res->checkpoint.checkpoint;
@@ -162,34 +161,32 @@ endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
 	int rc;
 
 	memset(res, 0, sizeof(*res));
-	if (rule != NULL)
-		*rule = NULL;
 	if ((rc = parse_proof(&res->index, hashes, &n, &note, &note_len, proof, len)) != 0)
-		return endorse_fail_rule(rule, "proof", rc);
-	if ((rc = endorse_checkpoint_check(&res->checkpoint, policy, note, note_len, now, rule)) != 0)
+		return endorse_fail_rule("proof", rc);
+	if ((rc = endorse_checkpoint_check(&res->checkpoint, policy, note, note_len, now)) != 0)
 		return rc;
 	if (!res->checkpoint.quorum)
-		return endorse_fail_rule(rule, "quorum", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule("quorum", endorse_fail(ENDORSE_EINVALID,
 			"the checkpoint is cosigned by %zu of the policy's witnesses, which does not meet "
 			"its quorum \"%s\"", res->checkpoint.witnesses, endorse_policy_quorum_name(policy)));
 	if (entry_len > 0 && entry[entry_len - 1] == '\n')
 		entry_len--;
 	if (memchr(entry, '\n', entry_len) != NULL)
-		return endorse_fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule("entry", endorse_fail(ENDORSE_EINVALID,
 			"the entry must be one line of the log"));
 	if (endorse_entry_parse(&res->entry, entry, entry_len, &diag) != 0)
-		return endorse_fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID, "the entry is not a valid "
+		return endorse_fail_rule("entry", endorse_fail(ENDORSE_EINVALID, "the entry is not a valid "
 			"log line: %s (rule %s)", diag.message, diag.rule));
 	if (res->entry.seq != res->index)
-		return endorse_fail_rule(rule, "entry", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule("entry", endorse_fail(ENDORSE_EINVALID,
 			"the entry's seq is %llu but the proof is for index %llu",
 			(unsigned long long)res->entry.seq, (unsigned long long)res->index));
 	if ((rc = check_entry_signatures(&res->entry, endorse_policy_log_key(policy))) != 0)
-		return endorse_fail_rule(rule, "signature", rc);
+		return endorse_fail_rule("signature", rc);
 	endorse_merkle_leaf_hash(leaf, (const uint8_t *)entry, entry_len);
 	if (!endorse_merkle_check_inclusion(leaf, res->index, cp->size, cp->root,
 		    (const uint8_t(*)[32])hashes, n))
-		return endorse_fail_rule(rule, "inclusion", endorse_fail(ENDORSE_EINVALID,
+		return endorse_fail_rule("inclusion", endorse_fail(ENDORSE_EINVALID,
 			"the inclusion proof does not lead from the entry to the checkpoint's root "
 			"(index %llu of %llu entries)", (unsigned long long)res->index,
 			(unsigned long long)cp->size));

@@ -193,8 +193,7 @@ read_checkpoint(endorse_checkpoint_result *res, char **note, size_t *note_len, c
 		rc = endorse_error_set(rc, NULL, "%s: the log has no checkpoint to prove against; the "
 			"log operator signs one with 'endorse checkpoint'", cp_path);
 	if (rc != 0 || (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
-	    (rc = endorse_checkpoint_check(res, policy, *note, *note_len, (uint64_t)time(NULL),
-		     NULL)) != 0)
+	    (rc = endorse_checkpoint_check(res, policy, *note, *note_len, (uint64_t)time(NULL))) != 0)
 		goto out;
 	if (!res->quorum)
 		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "the checkpoint is cosigned by %zu "

@@ -217,12 +217,12 @@ find_document(const endorse_state *state, const char *sha256)
 	return endorse_hashset_find(&state->document_set, state, sha256, strlen(sha256));
 }
 
-long
+const endorse_document *
 endorse_state_find_document(const endorse_state *state, const char *sha256)
 {
 	size_t i = find_document(state, sha256);
 
-	return i == ENDORSE_HASHSET_NONE ? -1 : (long)i;
+	return i == ENDORSE_HASHSET_NONE ? NULL : &state->documents[i];
 }
 
 size_t

@@ -15,7 +15,7 @@
 #include "storage.h"
 
 static int
-sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_append *req)
+sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_append_request *req)
 {
 	uint8_t *m = NULL;
 	size_t len = 0;
@@ -49,7 +49,7 @@ pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, cons
  * state, and serialises the line; the line then goes through exactly the
  * checks verify will apply, and its effect is applied to state. */
 static int
-make_line(char **line, size_t *len, endorse_state *state, const endorse_append *req)
+make_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req)
 {
 	endorse_statement *st = req->statement;
 	endorse_entry entry, parsed;
@@ -131,12 +131,12 @@ static void
 describe(char *out, size_t size, const endorse_statement *st, const endorse_state *state)
 {
 	const char *sha = st->type == ENDORSE_DOCUMENT ? st->sha256 : st->document;
-	long d = sha != NULL ? endorse_state_find_document(state, sha) : -1;
+	const endorse_document *d = sha != NULL ? endorse_state_find_document(state, sha) : NULL;
 	char title[256] = "?", key_id[9] = "";
 	endorse_vkey k;
 
-	if (d >= 0)
-		(void)snprintf(title, sizeof(title), "%s", endorse_state_document(state, (size_t)d)->title);
+	if (d != NULL)
+		(void)snprintf(title, sizeof(title), "%s", d->title);
 	for (char *c = title; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
@@ -307,7 +307,7 @@ out:
 /* Loads only what the new entry's rules need, trusted: a million-line log
  * is not verified again at every append (CI verifies every push). */
 static int
-load_state(endorse_state **state, const endorse_append *req, const endorse_verify_options *opt)
+load_state(endorse_state **state, const endorse_append_request *req, const endorse_verify_options *opt)
 {
 	const char *org_id = req->statement->org_id;
 	uint64_t problems = 0;
@@ -325,7 +325,7 @@ load_state(endorse_state **state, const endorse_append *req, const endorse_verif
  * when the pin goes away), or for a document .gitattributes when a line is
  * missing. */
 static int
-put_second(endorse_storage *s, const endorse_append *req, const endorse_state *state)
+put_second(endorse_storage *s, const endorse_append_request *req, const endorse_state *state)
 {
 	const endorse_statement *st = req->statement;
 	char rel[300], text[ENDORSE_VKEY_MAX + 1], *attr = NULL, *old = NULL;
@@ -356,11 +356,12 @@ put_second(endorse_storage *s, const endorse_append *req, const endorse_state *s
 
 /* Commits an append; on an error, says what became of the files. */
 static int
-commit_append(endorse_storage *s, endorse_append *req, const char *message)
+commit_append(endorse_storage *s, const endorse_append_request *req, const char *message,
+	endorse_write_result *res)
 {
 	enum endorse_storage_undo undo;
 	char *log_path = NULL;
-	int rc = endorse_storage_commit(s, message, NULL, &undo, req->commit_hex);
+	int rc = endorse_storage_commit(s, message, NULL, &undo, res->commit_hex);
 
 	if (rc == 0 || undo == ENDORSE_STORAGE_KEPT)
 		return rc;
@@ -379,8 +380,8 @@ commit_append(endorse_storage *s, endorse_append *req, const char *message)
 }
 
 int
-endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
-	uint64_t *seq_out)
+endorse_append_statement(const endorse_append_request *req, const endorse_verify_options *opt,
+	endorse_write_result *res)
 {
 	endorse_statement *st = req->statement;
 	endorse_state *state = NULL;
@@ -393,11 +394,11 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	uint64_t seq = 0;
 	int rc;
 
-	req->commit_hex[0] = '\0';
+	*res = (endorse_write_result){0};
 	vkey_rel[0] = '\0';
 	if (st->org_id != NULL)
 		(void)snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
-	if ((rc = endorse_storage_begin(&s, &so, req->completed_hex)) != 0 ||
+	if ((rc = endorse_storage_begin(&s, &so, res->completed_hex)) != 0 ||
 	    (rc = load_state(&state, req, opt)) != 0)
 		goto out;
 	seq = endorse_state_size(state);
@@ -406,8 +407,8 @@ endorse_append_statement(endorse_append *req, const endorse_verify_options *opt,
 	    (rc = put_second(s, req, state)) != 0)
 		goto out;
 	describe(message, sizeof(message), st, state);
-	if ((rc = commit_append(s, req, message)) == 0 && seq_out != NULL)
-		*seq_out = seq;
+	if ((rc = commit_append(s, req, message, res)) == 0)
+		res->seq = seq;
 out:
 	free(line);
 	endorse_state_free(state);
@@ -445,7 +446,7 @@ check_new(const char *dir)
 
 /* Stages init's files, in the order written: the log is the commit point. */
 static int
-put_created(endorse_storage *s, endorse_append *req, endorse_state *state, char *message,
+put_created(endorse_storage *s, const endorse_append_request *req, endorse_state *state, char *message,
 	size_t size)
 {
 	const endorse_vkey *log_key = endorse_secret_key_vkey(req->key);
@@ -478,7 +479,7 @@ out:
 }
 
 int
-endorse_log_create(endorse_append *req)
+endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 {
 	const char *paths[2] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH};
 	struct endorse_storage_options so = {req->dir, ENDORSE_STORAGE_CREATE, req->commit, paths, 2,
@@ -489,17 +490,16 @@ endorse_log_create(endorse_append *req)
 	char message[640];
 	int rc;
 
-	req->commit_hex[0] = '\0';
-	req->completed_hex[0] = '\0';
+	*res = (endorse_write_result){0};
 	if (endorse_secret_key_vkey(req->key)->type != ENDORSE_KEY_ED25519)
 		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
 	if ((state = endorse_state_new(0)) == NULL)
 		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
 	if ((rc = check_new(req->dir)) != 0 ||
-	    (rc = endorse_storage_begin(&s, &so, req->completed_hex)) != 0 ||
+	    (rc = endorse_storage_begin(&s, &so, res->completed_hex)) != 0 ||
 	    (rc = put_created(s, req, state, message, sizeof(message))) != 0)
 		goto out;
-	rc = endorse_storage_commit(s, message, NULL, &undo, req->commit_hex);
+	rc = endorse_storage_commit(s, message, NULL, &undo, res->commit_hex);
 	if (rc != 0 && undo != ENDORSE_STORAGE_KEPT)
 		rc = endorse_fail_wrap(rc, undo == ENDORSE_STORAGE_UNDONE ? "nothing was written"
 			: "and the files could not all be put back: remove keys/policy and log/, and "

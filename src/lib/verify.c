@@ -189,9 +189,9 @@ state_flags(const endorse_verify_options *opt)
 {
 	unsigned flags = 0;
 
-	if (opt != NULL && opt->keep_leaves)
+	if (opt != NULL && opt->want == ENDORSE_WANT_LEAVES)
 		flags |= ENDORSE_STATE_KEEP_LEAVES;
-	if (opt != NULL && opt->rules_only)
+	if (opt != NULL && opt->want == ENDORSE_WANT_VERDICT)
 		flags |= ENDORSE_STATE_RULES_ONLY;
 	return flags;
 }

@@ -38,7 +38,7 @@ verify_for_write(endorse_state **state, const char *dir, const endorse_verify_op
 	if (opt != NULL)
 		vopt = *opt;
 	vopt.quorum_optional = true;
-	vopt.keep_leaves = true;  /* consistency with the checkpoints before */
+	vopt.want = ENDORSE_WANT_LEAVES;  /* consistency with the checkpoints before */
 	rc = endorse_verify(state, dir, &vopt, &problems);
 	if (rc == ENDORSE_EINVALID)
 		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); refusing to write %s",
@@ -336,7 +336,7 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0 ||
 	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
 	    (rc = read_checkpoint(&note, &len, w->dir)) != 0 ||
-	    (rc = endorse_checkpoint_check(&res, policy, note, len, w->now, NULL)) != 0)
+	    (rc = endorse_checkpoint_check(&res, policy, note, len, w->now)) != 0)
 		goto out;
 	w->checkpoint = res.checkpoint;
 	state_file_name(name, res.checkpoint.origin, key);

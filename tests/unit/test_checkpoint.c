@@ -114,7 +114,8 @@ check_note(const struct fixture *f, const char *note, uint64_t now, const char *
 	int rc;
 
 	CHECK(note != NULL);
-	rc = endorse_checkpoint_check(&res, f->policy, note, strlen(note), now, &rule);
+	rc = endorse_checkpoint_check(&res, f->policy, note, strlen(note), now);
+	rule = rc != 0 ? endorse_error_get()->rule : NULL;
 	printf("rule %s: %s\n", rule ? rule : "(none)", rc ? endorse_error_last() : "valid");
 	if (quorum != NULL)
 		*quorum = res.quorum;

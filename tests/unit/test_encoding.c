@@ -206,6 +206,30 @@ utf8_rejects_surrogates(void)
 	return 0;
 }
 
+/* The one decoder the CLI's safe printer also uses: code point and length
+ * of each form, 0 for what the validator refuses or a sequence cut short. */
+static int
+utf8_decode(void)
+{
+	uint32_t cp = 0;
+
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"A", 1), 1);
+	CHECK_INT(cp, 0x41);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xc3\xa9", 2), 2);
+	CHECK_INT(cp, 0xe9);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xe2\x80\x8b!", 4), 3);
+	CHECK_INT(cp, 0x200b);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xf4\x8f\xbf\xbf", 4), 4);
+	CHECK_INT(cp, 0x10ffff);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xe2\x80\x8b", 2), 0);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xc0\x80", 2), 0);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xed\xa0\x80", 3), 0);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\xf4\x90\x80\x80", 4), 0);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"\x80", 1), 0);
+	CHECK_INT(endorse_utf8_decode(&cp, (const uint8_t *)"", 0), 0);
+	return 0;
+}
+
 static int
 utf8_rejects_beyond_10ffff(void)
 {
@@ -248,6 +272,7 @@ static const test_case cases[] = {
 	CASE(utf8_accepts_valid),
 	CASE(utf8_rejects_overlong),
 	CASE(utf8_rejects_surrogates),
+	CASE(utf8_decode),
 	CASE(utf8_rejects_beyond_10ffff),
 	CASE(utf8_rejects_truncated),
 };

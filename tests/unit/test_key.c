@@ -190,7 +190,7 @@ run_round_trip_encrypted(void)
 			CHECK(memcmp(text + i, raw + 1, 32) != 0);
 		sodium_memzero(raw, sizeof(raw));
 	}
-	sodium_free(go);
+	endorse_secret_text_free(go);
 	free(text);
 	CHECK_INT(endorse_secret_key_load(&l, path, PASS, PASS_LEN), 0);
 	CHECK(l != NULL);
@@ -768,7 +768,7 @@ go_export_import_round_trip(void)
 	CHECK_INT(endorse_secret_key_import_go(&l, with_lf, strlen(with_lf)), 0);
 	CHECK_OK(same_key(k, l));
 	endorse_secret_key_free(l);
-	sodium_free(go);
+	endorse_secret_text_free(go);
 	endorse_secret_key_free(k);
 	return 0;
 }
@@ -806,7 +806,7 @@ go_import_independent(void)
 	char *go = NULL;
 	CHECK_INT(endorse_secret_key_export_go(&go, l), 0);
 	CHECK_STR(go, text);
-	sodium_free(go);
+	endorse_secret_text_free(go);
 	endorse_secret_key_free(l);
 	return 0;
 }

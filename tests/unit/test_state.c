@@ -197,7 +197,7 @@ valid_history_applies(void)
 	if (o == NULL || !o->has_key || !endorse_vkey_equal(&o->key, &a2.v) ||
 	    o->endorsement_count != 2 || o->endorsements[0].active || !o->endorsements[1].active ||
 	    !o->endorsements[1].key_revoked || o->confirmed || !o->older_confirmed ||
-	    endorse_state_document_count(s) != 2 || endorse_state_find_document(s, "x") != -1)
+	    endorse_state_document_count(s) != 2 || endorse_state_find_document(s, "x") != NULL)
 		goto out;
 	rc = 0;
 out:
