@@ -26,6 +26,17 @@ enum endorse_error {
 	ENDORSE_ENEEDPASS = -8,   /* the key file is encrypted and no passphrase was given */
 };
 
+/* The last error in this thread: the code the failing function returned,
+ * and, when an input broke a rule of SPEC.md, the rule's short name and
+ * where (file and line, when known). Valid until the thread's next call. */
+typedef struct endorse_error_info {
+	int code;
+	const char *rule;    /* e.g. "signature"; NULL when no rule was broken */
+	const char *file;    /* NULL when not known */
+	uint64_t line;       /* 1-based; 0 when not known or the whole file */
+	const char *message; /* never NULL */
+} endorse_error_info;
+const endorse_error_info *endorse_error_get(void);
 /* The message of the last error in this thread; never NULL. */
 const char *endorse_error_last(void);
 

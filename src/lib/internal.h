@@ -7,13 +7,10 @@
 
 #include "endorse.h"
 
-#if defined(__GNUC__)
-#define ENDORSE_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#define ENDORSE_PRINTF(a, b)
-#endif
+#include "error.h"
 
-/* error.c: sets the thread's last error message and returns code. */
+/* error.c, the older names of error.h's endorse_error_set (being replaced):
+ * sets the thread's last error message and returns code. */
 int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
 /* The same, keeping the last message after the new one: "new: last". */
 int endorse_fail_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
@@ -29,18 +26,12 @@ typedef struct endorse_diag {
 int endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
 	ENDORSE_PRINTF(3, 4);
 
-/* The same three as macros, so that the code returned is visible where the
- * error is raised: the static analyzers read one file at a time and would
- * otherwise follow impossible paths on which a failure returns 0. error.c
- * defines the functions as (name)(...), which the macros leave alone. */
-static inline int
-endorse_error_code(int code)
-{
-	return code;  /* a call, so that a statement may drop the value */
-}
-#define endorse_fail(code, ...) ((void)(endorse_fail)(0, __VA_ARGS__), endorse_error_code(code))
+/* The same as macros, so that the code returned is visible where the error
+ * is raised (error.h). error.c defines the functions as (name)(...), which
+ * the macros leave alone. */
+#define endorse_fail(code, ...) ((void)(endorse_fail)((code), __VA_ARGS__), endorse_error_code(code))
 #define endorse_fail_wrap(code, ...) \
-	((void)(endorse_fail_wrap)(0, __VA_ARGS__), endorse_error_code(code))
+	((void)(endorse_fail_wrap)((code), __VA_ARGS__), endorse_error_code(code))
 #define endorse_diag_set(diag, rule, ...) \
 	((void)(endorse_diag_set)((diag), (rule), __VA_ARGS__), endorse_error_code(ENDORSE_EINVALID))
 

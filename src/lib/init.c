@@ -1,0 +1,12 @@
+/* endorse_init: the libraries' global state, once, before any thread. */
+#include <sodium.h>
+
+#include "internal.h"
+
+int
+endorse_init(void)
+{
+	if (sodium_init() < 0)
+		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
+	return endorse_https_init();  /* libcurl's global state, once, before any thread */
+}
