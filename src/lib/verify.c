@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dirread.h"
 #include "internal.h"
 
 /* A file named like a temporary file in keys/orgs. Exactly what a write
@@ -41,13 +42,35 @@ report_temp(int orgs, const char *name, endorse_reporter *r)
 	}
 }
 
+struct orgs_dir {
+	struct endorse_pinned **files;
+	size_t *n;
+	int fd;
+	endorse_reporter *r;
+};
+
+/* One entry of keys/orgs, in the directory's order (dirread.c reads the
+ * files ahead, on every core: a log has one per organisation). */
+static int
+add_pinned(void *ctx, const endorse_dir_file *f)
+{
+	struct orgs_dir *a = ctx;
+
+	if (f->skipped) {
+		report_temp(a->fd, f->name, a->r);
+		return 0;
+	}
+	return endorse_pinned_add(a->files, a->n, f->name, f->text != NULL ? f->text : "", f->len,
+		f->text != NULL);
+}
+
 /* Reads keys/orgs, opened without following a symbolic link: every entry
  * with its content when it is a small regular file. A missing directory is
  * an empty one. */
 static int
 read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse_reporter *r)
 {
-	struct dirent *de;
+	struct orgs_dir a;
 	DIR *d = NULL;
 	int fd = -1, rc = endorse_dir_open(&fd, dir, ENDORSE_ORGS_DIR, false, 0);
 
@@ -66,24 +89,9 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 		close(fd);
 		return endorse_fail(ENDORSE_EIO, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
 	}
-	while (rc == 0 && (de = readdir(d)) != NULL) {
-		char file[320], *text = NULL;
-		size_t len = 0;
-		int read_rc;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (endorse_is_temp_name(de->d_name)) {
-			report_temp(dirfd(d), de->d_name, r);
-			continue;
-		}
-		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, de->d_name);
-		read_rc = endorse_file_read_at(&text, &len, dirfd(d), de->d_name, file,
-			ENDORSE_VKEY_MAX + 1);
-		rc = endorse_pinned_add(files, n, de->d_name, read_rc == 0 ? text : "",
-			read_rc == 0 ? len : 0, read_rc == 0);
-		free(text);
-	}
+	a = (struct orgs_dir){files, n, dirfd(d), r};
+	rc = endorse_dir_read_files(d, ENDORSE_VKEY_MAX + 1, r->opt != NULL ? r->opt->jobs : 0,
+		endorse_is_temp_name, add_pinned, &a);
 	(void)closedir(d);
 	return rc;
 }
