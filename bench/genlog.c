@@ -4,7 +4,6 @@
  *
  *   genlog [-j JOBS] DIR N ORGS
  *   genlog [-j JOBS] -R ROTATIONS DIR
- *   genlog [-j JOBS] -O ORGS DIR
  *
  * The log is made of rounds. In round v the log key registers document
  * version v; then each of the ORGS organisations, in turn, endorses it. From
@@ -14,10 +13,7 @@
  * 2026-01-01T00:00:00Z (withdraw, rotate and endorse one second apart), so
  * every organisation's times increase. With -R, the log is one document,
  * one endorsement by org0.example.org and then ROTATIONS rotations of its
- * key, one second apart. With -O, the log is the shape of a real log: one
- * document, then ORGS organisations that endorse it once each (ORGS + 1
- * entries, every line but the first brings a new key), one second apart.
- * keys/policy names the log key,
+ * key, one second apart. keys/policy names the log key,
  * keys/orgs pins every organisation's current key, and log/checkpoint is
  * signed by the log key over the whole log.
  *
@@ -283,38 +279,6 @@ rotations(FILE *log, struct job *jobs, size_t *pending, unsigned threads, struct
 	}
 }
 
-/* -O: every organisation endorses the one document once, with its own key. */
-static void
-once_each(FILE *log, struct job *jobs, size_t *pending, unsigned threads, struct org *log_key,
-	struct org *orgs, size_t count)
-{
-	struct job *j = next_job(jobs, pending, log, threads);
-	endorse_statement *s = &j->entry.statement;
-	uint8_t digest[32];
-
-	snprintf(j->text[0], sizeof(j->text[0]), "%s", log_key->vkey);
-	time_of(j->text[1], 0, 0);
-	crypto_hash_sha256(digest, (const uint8_t *)"Once each", 9);
-	sodium_bin2hex(j->text[2], sizeof(j->text[2]), digest, 32);
-	*s = (endorse_statement){.type = ENDORSE_DOCUMENT, .signer = j->text[0], .time = j->text[1],
-		.id = "bench", .title = "Once each", .url = "https://example.org/bench",
-		.sha256 = j->text[2]};
-	memcpy(j->sk, log_key->sk, 64);
-	for (size_t i = 0; i < count; i++) {
-		j = next_job(jobs, pending, log, threads);
-		s = &j->entry.statement;
-		snprintf(j->text[0], sizeof(j->text[0]), "%s", orgs[i].vkey);
-		time_of(j->text[1], 0, (unsigned)(1 + i));
-		sodium_bin2hex(j->text[2], sizeof(j->text[2]), digest, 32);
-		snprintf(j->text[3], sizeof(j->text[3]), "org%zu.example.org", i);
-		snprintf(j->text[4], sizeof(j->text[4]), "https://org%zu.example.org/", i);
-		*s = (endorse_statement){.type = ENDORSE_ENDORSE, .signer = j->text[0],
-			.time = j->text[1], .document = j->text[2], .org_id = j->text[3],
-			.org_name = "Benchmark organization", .org_url = j->text[4]};
-		memcpy(j->sk, orgs[i].sk, 64);
-	}
-}
-
 int
 main(int argc, char **argv)
 {
@@ -322,31 +286,26 @@ main(int argc, char **argv)
 	struct org log_key = {0}, *orgs;
 	struct job *jobs;
 	uint64_t n;
-	size_t count = 0, pending = 0;
+	size_t count, pending = 0;
 	unsigned threads = 0;
 	uint64_t rotate_count = 0;
-	bool rotate_mode = false, once_mode = false;
+	bool rotate_mode = false;
 	int c;
 	FILE *log;
 
-	while ((c = getopt(argc, argv, "j:R:O:")) != -1) {
+	while ((c = getopt(argc, argv, "j:R:")) != -1) {
 		if (c == 'j') {
 			threads = (unsigned)strtoul(optarg, NULL, 10);
 		} else if (c == 'R') {
 			rotate_mode = true;
 			rotate_count = strtoull(optarg, NULL, 10);
-		} else if (c == 'O') {
-			once_mode = true;
-			count = strtoul(optarg, NULL, 10);
 		} else {
 			return 2;
 		}
 	}
-	if (argc - optind != (rotate_mode || once_mode ? 1 : 3) || (rotate_mode && once_mode) ||
-	    endorse_init() != 0) {
+	if (argc - optind != (rotate_mode ? 1 : 3) || endorse_init() != 0) {
 		fprintf(stderr, "usage: genlog [-j JOBS] DIR N ORGS\n"
-			"       genlog [-j JOBS] -R ROTATIONS DIR\n"
-			"       genlog [-j JOBS] -O ORGS DIR\n");
+			"       genlog [-j JOBS] -R ROTATIONS DIR\n");
 		return 2;
 	}
 	if (threads == 0 || threads > 64) {
@@ -354,10 +313,8 @@ main(int argc, char **argv)
 		threads = online < 1 ? 1 : online > 64 ? 64 : (unsigned)online;
 	}
 	const char *dir = argv[optind];
-	n = rotate_mode ? rotate_count + 2 : once_mode ? count + 1 :
-		strtoull(argv[optind + 1], NULL, 10);
-	if (!once_mode)
-		count = rotate_mode ? 1 : strtoul(argv[optind + 2], NULL, 10);
+	n = rotate_mode ? rotate_count + 2 : strtoull(argv[optind + 1], NULL, 10);
+	count = rotate_mode ? 1 : strtoul(argv[optind + 2], NULL, 10);
 	if (count == 0 || n == 0) {
 		fprintf(stderr, "genlog: N and ORGS must be at least 1\n");
 		return 2;
@@ -391,8 +348,6 @@ main(int argc, char **argv)
 	char prev_sha[65] = "";
 	if (rotate_mode)
 		rotations(log, jobs, &pending, threads, &log_key, &orgs[0], rotate_count);
-	else if (once_mode)
-		once_each(log, jobs, &pending, threads, &log_key, orgs, count);
 	for (uint64_t v = 0; seq < n; v++) {
 		struct job *j = next_job(jobs, &pending, log, threads);
 		endorse_statement *d = &j->entry.statement;

@@ -8,7 +8,8 @@
 # memory (GNU time's %e and %M).
 #
 # The second shape is a real log's: organisations that endorse once each
-# (genlog -O), so every line brings a new key. Its floor is what SPEC
+# (genlog DIR ORGS+1 ORGS: one document, then its first round), so every
+# line brings a new key. Its floor is what SPEC
 # requires of such a line, on one core: one crypto_sign_verify_detached and
 # one crypto_core_ed25519_is_valid_point (bench/floor -p); its rows' ratios
 # are to that floor.
@@ -127,8 +128,9 @@ entries_shape() {
 # ORGS organisations that endorse one document once each: ORGS + 1 lines.
 orgs_shape() {
 	local count=$1 dir=$work/once-$1 f f_sample f_us
-	echo "== a log of $count organisations, one endorsement each (genlog -O)" >&2
-	FLOOR=- measure "genlog -O (setup)" "$((count + 1))" "$work" "$build/genlog" -O "$count" "$dir"
+	echo "== a log of $count organisations, one endorsement each (genlog)" >&2
+	FLOOR=- measure "genlog (setup)" "$((count + 1))" "$work" "$build/genlog" "$dir" \
+		"$((count + 1))" "$count"
 	cat "$dir/log/endorsements.jsonl" >/dev/null
 	read -r f f_sample f_us < <("$build/floor" -p "$dir" "$sample")
 	echo "  floor: $f s for $((count + 1)) lines on one core ($f_us us each, timed on $f_sample)" >&2

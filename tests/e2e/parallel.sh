@@ -87,10 +87,10 @@ EOF
 	same_for_jobs --format github
 	;;
 jobs-many-pins)
-	# keys/orgs of 5,000 organisations (genlog -O: one endorsement each) is
+	# keys/orgs of 5,000 organisations (one endorsement each) is
 	# read on every thread, 4,096 files at a time, and reported in the
 	# directory's order: problems in both chunks, leftovers among them.
-	"$GENLOG" -j 2 -O 5000 "$R" || die "genlog failed"
+	"$GENLOG" -j 2 "$R" 5001 5000 || die "genlog failed"
 	P=$R/keys/orgs
 	cp "$P/org1.example.org.vkey" "$P/org2.example.org.vkey"
 	rm "$P/org3.example.org.vkey"
