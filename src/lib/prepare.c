@@ -130,7 +130,7 @@ start_threads(struct endorse_workers *w)
 
 	/* Any failure here only means no threads: the caller prepares alone. */
 	if (pthread_mutex_init(&w->lock, NULL) != 0)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (pthread_cond_init(&w->wake, NULL) != 0)
 		goto no_wake;
 	if (pthread_cond_init(&w->done, NULL) != 0)
@@ -149,7 +149,7 @@ no_done:
 	(void)pthread_cond_destroy(&w->wake);
 no_wake:
 	(void)pthread_mutex_destroy(&w->lock);
-	return endorse_fail(ENDORSE_ENOMEM, "cannot start threads to verify with");
+	return endorse_error_set(ENDORSE_ENOMEM, NULL, "cannot start threads to verify with");
 }
 
 int
@@ -160,7 +160,7 @@ endorse_workers_new(endorse_workers **out, unsigned jobs, const char *origin)
 	*out = NULL;
 	if (w == NULL || (w->points = endorse_points_new()) == NULL) {
 		free(w);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	w->origin = origin;
 	if (jobs == 0)

@@ -124,37 +124,37 @@ endorse_vkey_parse_checked(endorse_vkey *out, const char *text, size_t len, bool
 
 	memset(out, 0, sizeof(*out));
 	if (memchr(text, '\0', len) != NULL)
-		return endorse_fail(ENDORSE_EINVALID, "vkey contains a NUL byte");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey contains a NUL byte");
 	plus1 = memchr(text, '+', len);
 	if (plus1 == NULL)
-		return endorse_fail(ENDORSE_EINVALID, "vkey has no '+' separators");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey has no '+' separators");
 	plus2 = memchr(plus1 + 1, '+', (size_t)(end - plus1 - 1));
 	if (plus2 == NULL)
-		return endorse_fail(ENDORSE_EINVALID, "vkey has only one '+' separator");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey has only one '+' separator");
 	name_len = (size_t)(plus1 - text);
 	if (name_len == 0 || name_len > ENDORSE_NAME_MAX)
-		return endorse_fail(ENDORSE_EINVALID, "vkey name is empty or longer than %d bytes",
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey name is empty or longer than %d bytes",
 			ENDORSE_NAME_MAX);
 	memcpy(out->name, text, name_len);
 	out->name[name_len] = '\0';
 	if (!endorse_name_is_origin(out->name))
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"vkey name must be printable ASCII without spaces or '+'");
 	if (!endorse_hex_decode_exact(out->key_id, 4, plus1 + 1, (size_t)(plus2 - plus1 - 1)))
-		return endorse_fail(ENDORSE_EINVALID, "vkey key ID is not 8 lowercase hex digits");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey key ID is not 8 lowercase hex digits");
 	if (!endorse_base64_decode_exact(raw, sizeof(raw), plus2 + 1, (size_t)(end - plus2 - 1)))
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"vkey key is not canonical base64 of a type byte and 32 bytes");
 	out->type = raw[0];
 	memcpy(out->public_key, raw + 1, 32);
 	if (out->type != ENDORSE_KEY_ED25519 && out->type != ENDORSE_KEY_COSIGNATURE)
-		return endorse_fail(ENDORSE_EINVALID, "vkey has unknown key type 0x%02x", out->type);
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey has unknown key type 0x%02x", out->type);
 	compute_key_id(id, out->name, out->type, out->public_key);
 	if (sodium_memcmp(id, out->key_id, 4) != 0)
-		return endorse_fail(ENDORSE_EINVALID, "vkey key ID does not match its name and key");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "vkey key ID does not match its name and key");
 	/* libsodium 1.0.18 accepts signatures under some mixed-order keys. */
 	if (check_point && !endorse_points_valid(NULL, out->public_key))
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"vkey public key is not a valid Ed25519 point of prime order");
 	return 0;
 }

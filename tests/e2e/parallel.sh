@@ -86,6 +86,35 @@ EOF
 	[ "$RC" -eq 1 ] || die "a damaged log verified with --format json (exit $RC)"
 	same_for_jobs --format github
 	;;
+jobs-many-pins)
+	# keys/orgs of 5,000 organisations (one endorsement each) is
+	# read on every thread, 4,096 files at a time, and reported in the
+	# directory's order: problems in both chunks, leftovers among them.
+	"$GENLOG" -j 2 "$R" 5001 5000 || die "genlog failed"
+	P=$R/keys/orgs
+	cp "$P/org1.example.org.vkey" "$P/org2.example.org.vkey"
+	rm "$P/org3.example.org.vkey"
+	head -c 5000 /dev/zero >"$P/org4.example.org.vkey"
+	rm "$P/org4999.example.org.vkey"
+	mkdir "$P/org4999.example.org.vkey"
+	for i in 10 2000 4500; do
+		printf 'garbage\n' >"$P/org$i.example.org.vkey.tmp-0123456789ab"
+	done
+	echo notes >"$P/notes.txt"
+	same_for_jobs
+	[ "$RC" -eq 1 ] || die "damaged pins verified (exit $RC)"
+	for want in "org2.example.org.vkey: keys-orgs: does not pin" \
+		"org3.example.org.vkey: keys-orgs: missing" \
+		"org4.example.org.vkey: keys-orgs: must be a regular file" \
+		"org4999.example.org.vkey: keys-orgs: must be a regular file" \
+		"org10.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file" \
+		"org4500.example.org.vkey.tmp-0123456789ab: keys-orgs: unexpected file" \
+		"keys/orgs/notes.txt: keys-orgs: unexpected file"; do
+		grep -q "$want" "$T/err.1" || die "no '$want' in the report: $(head -20 "$T/err.1")"
+	done
+	[ "$(grep -c keys-orgs "$T/err.1")" -eq 8 ] || die "not 8 problems: $(cat "$T/err.1")"
+	same_for_jobs --format json
+	;;
 jobs-usage)
 	make_log
 	for bad in 0 x 257 -1 ""; do
