@@ -61,18 +61,21 @@ parse_server(struct ares_addr_port_node *node, const char *server)
 	memset(node, 0, sizeof(*node));
 	node->udp_port = node->tcp_port = 53;
 	if (len == 0 || len > 60)
-		return endorse_fail(ENDORSE_EUSAGE, "not a DNS server address (ADDR, ADDR:PORT or [V6]:PORT)");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"not a DNS server address (ADDR, ADDR:PORT or [V6]:PORT)");
 	if (server[0] == '[') {
 		const char *close = strchr(server, ']');
 
 		if (close == NULL || (size_t)(close - server - 1) >= sizeof(host) ||
 		    (close[1] != '\0' && close[1] != ':'))
-			return endorse_fail(ENDORSE_EUSAGE, "not a DNS server address (ADDR, ADDR:PORT or [V6]:PORT)");
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"not a DNS server address (ADDR, ADDR:PORT or [V6]:PORT)");
 		memcpy(host, server + 1, (size_t)(close - server - 1));
 		host[close - server - 1] = '\0';
 		port_text = close[1] == ':' ? close + 2 : NULL;
 		if (inet_pton(AF_INET6, host, &node->addr.addr6) != 1)
-			return endorse_fail(ENDORSE_EUSAGE, "not an IPv6 address in the DNS server");
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"not an IPv6 address in the DNS server");
 		node->family = AF_INET6;
 	} else if (inet_pton(AF_INET6, server, &node->addr.addr6) == 1) {
 		node->family = AF_INET6;
@@ -81,19 +84,22 @@ parse_server(struct ares_addr_port_node *node, const char *server)
 		size_t host_len = colon != NULL ? (size_t)(colon - server) : len;
 
 		if (host_len >= sizeof(host))
-			return endorse_fail(ENDORSE_EUSAGE, "not a DNS server address (ADDR, ADDR:PORT or [V6]:PORT)");
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"not a DNS server address (ADDR, ADDR:PORT or [V6]:PORT)");
 		memcpy(host, server, host_len);
 		host[host_len] = '\0';
 		port_text = colon != NULL ? colon + 1 : NULL;
 		if (inet_pton(AF_INET, host, &node->addr.addr4) != 1)
-			return endorse_fail(ENDORSE_EUSAGE, "not an IP address in the DNS server");
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"not an IP address in the DNS server");
 		node->family = AF_INET;
 	}
 	if (port_text != NULL) {
 		uint64_t port;
 
 		if (!endorse_parse_decimal(&port, port_text, strlen(port_text), 65535) || port == 0)
-			return endorse_fail(ENDORSE_EUSAGE, "not a port in the DNS server");
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"not a port in the DNS server");
 		node->udp_port = node->tcp_port = (int)port;
 	}
 	return 0;
@@ -121,7 +127,8 @@ lookup_open(dns_lookup *lk, const char *server, long timeout_ms, int flags)
 
 	memset(lk, 0, sizeof(*lk));
 	if (timeout_ms <= 0 || timeout_ms > 3600L * 1000)
-		return endorse_fail(ENDORSE_EUSAGE, "the DNS timeout must be between 1 ms and 1 hour");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"the DNS timeout must be between 1 ms and 1 hour");
 	lk->timeout_ms = timeout_ms;
 	(void)snprintf(lk->server_text, sizeof(lk->server_text), "the system's resolvers");
 	if (server != NULL) {
@@ -132,7 +139,8 @@ lookup_open(dns_lookup *lk, const char *server, long timeout_ms, int flags)
 	}
 	(void)pthread_once(&library_once, library_init);
 	if (library_status != ARES_SUCCESS)
-		return endorse_fail(ENDORSE_EIO, "cannot initialise c-ares: %s", ares_strerror(library_status));
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"cannot initialise c-ares: %s", ares_strerror(library_status));
 
 	memset(&opts, 0, sizeof(opts));
 	/* Three tries within the deadline; the poll loop enforces the deadline
@@ -150,12 +158,14 @@ lookup_open(dns_lookup *lk, const char *server, long timeout_ms, int flags)
 		ARES_OPT_FLAGS);
 	if (status != ARES_SUCCESS) {
 		lk->channel = NULL;
-		return endorse_fail(ENDORSE_EIO, "cannot start a DNS lookup: %s", ares_strerror(status));
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"cannot start a DNS lookup: %s", ares_strerror(status));
 	}
 	if (server != NULL) {
 		status = ares_set_servers_ports(lk->channel, &node);
 		if (status != ARES_SUCCESS)
-			return endorse_fail(ENDORSE_EIO, "cannot use DNS server %s: %s", lk->server_text,
+			return endorse_error_set(ENDORSE_EIO, NULL,
+				"cannot use DNS server %s: %s", lk->server_text,
 				ares_strerror(status));
 	}
 	return 0;
@@ -266,25 +276,29 @@ lookup_fail(const dns_lookup *lk, const char *name, int status)
 	case ARES_ETIMEOUT:
 	case ARES_ECANCELLED:
 		format_timeout(limit, sizeof(limit), lk->timeout_ms);
-		return endorse_fail(ENDORSE_EIO, "%s: no answer from %s within %s", name,
+		return endorse_error_set(ENDORSE_EIO, NULL, "%s: no answer from %s within %s", name,
 			lk->server_text, limit);
 	case ARES_ESERVFAIL:
-		return endorse_fail(ENDORSE_EIO, "%s: SERVFAIL from %s", name, lk->server_text);
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: SERVFAIL from %s", name, lk->server_text);
 	case ARES_EREFUSED:
-		return endorse_fail(ENDORSE_EIO, "%s: REFUSED by %s", name, lk->server_text);
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: REFUSED by %s", name, lk->server_text);
 	case ARES_ENOTIMP:
-		return endorse_fail(ENDORSE_EIO, "%s: query not implemented by %s", name,
+		return endorse_error_set(ENDORSE_EIO, NULL, "%s: query not implemented by %s", name,
 			lk->server_text);
 	case ARES_ECONNREFUSED:
 		/* also c-ares's word for a REFUSED answer, which only the TXT
 		 * lookup tells apart (it sees the RCODE itself) */
-		return endorse_fail(ENDORSE_EIO, "%s: connection refused by %s%s", name,
+		return endorse_error_set(ENDORSE_EIO, NULL, "%s: connection refused by %s%s", name,
 			lk->server_text, lk->answer_rcode_seen ? "" : " (or it REFUSED the query)");
 	case ARES_EBADRESP:
 	case ARES_EFORMERR:
-		return endorse_fail(ENDORSE_EIO, "%s: malformed answer from %s", name, lk->server_text);
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: malformed answer from %s", name, lk->server_text);
 	default:
-		return endorse_fail(ENDORSE_EIO, "%s: DNS lookup through %s failed: %s", name,
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: DNS lookup through %s failed: %s", name,
 			lk->server_text, ares_strerror(status));
 	}
 }
@@ -320,7 +334,7 @@ check_name(const char *name)
 	size_t len = strlen(name);
 
 	if (len == 0 || len > 253)
-		return endorse_fail(ENDORSE_EUSAGE, "not a DNS name to look up");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "not a DNS name to look up");
 	return 0;
 }
 
@@ -349,10 +363,12 @@ collect_txt(endorse_dns_txt *out, const struct ares_txt_ext *head, const char *n
 			records++;
 		total += t->length;
 		if (records > DNS_MAX_RECORDS)
-			return endorse_fail(ENDORSE_EIO, "%s: more than %d TXT records", name,
+			return endorse_error_set(ENDORSE_EIO, NULL,
+				"%s: more than %d TXT records", name,
 				DNS_MAX_RECORDS);
 		if (total > DNS_MAX_BYTES)
-			return endorse_fail(ENDORSE_EIO, "%s: TXT records of more than %d bytes", name,
+			return endorse_error_set(ENDORSE_EIO, NULL,
+				"%s: TXT records of more than %d bytes", name,
 				DNS_MAX_BYTES);
 	}
 	if (records == 0)
@@ -360,7 +376,7 @@ collect_txt(endorse_dns_txt *out, const struct ares_txt_ext *head, const char *n
 	out->records = calloc(records, sizeof(*out->records));
 	out->lengths = calloc(records, sizeof(*out->lengths));
 	if (out->records == NULL || out->lengths == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (const struct ares_txt_ext *t = head; t != NULL; t = t->next) {
@@ -370,7 +386,7 @@ collect_txt(endorse_dns_txt *out, const struct ares_txt_ext *head, const char *n
 		if (t->record_start || out->count == 0) {
 			out->records[out->count] = calloc(1, 1);
 			if (out->records[out->count] == NULL) {
-				rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 				goto out;
 			}
 			out->count++;
@@ -380,7 +396,7 @@ collect_txt(endorse_dns_txt *out, const struct ares_txt_ext *head, const char *n
 		 * hold NULs themselves, lengths[i] is what counts. */
 		grown = realloc(out->records[i], out->lengths[i] + t->length + 1);
 		if (grown == NULL) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
 		if (t->length > 0)
@@ -401,7 +417,8 @@ check_rcode(const dns_lookup *lk, const char *name)
 	case ns_r_noerror:
 		return 0;
 	case ns_r_nxdomain:
-		return endorse_error_set(ENDORSE_ENOTFOUND, NULL, "%s: no such name (NXDOMAIN from %s)",
+		return endorse_error_set(ENDORSE_ENOTFOUND, NULL,
+			"%s: no such name (NXDOMAIN from %s)",
 			name, lk->server_text);
 	case ns_r_servfail:
 		return lookup_fail(lk, name, ARES_ESERVFAIL);
@@ -441,7 +458,8 @@ endorse_dns_txt_lookup(endorse_dns_txt *out, const char *name, const char *serve
 	 * 0), so that a large answer comes over TCP after truncation. */
 	status = ares_create_query(name, ns_c_in, ns_t_txt, 0, 1, &query, &query_len, 0);
 	if (status != ARES_SUCCESS || query_len < DNS_HEADER_LEN) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s: cannot make a DNS query: %s", name,
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s: cannot make a DNS query: %s", name,
 			ares_strerror(status));
 		goto out;
 	}
@@ -532,7 +550,8 @@ endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *
 	ares_getaddrinfo(lk.channel, host, NULL, &hints, on_addrinfo, &lk);
 	lookup_wait(&lk);
 	if (lk.status == ARES_ENOTFOUND) {
-		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such name (from %s)", host, lk.server_text);
+		rc = endorse_error_set(ENDORSE_ENOTFOUND, NULL,
+			"%s: no such name (from %s)", host, lk.server_text);
 		goto out;
 	}
 	if (lk.status == ARES_ENODATA)
@@ -543,7 +562,7 @@ endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *
 	}
 	addrs = calloc(DNS_MAX_ADDRESSES, sizeof(*addrs));
 	if (addrs == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (const struct ares_addrinfo_node *a = lk.info != NULL ? lk.info->nodes : NULL; a != NULL;
@@ -565,13 +584,14 @@ endorse_dns_addresses(char ***out, size_t *count, const char *host, const char *
 		if (seen)
 			continue;
 		if (n == DNS_MAX_ADDRESSES) {
-			rc = endorse_fail(ENDORSE_EIO, "%s: more than %d addresses", host,
+			rc = endorse_error_set(ENDORSE_EIO, NULL,
+				"%s: more than %d addresses", host,
 				DNS_MAX_ADDRESSES);
 			goto out;
 		}
 		addrs[n] = strdup(text);
 		if (addrs[n] == NULL) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
 		n++;

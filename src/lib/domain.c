@@ -43,12 +43,12 @@ add_candidate(endorse_place_check *out, const char *text, size_t len)
 		return 0;
 	}
 	if ((copy = malloc(len + 1)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	if ((grown = realloc(out->listed, (out->listed_count + 1) * sizeof(*grown))) == NULL) {
 		free(copy);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	out->listed = grown;
 	out->listed[out->listed_count++] = copy;
@@ -100,15 +100,15 @@ endorse_domain_published_texts(char **well_known, char **txt, const char *vkey)
 	*well_known = NULL;
 	*txt = NULL;
 	if (vkey == NULL || endorse_vkey_parse(&key, vkey, len) != 0)
-		return endorse_fail_wrap(ENDORSE_EUSAGE, "not a vkey");
+		return endorse_error_wrap(ENDORSE_EUSAGE, "not a vkey");
 	if (!endorse_name_is_org_id(key.name) || key.type != ENDORSE_KEY_ED25519)
-		return endorse_fail(ENDORSE_EUSAGE, "%s is not an organization's key "
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s is not an organization's key "
 			"(its name must be the organization's domain)", key.name);
 	if ((*well_known = malloc(len + 2)) == NULL ||
 	    (*txt = malloc(sizeof(TXT_PREFIX) + len)) == NULL) {
 		free(*well_known);
 		*well_known = NULL;
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	memcpy(*well_known, vkey, len);
 	memcpy(*well_known + len, "\n", 2);

@@ -86,7 +86,7 @@ set_reason(endorse_place_check *out, const char *fmt, ...)
 		(void)vsnprintf(out->reason, (size_t)n + 1, fmt, again);
 	va_end(again);
 	va_end(ap);
-	return out->reason != NULL ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	return out->reason != NULL ? 0 : endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 }
 
 /* "HOST:443:ADDR,ADDR..." of the addresses of host that were all checked to
@@ -124,7 +124,7 @@ pin_public(char **pinned, endorse_place_check *out, const char *host,
 		size += strlen(addrs[i]) + 3;  /* brackets and a comma */
 	}
 	if ((p = *pinned = malloc(size)) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	p += snprintf(p, size, "%s:443:", host);
@@ -205,10 +205,12 @@ endorse_domain_check_place(endorse_place_check *out, const char *org_id, const c
 
 	*out = (endorse_place_check){.method = method, .status = ENDORSE_PLACE_NOT_PUBLISHED};
 	if (org_id == NULL || vkey == NULL || net == NULL || net->timeout_ms <= 0)
-		return endorse_fail(ENDORSE_EUSAGE, "a domain check needs an organization, a key "
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"a domain check needs an organization, a key "
 			"and a timeout");
 	if ((problem = endorse_org_id_problem(org_id)) != NULL)
-		return endorse_fail(ENDORSE_EUSAGE, "'%s' is not an organization id: %s", org_id,
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"'%s' is not an organization id: %s", org_id,
 			problem);
 	rc = method == ENDORSE_METHOD_DNS ? check_dns(out, org_id, net)
 					  : check_https(out, org_id, net);

@@ -109,29 +109,6 @@ endorse_error_format_wrap(int code, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The older names (internal.h), until every file raises through error.h. */
-int
-(endorse_fail)(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	endorse_error_record(code, NULL, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-int
-(endorse_fail_wrap)(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	endorse_error_record_wrap(code, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 int
 (endorse_diag_set)(endorse_diag *diag, const char *rule, const char *fmt, ...)
 {
@@ -145,7 +122,7 @@ int
 }
 
 int
-endorse_fail_rule(const char *name, int rc)
+endorse_error_rule(const char *name, int rc)
 {
 	last.rule = name;
 	return rc;

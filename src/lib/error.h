@@ -45,6 +45,9 @@ endorse_error_code(int code)
 #define endorse_error_wrap(code, ...) \
 	(endorse_error_format_wrap((code), __VA_ARGS__), endorse_error_code(code))
 
+/* Names the rule of the last error (an input broke it) and returns rc. */
+int endorse_error_rule(const char *rule, int rc);
+
 /* Where the last error is: file (a static string or one that outlives the
  * record's reader) and line (0: the whole file). */
 void endorse_error_at(const char *file, uint64_t line);

@@ -64,29 +64,31 @@ read_checked(char **out, size_t *len, int dir_fd, const char *name, const char *
 	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ELOOP)
-			rc = endorse_fail(ENDORSE_EINVALID, "%s: is a symbolic link; refusing to follow it", path);
+			rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+				"%s: is a symbolic link; refusing to follow it", path);
 		else if (errno == ENOENT)
-			rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such file", path);
+			rc = endorse_error_set(ENDORSE_ENOTFOUND, NULL, "%s: no such file", path);
 		else
-			rc = endorse_fail(ENDORSE_EIO, "%s: %s", path, strerror(errno));
+			rc = endorse_error_set(ENDORSE_EIO, NULL, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = endorse_fail(ENDORSE_EINVALID, "%s: not a regular file", path);
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "%s: not a regular file", path);
 		goto out;
 	}
 	if (private_file && (st.st_mode & 077) != 0) {
-		rc = endorse_fail(ENDORSE_EINVALID,
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
 			"%s: the key file can be read by group or others; run chmod 600 %s", path, path);
 		goto out;
 	}
 	if ((size_t)st.st_size > max) {
-		rc = endorse_fail(ENDORSE_EINVALID, "%s: larger than %zu bytes", path, max);
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: larger than %zu bytes", path, max);
 		goto out;
 	}
 	buf = private_file ? sodium_malloc((size_t)st.st_size + 1) : malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	while (got < (size_t)st.st_size) {
@@ -94,7 +96,7 @@ read_checked(char **out, size_t *len, int dir_fd, const char *name, const char *
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			rc = endorse_fail(ENDORSE_EIO, "%s: read failed: %s", path,
+			rc = endorse_error_set(ENDORSE_EIO, NULL, "%s: read failed: %s", path,
 				n < 0 ? strerror(errno) : "file shrank");
 			goto out;
 		}
@@ -122,7 +124,7 @@ endorse_fsync_dir(const char *path)
 	int fd, rc = 0;
 
 	if (copy == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	slash = strrchr(copy, '/');
 	if (slash == copy)
 		slash[1] = '\0';
@@ -132,7 +134,8 @@ endorse_fsync_dir(const char *path)
 		dir = copy;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || fsync(fd) != 0)
-		rc = endorse_fail(ENDORSE_EIO, "%s: cannot sync directory: %s", dir, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: cannot sync directory: %s", dir, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(copy);
@@ -193,17 +196,20 @@ endorse_file_write_temp(char **tmp_out, const char *path, const void *data, size
 
 	*tmp_out = NULL;
 	if (tmp == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0) {
-		rc = endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: cannot create: %s", tmp, strerror(errno));
 		free(tmp);
 		return rc;
 	}
 	if (fchmod(fd, mode) != 0 || endorse_write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: cannot write: %s", tmp, strerror(errno));
 	if (close(fd) != 0 && rc == 0)
-		rc = endorse_fail(ENDORSE_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: cannot write: %s", tmp, strerror(errno));
 	if (rc != 0) {
 		unlink(tmp);
 		free(tmp);
@@ -226,12 +232,15 @@ endorse_file_write_atomic(const char *path, const void *data, size_t len, mode_t
 		/* link() never replaces an existing file, unlike rename(). */
 		if (link(tmp, path) != 0) {
 			rc = errno == EEXIST
-				? endorse_fail(ENDORSE_EEXISTS, "%s: already exists", path)
-				: endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", path, strerror(errno));
+				? endorse_error_set(ENDORSE_EEXISTS, NULL,
+					"%s: already exists", path)
+				: endorse_error_set(ENDORSE_EIO, NULL,
+					"%s: cannot create: %s", path, strerror(errno));
 			goto out;
 		}
 	} else if (rename(tmp, path) != 0) {
-		rc = endorse_fail(ENDORSE_EIO, "%s: cannot replace: %s", path, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: cannot replace: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = endorse_fsync_dir(path);
@@ -245,7 +254,8 @@ int
 endorse_file_remove(const char *path)
 {
 	if (unlink(path) != 0 && errno != ENOENT)
-		return endorse_fail(ENDORSE_EIO, "%s: cannot remove: %s", path, strerror(errno));
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: cannot remove: %s", path, strerror(errno));
 	return endorse_fsync_dir(path);
 }
 
@@ -256,14 +266,15 @@ endorse_mkdir_p(const char *path, mode_t mode)
 	int rc = 0;
 
 	if (copy == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	for (char *p = copy + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
 			continue;
 		char saved = *p;
 		*p = '\0';
 		if (mkdir(copy, mode) != 0 && errno != EEXIST) {
-			rc = endorse_fail(ENDORSE_EIO, "%s: cannot create directory: %s", copy,
+			rc = endorse_error_set(ENDORSE_EIO, NULL,
+				"%s: cannot create directory: %s", copy,
 				strerror(errno));
 			break;
 		}
@@ -329,17 +340,18 @@ dir_error(int parent, const char *name, const char *dir, const char *rel, size_t
 	int rc;
 
 	if (shown == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (err == ENOENT)
-		rc = endorse_fail(ENDORSE_ENOTFOUND, "%s: no such directory", shown);
+		rc = endorse_error_set(ENDORSE_ENOTFOUND, NULL, "%s: no such directory", shown);
 	else if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s: is a symbolic link; refusing to follow it "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s: is a symbolic link; refusing to follow it "
 			"(endorse reads and writes only the directory itself: replace the link by "
 			"the directory)", shown);
 	else if (err == ENOTDIR || err == ELOOP)
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s: not a directory", shown);
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL, "%s: not a directory", shown);
 	else
-		rc = endorse_fail(ENDORSE_EIO, "%s: %s", shown, strerror(err));
+		rc = endorse_error_set(ENDORSE_EIO, NULL, "%s: %s", shown, strerror(err));
 	free(shown);
 	return rc;
 }
@@ -353,7 +365,8 @@ endorse_dir_open(int *fd_out, const char *dir, const char *rel, bool create, mod
 	*fd_out = -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, "%s: %s", dir,
+		return endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL,
+			"%s: %s", dir,
 			strerror(errno));
 	while (rel[at] != '\0') {
 		size_t n = strcspn(rel + at, "/");
@@ -361,7 +374,8 @@ endorse_dir_open(int *fd_out, const char *dir, const char *rel, bool create, mod
 		int next;
 
 		if (n == 0 || n >= sizeof(name)) {
-			rc = endorse_fail(ENDORSE_EUSAGE, "%s: not a directory name", rel);
+			rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"%s: not a directory name", rel);
 			break;
 		}
 		memcpy(name, rel + at, n);
@@ -398,7 +412,7 @@ endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mode)
 
 	*fd_out = -1;
 	if (copy == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
 		copy[strlen(copy) - 1] = '\0';
 	slash = strrchr(copy, '/');
@@ -417,7 +431,8 @@ endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mode)
 		int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		if (fd < 0)
-			rc = endorse_fail(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, "%s: %s",
+			rc = endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL,
+				"%s: %s",
 				path, strerror(errno));
 		else
 			*fd_out = fd;
@@ -474,7 +489,8 @@ endorse_lock_log(int *fd_out, const char *dir)
 	while (flock(fd, LOCK_EX) != 0) {
 		if (errno != EINTR) {
 			close(fd);
-			return endorse_fail(ENDORSE_EIO, "cannot lock the log: %s", strerror(errno));
+			return endorse_error_set(ENDORSE_EIO, NULL,
+				"cannot lock the log: %s", strerror(errno));
 		}
 	}
 	*fd_out = fd;

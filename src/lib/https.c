@@ -23,7 +23,7 @@ int
 endorse_https_init(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		return endorse_fail(ENDORSE_EIO, "cannot initialise libcurl");
+		return endorse_error_set(ENDORSE_EIO, NULL, "cannot initialise libcurl");
 	return 0;
 }
 
@@ -117,7 +117,7 @@ endorse_https_get(char **body, size_t *len, char **reason, const char *host, con
 	    !append_all(&resolve, net->resolve, net->resolve_count) ||
 	    (pinned != NULL && !append_all(&resolve, &pinned, 1)) ||
 	    !append_all(&connect_to, net->connect_to, net->connect_to_count)) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	(void)snprintf(url, url_size, "https://%s%s", host, path);
@@ -154,7 +154,8 @@ endorse_https_get(char **body, size_t *len, char **reason, const char *host, con
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_WRITEFUNCTION, on_body);
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_WRITEDATA, &s);
 	if (code != CURLE_OK) {
-		rc = endorse_fail(ENDORSE_EIO, "libcurl refused an option of the check: %s",
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"libcurl refused an option of the check: %s",
 			curl_easy_strerror(code));
 		goto out;
 	}
@@ -166,11 +167,11 @@ endorse_https_get(char **body, size_t *len, char **reason, const char *host, con
 		*len = s.len;
 		s.data = NULL;
 		if (*body == NULL)
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if ((*reason = describe(code, errbuf, &s, status, timeout_ms)) == NULL)
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 out:
 	curl_slist_free_all(resolve);
 	curl_slist_free_all(connect_to);

@@ -7,6 +7,6 @@ int
 endorse_init(void)
 {
 	if (sodium_init() < 0)
-		return endorse_fail(ENDORSE_EIO, "cannot initialise libsodium");
+		return endorse_error_set(ENDORSE_EIO, NULL, "cannot initialise libsodium");
 	return endorse_https_init();  /* libcurl's global state, once, before any thread */
 }

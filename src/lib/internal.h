@@ -12,15 +12,6 @@
 #include "report.h"
 #include "state.h"
 
-/* error.c, the older names of error.h's endorse_error_set (being replaced):
- * sets the thread's last error message and returns code. */
-int endorse_fail(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
-/* The same, keeping the last message after the new one: "new: last". */
-int endorse_fail_wrap(int code, const char *fmt, ...) ENDORSE_PRINTF(2, 3);
-
-/* Names the rule of the last error (endorse_error_info.rule) and returns rc. */
-int endorse_fail_rule(const char *name, int rc);
-
 /* A rule broken by an input: the rule's short name and a message. */
 typedef struct endorse_diag {
 	const char *rule;
@@ -29,12 +20,8 @@ typedef struct endorse_diag {
 int endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
 	ENDORSE_PRINTF(3, 4);
 
-/* The same as macros, so that the code returned is visible where the error
- * is raised (error.h). error.c defines the functions as (name)(...), which
- * the macros leave alone. */
-#define endorse_fail(code, ...) ((void)(endorse_fail)((code), __VA_ARGS__), endorse_error_code(code))
-#define endorse_fail_wrap(code, ...) \
-	((void)(endorse_fail_wrap)((code), __VA_ARGS__), endorse_error_code(code))
+/* A macro, so that the code returned is visible where the error is raised
+ * (error.h). error.c defines the function as (name)(...). */
 #define endorse_diag_set(diag, rule, ...) \
 	((void)(endorse_diag_set)((diag), (rule), __VA_ARGS__), endorse_error_code(ENDORSE_EINVALID))
 

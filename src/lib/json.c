@@ -393,7 +393,7 @@ dump(char **out, size_t *len, json_t *v)
 	*out = v == NULL ? NULL : json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(v);
 	if (*out == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "cannot serialise JSON");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "cannot serialise JSON");
 	*len = strlen(*out);
 	return 0;
 }
@@ -414,7 +414,7 @@ endorse_entry_serialize(char **out, size_t *len, const endorse_entry *entry)
 	if (obj == NULL || st == NULL) {
 		json_decref(obj);
 		json_decref(st);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	endorse_hex_encode(prev, entry->prev, 32);
 	rc |= json_object_set_new(obj, "prev", json_string(prev));
@@ -428,7 +428,7 @@ endorse_entry_serialize(char **out, size_t *len, const endorse_entry *entry)
 	rc |= json_object_set_new(obj, "statement", st);
 	if (rc != 0) {
 		json_decref(obj);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	return dump(out, len, obj);
 }

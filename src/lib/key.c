@@ -36,18 +36,18 @@ key_from_seed(endorse_secret_key **out, const char *name, uint8_t type, const ui
 
 	*out = NULL;
 	if (!endorse_name_is_origin(name))
-		return endorse_fail(ENDORSE_EUSAGE,
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
 			"key name '%s' must be 1 to 255 printable ASCII characters without spaces or '+'",
 			name);
 	if (type != ENDORSE_KEY_ED25519 && type != ENDORSE_KEY_COSIGNATURE)
-		return endorse_fail(ENDORSE_EINVALID, "unknown key type 0x%02x", type);
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "unknown key type 0x%02x", type);
 	k = calloc(1, sizeof(*k));
 	if (k == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	k->secret = sodium_malloc(SEED_LEN + crypto_sign_SECRETKEYBYTES);
 	if (k->secret == NULL) {
 		free(k);
-		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 	}
 	memcpy(k->secret, seed, SEED_LEN);
 	crypto_sign_seed_keypair(pk, k->secret + SEED_LEN, k->secret);
@@ -86,7 +86,7 @@ endorse_secret_key_generate(endorse_secret_key **out, const char *name, uint8_t 
 	int rc;
 
 	if (seed == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 	randombytes_buf(seed, SEED_LEN);
 	rc = key_from_seed(out, name, type, seed);
 	sodium_free(seed);
@@ -120,7 +120,7 @@ endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *k
 	*out_len = 0;
 	file = sodium_malloc(ENDORSE_KEY_FILE_MAX);
 	if (file == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 	if (passphrase == NULL) {
 		header_len = format_header(file, ENDORSE_KEY_FILE_MAX, key, "kdf none\n");
 		endorse_base64_encode(salt_b64, sizeof(salt_b64), key->secret, SEED_LEN);
@@ -130,12 +130,12 @@ endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *k
 		sodium_memzero(salt_b64, sizeof(salt_b64));
 	} else {
 		if (passphrase_len == 0) {
-			rc = endorse_fail(ENDORSE_EUSAGE, "the passphrase is empty");
+			rc = endorse_error_set(ENDORSE_EUSAGE, NULL, "the passphrase is empty");
 			goto out;
 		}
 		derived = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 		if (derived == NULL) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 			goto out;
 		}
 		randombytes_buf(salt, sizeof(salt));
@@ -147,7 +147,8 @@ endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *k
 		header_len = format_header(file, ENDORSE_KEY_FILE_MAX, key, kdf_line);
 		if (crypto_pwhash(derived, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, passphrase,
 			    passphrase_len, salt, ops, mem, crypto_pwhash_ALG_ARGON2ID13) != 0) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "not enough memory for Argon2id");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL,
+				"not enough memory for Argon2id");
 			goto out;
 		}
 		crypto_aead_xchacha20poly1305_ietf_encrypt(sealed, NULL, key->secret, SEED_LEN,
@@ -194,17 +195,21 @@ open_seed(uint8_t *seed, char *work, const char *original, const char *path,
 	int rc = 0;
 
 	if ((v = take_line(&cursor, KEY_FILE_MAGIC)) == NULL || *v != '\0')
-		return endorse_fail(ENDORSE_EINVALID, "%s: not an endorse secret key file", path);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: not an endorse secret key file", path);
 	if ((v = take_line(&cursor, "name ")) == NULL || !endorse_name_is_origin(v))
-		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (name)", path);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: corrupted key file (name)", path);
 	(void)snprintf(name, ENDORSE_NAME_MAX + 1, "%s", v);
 	if ((v = take_line(&cursor, "type ")) == NULL || !endorse_hex_decode_exact(type, 1, v, strlen(v)))
-		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (type)", path);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: corrupted key file (type)", path);
 	if (strncmp(cursor, "kdf none\n", 9) == 0) {
 		take_line(&cursor, "kdf none");
 		if ((v = take_line(&cursor, "seed ")) == NULL ||
 		    !endorse_base64_decode_exact(seed, SEED_LEN, v, strlen(v)) || *cursor != '\0')
-			return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (seed)", path);
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
+				"%s: corrupted key file (seed)", path);
 		return 0;
 	}
 	/* "kdf argon2id13 OPS MEM SALT": decimals as written, costs within bounds
@@ -215,27 +220,30 @@ open_seed(uint8_t *seed, char *work, const char *original, const char *path,
 	    !endorse_parse_decimal(&mem, mem_text + 1, (size_t)(salt_text - mem_text - 1), MEM_MAX) ||
 	    ops < OPS_MIN || mem < MEM_MIN ||
 	    !endorse_base64_decode_exact(salt, SALT_LEN, salt_text + 1, strlen(salt_text + 1)))
-		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (kdf)", path);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: corrupted key file (kdf)", path);
 	if ((v = take_line(&cursor, "nonce ")) == NULL ||
 	    !endorse_base64_decode_exact(nonce, NONCE_LEN, v, strlen(v)))
-		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (nonce)", path);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: corrupted key file (nonce)", path);
 	/* The additional data is the header exactly as written. */
 	header_len = (size_t)(cursor - work);
 	if ((v = take_line(&cursor, "seed ")) == NULL ||
 	    !endorse_base64_decode_exact(sealed, sizeof(sealed), v, strlen(v)) || *cursor != '\0')
-		return endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (seed)", path);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: corrupted key file (seed)", path);
 	if (passphrase == NULL)
-		return endorse_fail(ENDORSE_ENEEDPASS,
+		return endorse_error_set(ENDORSE_ENEEDPASS, NULL,
 			"%s: the key is encrypted; a passphrase is needed", path);
 	derived = sodium_malloc(crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
 	if (derived == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 	if (crypto_pwhash(derived, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, passphrase,
 		    passphrase_len, salt, (unsigned long long)ops, (size_t)mem, crypto_pwhash_ALG_ARGON2ID13) != 0)
-		rc = endorse_fail(ENDORSE_ENOMEM, "not enough memory for Argon2id");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "not enough memory for Argon2id");
 	else if (crypto_aead_xchacha20poly1305_ietf_decrypt(seed, NULL, NULL, sealed,
 		    sizeof(sealed), (const uint8_t *)original, header_len, nonce, derived) != 0)
-		rc = endorse_fail(ENDORSE_EPASSPHRASE,
+		rc = endorse_error_set(ENDORSE_EPASSPHRASE, NULL,
 			"%s: wrong passphrase, or the key file was altered", path);
 	sodium_free(derived);
 	return rc;
@@ -253,12 +261,13 @@ endorse_secret_key_open(endorse_secret_key **out, const char *text, size_t len, 
 	seed = sodium_malloc(SEED_LEN);
 	work = sodium_malloc(len + 1);
 	if (seed == NULL || work == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 		goto out;
 	}
 	memcpy(work, text, len + 1);
 	if (strlen(text) != len) {
-		rc = endorse_fail(ENDORSE_EINVALID, "%s: corrupted key file (NUL byte)", path);
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s: corrupted key file (NUL byte)", path);
 		goto out;
 	}
 	rc = open_seed(seed, work, text, path, passphrase, passphrase_len, name, &type);
@@ -284,11 +293,11 @@ endorse_secret_key_export_go(char **out, const endorse_secret_key *key)
 	*out = NULL;
 	if (key->vkey.type != ENDORSE_KEY_ED25519) {
 		sodium_free(text);
-		return endorse_fail(ENDORSE_EUSAGE,
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
 			"only Ed25519 (type 0x01) keys have a Go note form; this is a witness key");
 	}
 	if (text == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 	raw[0] = key->vkey.type;
 	memcpy(raw + 1, key->secret, SEED_LEN);
 	endorse_vkey_id_hex(id, &key->vkey);
@@ -317,30 +326,36 @@ endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t 
 	if (len > 0 && end[-1] == '\n')
 		end--;
 	if ((size_t)(end - text) < sizeof(GO_PREFIX) || memcmp(text, GO_PREFIX, strlen(GO_PREFIX)) != 0)
-		return endorse_fail(ENDORSE_EINVALID, "not a Go note secret key (PRIVATE+KEY+...)");
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"not a Go note secret key (PRIVATE+KEY+...)");
 	name = text + strlen(GO_PREFIX);
 	plus = memchr(name, '+', (size_t)(end - name));
 	if (plus == NULL || plus == name || (size_t)(plus - name) > ENDORSE_NAME_MAX)
-		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed name");
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"Go note secret key: malformed name");
 	memcpy(name_buf, name, (size_t)(plus - name));
 	name_buf[plus - name] = '\0';
 	/* a NUL would cut the name short: "a.org\0x" must not import as "a.org" */
 	if (strlen(name_buf) != (size_t)(plus - name) || !endorse_name_is_origin(name_buf))
-		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed name");
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"Go note secret key: malformed name");
 	id_start = plus + 1;
 	if (end - id_start < 10 || id_start[8] != '+' || !endorse_hex_decode_exact(id, 4, id_start, 8))
-		return endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed key ID");
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"Go note secret key: malformed key ID");
 	b64 = id_start + 9;
 	raw = sodium_malloc(1 + SEED_LEN);
 	if (raw == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of secure memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
 	if (!endorse_base64_decode_exact(raw, 1 + SEED_LEN, b64, (size_t)(end - b64))) {
-		rc = endorse_fail(ENDORSE_EINVALID, "Go note secret key: malformed key material");
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"Go note secret key: malformed key material");
 		goto out;
 	}
 	/* SPEC.md §1: the Go form carries an Ed25519 (0x01) key. */
 	if (raw[0] != ENDORSE_KEY_ED25519) {
-		rc = endorse_fail(ENDORSE_EINVALID, "Go note secret key: key type 0x%02x is not Ed25519 (0x01)",
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"Go note secret key: key type 0x%02x is not Ed25519 (0x01)",
 			raw[0]);
 		goto out;
 	}
@@ -348,7 +363,8 @@ endorse_secret_key_import_go(endorse_secret_key **out, const char *text, size_t 
 	if (rc == 0 && sodium_memcmp(id, (*out)->vkey.key_id, 4) != 0) {
 		endorse_secret_key_free(*out);
 		*out = NULL;
-		rc = endorse_fail(ENDORSE_EINVALID, "Go note secret key: key ID does not match the key");
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"Go note secret key: key ID does not match the key");
 	}
 out:
 	sodium_free(raw);

@@ -116,7 +116,8 @@ endorse_merkle_prove_inclusion(uint8_t proof[][32], size_t *len, const uint8_t (
 {
 	*len = 0;
 	if (index >= size)
-		return endorse_fail(ENDORSE_EUSAGE, "leaf %llu is not in a tree of %llu leaves",
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"leaf %llu is not in a tree of %llu leaves",
 			(unsigned long long)index, (unsigned long long)size);
 	path(proof, len, leaves, 0, size, index);
 	return 0;
@@ -150,7 +151,8 @@ endorse_merkle_prove_consistency(uint8_t proof[][32], size_t *len, const uint8_t
 {
 	*len = 0;
 	if (old_size > size)
-		return endorse_fail(ENDORSE_EUSAGE, "a tree of %llu leaves cannot follow one of %llu",
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"a tree of %llu leaves cannot follow one of %llu",
 			(unsigned long long)size, (unsigned long long)old_size);
 	if (old_size == 0 || old_size == size)
 		return 0;

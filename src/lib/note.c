@@ -78,11 +78,11 @@ check_bytes(const char *msg, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)msg[i] < 0x20 && msg[i] != '\n')
-			return endorse_fail(ENDORSE_EINVALID,
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"malformed note: control character 0x%02x at byte %zu",
 				(unsigned char)msg[i], i);
 	if (!endorse_utf8_valid((const uint8_t *)msg, len))
-		return endorse_fail(ENDORSE_EINVALID, "malformed note: not valid UTF-8");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "malformed note: not valid UTF-8");
 	return 0;
 }
 
@@ -93,21 +93,21 @@ parse_signature(endorse_note_signature *s, const char *line, size_t len)
 	size_t body_len, b64_len, max;
 
 	if (len < strlen(EM_DASH_SPACE) || memcmp(line, EM_DASH_SPACE, strlen(EM_DASH_SPACE)) != 0)
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"malformed note: a signature line must start with an em dash and a space");
 	body_len = len - strlen(EM_DASH_SPACE);
 	space = memchr(body, ' ', body_len);
 	if (space == NULL || !name_valid(body, (size_t)(space - body)))
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"malformed note: a signature line needs a key name (no spaces or '+') and a signature");
 	b64 = space + 1;
 	b64_len = (size_t)(body + body_len - b64);
 	max = b64_len / 4 * 3;
 	if ((s->name = strndup(body, (size_t)(space - body))) == NULL ||
 	    (s->line = strndup(line, len)) == NULL || (s->sig = malloc(max + 1)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (!endorse_base64_decode(s->sig, max, &s->sig_len, b64, b64_len) || s->sig_len < 5)
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"malformed note: the signature of %.64s is not canonical base64 of a key ID and a signature",
 			s->name);
 	memcpy(s->key_id, s->sig, 4);
@@ -125,7 +125,8 @@ endorse_note_parse(endorse_note **out, const char *msg, size_t len)
 
 	*out = NULL;
 	if (len > ENDORSE_NOTE_MAX)
-		return endorse_fail(ENDORSE_EINVALID, "malformed note: more than %u bytes",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"malformed note: more than %u bytes",
 			ENDORSE_NOTE_MAX);
 	if ((rc = check_bytes(msg, len)) != 0)
 		return rc;
@@ -134,22 +135,23 @@ endorse_note_parse(endorse_note **out, const char *msg, size_t len)
 		if (p[0] == '\n' && p[1] == '\n')
 			split = p;
 	if (split == NULL || split + 2 == end || end[-1] != '\n')
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"malformed note: it needs a text, a blank line and signature lines, ending with a newline");
 	if ((note = calloc(1, sizeof(*note))) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	note->text_len = (size_t)(split + 1 - msg);
 	if ((note->text = strndup(msg, note->text_len)) == NULL ||
 	    (note->sigs = calloc(ENDORSE_NOTE_MAX_SIGNATURES, sizeof(*note->sigs))) == NULL) {
 		endorse_note_free(note);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	for (p = split + 2; p < end;) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 
 		if (note->sig_count == ENDORSE_NOTE_MAX_SIGNATURES) {
 			endorse_note_free(note);
-			return endorse_fail(ENDORSE_EINVALID, "malformed note: more than %d signatures",
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
+				"malformed note: more than %d signatures",
 				ENDORSE_NOTE_MAX_SIGNATURES);
 		}
 		rc = parse_signature(&note->sigs[note->sig_count++], p, (size_t)(lf - p));
@@ -171,7 +173,7 @@ endorse_note_new(endorse_note **out, const char *text, size_t len)
 
 	*out = NULL;
 	if (len == 0 || text[len - 1] != '\n' || len > NOTE_TEXT_MAX)
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"a note's text must be 1 to %u bytes and end with a newline", NOTE_TEXT_MAX);
 	if ((rc = check_bytes(text, len)) != 0)
 		return rc;
@@ -179,7 +181,7 @@ endorse_note_new(endorse_note **out, const char *text, size_t len)
 	    (note->sigs = calloc(ENDORSE_NOTE_MAX_SIGNATURES, sizeof(*note->sigs))) == NULL ||
 	    (note->text = strndup(text, len)) == NULL) {
 		endorse_note_free(note);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	note->text_len = len;
 	*out = note;
@@ -229,22 +231,24 @@ verify_signature(const endorse_note *note, const endorse_note_signature *s,
 	*time = 0;
 	if (key->type == ENDORSE_KEY_COSIGNATURE) {
 		if (s->sig_len != 8 + 64)
-			return endorse_fail(ENDORSE_EINVALID,
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"the cosignature of %s is not a timestamp and a 64-byte signature", key->name);
 		*time = read_be64(s->sig);
 		if (*time > COSIGNATURE_MAX_TIME)
-			return endorse_fail(ENDORSE_EINVALID,
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"the cosignature of %s has a timestamp above 2^63-1", key->name);
 		sig += 8;
 	} else if (s->sig_len != 64) {
-		return endorse_fail(ENDORSE_EINVALID, "the signature of %s is not 64 bytes", key->name);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the signature of %s is not 64 bytes", key->name);
 	}
 	if ((m = signed_message(note, key->type, *time, &len)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	ok = endorse_vkey_verify(key, sig, m, len);
 	free(m);
 	if (!ok)
-		return endorse_fail(ENDORSE_EINVALID, "the signature of %s+%02x%02x%02x%02x does not verify",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the signature of %s+%02x%02x%02x%02x does not verify",
 			key->name, key->key_id[0], key->key_id[1], key->key_id[2], key->key_id[3]);
 	return 0;
 }
@@ -274,7 +278,8 @@ endorse_note_verify(const endorse_note *note, const endorse_vkey *keys, size_t n
 			if (!signed_by(&note->sigs[j], &keys[i]))
 				continue;
 			if (verified[i])
-				return endorse_fail(ENDORSE_EINVALID, "%s signed the note twice", keys[i].name);
+				return endorse_error_set(ENDORSE_EINVALID, NULL,
+					"%s signed the note twice", keys[i].name);
 			if ((rc = verify_signature(note, &note->sigs[j], &keys[i], &time)) != 0)
 				return rc;
 			verified[i] = any = true;
@@ -283,7 +288,8 @@ endorse_note_verify(const endorse_note *note, const endorse_vkey *keys, size_t n
 		}
 	}
 	if (!any)
-		return endorse_fail(ENDORSE_EINVALID, "the note has no signature by a known key");
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the note has no signature by a known key");
 	return 0;
 }
 
@@ -304,9 +310,10 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 	size_t len, line_len, raw_len = 0, slot = note->sig_count;
 
 	if (vk->type == ENDORSE_KEY_COSIGNATURE && time > COSIGNATURE_MAX_TIME)
-		return endorse_fail(ENDORSE_EUSAGE, "a cosignature's time must not exceed 2^63-1");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"a cosignature's time must not exceed 2^63-1");
 	if ((m = signed_message(note, vk->type, time, &len)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	memcpy(raw, vk->key_id, 4);
 	raw_len = 4;
 	if (vk->type == ENDORSE_KEY_COSIGNATURE) {
@@ -323,7 +330,7 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 	s.line = malloc(line_len);
 	if (s.name == NULL || s.sig == NULL || s.line == NULL) {
 		clear_signature(&s);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	memcpy(s.key_id, vk->key_id, 4);
 	s.sig_len = raw_len - 4;
@@ -335,7 +342,8 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 			slot = i;
 	if (slot == ENDORSE_NOTE_MAX_SIGNATURES) {
 		clear_signature(&s);
-		return endorse_fail(ENDORSE_EINVALID, "the note already has %d signatures",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the note already has %d signatures",
 			ENDORSE_NOTE_MAX_SIGNATURES);
 	}
 	if (slot < note->sig_count)
@@ -354,11 +362,12 @@ endorse_note_format(char **out, size_t *len, const endorse_note *note)
 
 	*out = NULL;
 	if (note->sig_count == 0)
-		return endorse_fail(ENDORSE_EUSAGE, "a note needs at least one signature");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"a note needs at least one signature");
 	for (size_t i = 0; i < note->sig_count; i++)
 		n += strlen(note->sigs[i].line) + 1;
 	if ((p = *out = malloc(n + 1)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	memcpy(p, note->text, note->text_len);
 	p += note->text_len;
 	*p++ = '\n';

@@ -145,7 +145,7 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 	g->kind = NAME_GROUP;
 	g->members = calloc(members, sizeof(size_t));
 	if (g->members == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < members; i++) {
 		long idx = find_name(p, f[3 + i]);
 		if (idx < 0 || (size_t)idx == p->name_count - 1)
@@ -396,7 +396,8 @@ endorse_policy_parse(endorse_policy **out, const char *text, size_t len)
 	int rc = endorse_policy_parse_diag(out, text, len, &line, &diag);
 
 	if (rc == ENDORSE_EINVALID && diag.rule != NULL)
-		endorse_fail(rc, "line %llu: %s", (unsigned long long)line, diag.message);
+		endorse_error_set(rc, NULL,
+			"line %llu: %s", (unsigned long long)line, diag.message);
 	return rc;
 }
 
@@ -410,7 +411,7 @@ endorse_policy_format_new(char **out, const endorse_vkey *log_key)
 	n = strlen(vkey) + 32;
 	*out = malloc(n);
 	if (*out == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	(void)snprintf(*out, n, "log %s\nquorum none\n", vkey);
 	return 0;
 }

@@ -80,11 +80,12 @@ parse_proof(uint64_t *index, uint8_t hashes[][32], size_t *n, const char **note,
 	*n = 0;
 	if (len < strlen(ENDORSE_PROOF_HEADER) ||
 	    memcmp(proof, ENDORSE_PROOF_HEADER, strlen(ENDORSE_PROOF_HEADER)) != 0)
-		return endorse_fail(ENDORSE_EINVALID, "not a tlog proof: the first line must be %.22s",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"not a tlog proof: the first line must be %.22s",
 			ENDORSE_PROOF_HEADER);
 	p += strlen(ENDORSE_PROOF_HEADER);
 	if (!next_line(&p, end, &line, &line_len))
-		return endorse_fail(ENDORSE_EINVALID, "the proof has no index line");
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "the proof has no index line");
 	/* extra: opaque, unauthenticated, and unused by endorse; only its form
 	 * is checked. */
 	if (line_len >= 6 && memcmp(line, "extra ", 6) == 0) {
@@ -94,24 +95,25 @@ parse_proof(uint64_t *index, uint8_t hashes[][32], size_t *n, const char **note,
 			endorse_base64_decode(scratch, line_len, &got, line + 6, line_len - 6);
 		free(scratch);
 		if (!ok || !next_line(&p, end, &line, &line_len))
-			return endorse_fail(ENDORSE_EINVALID,
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"the proof's extra line is not canonical base64, or no index line follows");
 	}
 	if (line_len < 6 || memcmp(line, "index ", 6) != 0 ||
 	    !endorse_parse_decimal(index, line + 6, line_len - 6, UINT64_MAX))
-		return endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the proof's index line must be \"index N\", N a decimal without leading zeros");
 	for (;;) {
 		if (!next_line(&p, end, &line, &line_len))
-			return endorse_fail(ENDORSE_EINVALID,
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"the proof's hashes must end with a blank line before the checkpoint");
 		if (line_len == 0)
 			break;
 		if (*n == ENDORSE_MERKLE_MAX_PROOF)
-			return endorse_fail(ENDORSE_EINVALID, "the proof has more than %d hashes",
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
+				"the proof has more than %d hashes",
 				ENDORSE_MERKLE_MAX_PROOF);
 		if (!endorse_base64_decode_exact(hashes[*n], 32, line, line_len))
-			return endorse_fail(ENDORSE_EINVALID,
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"proof hash %zu is not canonical base64 of 32 bytes", *n + 1);
 		(*n)++;
 	}
@@ -136,7 +138,8 @@ check_entry_signatures(const endorse_entry *e, const endorse_vkey *log_key)
 
 	if ((log_only && !by_log) || (st->type == ENDORSE_REVOKE && !by_org && !by_log) ||
 	    (!log_only && st->type != ENDORSE_REVOKE && !by_org))
-		return endorse_fail(ENDORSE_EINVALID, "the entry's signer %s may not sign a %s statement",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the entry's signer %s may not sign a %s statement",
 			e->signer.name, endorse_statement_type_name(st->type));
 	if ((rc = endorse_signed_message(&m, &len, log_key->name, st)) != 0)
 		return rc;
@@ -144,7 +147,8 @@ check_entry_signatures(const endorse_entry *e, const endorse_vkey *log_key)
 		(!e->has_new_sig || endorse_vkey_verify(&e->other, e->new_sig, m, len));
 	free(m);
 	if (!ok)
-		return endorse_fail(ENDORSE_EINVALID, "the entry's signature does not verify for the log %s",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the entry's signature does not verify for the log %s",
 			log_key->name);
 	return 0;
 }
@@ -162,31 +166,32 @@ endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
 
 	memset(res, 0, sizeof(*res));
 	if ((rc = parse_proof(&res->index, hashes, &n, &note, &note_len, proof, len)) != 0)
-		return endorse_fail_rule("proof", rc);
+		return endorse_error_rule("proof", rc);
 	if ((rc = endorse_checkpoint_check(&res->checkpoint, policy, note, note_len, now)) != 0)
 		return rc;
 	if (!res->checkpoint.quorum)
-		return endorse_fail_rule("quorum", endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_rule("quorum", endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the checkpoint is cosigned by %zu of the policy's witnesses, which does not meet "
 			"its quorum \"%s\"", res->checkpoint.witnesses, endorse_policy_quorum_name(policy)));
 	if (entry_len > 0 && entry[entry_len - 1] == '\n')
 		entry_len--;
 	if (memchr(entry, '\n', entry_len) != NULL)
-		return endorse_fail_rule("entry", endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_rule("entry", endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the entry must be one line of the log"));
 	if (endorse_entry_parse(&res->entry, entry, entry_len, &diag) != 0)
-		return endorse_fail_rule("entry", endorse_fail(ENDORSE_EINVALID, "the entry is not a valid "
+		return endorse_error_rule("entry", endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the entry is not a valid "
 			"log line: %s (rule %s)", diag.message, diag.rule));
 	if (res->entry.seq != res->index)
-		return endorse_fail_rule("entry", endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_rule("entry", endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the entry's seq is %llu but the proof is for index %llu",
 			(unsigned long long)res->entry.seq, (unsigned long long)res->index));
 	if ((rc = check_entry_signatures(&res->entry, endorse_policy_log_key(policy))) != 0)
-		return endorse_fail_rule("signature", rc);
+		return endorse_error_rule("signature", rc);
 	endorse_merkle_leaf_hash(leaf, (const uint8_t *)entry, entry_len);
 	if (!endorse_merkle_check_inclusion(leaf, res->index, cp->size, cp->root,
 		    (const uint8_t(*)[32])hashes, n))
-		return endorse_fail_rule("inclusion", endorse_fail(ENDORSE_EINVALID,
+		return endorse_error_rule("inclusion", endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the inclusion proof does not lead from the entry to the checkpoint's root "
 			"(index %llu of %llu entries)", (unsigned long long)res->index,
 			(unsigned long long)cp->size));

@@ -24,7 +24,7 @@ buffer_add(struct buffer *b, const char *data, size_t len)
 	char *grown;
 
 	if (len >= SIZE_MAX / 4 - b->len)  /* so that the sums below cannot wrap */
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((grown = endorse_array_reserve(b->data, &b->cap, b->len + len + 1, 1)) == NULL)
 		return ENDORSE_ENOMEM;
 	b->data = grown;
@@ -48,7 +48,8 @@ read_log(char **data, size_t *len, const endorse_storage *s, const endorse_commi
 	int rc = endorse_storage_read(data, len, s, id, ENDORSE_LOG_PATH, SIZE_MAX);
 
 	if (rc == ENDORSE_ENOTFOUND)
-		rc = endorse_fail(ENDORSE_EINVALID, "%s (%.12s) has no log file %s", what, id->hex,
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s (%.12s) has no log file %s", what, id->hex,
 			ENDORSE_LOG_PATH);
 	return rc;
 }
@@ -69,7 +70,8 @@ read_logs(struct logs *l, const endorse_storage *s, const char *onto_rev)
 	    (rc = endorse_repo_only_log_changed(repo, &l->base, &l->head, &offender)) != 0)
 		return rc;
 	if (offender != NULL) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "this branch changes %s besides the log and keys/orgs; "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"this branch changes %s besides the log and keys/orgs; "
 			"rechain moves only endorsements (rebase the other changes with git)", offender);
 		free(offender);
 		return rc;
@@ -80,10 +82,11 @@ read_logs(struct logs *l, const endorse_storage *s, const char *onto_rev)
 		return rc;
 	if (l->len[1] < l->len[0] || memcmp(l->at[1], l->at[0], l->len[0]) != 0 ||
 	    l->len[2] < l->len[0] || memcmp(l->at[2], l->at[0], l->len[0]) != 0)
-		return endorse_fail(ENDORSE_EINVALID, "the logs of HEAD and %s do not both extend their "
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the logs of HEAD and %s do not both extend their "
 			"common ancestor's; rechain cannot help (verify --history shows where)", onto_rev);
 	if (l->len[1] == l->len[0] || l->len[2] == l->len[0])
-		return endorse_fail(ENDORSE_EUSAGE, "nothing to rechain: %s",
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "nothing to rechain: %s",
 			l->len[1] == l->len[0] ? "this branch adds no entries"
 					       : "the target adds no entries; the branch already extends it");
 	return 0;
@@ -103,7 +106,8 @@ move_line(struct buffer *out, endorse_state *state, const char *text, size_t len
 	int rc;
 
 	if (endorse_entry_parse(&entry, text, len, &diag) != 0)
-		return endorse_fail(ENDORSE_EINVALID, "line %llu of the branch's log: %s (rule %s)",
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"line %llu of the branch's log: %s (rule %s)",
 			(unsigned long long)branch_line, diag.message, diag.rule);
 	entry.seq = endorse_state_size(state);
 	memcpy(entry.prev, endorse_state_head(state), 32);
@@ -112,7 +116,8 @@ move_line(struct buffer *out, endorse_state *state, const char *text, size_t len
 		ENDORSE_CHECK_SIGNATURES, NULL) != 0) {
 		diag.rule = endorse_error_get()->rule;
 		(void)snprintf(diag.message, sizeof(diag.message), "%s", endorse_error_get()->message);
-		rc = endorse_fail(ENDORSE_EINVALID, "line %llu of the branch's log cannot follow the "
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"line %llu of the branch's log cannot follow the "
 			"target's log: %s (rule %s)", (unsigned long long)branch_line, diag.message, diag.rule);
 	}
 	if (rc == 0 && (rc = buffer_add(out, line, n)) == 0 && (rc = buffer_add(out, "\n", 1)) == 0) {
@@ -141,7 +146,8 @@ move_lines(struct buffer *log, uint64_t *count, endorse_state *state, const stru
 	for (const char *p = l->at[1] + l->len[0], *end = l->at[1] + l->len[1]; p < end;) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 		if (lf == NULL)
-			return endorse_fail(ENDORSE_EINVALID, "the branch's log does not end with a newline");
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
+				"the branch's log does not end with a newline");
 		if ((rc = move_line(log, state, p, (size_t)(lf - p), base_lines + *count + 1)) != 0)
 			return rc;
 		(*count)++;
@@ -160,7 +166,7 @@ put_pin(endorse_storage *s, const endorse_state *state, const char *org_id)
 	int rc;
 
 	if ((rel = malloc(n)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	(void)snprintf(rel, n, "%s/%s.vkey", ENDORSE_ORGS_DIR, org_id);
 	if (org != NULL && org->has_key) {
 		endorse_vkey_format_line(text, &org->key);
@@ -186,7 +192,7 @@ see(char ***seen, size_t *n, size_t *cap, const char *id, bool *fresh)
 		return ENDORSE_ENOMEM;
 	*seen = grown;
 	if (((*seen)[*n] = strdup(id)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	(*n)++;
 	*fresh = true;
 	return 0;
@@ -242,7 +248,8 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 		goto out;
 	endorse_replay_lines(state, l.at[2], l.len[2], &r);
 	if (r.problems > 0) {
-		rc = endorse_fail(ENDORSE_EINVALID, "the log of %s does not verify", onto_rev);
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the log of %s does not verify", onto_rev);
 		goto out;
 	}
 	if ((rc = move_lines(&log, &count, state, &l)) != 0 ||

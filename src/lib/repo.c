@@ -23,7 +23,8 @@ endorse_git_fail(int code, const char *what)
 {
 	const git_error *e = git_error_last();
 
-	return endorse_fail(code, "%s: %s", what, e != NULL && e->message ? e->message : "git error");
+	return endorse_error_set(code, NULL,
+		"%s: %s", what, e != NULL && e->message ? e->message : "git error");
 }
 
 /* Opens the repository as git would from dir: GIT_DIR names the git
@@ -83,11 +84,12 @@ endorse_repo_open(endorse_repo **out, const char *dir)
 	git_libgit2_init();
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	rc = open_git(&r->git, dir);
 	if (rc == GIT_ENOTFOUND) {
 		free(r);
-		return endorse_fail(ENDORSE_ENOTFOUND, "%s is not in a git repository", dir);
+		return endorse_error_set(ENDORSE_ENOTFOUND, NULL,
+			"%s is not in a git repository", dir);
 	} else if (rc != 0) {
 		free(r);
 		return endorse_git_fail(ENDORSE_EIO, "cannot open the git repository");
@@ -97,13 +99,14 @@ endorse_repo_open(endorse_repo **out, const char *dir)
 		r->prefix = strdup("");
 	} else if (realpath(dir, real_dir) == NULL || realpath(top, real_top) == NULL) {
 		endorse_repo_free(r);
-		return endorse_fail(ENDORSE_EIO, "cannot resolve %s", dir);
+		return endorse_error_set(ENDORSE_EIO, NULL, "cannot resolve %s", dir);
 	} else {
 		size_t n = strlen(real_top);
 		const char *rest = strncmp(real_dir, real_top, n) == 0 ? real_dir + n : NULL;
 		if (rest == NULL || (*rest != '\0' && *rest != '/')) {
 			endorse_repo_free(r);
-			return endorse_fail(ENDORSE_EIO, "%s is not inside the work tree %s", dir, top);
+			return endorse_error_set(ENDORSE_EIO, NULL,
+				"%s is not inside the work tree %s", dir, top);
 		}
 		while (*rest == '/')
 			rest++;
@@ -113,7 +116,7 @@ endorse_repo_open(endorse_repo **out, const char *dir)
 	}
 	if (r->prefix == NULL) {
 		endorse_repo_free(r);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	*out = r;
 	return 0;
@@ -195,7 +198,8 @@ endorse_repo_first_parents(const endorse_repo *r, const endorse_commit_id *tip,
 	*out = NULL;
 	*count = 0;
 	if (git_repository_is_shallow(r->git) == 1)
-		return endorse_fail(ENDORSE_EUSAGE, "this is a shallow clone: its history is cut off, so "
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"this is a shallow clone: its history is cut off, so "
 			"it cannot be verified; run git fetch --unshallow (in CI: fetch-depth: 0)");
 	if ((rc = endorse_git_lookup_commit(&c, r, tip)) != 0)
 		return rc;
@@ -203,7 +207,7 @@ endorse_repo_first_parents(const endorse_repo *r, const endorse_commit_id *tip,
 		if (n == cap) {
 			endorse_commit_id *grown = realloc(ids, (cap ? 2 * cap : 64) * sizeof(*ids));
 			if (grown == NULL) {
-				rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 				break;
 			}
 			ids = grown;
@@ -250,7 +254,7 @@ endorse_repo_commit_author(const endorse_repo *r, const endorse_commit_id *id, c
 	if (*author != NULL)
 		(void)snprintf(*author, n, "%s <%s>", sig->name, sig->email);
 	git_commit_free(c);
-	return *author != NULL ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+	return *author != NULL ? 0 : endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 }
 
 static int
@@ -294,7 +298,7 @@ read_entry(const endorse_repo *r, const endorse_commit_id *id, const char *rel,
 
 	memset(out, 0, sizeof(*out));
 	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = commit_tree(&tree, r, id)) != 0)
 		goto out;
 	if (git_tree_entry_bypath(&entry, tree, path) != 0) {
@@ -388,7 +392,7 @@ endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
 	*files = NULL;
 	*n = 0;
 	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = commit_tree(&tree, r, id)) != 0 || git_tree_entry_bypath(&entry, tree, path) != 0)
 		goto out;
 	if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
@@ -438,7 +442,7 @@ endorse_repo_each_executable(const endorse_repo *r, const endorse_commit_id *id,
 	int rc;
 
 	if (log == NULL || dir == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if ((rc = commit_tree(&tree, r, id)) != 0)
@@ -486,7 +490,7 @@ endorse_repo_parents(const endorse_repo *r, const endorse_commit_id *id,
 		return rc;
 	n = git_commit_parentcount(c);
 	if (n > 0 && (*out = calloc(n, sizeof(**out))) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -531,7 +535,7 @@ endorse_repo_only_log_changed(const endorse_repo *r, const endorse_commit_id *fr
 
 	*offender = NULL;
 	if (log == NULL || orgs == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if ((rc = commit_tree(&a, r, from)) != 0 || (rc = commit_tree(&b, r, to)) != 0)

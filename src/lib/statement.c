@@ -161,7 +161,7 @@ message_of(uint8_t **out, size_t *len, const char *origin, const char *jcs, size
 	n = context_len + origin_len + 1 + jcs_len;
 	m = malloc(n);
 	if (m == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	/* bytes, not a string: no terminating NUL */
 	// NOLINTBEGIN(bugprone-not-null-terminated-result)
 	memcpy(m, SIGNED_CONTEXT, context_len);

@@ -110,7 +110,7 @@ temp_names(char ***names, size_t *n, DIR *d)
 			return ENDORSE_ENOMEM;
 		*names = grown;
 		if (((*names)[*n] = strdup(e->d_name)) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		(*n)++;
 	}
 	return 0;
@@ -127,11 +127,12 @@ finish_pin_records(const char *dir, int (*finish_pin)(const char *dir, const cha
 	if (rc == ENDORSE_ENOTFOUND)
 		return 0;
 	if (rc != 0)
-		return endorse_fail_wrap(rc, "refusing to write");
+		return endorse_error_wrap(rc, "refusing to write");
 	/* keys/orgs as opened, never a path that a link could redirect */
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
-		return endorse_fail(ENDORSE_EIO, "%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"%s: %s", ENDORSE_ORGS_DIR, strerror(errno));
 	}
 	rc = temp_names(&names, &n, d);
 	for (size_t i = 0; i < n; i++) {
@@ -161,7 +162,7 @@ endorse_check_dirs(const char *dir)
 
 	for (size_t i = 0; rc == 0 && i < sizeof(rels) / sizeof(rels[0]); i++)
 		rc = endorse_dir_check(dir, rels[i]);
-	return rc != 0 ? endorse_fail_wrap(rc, "refusing to write") : 0;
+	return rc != 0 ? endorse_error_wrap(rc, "refusing to write") : 0;
 }
 
 /* The git side of begin: a write that could not be committed is refused
@@ -178,7 +179,8 @@ begin_git(endorse_storage *s, const struct endorse_storage_options *opt, char co
 	if (rc == 0 && !endorse_repo_has_work_tree(s->repo)) {
 		endorse_repo_free(s->repo);
 		s->repo = NULL;
-		return rebase ? endorse_fail(ENDORSE_EUSAGE, "rechain needs a git work tree") : 0;
+		return rebase ? endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"rechain needs a git work tree") : 0;
 	}
 	if (rc == 0 && ((rc = endorse_git_check_author(s->repo)) != 0 ||
 			(rc = endorse_git_check_unlocked(s->repo)) != 0))
@@ -202,7 +204,7 @@ endorse_storage_begin(endorse_storage **out, const struct endorse_storage_option
 	completed[0] = '\0';
 	if (s == NULL || (s->dir = strdup(opt->dir)) == NULL) {
 		free(s);
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	s->mode = opt->mode;
 	s->lock = -1;
@@ -274,19 +276,20 @@ endorse_storage_read(char **data, size_t *len, const endorse_storage *s,
 	*len = 0;
 	if (at == NULL) {
 		if ((path = endorse_path_join(s->dir, rel)) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		rc = endorse_file_read(data, len, path, max);
 		free(path);
 		return rc;
 	}
 	if (s->repo == NULL)
-		return endorse_fail(ENDORSE_EUSAGE, "no git repository to read %s from", rel);
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"no git repository to read %s from", rel);
 	if ((rc = endorse_repo_read(s->repo, at, rel, &blob)) != 0)
 		return rc;
 	if (blob.kind != ENDORSE_BLOB_FILE)
 		rc = ENDORSE_ENOTFOUND;
 	else if ((*data = malloc(blob.len + 1)) == NULL)
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	else {
 		memcpy(*data, blob.data, blob.len);
 		(*data)[blob.len] = '\0';
@@ -337,14 +340,16 @@ write_appended(char **tmp_out, const char *path, const char *line, size_t len)
 
 	*tmp_out = NULL;
 	if (tmp == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	from = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	to = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (from < 0 || to < 0 || copy_file(to, from) != 0 || endorse_write_all(to, line, len) != 0 ||
 	    endorse_write_all(to, "\n", 1) != 0 || fsync(to) != 0)
-		rc = endorse_fail(ENDORSE_EIO, "cannot write the new log %s: %s", tmp, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"cannot write the new log %s: %s", tmp, strerror(errno));
 	if (to >= 0 && close(to) != 0 && rc == 0)
-		rc = endorse_fail(ENDORSE_EIO, "cannot write the new log %s: %s", tmp, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"cannot write the new log %s: %s", tmp, strerror(errno));
 	if (from >= 0)
 		close(from);
 	if (rc != 0) {
@@ -368,7 +373,7 @@ add_put(endorse_storage *s, const char *rel)
 	p = memset(&s->puts[s->n], 0, sizeof(*p));
 	if ((p->rel = strdup(rel)) == NULL || (p->path = endorse_path_join(s->dir, rel)) == NULL) {
 		free(p->rel);
-		(void)endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		(void)endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		return NULL;
 	}
 	s->n++;
@@ -383,7 +388,7 @@ endorse_storage_put(endorse_storage *s, const char *rel, const char *data, size_
 	if (p == NULL)
 		return ENDORSE_ENOMEM;
 	if ((p->data = malloc(len + 1)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	memcpy(p->data, data, len);
 	p->len = len;
 	if (s->mode == ENDORSE_STORAGE_REBASE)
@@ -424,8 +429,10 @@ apply(struct put *p)
 	p->existed = access(p->path, F_OK) == 0;
 	if (p->existed && ((p->backup = endorse_temp_path(p->path)) == NULL ||
 			   link(p->path, p->backup) != 0)) {
-		int rc = p->backup == NULL ? endorse_fail(ENDORSE_ENOMEM, "out of memory")
-			: endorse_fail(ENDORSE_EIO, "cannot keep a backup of %s: %s", p->path,
+		int rc = p->backup == NULL ? endorse_error_set(ENDORSE_ENOMEM, NULL,
+			"out of memory")
+			: endorse_error_set(ENDORSE_EIO, NULL,
+				"cannot keep a backup of %s: %s", p->path,
 				strerror(errno));
 		free(p->backup);
 		p->backup = NULL;
@@ -437,10 +444,13 @@ apply(struct put *p)
 	}
 	if (!p->existed && link(p->temp, p->path) != 0)
 		/* link() never replaces a file made meanwhile, unlike rename() */
-		return errno == EEXIST ? endorse_fail(ENDORSE_EEXISTS, "%s: already exists", p->path)
-			: endorse_fail(ENDORSE_EIO, "%s: cannot create: %s", p->path, strerror(errno));
+		return errno == EEXIST ? endorse_error_set(ENDORSE_EEXISTS, NULL,
+			"%s: already exists", p->path)
+			: endorse_error_set(ENDORSE_EIO, NULL,
+				"%s: cannot create: %s", p->path, strerror(errno));
 	if (p->existed && rename(p->temp, p->path) != 0)
-		return endorse_fail(ENDORSE_EIO, "cannot replace %s: %s", p->path, strerror(errno));
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"cannot replace %s: %s", p->path, strerror(errno));
 	p->applied = true;
 	if (p->existed) {
 		free(p->temp);
@@ -494,7 +504,7 @@ commit_onto(endorse_storage *s, const char *message, const endorse_commit_id *on
 	int rc;
 
 	if (changes == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	git_changes(changes, s);
 	rc = endorse_git_commit_onto(s->repo, changes, s->n, onto, message, &made);
 	if (rc == 0)
@@ -517,7 +527,8 @@ endorse_storage_commit(endorse_storage *s, const char *message, const endorse_co
 		return commit_onto(s, message, onto, commit_hex);
 	if (s->repo != NULL) {
 		if (s->n > ENDORSE_PENDING_PATHS)
-			return endorse_fail(ENDORSE_EUSAGE, "a write changes 1 to %d files",
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"a write changes 1 to %d files",
 				ENDORSE_PENDING_PATHS);
 		git_changes(changes, s);
 		if ((rc = endorse_git_prepare(s->repo, changes, s->n, message, &s->pending)) != 0)

@@ -28,14 +28,15 @@ endorse_git_check_clean(const endorse_repo *r, const char *const *rels, size_t n
 		int rc;
 
 		if (path == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		rc = git_status_file(&flags, r->git, path);
 		if (rc == GIT_ENOTFOUND) {
 			rc = 0; /* neither in HEAD, the index nor the work tree */
 		} else if (rc != 0) {
 			rc = endorse_git_fail(ENDORSE_EIO, path);
 		} else if (flags != GIT_STATUS_CURRENT && flags != GIT_STATUS_IGNORED) {
-			rc = endorse_fail(ENDORSE_EUSAGE, "%s has uncommitted changes; commit or stash them "
+			rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"%s has uncommitted changes; commit or stash them "
 				"first (or use --no-commit)", path);
 		}
 		free(path);
@@ -102,7 +103,7 @@ blob_from_file(git_oid *out, git_repository *git, const char *file)
 	    fseek(f, 0, SEEK_SET) != 0) {
 		if (f != NULL)
 			(void)fclose(f);
-		return endorse_fail(ENDORSE_EIO, "cannot read %s", file);
+		return endorse_error_set(ENDORSE_EIO, NULL, "cannot read %s", file);
 	}
 	if (git_repository_odb(&odb, git) != 0 ||
 	    git_odb_open_wstream(&stream, odb, (git_object_size_t)size, GIT_OBJECT_BLOB) != 0) {
@@ -136,14 +137,14 @@ updated_tree(git_tree **out, const endorse_repo *r, git_tree *base,
 	int rc = 0;
 
 	if (updates == NULL || paths == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
 		git_tree_entry *existing = NULL;
 
 		if ((paths[i] = endorse_repo_path(r, changes[i].path)) == NULL) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
 		if (changes[i].data == NULL && changes[i].file == NULL) {
@@ -222,7 +223,7 @@ stage(const endorse_repo *r, const endorse_git_pending *p)
 
 		memset(&e, 0, sizeof(e));
 		if (path == NULL || file == NULL) {
-			rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		} else if (git_tree_entry_bypath(&entry, tree, path) != 0) {
 			if (git_index_remove_bypath(index, path) != 0)
 				rc = endorse_git_fail(ENDORSE_EIO, path);
@@ -367,11 +368,13 @@ run_signer(const struct signer *s, char *const argv[], const char *in, const cha
 		rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0)
-		return endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: cannot run %s: %s", argv[0],
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"commit.gpgsign: cannot run %s: %s", argv[0],
 			strerror(rc));
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
-			return endorse_fail(ENDORSE_EIO, "commit.gpgsign: %s: %s", argv[0], strerror(errno));
+			return endorse_error_set(ENDORSE_EIO, NULL,
+				"commit.gpgsign: %s: %s", argv[0], strerror(errno));
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
@@ -383,7 +386,8 @@ run_signer(const struct signer *s, char *const argv[], const char *in, const cha
 		(void)fclose(err); /* read only */
 	}
 	line[strcspn(line, "\r\n")] = '\0';
-	return endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: %s could not sign the commit (exit %d)%s%s",
+	return endorse_error_set(ENDORSE_EUSAGE, NULL,
+		"commit.gpgsign: %s could not sign the commit (exit %d)%s%s",
 		argv[0], WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
 		line[0] ? ": " : "", line);
 }
@@ -428,7 +432,8 @@ sign_openpgp(const struct signer *s, const git_buf *content, const char *committ
 		goto out;
 	if ((strncmp(status, "[GNUPG:] SIG_CREATED ", 21) != 0 &&
 		strstr(status, "\n[GNUPG:] SIG_CREATED ") == NULL) || (*signature)[0] == '\0')
-		rc = endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: %s made no signature", s->program);
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"commit.gpgsign: %s made no signature", s->program);
 out:
 	free(status);
 	return rc;
@@ -459,7 +464,8 @@ sign_ssh(const struct signer *s, const git_buf *content, char **signature)
 	if ((rc = write_signer_file(s, "commit", content->ptr, content->size)) != 0 ||
 	    (rc = run_signer(s, argv, NULL, "out")) != 0 ||
 	    (rc = read_signer_file(signature, s, "commit.sig")) != 0)
-		return rc == ENDORSE_ENOTFOUND ? endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign: %s made "
+		return rc == ENDORSE_ENOTFOUND ? endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"commit.gpgsign: %s made "
 			"no signature", s->program) : rc;
 	return 0;
 }
@@ -488,17 +494,19 @@ signer_open(struct signer *s, const endorse_repo *r, bool *sign)
 	if (s->format == NULL)
 		s->format = strdup("openpgp");
 	if (s->format == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if (strcmp(s->format, "openpgp") != 0 && strcmp(s->format, "ssh") != 0) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign is set with gpg.format %s, which "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"commit.gpgsign is set with gpg.format %s, which "
 			"endorse does not sign with (only openpgp and ssh): write with --no-commit and "
 			"commit with git", s->format);
 		goto out;
 	}
 	if (strcmp(s->format, "ssh") == 0 && (s->key == NULL || s->key[0] == '\0')) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "commit.gpgsign is set with gpg.format ssh but "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"commit.gpgsign is set with gpg.format ssh but "
 			"user.signingkey is not (endorse does not run gpg.ssh.defaultKeyCommand): set "
 			"user.signingkey, or write with --no-commit and commit with git");
 		goto out;
@@ -511,11 +519,12 @@ signer_open(struct signer *s, const endorse_repo *r, bool *sign)
 		s->program = strdup(strcmp(s->format, "ssh") == 0 ? "ssh-keygen" : "gpg");
 	n = snprintf(s->dir, sizeof(s->dir), "%sendorse-sign-XXXXXX", git_repository_path(r->git));
 	if (s->program == NULL)
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	else if (n < 0 || (size_t)n >= sizeof(s->dir))
-		rc = endorse_fail(ENDORSE_EUSAGE, "the git directory's path is too long");
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"the git directory's path is too long");
 	else if (mkdtemp(s->dir) == NULL)
-		rc = endorse_fail(ENDORSE_EIO, "%s: %s", s->dir, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL, "%s: %s", s->dir, strerror(errno));
 out:
 	if (rc != 0)
 		s->dir[0] = '\0';
@@ -571,7 +580,7 @@ create_commit(git_oid *oid, const endorse_repo *r, const git_signature *sig, con
 		rc = endorse_git_fail(ENDORSE_EIO, "cannot create the signed commit");
 out:
 	if (rc != 0) /* the commit is made before anything is written */
-		rc = endorse_fail_wrap(rc, "nothing was written");
+		rc = endorse_error_wrap(rc, "nothing was written");
 	git_buf_dispose(&content);
 	free(signature);
 	signer_close(&s);
@@ -662,7 +671,8 @@ head_ref_name(char *out, size_t size, const endorse_repo *r)
 		? git_reference_symbolic_target(head) : "HEAD");
 	git_reference_free(head);
 	if (n < 0 || (size_t)n >= size)
-		return endorse_fail(ENDORSE_EUSAGE, "the current branch's name is too long");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"the current branch's name is too long");
 	return 0;
 }
 
@@ -694,7 +704,7 @@ write_pending_record(const endorse_repo *r, const endorse_git_pending *p)
 	int rc;
 
 	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (p->has_head) {
 		git_oid head;
 		git_oid_fromraw(&head, p->head);
@@ -705,7 +715,8 @@ write_pending_record(const endorse_repo *r, const endorse_git_pending *p)
 	for (size_t i = 0; i < p->n && len < sizeof(text); i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "path %s\n", p->paths[i]);
 	rc = len < sizeof(text) ? endorse_file_write_atomic(path, text, len, 0644, false)
-		: endorse_fail(ENDORSE_EUSAGE, "the record of the pending commit is too long");
+		: endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"the record of the pending commit is too long");
 	free(path);
 	return rc;
 }
@@ -768,7 +779,8 @@ read_pending_record(endorse_git_pending *p, const char *path)
 		p->has_head = strcmp(old, "none") != 0;
 		(void)snprintf(p->commit.hex, sizeof(p->commit.hex), "%s", new);
 	} else {
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s is not a record of a pending endorse write; "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s is not a record of a pending endorse write; "
 			"remove it", path);
 	}
 	free(text);
@@ -796,10 +808,12 @@ endorse_git_prepare(const endorse_repo *r, const struct endorse_git_change *chan
 
 	memset(out, 0, sizeof(*out));
 	if (n == 0 || n > ENDORSE_PENDING_PATHS)
-		return endorse_fail(ENDORSE_EUSAGE, "a write changes 1 to %d files", ENDORSE_PENDING_PATHS);
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"a write changes 1 to %d files", ENDORSE_PENDING_PATHS);
 	for (size_t i = 0; i < n; i++) {
 		if (!plain_path(changes[i].path, strlen(changes[i].path)))
-			return endorse_fail(ENDORSE_EUSAGE, "%s: not a path a write may change",
+			return endorse_error_set(ENDORSE_EUSAGE, NULL,
+				"%s: not a path a write may change",
 				changes[i].path);
 		(void)snprintf(out->paths[i], sizeof(out->paths[i]), "%s", changes[i].path);
 	}
@@ -833,7 +847,7 @@ endorse_git_publish(const endorse_repo *r, const endorse_git_pending *p, bool *m
 		return rc;
 	*moved = true;
 	if (endorse_repo_has_work_tree(r) && (rc = stage(r, p)) != 0)
-		return endorse_fail_wrap(rc, "committed %.12s, but the index could not be updated "
+		return endorse_error_wrap(rc, "committed %.12s, but the index could not be updated "
 			"(the next endorse write updates it, or run git reset)", p->commit.hex);
 	endorse_git_forget(r); /* a record left behind would only be staged again */
 	return 0;
@@ -853,13 +867,13 @@ work_file_is(bool *same, const endorse_repo *r, git_tree *tree, const char *rel)
 
 	*same = false;
 	if (path == NULL || file == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	in_tree = tree != NULL && git_tree_entry_bypath(&entry, tree, path) == 0;
 	on_disk = lstat(file, &st) == 0;
 	if (!on_disk && errno != ENOENT) {
-		rc = endorse_fail(ENDORSE_EIO, "%s: %s", file, strerror(errno));
+		rc = endorse_error_set(ENDORSE_EIO, NULL, "%s: %s", file, strerror(errno));
 		goto out;
 	}
 	if (!in_tree || !on_disk) {
@@ -891,7 +905,7 @@ put_work_file(const endorse_repo *r, git_tree *tree, const char *rel)
 	int rc;
 
 	if (path == NULL || file == NULL)
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	else if (git_tree_entry_bypath(&entry, tree, path) != 0)
 		rc = endorse_file_remove(file);
 	else if (git_blob_lookup(&blob, r->git, git_tree_entry_id(entry)) != 0)
@@ -935,7 +949,8 @@ resume(const endorse_repo *r, const endorse_git_pending *p, const char *record, 
 	    (!is_new && (rc = work_file_is(&is_old, r, old_tree, p->paths[0])) != 0))
 		goto out;
 	if (!is_new && !is_old) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "an endorse write was interrupted (%s records it) and "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"an endorse write was interrupted (%s records it) and "
 			"%s%s is now neither what the branch holds nor what the write was writing; put "
 			"it back (git checkout HEAD -- %s%s) and remove %s", record, r->prefix,
 			p->paths[0], r->prefix, p->paths[0], record);
@@ -967,7 +982,7 @@ endorse_git_recover(const endorse_repo *r, char completed[41])
 
 	completed[0] = '\0';
 	if (record == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	endorse_remove_temps_of(record); /* a writer killed while writing the record */
 	if ((rc = read_pending_record(&p, record)) != 0) {
 		if (rc == ENDORSE_ENOTFOUND)
@@ -977,7 +992,8 @@ endorse_git_recover(const endorse_repo *r, char completed[41])
 	if ((rc = head_ref_name(ref, sizeof(ref), r)) != 0)
 		goto out;
 	if (strcmp(ref, p.ref) != 0) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "an endorse write on %s was interrupted (%s records "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"an endorse write on %s was interrupted (%s records "
 			"it); switch back to %s to let the next write finish it, or remove %s", p.ref,
 			record, p.ref, record);
 		goto out;
@@ -997,7 +1013,8 @@ endorse_git_recover(const endorse_repo *r, char completed[41])
 		if (done)
 			(void)snprintf(completed, 41, "%s", p.commit.hex);
 		if (unlink(record) != 0 && errno != ENOENT)
-			rc = endorse_fail(ENDORSE_EIO, "%s: cannot remove: %s", record, strerror(errno));
+			rc = endorse_error_set(ENDORSE_EIO, NULL,
+				"%s: cannot remove: %s", record, strerror(errno));
 	}
 out:
 	free(record);
@@ -1061,7 +1078,8 @@ endorse_git_check_unlocked(const endorse_repo *r)
 	}
 	git_reference_free(head);
 	if (lock[0] != '\0')
-		rc = endorse_fail(ENDORSE_EIO, "another git process holds %s; nothing was written: "
+		rc = endorse_error_set(ENDORSE_EIO, NULL,
+			"another git process holds %s; nothing was written: "
 			"wait for it to finish (or remove the lock if no git process is running)", lock);
 	return rc;
 }
@@ -1078,7 +1096,8 @@ endorse_git_check_clean_all(const endorse_repo *r)
 	if (git_status_list_new(&list, r->git, &opts) != 0)
 		return endorse_git_fail(ENDORSE_EIO, "cannot read the status of the work tree");
 	if (git_status_list_entrycount(list) > 0)
-		rc = endorse_fail(ENDORSE_EUSAGE, "the work tree has uncommitted changes; commit or "
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"the work tree has uncommitted changes; commit or "
 			"stash them first");
 	git_status_list_free(list);
 	return rc;

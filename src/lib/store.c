@@ -61,17 +61,18 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 	memset(&entry, 0, sizeof(entry));
 	endorse_vkey_format(signer, endorse_secret_key_vkey(req->key));
 	if (st->signer == NULL && (st->signer = strdup(signer)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (st->time == NULL) {
 		endorse_time_now(now);
 		if ((st->time = strdup(now)) == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	/* A time far ahead would hold back the organization's next statements
 	 * (time-order), and verify refuses it. */
 	endorse_time_from_now(latest, ENDORSE_WRITE_SKEW);
 	if (endorse_time_valid(st->time) && strcmp(st->time, latest) > 0)
-		return endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: time %s is more "
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"refusing to write the entry: time %s is more "
 			"than %d minutes after this machine's clock (rule future-time)", st->time,
 			ENDORSE_WRITE_SKEW / 60);
 	entry.statement = *st; /* borrowed: not cleared here */
@@ -88,7 +89,8 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 		rc = ENDORSE_EINVALID;
 	}
 	if (rc != 0) {
-		rc = endorse_fail(ENDORSE_EINVALID, "refusing to write the entry: %s (rule %s)",
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
 		*line = NULL;
@@ -109,18 +111,19 @@ choose_document(endorse_statement *st, const endorse_state *state)
 		return 0;
 	if (st->type == ENDORSE_ENDORSE) {
 		st->document = strdup(endorse_state_document(state, n - 1)->sha256);
-		return st->document ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return st->document ? 0 : endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
 	org = endorse_state_find_org(state, st->org_id);
 	for (size_t i = n; org != NULL && i-- > 0;) {
 		for (size_t j = 0; j < org->endorsement_count; j++) {
 			if (org->endorsements[j].document == i && org->endorsements[j].active) {
 				st->document = strdup(endorse_state_document(state, i)->sha256);
-				return st->document ? 0 : endorse_fail(ENDORSE_ENOMEM, "out of memory");
+				return st->document ? 0 : endorse_error_set(ENDORSE_ENOMEM, NULL,
+					"out of memory");
 			}
 		}
 	}
-	return endorse_fail(ENDORSE_EINVALID,
+	return endorse_error_set(ENDORSE_EINVALID, NULL,
 		"%s does not currently endorse any document in this log; nothing to withdraw",
 		st->org_id);
 }
@@ -180,14 +183,15 @@ endorse_store_finish_pin(const char *dir, const char *org_id)
 	int rc = endorse_load_for_append(&state, dir, org_id, &quiet, &problems);
 
 	if (rc == ENDORSE_EINVALID)
-		rc = endorse_fail(rc, "the log's entries for %s break the rules (run endorse verify)",
+		rc = endorse_error_set(rc, NULL,
+			"the log's entries for %s break the rules (run endorse verify)",
 			org_id);
 	if (rc != 0)
-		return endorse_fail_wrap(rc, "cannot finish the pin of %s, left behind the log by an "
+		return endorse_error_wrap(rc, "cannot finish the pin of %s, left behind the log by an "
 			"interrupted write", org_id);
 	(void)snprintf(rel, sizeof(rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, org_id);
 	if ((path = endorse_path_join(dir, rel)) == NULL)
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	else if (pinned_key_text(text, state, org_id))
 		rc = endorse_file_write_atomic(path, text, strlen(text), 0644, false);
 	else
@@ -263,23 +267,24 @@ attributes_update(char **text, size_t *len, char **old, const char *dir, const c
 	*len = 0;
 	(void)snprintf(doc_line, sizeof(doc_line), "/%s -text", doc != NULL ? doc : "");
 	if (path == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	endorse_remove_temps_of(path); /* a writer killed while writing it */
 	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s is not a regular file", path);
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL, "%s is not a regular file", path);
 		goto out;
 	}
 	rc = endorse_file_read(old, &old_len, path, ATTRIBUTES_MAX);
 	if (rc == ENDORSE_ENOTFOUND)
 		rc = 0;
 	else if (rc == 0 && memchr(*old, '\0', old_len) != NULL)
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s holds a NUL byte: not a .gitattributes", path);
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s holds a NUL byte: not a .gitattributes", path);
 	if (rc != 0)
 		goto out;
 	if ((*text = malloc(old_len + sizeof(doc_line) + 64)) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if (old_len > 0)
@@ -314,7 +319,8 @@ load_state(endorse_state **state, const endorse_append_request *req, const endor
 	int rc = endorse_load_for_append(state, req->dir, org_id, opt, &problems);
 
 	if (rc == ENDORSE_EINVALID)
-		rc = endorse_fail(rc, "the log's entries for %s and its documents break the rules "
+		rc = endorse_error_set(rc, NULL,
+			"the log's entries for %s and its documents break the rules "
 			"(%llu problem%s; run endorse verify); refusing to append to it",
 			org_id != NULL ? org_id : "this write", (unsigned long long)problems,
 			problems == 1 ? "" : "s");
@@ -366,14 +372,14 @@ commit_append(endorse_storage *s, const endorse_append_request *req, const char 
 	if (rc == 0 || undo == ENDORSE_STORAGE_KEPT)
 		return rc;
 	if (undo == ENDORSE_STORAGE_UNDONE)
-		return endorse_fail_wrap(rc, "nothing was written");
+		return endorse_error_wrap(rc, "nothing was written");
 	if (endorse_storage_backup(s) != NULL &&
 	    (log_path = endorse_path_join(req->dir, ENDORSE_LOG_PATH)) != NULL)
-		rc = endorse_fail_wrap(rc, "and the old files could not be put back: the old "
+		rc = endorse_error_wrap(rc, "and the old files could not be put back: the old "
 			"log is kept as %s; move it back to %s (and restore keys/orgs/ from git "
 			"or a copy) before the next write", endorse_storage_backup(s), log_path);
 	else
-		rc = endorse_fail_wrap(rc, "and the old files could not all be put back: "
+		rc = endorse_error_wrap(rc, "and the old files could not all be put back: "
 			"compare keys/orgs/ with git or a copy before the next write");
 	free(log_path);
 	return rc;
@@ -435,9 +441,10 @@ check_new(const char *dir)
 	int rc = endorse_check_dirs(dir);
 
 	if (policy == NULL || log == NULL)
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	else if (rc == 0 && (access(policy, F_OK) == 0 || access(log, F_OK) == 0))
-		rc = endorse_fail(ENDORSE_EEXISTS, "%s already holds a log (keys/policy or %s exists)",
+		rc = endorse_error_set(ENDORSE_EEXISTS, NULL,
+			"%s already holds a log (keys/policy or %s exists)",
 			dir, ENDORSE_LOG_PATH);
 	free(policy);
 	free(log);
@@ -492,16 +499,17 @@ endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 
 	*res = (endorse_write_result){0};
 	if (endorse_secret_key_vkey(req->key)->type != ENDORSE_KEY_ED25519)
-		return endorse_fail(ENDORSE_EUSAGE, "a log key must be an Ed25519 key, not a witness key");
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"a log key must be an Ed25519 key, not a witness key");
 	if ((state = endorse_state_new(0)) == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = check_new(req->dir)) != 0 ||
 	    (rc = endorse_storage_begin(&s, &so, res->completed_hex)) != 0 ||
 	    (rc = put_created(s, req, state, message, sizeof(message))) != 0)
 		goto out;
 	rc = endorse_storage_commit(s, message, NULL, &undo, res->commit_hex);
 	if (rc != 0 && undo != ENDORSE_STORAGE_KEPT)
-		rc = endorse_fail_wrap(rc, undo == ENDORSE_STORAGE_UNDONE ? "nothing was written"
+		rc = endorse_error_wrap(rc, undo == ENDORSE_STORAGE_UNDONE ? "nothing was written"
 			: "and the files could not all be put back: remove keys/policy and log/, and "
 			"compare .gitattributes with git, before trying again");
 out:

@@ -41,7 +41,8 @@ verify_for_write(endorse_state **state, const char *dir, const endorse_verify_op
 	vopt.want = ENDORSE_WANT_LEAVES;  /* consistency with the checkpoints before */
 	rc = endorse_verify(state, dir, &vopt, &problems);
 	if (rc == ENDORSE_EINVALID)
-		rc = endorse_fail(rc, "the log does not verify (%llu problem%s); refusing to write %s",
+		rc = endorse_error_set(rc, NULL,
+			"the log does not verify (%llu problem%s); refusing to write %s",
 			(unsigned long long)problems, problems == 1 ? "" : "s", ENDORSE_CHECKPOINT_PATH);
 	return rc;
 }
@@ -67,7 +68,7 @@ put_checkpoint(endorse_storage *s, endorse_checkpoint_write *w, const char *data
 
 	if (rc == 0 && (rc = endorse_storage_commit(s, message, NULL, &undo, w->commit_hex)) != 0 &&
 	    undo != ENDORSE_STORAGE_KEPT)
-		rc = endorse_fail_wrap(rc, "nothing was written");
+		rc = endorse_error_wrap(rc, "nothing was written");
 	return rc;
 }
 
@@ -90,7 +91,8 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0)
 		goto out;
 	if (!endorse_vkey_equal(key, endorse_state_log_key(state))) {
-		rc = endorse_fail(ENDORSE_EUSAGE, "%s is not this log's key (keys/policy names %s)",
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s is not this log's key (keys/policy names %s)",
 			key->name, endorse_state_log_key(state)->name);
 		goto out;
 	}
@@ -175,10 +177,11 @@ lock_state_dir(int *lock, int *dir, const char *state_dir)
 
 	*lock = -1;
 	if (rc != 0)
-		return endorse_fail_wrap(rc, "cannot open the witness state directory %s", state_dir);
+		return endorse_error_wrap(rc, "cannot open the witness state directory %s", state_dir);
 	*lock = openat(*dir, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (*lock < 0 || flock(*lock, LOCK_EX) != 0)
-		return endorse_fail(ENDORSE_EIO, "cannot lock the witness state directory %s: %s",
+		return endorse_error_set(ENDORSE_EIO, NULL,
+			"cannot lock the witness state directory %s: %s",
 			state_dir, strerror(errno));
 	return 0;
 }
@@ -203,7 +206,8 @@ check_extends(endorse_checkpoint_write *w, const endorse_checkpoint *prev, const
 	} else if (prev->size > 0) { /* every tree extends the empty one */
 		leaves = endorse_state_leaves(state, &count);
 		if (leaves == NULL)
-			return endorse_fail(ENDORSE_ENOMEM, "out of memory (leaf hashes of the log)");
+			return endorse_error_set(ENDORSE_ENOMEM, NULL,
+				"out of memory (leaf hashes of the log)");
 		if (endorse_merkle_prove_consistency(proof, &len, leaves, prev->size, cp->size) != 0 ||
 		    !endorse_merkle_check_consistency(prev->size, cp->size, prev->root, cp->root,
 			    (const uint8_t(*)[32])proof, len))
@@ -214,7 +218,8 @@ check_extends(endorse_checkpoint_write *w, const endorse_checkpoint *prev, const
 		return 0;
 	w->evidence_before = strdup(prev_text);
 	w->evidence_now = strdup(note);
-	return endorse_fail(ENDORSE_EINVALID, "refusing to cosign, this is %s (split view)", why);
+	return endorse_error_set(ENDORSE_EINVALID, NULL,
+		"refusing to cosign, this is %s (split view)", why);
 }
 
 /* The state under the new name: a note of the origin's checkpoint that
@@ -287,7 +292,8 @@ read_state(char **text, bool *signed_note, bool *old, endorse_checkpoint *prev, 
 damaged:
 	free(*text);
 	*text = NULL;
-	return endorse_fail(ENDORSE_EIO, "%s: not a checkpoint of %s cosigned by %s; the witness "
+	return endorse_error_set(ENDORSE_EIO, NULL,
+		"%s: not a checkpoint of %s cosigned by %s; the witness "
 		"state is damaged, refusing to cosign (restore it from a backup)", shown, origin,
 		witness->name);
 }
@@ -299,10 +305,11 @@ read_checkpoint(char **note, size_t *len, const char *dir)
 	int rc;
 
 	if (path == NULL)
-		return endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	rc = endorse_file_read(note, len, path, ENDORSE_NOTE_MAX);
 	if (rc == ENDORSE_ENOTFOUND)
-		rc = endorse_fail(rc, "%s: no checkpoint to cosign yet; the log operator signs one "
+		rc = endorse_error_set(rc, NULL,
+			"%s: no checkpoint to cosign yet; the log operator signs one "
 			"with 'endorse checkpoint'", path);
 	free(path);
 	return rc;
@@ -327,10 +334,11 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	w->completed_hex[0] = '\0';
 	w->unchanged = false;
 	if (key->type != ENDORSE_KEY_COSIGNATURE)
-		return endorse_fail(ENDORSE_EUSAGE, "%s is not a witness key (make one with "
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s is not a witness key (make one with "
 			"'endorse keygen --witness NAME')", key->name);
 	if ((policy_path = endorse_path_join(w->dir, ENDORSE_POLICY_PATH)) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0 ||
@@ -341,7 +349,7 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	w->checkpoint = res.checkpoint;
 	state_file_name(name, res.checkpoint.origin, key);
 	if ((state_path = endorse_path_join(w->state_dir, name)) == NULL) {
-		rc = endorse_fail(ENDORSE_ENOMEM, "out of memory");
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
 	if ((rc = lock_state_dir(&state_lock, &state_dir, w->state_dir)) != 0 ||
