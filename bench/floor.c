@@ -19,7 +19,8 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "entry.h"
+#include "error.h"
 
 struct signed_message {
 	uint8_t sig[64], pk[32];

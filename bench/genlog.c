@@ -31,7 +31,8 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "vkey.h"
 
 #define ORIGIN "example.org/bench"
 #define BATCH 8192

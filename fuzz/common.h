@@ -8,8 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
 #include "replay.h"
+
+#include "domain.h"
+#include "encoding.h"
+#include "entry.h"
+#include "error.h"
+#include "json.h"
+#include "load.h"
+#include "policy.h"
+#include "report.h"
+#include "state.h"
+#include "vkey.h"
 
 /* The log key's name, hence the origin every signature covers. */
 #define FUZZ_ORIGIN "fuzz.example.org/log"

@@ -45,16 +45,6 @@ int audit_view_build(struct audit_view *v, const endorse_state *state, const cha
 	const struct audit_snapshot *since);
 void audit_view_free(struct audit_view *v);
 
-void render_table(FILE *f, const struct audit_view *v, size_t width, bool colour);
-void render_json(FILE *f, const struct audit_view *v);
-void render_csv(FILE *f, const struct audit_view *v);
-void render_markdown(FILE *f, const struct audit_view *v);
-void render_html(FILE *f, const struct audit_view *v);
-void render_jekyll(FILE *f, const struct audit_view *v);
-/* ,"confirmed":{"status":...} (docs/audit-formats.md), with the confirm's
- * members when there is one; org may be NULL (none). */
-void render_json_confirmed(FILE *f, const endorse_org *org);
-
 /* Whether an organisation's domain published its key when the log operator
  * checked (SPEC.md §7), the same in every format: AUDIT_CONFIRMED_CURRENT
  * (its current key), _OLDER (only a key it held before) or _NONE. c is the

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "cli.h"
+#include "util.h"
 
 static uint64_t
 pair(size_t org, size_t doc)

@@ -8,7 +8,11 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "render_data.h"
+#include "render_html.h"
+#include "render_text.h"
 #include "cli.h"
+#include "util.h"
 
 static const char usage_line[] =
 	"endorse audit [-C DIR] [--format FORMAT] [--document SHA256|latest|all]\n"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util.h"
 
 #define LISTED_SHOWN 5
 #define MAX_NET_ENTRIES 64

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const char usage_line[] =
 	"endorse key export-go [--passphrase-file FILE] KEY\n"

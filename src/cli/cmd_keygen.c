@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const char usage_line[] =
 	"endorse keygen [-s SECRET] [-p PUBLIC] [--unencrypted | --passphrase-file FILE] "

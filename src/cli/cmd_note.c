@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const char usage_text[] =
 	"usage: endorse note sign --key KEY [--passphrase-file FILE] [--time UNIX] < TEXT\n"

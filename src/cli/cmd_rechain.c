@@ -2,6 +2,7 @@
 #include <getopt.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const char usage_line[] = "endorse rechain [-C DIR] --onto REV";
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "util.h"
 
 #define B64 sodium_base64_VARIANT_ORIGINAL
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const char usage_line[] =
 	"endorse verify [-C DIR] [--history [REV] | --base REV] [--format text|json|github]\n"

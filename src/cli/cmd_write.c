@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "util.h"
 
 struct write_options {
 	const char *dir, *key, *pass_file, *new_key, *new_pass_file, *time;

@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 
 #include "cli.h"
+#include "util.h"
 
 static const struct command {
 	const char *name;

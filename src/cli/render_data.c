@@ -11,7 +11,8 @@
 #include <sodium.h>
 
 #include "audit.h"
-#include "cli.h"
+#include "render_data.h"
+#include "util.h"
 
 static void
 member(FILE *f, const char *name, const char *value, bool first)

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "audit.h"
-#include "cli.h"
+#include "render_html.h"
+#include "util.h"
 
 static void
 html(FILE *f, const char *s)

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "audit.h"
-#include "cli.h"
+#include "render_text.h"
+#include "util.h"
 
 #define BOLD "\033[1m"
 #define GREEN "\033[32m"

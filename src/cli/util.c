@@ -13,7 +13,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "cli.h"
+#include "util.h"
 
 #define PASSPHRASE_MAX 1024
 

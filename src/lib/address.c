@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "address.h"
 
 typedef struct prefix {
 	uint8_t bytes[16];

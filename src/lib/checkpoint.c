@@ -6,7 +6,8 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
 
 #define CHECKPOINT_MAX_SIZE ((uint64_t)INT64_MAX)
 

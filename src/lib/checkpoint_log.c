@@ -8,7 +8,9 @@
 #include <sodium.h>
 
 #include "error.h"
-#include "internal.h"
+#include "checkpoint_log.h"
+#include "report.h"
+#include "state.h"
 
 int
 endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,

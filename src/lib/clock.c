@@ -2,7 +2,7 @@
  * pure core, which takes times as input and never reads the clock. */
 #include <time.h>
 
-#include "internal.h"
+#include "endorse.h"
 
 void
 endorse_time_from_now(char out[21], long seconds)

@@ -18,7 +18,7 @@
 #include <ares_dns.h>
 
 #include "error.h"
-#include "internal.h"
+#include "dns.h"
 
 /* The answer of one name fits in a DNS message (64 KiB over TCP); these
  * bound what is kept, like the HTTPS body. */

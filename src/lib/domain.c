@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "domain.h"
+#include "error.h"
 
 #define TXT_PREFIX "endorse-vkey="
 

@@ -11,7 +11,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include "internal.h"
+#include "address.h"
+#include "dns.h"
+#include "domain.h"
+#include "error.h"
+#include "https.h"
 
 #define WELL_KNOWN_PATH "/.well-known/endorse-keys"
 #define TXT_LABEL "_endorse."

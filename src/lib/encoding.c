@@ -6,7 +6,7 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
 
 #define B64 sodium_base64_VARIANT_ORIGINAL
 

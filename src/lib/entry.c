@@ -3,7 +3,9 @@
  * above it. */
 #include <string.h>
 
-#include "internal.h"
+#include "entry.h"
+#include "error.h"
+#include "statement.h"
 #include "json.h"
 
 static int

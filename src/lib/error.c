@@ -5,7 +5,7 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "error.h"
 
 static _Thread_local char last_message[1024] = "no error";
 static _Thread_local endorse_error_info last = { 0, NULL, NULL, 0, NULL };

@@ -12,7 +12,9 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "file.h"
 
 char *
 endorse_path_join(const char *dir, const char *rel)

@@ -13,6 +13,14 @@
 #include "logdiff.h"
 #include "policy_check.h"
 #include "replay.h"
+#include "checkpoint_log.h"
+#include "error.h"
+#include "pins.h"
+#include "policy.h"
+#include "repo.h"
+#include "repo_git.h"
+#include "report.h"
+#include "state.h"
 
 static void
 report_executable(void *ctx, const char *rel)

@@ -5,7 +5,11 @@
 #ifndef ENDORSE_HISTORY_H
 #define ENDORSE_HISTORY_H
 
-#include "internal.h"
+#include "endorse.h"
+
+#include "repo.h"
+#include "repo_git.h"
+#include "report.h"
 
 /* Reports the log and every keys/orgs entry the commit holds with git mode
  * 100755 (README: the one rule for the file mode of the log and the pins). */
@@ -30,5 +34,9 @@ typedef struct endorse_history_checkpoint {
 int endorse_history_checkpoint_read(endorse_history_checkpoint *out, const endorse_repo *repo,
 	const endorse_commit_id *id, bool had_one, endorse_reporter *r);
 void endorse_history_checkpoint_clear(endorse_history_checkpoint *c);
+
+/* history.c: a new state with the log key of keys/policy at a commit. */
+int endorse_history_state_at(endorse_state **out, const endorse_repo *repo,
+	const endorse_commit_id *id, endorse_reporter *r);
 
 #endif

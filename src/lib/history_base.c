@@ -13,6 +13,14 @@
 #include "line.h"
 #include "logdiff.h"
 #include "replay.h"
+#include "checkpoint_log.h"
+#include "entry.h"
+#include "error.h"
+#include "pins.h"
+#include "repo.h"
+#include "repo_git.h"
+#include "report.h"
+#include "state.h"
 
 /* What the new lines of a pull request can depend on: documents, and the
  * organisations they name. A base line is replayed when it registers a

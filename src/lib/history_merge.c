@@ -12,6 +12,9 @@
 
 #include "history_merge.h"
 #include "logdiff.h"
+#include "repo.h"
+#include "repo_git.h"
+#include "report.h"
 
 /* One parent of a merge, checked against the merge. */
 struct parent_check {

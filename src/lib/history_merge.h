@@ -3,7 +3,11 @@
 #ifndef ENDORSE_HISTORY_MERGE_H
 #define ENDORSE_HISTORY_MERGE_H
 
-#include "internal.h"
+#include "endorse.h"
+
+#include "repo.h"
+#include "repo_git.h"
+#include "report.h"
 
 /* Checks every parent but the first of commit id, when it is a merge, and
  * reports what the merge dropped. *author is replaced by the merge's author

@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 #include "logdiff.h"
+#include "error.h"
+#include "file.h"
+#include "repo.h"
+#include "repo_git.h"
+#include "vkey.h"
 
 /* Whether the log in dir's work tree starts with old's bytes: read in
  * chunks, so that the cost is old's size. *line gets the first line that

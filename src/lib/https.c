@@ -8,7 +8,9 @@
 
 #include <curl/curl.h>
 
-#include "internal.h"
+#include "domain.h"
+#include "error.h"
+#include "https.h"
 
 struct sink {
 	CURL *curl;

@@ -1,7 +1,8 @@
 /* endorse_init: the libraries' global state, once, before any thread. */
 #include <sodium.h>
 
-#include "internal.h"
+#include "error.h"
+#include "https.h"
 
 int
 endorse_init(void)

@@ -11,7 +11,8 @@
 
 #include <jansson.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
 #include "json.h"
 
 #define MAX_SAFE_INTEGER 9007199254740991LL

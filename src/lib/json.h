@@ -3,10 +3,12 @@
 #ifndef ENDORSE_JSON_H
 #define ENDORSE_JSON_H
 
+#include "endorse.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "internal.h"
+#include "error.h"
 
 /* Decodes line into *out: its bytes, JSON syntax, value restrictions,
  * canonical form (when full) and members, but not the members' values.
@@ -14,5 +16,10 @@
  * endorse_entry_clear releases. */
 int endorse_entry_decode(endorse_entry *out, const char *line, size_t len, bool full,
 	endorse_diag *diag);
+
+/* Checks that text is JSON (RFC 8259: any value, duplicate names allowed)
+ * with the parser endorse_entry_parse uses before it applies the log's
+ * restrictions; used by tests against JSON corpora. */
+int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
 
 #endif

@@ -8,7 +8,9 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "vkey.h"
 #include "key.h"
 
 #define KEY_FILE_MAGIC "endorse-secret-key-v1"

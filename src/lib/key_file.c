@@ -8,7 +8,8 @@
 #include <sodium.h>
 
 #include "error.h"
-#include "internal.h"
+#include "file.h"
+#include "vkey.h"
 #include "key.h"
 
 /* The directory a key file goes into (made with mode if missing, when

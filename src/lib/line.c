@@ -7,6 +7,10 @@
 
 #include "error.h"
 #include "line.h"
+#include "entry.h"
+#include "prepare.h"
+#include "report.h"
+#include "state.h"
 
 void
 endorse_checker_init(endorse_checker *c, endorse_state *state, unsigned flags,

@@ -6,10 +6,13 @@
 #ifndef ENDORSE_LINE_H
 #define ENDORSE_LINE_H
 
+#include "endorse.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "internal.h"
+#include "error.h"
+#include "prepare.h"
 #include "report.h"
 #include "state.h"
 

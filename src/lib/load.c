@@ -4,7 +4,10 @@
 #include <stdlib.h>
 
 #include "error.h"
-#include "internal.h"
+#include "file.h"
+#include "policy.h"
+#include "report.h"
+#include "state.h"
 #include "load.h"
 #include "policy_check.h"
 #include "replay.h"

@@ -5,6 +5,10 @@
 #include <sodium.h>
 
 #include "logdiff.h"
+#include "entry.h"
+#include "error.h"
+#include "repo.h"
+#include "report.h"
 
 uint64_t
 endorse_logdiff_line_at(const char *data, size_t at)

@@ -6,11 +6,14 @@
 #ifndef ENDORSE_LOGDIFF_H
 #define ENDORSE_LOGDIFF_H
 
+#include "endorse.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "internal.h"
+#include "repo.h"
+#include "report.h"
 
 /* The 1-based number of the line of data that holds byte offset at. */
 uint64_t endorse_logdiff_line_at(const char *data, size_t at);

@@ -4,7 +4,7 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "error.h"
 
 static void
 node_hash(uint8_t out[32], const uint8_t left[32], const uint8_t right[32])

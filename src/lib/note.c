@@ -11,7 +11,8 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
 
 #define EM_DASH_SPACE "\xe2\x80\x94 "
 #define COSIGNATURE_MAX_TIME ((uint64_t)INT64_MAX)

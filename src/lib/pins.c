@@ -6,7 +6,7 @@
 
 #include "array.h"
 #include "error.h"
-#include "internal.h"
+#include "report.h"
 #include "pins.h"
 
 static int

@@ -10,7 +10,8 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "error.h"
+#include "points.h"
 
 /* Beyond this many keys (64 MiB of table), new keys are checked but no
  * longer remembered. */

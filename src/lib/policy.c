@@ -8,7 +8,8 @@
 #include "array.h"
 #include "error.h"
 #include "hashset.h"
-#include "internal.h"
+#include "encoding.h"
+#include "policy.h"
 
 #define POLICY_MAX_NAMES 4096
 #define POLICY_MAX_FIELDS 1026 /* "group", name, k and up to 1023 members */

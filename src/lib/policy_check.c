@@ -1,7 +1,9 @@
 /* policy_check.h: keys/policy, parsed, its problems reported. */
 #include <string.h>
 
-#include "internal.h"
+#include "error.h"
+#include "policy.h"
+#include "report.h"
 #include "policy_check.h"
 
 /* The number of the policy's "log" line (1-based; 0 if none). */

@@ -1,7 +1,8 @@
 /* keys/policy read from a file: the I/O around policy.c's parser. */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "file.h"
+#include "policy.h"
 
 int
 endorse_policy_load(endorse_policy **out, const char *path)

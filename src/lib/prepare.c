@@ -12,7 +12,11 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "entry.h"
+#include "error.h"
+#include "points.h"
+#include "prepare.h"
+#include "statement.h"
 
 /* Lines a worker takes at a time: enough to make taking them cheap. */
 #define GRAIN 16

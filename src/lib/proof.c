@@ -17,7 +17,8 @@
 #include <sodium.h>
 
 #include "error.h"
-#include "internal.h"
+#include "encoding.h"
+#include "entry.h"
 #include "proof.h"
 
 /* ---- writing a proof ---- */

@@ -9,7 +9,8 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "file.h"
 #include "proof_cache.h"
 
 #define CACHE_MAGIC "endorse-leaves/1\n"

@@ -9,7 +9,8 @@
 
 #include "array.h"
 #include "error.h"
-#include "internal.h"
+#include "file.h"
+#include "prepare.h"
 #include "line.h"
 #include "proof.h"
 #include "proof_cache.h"

@@ -9,7 +9,14 @@
 #include <sodium.h>
 
 #include "array.h"
-#include "internal.h"
+#include "entry.h"
+#include "error.h"
+#include "history.h"
+#include "repo.h"
+#include "repo_git.h"
+#include "report.h"
+#include "state.h"
+#include "vkey.h"
 #include "replay.h"
 #include "storage.h"
 

@@ -18,6 +18,10 @@
 #include "error.h"
 #include "line.h"
 #include "replay.h"
+#include "file.h"
+#include "prepare.h"
+#include "report.h"
+#include "state.h"
 
 #define READ_CHUNK (1u << 20)
 

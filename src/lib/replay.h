@@ -4,10 +4,12 @@
 #ifndef ENDORSE_REPLAY_H
 #define ENDORSE_REPLAY_H
 
+#include "endorse.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "internal.h"
+#include "prepare.h"
 #include "report.h"
 #include "state.h"
 

@@ -15,7 +15,10 @@
 #include <git2.h>
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "pins.h"
+#include "repo.h"
 #include "repo_git.h"
 
 int

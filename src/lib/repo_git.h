@@ -3,9 +3,11 @@
 #ifndef ENDORSE_REPO_GIT_H
 #define ENDORSE_REPO_GIT_H
 
+#include "endorse.h"
+
 #include <git2.h>
 
-#include "internal.h"
+#include "repo.h"
 
 struct endorse_repo {
 	git_repository *git;

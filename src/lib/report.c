@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "report.h"
+#include "error.h"
 
 static void
 report(endorse_reporter *r, const char *file, uint64_t line, const char *rule,

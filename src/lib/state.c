@@ -11,7 +11,6 @@
 #include "array.h"
 #include "error.h"
 #include "hashset.h"
-#include "internal.h"
 #include "state.h"
 
 #define NO_KEY SIZE_MAX

@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "points.h"
+#include "statement.h"
+#include "vkey.h"
 
 #define SIGNED_CONTEXT "endorse/v1\n"
 #define TEXT_MAX_CHARS 200

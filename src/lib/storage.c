@@ -13,7 +13,11 @@
 #include <sodium.h>
 
 #include "array.h"
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "file.h"
+#include "repo.h"
+#include "repo_git.h"
 #include "storage.h"
 #include "storage_git.h"
 

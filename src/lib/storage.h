@@ -56,7 +56,10 @@
 #ifndef ENDORSE_STORAGE_H
 #define ENDORSE_STORAGE_H
 
-#include "internal.h"
+#include "endorse.h"
+
+#include "repo.h"
+#include "repo_git.h"
 
 typedef struct endorse_storage endorse_storage;
 
@@ -112,5 +115,21 @@ int endorse_storage_commit(endorse_storage *s, const char *message, const endors
 /* After ENDORSE_STORAGE_NOT_UNDONE: the first file's old copy, if it is
  * still there (NULL if not). */
 const char *endorse_storage_backup(const endorse_storage *s);
+
+/* endorse_file_read of name in the directory dir_fd (path names it in
+ * messages). */
+/* Whether name, a file in keys/orgs with content text, is what a write
+ * killed between the log and the pin leaves (storage.c): then org is the
+ * organisation whose pin is to be finished. Its content is the new pin (a
+ * vkey line), or "ID\n" when the pin goes away (empty in files of earlier
+ * versions); its name is ID.vkey.tmp-XXXXXXXXXXXX or, when that is too long
+ * for a file name, the first 16 bytes of SHA-256("ID.vkey") in hex followed
+ * by .tmp-XXXXXXXXXXXX (endorse_temp_path). */
+bool endorse_pin_temp_org(char org[ENDORSE_NAME_MAX + 1], const char *name, const char *text,
+	size_t len);
+
+/* storage.c: ENDORSE_EUSAGE if keys/, keys/orgs/ or log/ under dir is a
+ * symbolic link or not a directory (each may be absent). */
+int endorse_check_dirs(const char *dir);
 
 #endif

@@ -16,7 +16,10 @@
 #include <git2.h>
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "file.h"
+#include "repo.h"
 #include "repo_git.h"
 #include "storage_git.h"
 int

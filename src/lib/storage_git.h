@@ -2,7 +2,10 @@
 #ifndef ENDORSE_STORAGE_GIT_H
 #define ENDORSE_STORAGE_GIT_H
 
-#include "internal.h"
+#include "endorse.h"
+
+#include "repo.h"
+#include "repo_git.h"
 
 /* A file a write changes, relative to the log's directory: its new content
  * is data, or the file named by file (streamed into git); both NULL removes

@@ -10,7 +10,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "entry.h"
+#include "error.h"
+#include "file.h"
+#include "state.h"
+#include "store.h"
+#include "vkey.h"
 #include "load.h"
 #include "storage.h"
 

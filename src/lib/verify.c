@@ -9,7 +9,11 @@
 #include <sys/stat.h>
 
 #include "error.h"
-#include "internal.h"
+#include "checkpoint_log.h"
+#include "file.h"
+#include "report.h"
+#include "state.h"
+#include "storage.h"
 #include "pins.h"
 #include "policy_check.h"
 #include "load.h"

@@ -4,7 +4,10 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "points.h"
+#include "vkey.h"
 
 static void
 compute_key_id(uint8_t out[4], const char *name, uint8_t type, const uint8_t pk[32])

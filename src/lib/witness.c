@@ -15,7 +15,10 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "encoding.h"
+#include "error.h"
+#include "file.h"
+#include "store.h"
 #include "storage.h"
 
 void
@@ -334,9 +337,8 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	w->completed_hex[0] = '\0';
 	w->unchanged = false;
 	if (key->type != ENDORSE_KEY_COSIGNATURE)
-		return endorse_error_set(ENDORSE_EUSAGE, NULL,
-			"%s is not a witness key (make one with "
-			"'endorse keygen --witness NAME')", key->name);
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s is not a witness key (make one "
+			"with 'endorse keygen --witness NAME')", key->name);
 	if ((policy_path = endorse_path_join(w->dir, ENDORSE_POLICY_PATH)) == NULL) {
 		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;

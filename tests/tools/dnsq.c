@@ -15,7 +15,8 @@
 
 #include <jansson.h>
 
-#include "internal.h"
+#include "address.h"
+#include "dns.h"
 
 static const char *
 rc_name(int rc)

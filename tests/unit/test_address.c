@@ -1,7 +1,7 @@
 /* endorse_address_is_public (src/lib/address.c): what a domain check may
  * connect to. Each table names the reason, so a failure says which range. */
 #include "harness.h"
-#include "internal.h"
+#include "address.h"
 
 typedef struct sample {
 	const char *address;

@@ -15,7 +15,22 @@
 
 #include <sodium.h>
 
-#include "internal.h"
+#include "address.h"
+#include "array.h"
+#include "domain.h"
+#include "encoding.h"
+#include "entry.h"
+#include "error.h"
+#include "hashset.h"
+#include "json.h"
+#include "line.h"
+#include "policy.h"
+#include "prepare.h"
+#include "report.h"
+#include "state.h"
+#include "statement.h"
+#include "vkey.h"
+
 
 /* The key ID of SPEC.md §1, computed independently of vkey.c. */
 static inline void

@@ -1,0 +1,113 @@
+/* util.c: what the commands share (errors and exit codes, safe printing,
+ * keys, files, passphrases, numbers). Only this directory prints and
+ * chooses exit codes. */
+#ifndef ENDORSE_CLI_UTIL_H
+#define ENDORSE_CLI_UTIL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "endorse.h"
+
+/* Exit codes (minisign's): valid, invalid, could not run. */
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_TROUBLE = 2 };
+
+/* Prints "endorse: <message>" to stderr and returns EXIT_TROUBLE. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Maps a library error to an exit code after printing its message. */
+int cli_library_error(int rc);
+/* Prints usage for a command and returns 2. */
+int cli_usage(const char *usage);
+
+/* Writes s with control characters, bidirectional overrides, U+200B and
+ * invalid UTF-8 replaced by '?', and a U+200B put inside every "##[" and a
+ * leading "::" (GitHub Actions' workflow commands): text written by
+ * strangers stays text, on a terminal and in a CI log. */
+void cli_print_safe(FILE *f, const char *s);
+/* Says, when completed is not empty, that a write finished an earlier one
+ * that had been killed between its files and its commit (whether or not
+ * the write itself then succeeded). */
+void cli_report_completed(const char completed[41]);
+/* The same into a malloc'd string. */
+char *cli_safe_strdup(const char *s);
+/* The same without the U+200B: for formats that escape a '#' of "##["
+ * themselves (cli_opens_command), so that their readers get the text back. */
+char *cli_safe_strdup_data(const char *s);
+/* Whether p starts with "##[", a workflow command to GitHub Actions. */
+bool cli_opens_command(const char *p);
+/* Prints s as a JSON string literal, made safe first (cli_safe_strdup_data),
+ * with the '#' that opens a "##[" written as \u0023. */
+void cli_print_json_string(FILE *f, const char *s);
+
+/* Writes s made safe (cli_safe_strdup) into a GitHub Actions workflow
+ * command on stdout, percent-encoded so that a hostile value cannot end the
+ * command or, as a property (title=...), add another. */
+void cli_print_github_escaped(const char *s, bool property);
+/* Where a confirm's method (SPEC.md §7) found the key, in words:
+ * "on the organization's website (https)" or "in its DNS (dns)". */
+const char *cli_confirm_place(const char *method);
+
+/* Flushes stdout and reports a write error: exit codes must not claim
+ * success when the output was lost. */
+int cli_finish(int code);
+
+/* Reads a passphrase into sodium_malloc memory: from file ("-" is standard
+ * input; the first line, without its line ending), or from the terminal
+ * with echo off (twice if confirm). Never from argv or the environment. */
+int cli_read_passphrase(char **out, size_t *len, const char *file, const char *prompt,
+	bool confirm);
+/* Loads a secret key, asking for its passphrase only if it is encrypted.
+ * A path that does not exist but is a key name (e.g. example.org or
+ * openoperations.org/manifesto) is looked up in the default key directory. */
+int cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file);
+/* ${VARIABLE:-$HOME/UNDER_HOME}/endorse, malloc'd; NULL without HOME. */
+char *cli_xdg_dir(const char *variable, const char *under_home);
+/* ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.EXT with '/' in NAME as '_'. */
+char *cli_default_key_path(const char *name, const char *ext);
+
+/* Where and how a new secret key is stored (keygen, key import-go). */
+struct key_destination {
+	const char *secret_path, *public_path; /* NULL: the default paths of the key's name */
+	const char *passphrase_file;           /* NULL: ask on the terminal, twice */
+	bool unencrypted, force;
+};
+/* Writes the secret key file and the vkey file, then prints the vkey. */
+int cli_store_key(const endorse_secret_key *key, const struct key_destination *to);
+
+/* Reads a whole file (or standard input for "-") up to max bytes. */
+int cli_read_file(char **out, size_t *len, const char *path, size_t max);
+/* A vkey given to option: the vkey itself, or a file holding it (one line,
+ * as keygen writes it). A usage error (exit 2) when it is neither. */
+int cli_read_vkey(endorse_vkey *out, const char *option, const char *arg);
+/* SHA-256 of a file as 64 hex digits. */
+int cli_sha256_file(char out[65], const char *path);
+
+/* Prints a verification problem as FILE:LINE: RULE: message on stderr. */
+void cli_print_problem(void *ctx, const endorse_problem *p);
+
+/* The RFC 6962 root of the replayed log, in base64 (empty if unknown). */
+void cli_state_root(char out[45], const endorse_state *state);
+
+/* The most threads --jobs accepts (the library's ENDORSE_MAX_JOBS). */
+#define CLI_MAX_JOBS 256
+
+/* A decimal of the command line (endorse_parse_decimal), at most max. */
+bool cli_parse_u64(uint64_t *out, const char *s, uint64_t max);
+
+/* For option parsers that return whether to go on: stores the exit code
+ * in *code and returns false. Inline so that the analyzers see it. */
+static inline bool
+cli_stop(int *code, int exit_code)
+{
+	*code = exit_code;
+	return false;
+}
+
+/* strdup that passes NULL through. */
+char *cli_strdup_or_null(const char *s);
+
+/* -C DIR: changes directory at once, as git -C does, so that every
+ * relative path given afterwards or before is taken relative to DIR. */
+int cli_chdir(const char *dir);
+
+#endif

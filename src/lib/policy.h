@@ -1,0 +1,20 @@
+/* policy.c: the library-internal declarations of its module. */
+#ifndef ENDORSE_POLICY_H
+#define ENDORSE_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "endorse.h"
+#include "error.h"
+
+#define ENDORSE_POLICY_MAX (1u << 20)
+
+/* policy.c: as endorse_policy_parse, with the failing line (0: the whole
+ * file) and rule in line_no and diag. */
+int endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len,
+	uint64_t *line_no, endorse_diag *diag);
+
+#endif

@@ -1,0 +1,24 @@
+/* statement.c: the library-internal declarations of its module. */
+#ifndef ENDORSE_STATEMENT_H
+#define ENDORSE_STATEMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "endorse.h"
+#include "error.h"
+
+/* statement.c */
+/* endorse_signed_message for an entry parsed (fully) from line. */
+int endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origin,
+	const char *line, size_t line_len, const endorse_statement *st);
+
+/* Checks the members' values of a parsed statement (lengths, formats) and
+ * parses its signer and its new_signer or key into entry; check_points as
+ * for endorse_vkey_parse_checked, through points when it is not NULL. */
+int endorse_statement_check_values(endorse_entry *entry, bool check_points,
+	endorse_points *points, endorse_diag *diag);
+
+#endif
