@@ -366,10 +366,10 @@ endorse_dir_open(int *fd_out, const char *dir, const char *rel, bool create, mod
 
 	*fd_out = -1;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL,
-			"%s: %s", dir,
-			strerror(errno));
+	if (fd < 0) {
+		int code = errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO;
+		return endorse_error_set(code, NULL, "%s: %s", dir, strerror(errno));
+	}
 	while (rel[at] != '\0') {
 		size_t n = strcspn(rel + at, "/");
 		char name[256];
@@ -432,10 +432,10 @@ endorse_dir_open_path(int *fd_out, const char *path, bool create, mode_t mode)
 		 * are followed like every directory above the one named */
 		int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
+		int code = errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO;
+
 		if (fd < 0)
-			rc = endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL,
-				"%s: %s",
-				path, strerror(errno));
+			rc = endorse_error_set(code, NULL, "%s: %s", path, strerror(errno));
 		else
 			*fd_out = fd;
 	} else if (!create || strcmp(parent, ".") == 0 || strcmp(parent, "/") == 0 ||

@@ -30,8 +30,8 @@ work_log_extends(bool *extends_old, uint64_t *line, const char *dir, const endor
 	if (path == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		rc = endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL, "%s: %s",
-			path, strerror(errno));
+		int code = errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO;
+		rc = endorse_error_set(code, NULL, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	while (at < old->len) {

@@ -310,8 +310,8 @@ endorse_replay_file(endorse_state *state, const char *dir, endorse_reporter *rep
 				"the log is a symbolic link; it must be a regular file");
 			rc = ENDORSE_EINVALID;
 		} else {
-			rc = endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL,
-				"%s: %s", path, strerror(errno));
+			int code = errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO;
+			rc = endorse_error_set(code, NULL, "%s: %s", path, strerror(errno));
 		}
 		goto out;
 	}
@@ -344,8 +344,8 @@ endorse_log_each_line(const char *dir, endorse_line_fn fn, void *ctx)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	f.fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (f.fd < 0) {
-		rc = endorse_error_set(errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO, NULL,
-			"%s: %s", path, errno == ELOOP ? "a symbolic link; the log must be a regular file"
+		int code = errno == ENOENT ? ENDORSE_ENOTFOUND : ENDORSE_EIO;
+		rc = endorse_error_set(code, NULL, "%s: %s", path, errno == ELOOP ? "a symbolic link; the log must be a regular file"
 				       : strerror(errno));
 		free(path);
 		return rc;
