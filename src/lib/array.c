@@ -8,7 +8,7 @@
 void *
 endorse_array_reserve(void *items, size_t *cap, size_t need, size_t size)
 {
-	size_t room = *cap ? *cap : 4;
+	size_t room = *cap ? *cap : 1; /* one: most organisations hold one key */
 	void *grown;
 
 	if (need <= *cap)

@@ -1,5 +1,6 @@
 /* A growable array: the one way the library makes room for one more
- * element. Capacity doubles, so n appends copy O(n) elements in all. */
+ * element. Capacity starts at one (most organisations hold one key and
+ * endorse once) and doubles, so n appends copy O(n) elements in all. */
 #ifndef ENDORSE_ARRAY_H
 #define ENDORSE_ARRAY_H
 

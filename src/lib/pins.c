@@ -75,11 +75,11 @@ endorse_pinned_free(struct endorse_pinned *files, size_t n)
 }
 
 /* The room endorse_pinned_add gave files of n entries: it grows them by
- * endorse_array_reserve, which doubles from 4. */
+ * endorse_array_reserve, which doubles from 1. */
 static size_t
 room_of(size_t n)
 {
-	size_t cap = 4;
+	size_t cap = 1;
 
 	if (n == 0)
 		return 0;

@@ -55,6 +55,8 @@ need_plain_git() {
 		GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL GIT_CONFIG \
 		GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE 2>/dev/null || true
 	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
+	# no automatic gc: git detaches it, and it could outlive the case and its cleanup
+	export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
 }
 
 # need_genlog: GENLOG (bench/genlog.c, built beside endorse), or a skip.

@@ -68,7 +68,7 @@ array_reserve_doubles_and_refuses_overflow(void)
 		last_cap = cap;
 	}
 	CHECK(cap >= 10000 && cap < 20000);
-	CHECK(grown_times <= 14);  /* doubling from 4: log2(10000 / 4) + 1 */
+	CHECK(grown_times <= 15);  /* doubling from 1: log2(10000) + 1 */
 	for (size_t i = 0; i < 10000; i++)
 		CHECK_INT(items[i], i);
 	/* an element count whose size overflows: NULL, items and cap unchanged */
