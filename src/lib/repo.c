@@ -15,6 +15,7 @@
 #include <git2.h>
 #include <sodium.h>
 
+#include "array.h"
 #include "encoding.h"
 #include "error.h"
 #include "pins.h"
@@ -207,15 +208,12 @@ endorse_repo_first_parents(const endorse_repo *r, const endorse_commit_id *tip,
 	if ((rc = endorse_git_lookup_commit(&c, r, tip)) != 0)
 		return rc;
 	while (c != NULL) {
-		if (n == cap) {
-			endorse_commit_id *grown = realloc(ids, (cap ? 2 * cap : 64) * sizeof(*ids));
-			if (grown == NULL) {
-				rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			ids = grown;
-			cap = cap ? 2 * cap : 64;
+		endorse_commit_id *grown = endorse_array_reserve(ids, &cap, n + 1, sizeof(*ids));
+		if (grown == NULL) {
+			rc = ENDORSE_ENOMEM;
+			break;
 		}
+		ids = grown;
 		endorse_git_id(&ids[n++], git_commit_id(c));
 		parent = NULL;
 		if (git_commit_parentcount(c) > 0 && git_commit_parent(&parent, c, 0) != 0) {
