@@ -221,6 +221,33 @@ const char *endorse_policy_witness_name(const endorse_policy *policy, size_t i);
 bool endorse_policy_quorum_met(const endorse_policy *policy, const bool *cosigned);
 /* The quorum line's name, or "none". */
 const char *endorse_policy_quorum_name(const endorse_policy *policy);
+/* The fewest witnesses, beyond those with cosigned[i] set (cosigned may be
+ * NULL: none), whose cosignatures would meet the quorum (0 for quorum
+ * none; SIZE_MAX when out of memory). */
+size_t endorse_policy_quorum_missing(const endorse_policy *policy, const bool *cosigned);
+/* The quorum in words, malloc'd: "none", a witness's name, or a group's
+ * name and what it asks, e.g. "two-of-three (2 of net, org, coop)". */
+int endorse_policy_quorum_describe(char **out, const endorse_policy *policy);
+
+/* Changes to keys/policy (policy_edit.c), each one write transaction (one
+ * commit in git) under the log's lock, refused unless the new policy parses
+ * and keeps the log line. No key signs them: the policy is not in the log
+ * (README "Changing the policy" says what protects it). */
+typedef struct endorse_policy_change {
+	const char *dir;
+	bool commit;            /* one commit when dir is in a git work tree */
+	char commit_hex[41];    /* out: the commit made (empty when none) */
+	char completed_hex[41]; /* out: an interrupted earlier write completed first */
+} endorse_policy_change;
+/* Adds "witness NAME VKEY [URL]" after the policy's last witness line: a
+ * new name, a cosignature vkey (type 0x04) not listed yet, a URL (NULL:
+ * none) of https:// without white space. */
+int endorse_policy_add_witness(endorse_policy_change *c, const char *name, const char *vkey,
+	const char *url);
+/* Sets the quorum: "none", the name of a witness or group of the policy,
+ * or "K NAME NAME..." (K a number, any or all), which becomes the group
+ * "endorse-quorum" (replacing the one an earlier set-quorum made). */
+int endorse_policy_set_quorum(endorse_policy_change *c, const char *const *expr, size_t n);
 
 /* ---- verification ---- */
 
@@ -528,6 +555,11 @@ typedef struct endorse_write_result {
 	 * commit, that this write completed first (empty when none); set even
 	 * when the write itself fails */
 	char completed_hex[41];
+	/* document: the version registered (1 for a new id), its id's count of
+	 * versions; set too when refused for rule "new-document" (then 1) */
+	uint64_t document_version;
+	/* document: the file was committed with the entry (inside the work tree) */
+	bool document_committed;
 } endorse_write_result;
 
 /* Under the log's lock: reads the log in one pass, checking as verify does
@@ -539,6 +571,14 @@ typedef struct endorse_write_result {
  * callback says why) or when the new entry would. res->seq gets the new
  * entry's seq. */
 int endorse_append_statement(const endorse_append_request *req,
+	const endorse_verify_options *opt, endorse_write_result *res);
+/* The same for a document statement. An id that no document of the log has
+ * yet, although it has documents, is refused with ENDORSE_EEXISTS and rule
+ * "new-document" unless new_document is true (a typo in a title would
+ * start a new document for good); endorse_append_statement refuses it
+ * always. The file registered (req->document_file), when inside the git
+ * work tree and not as HEAD holds it, is committed with the entry. */
+int endorse_append_document(const endorse_append_request *req, bool new_document,
 	const endorse_verify_options *opt, endorse_write_result *res);
 
 /* Whether a clone of the git work tree holding file gets other bytes than

@@ -261,7 +261,8 @@ warn_git_bytes(const char *file, const char *sha256)
 static const char init_usage[] =
 	"endorse init [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]";
 static const char document_usage[] =
-	"endorse document [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]";
+	"endorse document [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]\n"
+	"                 [--new-document]";
 
 static int
 document_help(const char *usage, const char *what)
@@ -313,25 +314,120 @@ cmd_init(int argc, char **argv)
 	return rc == 0 ? EXIT_VALID : cli_library_error(rc);
 }
 
+/* --new-document is document's alone: taken out of argv before the
+ * options all the writers share are parsed. */
+static bool
+take_new_document(int *argc, char **argv)
+{
+	bool found = false;
+	int n = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--new-document") == 0)
+			found = true;
+		else
+			argv[n++] = argv[i];
+	}
+	*argc = n;
+	argv[n] = NULL;
+	return found;
+}
+
+/* After the refusal of a new id (rule new-document): on a terminal, asks
+ * whether a new document is meant; elsewhere, says how to ask for one. */
+static bool
+confirm_new_document(const char *id)
+{
+	char answer[16] = "";
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return false;
+	fputs("endorse: register a NEW document ", stderr);
+	cli_print_safe(stderr, id);
+	fputs("@1? The id can never change. [y/N] ", stderr);
+	if (fgets(answer, sizeof(answer), stdin) == NULL)
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* Appends the document statement: a new id needs new_document (or, on a
+ * terminal, a yes); says which id and version were registered. */
+static int
+append_document(endorse_statement *st, const struct write_options *o, bool new_document)
+{
+	endorse_secret_key *key = NULL;
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit, o->document};
+	endorse_write_result res = {0};
+	int rc, code = EXIT_TROUBLE;
+
+	if (cli_load_key(&key, o->key, o->pass_file) != 0)
+		goto out;
+	req.key = key;
+	rc = endorse_append_document(&req, new_document, &vopt, &res);
+	if (rc == ENDORSE_EEXISTS && endorse_error_get()->rule != NULL &&
+	    strcmp(endorse_error_get()->rule, "new-document") == 0) {
+		(void)cli_library_error(rc);
+		if (!confirm_new_document(st->id))
+			goto out;
+		cli_report_completed(res.completed_hex);
+		res = (endorse_write_result){0};
+		rc = endorse_append_document(&req, true, &vopt, &res);
+	}
+	cli_report_completed(res.completed_hex);
+	if (rc != 0) {
+		code = cli_library_error(rc);
+		goto out;
+	}
+	report_append(st, res.seq);
+	printf("registered ");
+	cli_print_safe(stdout, st->id);
+	printf("@%llu (sha256 %s)%s\n", (unsigned long long)res.document_version, st->sha256,
+		res.document_version == 1 ? ", a new document" : "");
+	if (res.document_committed) {
+		printf("committed ");
+		cli_print_safe(stdout, o->document);
+		printf(" with its entry\n");
+	}
+	report_commit(&res);
+	code = EXIT_VALID;
+out:
+	endorse_secret_key_free(key);
+	return code;
+}
+
 int
 cmd_document(int argc, char **argv)
 {
 	struct write_options o;
 	endorse_statement st;
+	bool new_document = take_new_document(&argc, argv);
 	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_DOCUMENT), A(OPT_TITLE), A(OPT_URL),
 		A(OPT_ID)), document_usage);
 
 	if (rc < 0)
 		return document_help(document_usage,
-			"Registers a new version of a document, signed by the log key. A document\n"
-			"inside DIR is marked -text in DIR/.gitattributes (with keys/ and log/, when\n"
+			"Registers a new version of a document, signed by the log key, and prints\n"
+			"its id and version (ID@N). An id that no document of the log has yet is\n"
+			"refused (a typo in --title would start a new document for good) unless\n"
+			"--new-document is given or, on a terminal, confirmed. A document inside\n"
+			"DIR's git work tree is committed with its entry when it differs from\n"
+			"HEAD, and marked -text in DIR/.gitattributes (with keys/ and log/, when\n"
 			"missing). Warns when git holds the document with other bytes (a clone\n"
-			"would compute another sha256).");
+			"would compute another sha256).\n\n"
+			"      --new-document         register a new document (a new id)");
 	if (rc > 0 || document_statement(&st, &o) != 0)
 		return EXIT_TROUBLE;
 	char sha[65];
 	(void)snprintf(sha, sizeof(sha), "%s", st.sha256 != NULL ? st.sha256 : "");
-	if ((rc = append(&st, &o)) == EXIT_VALID)
+	rc = append_document(&st, &o, new_document);
+	endorse_statement_clear(&st);
+	if (rc == EXIT_VALID)
 		warn_git_bytes(o.document, sha);
 	return rc;
 }

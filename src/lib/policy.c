@@ -480,3 +480,76 @@ endorse_policy_quorum_met(const endorse_policy *p, const bool *cosigned)
 	free(witnessed);
 	return met;
 }
+
+/* The fewest more witnesses that meet the quorum: a witness costs 0 when it
+ * cosigned, else 1; a group of threshold k costs the sum of its k cheapest
+ * members. Names are defined before use, so one pass settles them all. */
+size_t
+endorse_policy_quorum_missing(const endorse_policy *p, const bool *cosigned)
+{
+	size_t *cost, *members = NULL, w = 0, missing;
+
+	if (p->quorum_none)
+		return 0;
+	if ((cost = calloc(p->name_count, sizeof(size_t))) == NULL)
+		return SIZE_MAX;
+	for (size_t i = 0; i < p->name_count; i++) {
+		const struct policy_name *n = &p->names[i];
+
+		if (n->kind == NAME_WITNESS) {
+			cost[i] = cosigned != NULL && cosigned[w] ? 0 : 1;
+			w++;
+			continue;
+		}
+		free(members);
+		if ((members = malloc(n->member_count * sizeof(size_t))) == NULL) {
+			free(cost);
+			return SIZE_MAX;
+		}
+		for (size_t j = 0; j < n->member_count; j++)
+			members[j] = cost[n->members[j]];
+		/* selection of the k cheapest: groups are small */
+		for (size_t j = 0; j < n->threshold; j++) {
+			size_t min = j;
+			for (size_t m = j + 1; m < n->member_count; m++)
+				if (members[m] < members[min])
+					min = m;
+			size_t t = members[j];
+			members[j] = members[min];
+			members[min] = t;
+			cost[i] += members[j];
+		}
+	}
+	missing = cost[p->quorum];
+	free(members);
+	free(cost);
+	return missing;
+}
+
+/* The quorum in words: "none", a witness's name, or a group's name with
+ * what it asks, e.g. two-of-three (2 of net, org, coop). */
+int
+endorse_policy_quorum_describe(char **out, const endorse_policy *p)
+{
+	const struct policy_name *q = p->quorum_none ? NULL : &p->names[p->quorum];
+	size_t size = 64, n = 0;
+	char *text;
+
+	if (q != NULL && q->kind == NAME_GROUP)
+		for (size_t j = 0; j < q->member_count; j++)
+			size += strlen(p->names[q->members[j]].name) + 2;
+	size += q != NULL ? strlen(q->name) : 0;
+	if ((text = malloc(size)) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	if (q == NULL || q->kind == NAME_WITNESS) {
+		(void)snprintf(text, size, "%s", q != NULL ? q->name : "none");
+	} else {
+		n = (size_t)snprintf(text, size, "%s (%zu of ", q->name, q->threshold);
+		for (size_t j = 0; j < q->member_count; j++)
+			n += (size_t)snprintf(text + n, size - n, "%s%s", j > 0 ? ", " : "",
+				p->names[q->members[j]].name);
+		(void)snprintf(text + n, size - n, ")");
+	}
+	*out = text;
+	return 0;
+}

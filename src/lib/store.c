@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
+#include "encoding.h"
 #include "entry.h"
 #include "error.h"
 #include "file.h"
@@ -215,6 +218,8 @@ endorse_store_finish_pin(const char *dir, const char *org_id)
  * writes the file (or extends it), document adds what is missing. */
 
 #define ATTRIBUTES_PATH ".gitattributes"
+/* The largest document committed with its entry (read into memory). */
+#define ENDORSE_DOCUMENT_COMMIT_MAX (64u << 20)
 #define ATTRIBUTES_MAX (1 << 20)
 
 static bool
@@ -332,14 +337,91 @@ load_state(endorse_state **state, const endorse_append_request *req, const endor
 	return rc;
 }
 
+/* A document's id names the document for good: an id that no document of
+ * the log has yet (a typo in a title) is refused unless the caller asked
+ * for a new document. res->document_version gets the version registered. */
+static int
+check_document_id(const endorse_statement *st, const endorse_state *state, bool new_document,
+	endorse_write_result *res)
+{
+	size_t n = endorse_state_document_count(state), versions = 0, size = 1, at = 0;
+	char *ids;
+	int rc;
+
+	if (st->type != ENDORSE_DOCUMENT)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		versions += strcmp(endorse_state_document(state, i)->id, st->id) == 0;
+		size += strlen(endorse_state_document(state, i)->id) + 2;
+	}
+	res->document_version = versions + 1;
+	if (versions > 0 || n == 0 || new_document)
+		return 0;
+	if ((ids = malloc(size)) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	ids[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const char *id = endorse_state_document(state, i)->id;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(endorse_state_document(state, j)->id, id) == 0;
+		if (!seen)
+			at += (size_t)snprintf(ids + at, size - at, "%s%s", at > 0 ? ", " : "", id);
+	}
+	rc = endorse_error_rule("new-document", endorse_error_set(ENDORSE_EEXISTS, NULL,
+		"no document of this log has the id '%s' (derived from --title, or given with "
+		"--id), and an id is forever: the log's documents are %s. To register a new "
+		"version of one of them, use its title or --id; to start a new document '%s', "
+		"give --new-document", st->id, ids, st->id));
+	free(ids);
+	return rc;
+}
+
+/* The registered file, when it lies inside the git work tree and differs
+ * from HEAD: staged with the entry, in the same commit (its bytes as read
+ * here, which must be those hashed). An ignored file, one already
+ * committed as it is, or one outside dir is left alone. */
+static int
+put_document_file(endorse_storage *s, const endorse_append_request *req, const char *rel,
+	endorse_write_result *res)
+{
+	uint8_t digest[32];
+	char hex[65], *data = NULL, *path = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (rel == NULL || endorse_storage_repo(s) == NULL || !req->commit ||
+	    endorse_storage_check_clean(s, rel) == 0)
+		return 0;
+	if ((path = endorse_path_join(req->dir, rel)) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	rc = endorse_file_read(&data, &len, path, ENDORSE_DOCUMENT_COMMIT_MAX);
+	if (rc == 0) {
+		crypto_hash_sha256(digest, (const uint8_t *)data, len);
+		endorse_hex_encode(hex, digest, 32);
+		if (strcmp(hex, req->statement->sha256) != 0)
+			rc = endorse_error_set(ENDORSE_EUSAGE, NULL, "%s changed while it was being "
+				"registered (its sha256 is now %s); run the command again", path, hex);
+		else if ((rc = endorse_storage_put(s, rel, data, len)) == 0)
+			res->document_committed = true;
+	} else {
+		rc = endorse_error_wrap(rc, "cannot commit the document with its entry (commit "
+			"it yourself first, or use --no-commit)");
+	}
+	free(data);
+	free(path);
+	return rc;
+}
+
 /* The second file of an append: the organisation's pin (its record, "ID\n",
  * when the pin goes away), or for a document .gitattributes when a line is
- * missing. */
+ * missing, and then the document's file (put_document_file). */
 static int
-put_second(endorse_storage *s, const endorse_append_request *req, const endorse_state *state)
+put_second(endorse_storage *s, const endorse_append_request *req, const endorse_state *state,
+	endorse_write_result *res)
 {
 	const endorse_statement *st = req->statement;
-	char rel[300], text[ENDORSE_VKEY_MAX + 1], *attr = NULL, *old = NULL;
+	char rel[300], text[ENDORSE_VKEY_MAX + 1], *attr = NULL, *old = NULL, *doc = NULL;
 	size_t len = 0;
 	int orgs = -1, rc;
 
@@ -362,6 +444,9 @@ put_second(endorse_storage *s, const endorse_append_request *req, const endorse_
 		rc = endorse_storage_put(s, ATTRIBUTES_PATH, attr, len);
 	free(attr);
 	free(old);
+	if (rc == 0 && (doc = document_in_dir(req->dir, req->document_file)) != NULL)
+		rc = put_document_file(s, req, doc, res);
+	free(doc);
 	return rc;
 }
 
@@ -390,8 +475,8 @@ commit_append(endorse_storage *s, const endorse_append_request *req, const char 
 	return rc;
 }
 
-int
-endorse_append_statement(const endorse_append_request *req, const endorse_verify_options *opt,
+static int
+append(const endorse_append_request *req, bool new_document, const endorse_verify_options *opt,
 	endorse_write_result *res)
 {
 	endorse_statement *st = req->statement;
@@ -413,9 +498,10 @@ endorse_append_statement(const endorse_append_request *req, const endorse_verify
 	    (rc = load_state(&state, req, opt)) != 0)
 		goto out;
 	seq = endorse_state_size(state);
-	if ((rc = choose_document(st, state)) != 0 || (rc = make_line(&line, &len, state, req)) != 0 ||
+	if ((rc = choose_document(st, state)) != 0 || (rc = check_document_id(st, state, new_document, res)) != 0 ||
+	    (rc = make_line(&line, &len, state, req)) != 0 ||
 	    (rc = endorse_storage_append(s, ENDORSE_LOG_PATH, line, len)) != 0 ||
-	    (rc = put_second(s, req, state)) != 0)
+	    (rc = put_second(s, req, state, res)) != 0)
 		goto out;
 	describe(message, sizeof(message), st, state);
 	if ((rc = commit_append(s, req, message, res)) == 0)
@@ -425,6 +511,22 @@ out:
 	endorse_state_free(state);
 	endorse_storage_end(s);
 	return rc;
+}
+
+int
+endorse_append_statement(const endorse_append_request *req, const endorse_verify_options *opt,
+	endorse_write_result *res)
+{
+	return append(req, false, opt, res);
+}
+
+int
+endorse_append_document(const endorse_append_request *req, bool new_document,
+	const endorse_verify_options *opt, endorse_write_result *res)
+{
+	if (req->statement->type != ENDORSE_DOCUMENT)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "not a document statement");
+	return append(req, new_document, opt, res);
 }
 
 static int

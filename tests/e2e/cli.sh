@@ -262,9 +262,9 @@ audit-two-documents)
 	small_log
 	printf 'the charter\n' >"$T/charter.txt"
 	ok document -C "$R" --key "$K/log.key" --document "$T/charter.txt" --title "Charter" \
-		--url https://example.org/charter --id charter --time 2026-01-02T00:00:00Z
+		--url https://example.org/charter --id charter --time 2026-01-02T00:00:00Z --new-document
 	ok document -C "$R" --key "$K/log.key" --document "$T/doc-v2.txt" --title "E2E Manifesto" \
-		--url https://example.org/manifesto --id e2e-manifesto --time 2026-01-03T00:00:00Z
+		--url https://example.org/manifesto --id e2e-manifesto --time 2026-01-03T00:00:00Z --new-document
 	ok sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/ \
 		--document "$(sha256_of "$T/charter.txt")" --time 2026-01-04T00:00:00Z
 	verify_ok
