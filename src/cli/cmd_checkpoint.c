@@ -105,6 +105,34 @@ checkpoint_help(void)
 		checkpoint_usage, dir_help, write_help);
 }
 
+/* What a new checkpoint waits for: the policy's quorum, from no
+ * cosignature (verify says PENDING until the witnesses cosign). */
+static void
+print_quorum_wait(void)
+{
+	endorse_policy *policy = NULL;
+	char *quorum = NULL;
+	size_t missing;
+
+	if (endorse_policy_load(&policy, ENDORSE_POLICY_PATH) != 0 ||
+	    endorse_policy_quorum_describe(&quorum, policy) != 0) {
+		endorse_policy_free(policy);
+		return;
+	}
+	missing = endorse_policy_quorum_missing(policy, NULL);
+	if (missing == 0) {
+		printf("signed; no witness needed (policy quorum none): verify accepts it as it is\n");
+	} else {
+		printf("signed; waiting for %zu witness%s (policy quorum ", missing,
+			missing == 1 ? "" : "es");
+		cli_print_safe(stdout, quorum);
+		printf("): until they cosign ('endorse cosign'), verify reports the checkpoint as "
+			"PENDING (exit status 3; --allow-pending exits 0)\n");
+	}
+	free(quorum);
+	endorse_policy_free(policy);
+}
+
 int
 cmd_checkpoint(int argc, char **argv)
 {
@@ -136,6 +164,7 @@ cmd_checkpoint(int argc, char **argv)
 	printf("signed the checkpoint of %llu entries, root %s\n",
 		(unsigned long long)w.checkpoint.size, root);
 	print_commit(&w);
+	print_quorum_wait();
 	return EXIT_VALID;
 }
 

@@ -9,9 +9,16 @@
 #include "cli.h"
 #include "util.h"
 
+/* What the command line asked for. */
+struct verify_args {
+	const char *format, *history, *base, *log_key;
+	bool use_history, allow_pending;
+	uint64_t jobs;
+};
+
 static const char usage_line[] =
 	"endorse verify [-C DIR] [--history [REV] | --base REV] [--format text|json|github]\n"
-	"               [--log-key VKEY|FILE] [--jobs N]";
+	"               [--log-key VKEY|FILE] [--jobs N] [--allow-pending]";
 
 /* --format json prints the problems after the summary, which is known only
  * at the end: they wait in an unlinked temporary file, not in memory, so a
@@ -65,8 +72,9 @@ print_json(const endorse_state *state, struct collected *c, int rc, const char *
 		print_json_member(stdout, "root", root);
 		const endorse_checkpoint_status *cp = endorse_state_checkpoint(state);
 		if (cp->present)
-			printf(",\"checkpoint\":{\"size\":%llu,\"witnesses\":%zu,\"quorum\":%s}",
-				(unsigned long long)cp->size, cp->witnesses, cp->quorum ? "true" : "false");
+			printf(",\"checkpoint\":{\"size\":%llu,\"witnesses\":%zu,\"quorum\":%s,"
+				"\"pending\":%s}", (unsigned long long)cp->size, cp->witnesses,
+				cp->quorum ? "true" : "false", cp->quorum ? "false" : "true");
 		else
 			printf(",\"checkpoint\":null");
 	}
@@ -98,6 +106,73 @@ print_github(void *ctx, const endorse_problem *p)
 	putchar('\n');
 }
 
+/* ---- a checkpoint that only waits for its witnesses: PENDING ----
+ *
+ * verify asks the library not to report the quorum (quorum_optional) and
+ * decides here: a valid log whose checkpoint is well signed but not yet
+ * cosigned by the policy's quorum is PENDING, exit 3 (--allow-pending: 0),
+ * not INVALID; any other problem of the checkpoint is still exit 1. */
+
+/* Whether the run ended on a valid log whose checkpoint lacks the quorum. */
+static bool
+is_pending(const endorse_state *state, int rc)
+{
+	const endorse_checkpoint_status *c = state != NULL ? endorse_state_checkpoint(state) : NULL;
+
+	return rc == 0 && c != NULL && c->present && !c->quorum;
+}
+
+/* "2 more (policy quorum two-of-three (2 of a, b, c))", from the work
+ * tree's keys/policy (the one verify read, or with --history and --base
+ * the one checked out); "more" alone when it cannot be read. */
+static void
+print_waiting(FILE *f)
+{
+	endorse_policy *policy = NULL;
+	char *quorum = NULL;
+	size_t missing;
+
+	if (endorse_policy_load(&policy, ENDORSE_POLICY_PATH) != 0 ||
+	    endorse_policy_quorum_describe(&quorum, policy) != 0) {
+		fputs("more witnesses", f);
+	} else {
+		/* the cosignatures are not known per witness here: the fewest from none */
+		missing = endorse_policy_quorum_missing(policy, NULL);
+		fprintf(f, "witnesses (policy quorum ");
+		cli_print_safe(f, quorum);
+		fprintf(f, ", %zu witness%s in all)", missing, missing == 1 ? "" : "es");
+	}
+	free(quorum);
+	endorse_policy_free(policy);
+}
+
+/* The PENDING report: stdout's line (text), an annotation (github), and
+ * the exit code. */
+static int
+report_pending(const endorse_state *state, const struct verify_args *a)
+{
+	const endorse_checkpoint_status *c = endorse_state_checkpoint(state);
+
+	if (strcmp(a->format, "github") == 0) {
+		printf("::warning file=%s,title=endorse checkpoint pending::the checkpoint of %llu "
+			"entries is cosigned by %zu policy witness%s, short of the quorum: it waits for its "
+			"witnesses (endorse cosign); the log itself is valid\n", ENDORSE_CHECKPOINT_PATH,
+			(unsigned long long)c->size, c->witnesses, c->witnesses == 1 ? "" : "es");
+	}
+	if (strcmp(a->format, "json") != 0) {
+		fprintf(stderr, "endorse: %s is PENDING: signed by the log key, cosigned by %zu "
+			"witness%s so far, waiting for ", ENDORSE_CHECKPOINT_PATH, c->witnesses,
+			c->witnesses == 1 ? "" : "es");
+		print_waiting(stderr);
+		fprintf(stderr, ". The log is valid; this is not a problem of the log. The witnesses "
+			"add their cosignatures with 'endorse cosign'. Exit status %d%s\n",
+			a->allow_pending ? EXIT_VALID : EXIT_PENDING,
+			a->allow_pending ? " (--allow-pending)" : "; --allow-pending exits 0 (CI of a "
+			"pull request)");
+	}
+	return a->allow_pending ? EXIT_VALID : EXIT_PENDING;
+}
+
 /* One line on log/checkpoint, after a valid log. */
 static void
 print_checkpoint(const endorse_state *state)
@@ -112,7 +187,7 @@ print_checkpoint(const endorse_state *state)
 	printf("%s: valid: %llu of %llu entries, cosigned by %zu witness%s of the policy%s\n",
 		ENDORSE_CHECKPOINT_PATH, (unsigned long long)c->size,
 		(unsigned long long)endorse_state_size(state), c->witnesses,
-		c->witnesses == 1 ? "" : "es", c->quorum ? ", quorum met" : ", quorum NOT met");
+		c->witnesses == 1 ? "" : "es", c->quorum ? ", quorum met" : ", PENDING (quorum not met yet)");
 }
 
 static int
@@ -151,17 +226,17 @@ help(void)
 		"                             log key passes: a copy re-signed by another key\n"
 		"                             (and missing withdrawals) would verify too\n"
 		"  -j, --jobs N               check signatures on N threads (default: one per\n"
-		"                             online core); the report is the same whatever N\n\n"
-		"Exit status: 0 valid, 1 invalid, 2 could not run.\n", usage_line);
+		"                             online core); the report is the same whatever N\n"
+		"      --allow-pending        exit 0, not 3, when log/checkpoint only waits for\n"
+		"                             its witnesses' cosignatures (CI of a pull request)\n\n"
+		"Exit status: 0 valid, 1 invalid, 2 could not run, 3 PENDING: the log is valid\n"
+		"and log/checkpoint is signed by the log key but not yet cosigned by the\n"
+		"policy's quorum of witnesses (a bad signature or cosignature is still 1).\n",
+		usage_line);
 	return EXIT_VALID;
 }
 
-/* What the command line asked for. */
-struct verify_args {
-	const char *format, *history, *base, *log_key;
-	bool use_history;
-	uint64_t jobs;
-};
+
 
 /* Reads the options into a; false, with the exit code in *code, to stop. */
 static bool
@@ -173,6 +248,7 @@ parse_verify_args(int *code, struct verify_args *a, int argc, char **argv)
 		{"base", required_argument, NULL, 'B'},
 		{"jobs", required_argument, NULL, 'j'},
 		{"log-key", required_argument, NULL, 'L'},
+		{"allow-pending", no_argument, NULL, 'P'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -189,6 +265,7 @@ parse_verify_args(int *code, struct verify_args *a, int argc, char **argv)
 		case 'H': a->use_history = true; a->history = optarg; break;
 		case 'B': a->base = optarg; break;
 		case 'L': a->log_key = optarg; break;
+		case 'P': a->allow_pending = true; break;
 		case 'j':
 			if (!cli_parse_u64(&a->jobs, optarg, CLI_MAX_JOBS) || a->jobs == 0)
 				return cli_stop(code, cli_error("--jobs takes a number of threads from 1 to %d",
@@ -274,6 +351,8 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 		goto out;
 	}
 	code = rc == 0 ? EXIT_VALID : EXIT_INVALID;
+	if (is_pending(state, rc))
+		code = report_pending(state, a);
 	if (state != NULL)
 		cli_state_root(root, state);
 	if (strcmp(a->format, "json") == 0) {
@@ -308,6 +387,7 @@ cmd_verify(int argc, char **argv)
 	vopt.log_key = a.log_key != NULL ? &log_key : NULL;
 	vopt.jobs = (unsigned)a.jobs;
 	vopt.want = ENDORSE_WANT_VERDICT;  /* verify reports no endorsement */
+	vopt.quorum_optional = true;       /* a checkpoint short of it is PENDING */
 	code = run_verify(&a, &vopt, &problems);
 	if (problems.spool != NULL)
 		(void)fclose(problems.spool);

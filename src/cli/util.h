@@ -9,8 +9,9 @@
 
 #include "endorse.h"
 
-/* Exit codes (minisign's): valid, invalid, could not run. */
-enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_TROUBLE = 2 };
+/* Exit codes (minisign's): valid, invalid, could not run; and verify's
+ * own: the log is valid but log/checkpoint still waits for cosignatures. */
+enum { EXIT_VALID = 0, EXIT_INVALID = 1, EXIT_TROUBLE = 2, EXIT_PENDING = 3 };
 
 /* Prints "endorse: <message>" to stderr and returns EXIT_TROUBLE. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

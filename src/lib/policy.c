@@ -481,9 +481,17 @@ endorse_policy_quorum_met(const endorse_policy *p, const bool *cosigned)
 	return met;
 }
 
+static int
+compare_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* The fewest more witnesses that meet the quorum: a witness costs 0 when it
  * cosigned, else 1; a group of threshold k costs the sum of its k cheapest
- * members. Names are defined before use, so one pass settles them all. */
+ * members (exact when no witness is in two groups of the quorum's tree). Names are defined before use, so one pass settles them all. */
 size_t
 endorse_policy_quorum_missing(const endorse_policy *p, const bool *cosigned)
 {
@@ -508,17 +516,14 @@ endorse_policy_quorum_missing(const endorse_policy *p, const bool *cosigned)
 		}
 		for (size_t j = 0; j < n->member_count; j++)
 			members[j] = cost[n->members[j]];
-		/* selection of the k cheapest: groups are small */
-		for (size_t j = 0; j < n->threshold; j++) {
-			size_t min = j;
-			for (size_t m = j + 1; m < n->member_count; m++)
-				if (members[m] < members[min])
-					min = m;
-			size_t t = members[j];
-			members[j] = members[min];
-			members[min] = t;
+		if (n->threshold < n->member_count)
+			qsort(members, n->member_count, sizeof(size_t), compare_size);
+		/* members shared by groups are counted once per group: an upper
+		 * bound then, never above the number of witnesses */
+		for (size_t j = 0; j < n->threshold; j++)
 			cost[i] += members[j];
-		}
+		if (cost[i] > p->witness_count)
+			cost[i] = p->witness_count;
 	}
 	missing = cost[p->quorum];
 	free(members);

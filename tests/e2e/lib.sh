@@ -202,3 +202,15 @@ build_base() {
 need_org2() {
 	keygen org2 org2.example.org
 }
+
+# expect_pending: verify exits 3 (the log is valid, log/checkpoint waits for
+# its witnesses' cosignatures) and says PENDING, reporting no problem.
+expect_pending() {
+	run_verify
+	if [ "$VRC" -ne 3 ]; then
+		cat "$T/verify.err" >&2
+		die "verify exited $VRC, expected 3 (pending)"
+	fi
+	grep -q -F "log/checkpoint is PENDING" "$T/verify.err" || die "verify does not say PENDING"
+	! grep -q -E '^(log|keys)/' "$T/verify.err" || die "a pending checkpoint was reported as a problem"
+}

@@ -33,6 +33,14 @@ check.(pr && pr[0].start_with?(".ci/stop-commands "), "domain check under stop-c
 verify_at = steps.index { |run, cond, _| run.include?("verify --format github") && cond.include?("pull_request") }
 check.(verify_at && steps.index(pr) > verify_at, "domain check runs after the log verified")
 
+# A pull request does not fail while a checkpoint waits for its witnesses
+# (verify --allow-pending); a push still does (exit 3).
+pr_verifies = steps.select { |run, cond, _| cond.include?("pull_request") && run.include?("endorse verify ") }
+check.(pr_verifies.size == 2 && pr_verifies.all? { |run, _, _| run.include?(" --allow-pending ") },
+       "every pull-request verify passes --allow-pending")
+check.(steps.none? { |run, cond, _| cond.include?("'push'") && run.include?("--allow-pending") },
+       "no push step passes --allow-pending")
+
 weekly = domains["steps"].map { |s| s["run"].to_s }
 check.(weekly.any? { |r| r == ".ci/stop-commands ./build/endorse domain check --format github" },
        "the weekly check of every organisation")
