@@ -590,6 +590,17 @@ int endorse_append_document(const endorse_append_request *req, bool new_document
 int endorse_repo_document_differs(const char *file, bool *differs, char other_sha256[65],
 	const char **where);
 
+/* The files of the repository that hold a registered document
+ * (document_files.c): those .gitattributes marks "/PATH -text" (init and
+ * document write one for each document registered from inside the
+ * repository; keys/ and log/ aside), and the file at the path of a
+ * document's URL (https://HOST/PATH), when they are regular files of dir.
+ * on_mismatch gets each that no longer holds what was registered: a marked
+ * file that holds no registered version, a URL's file that does not hold
+ * the newest version of the document of that URL. */
+int endorse_document_files_check(const endorse_state *state, const char *dir,
+	void (*on_mismatch)(void *ctx, const char *path, const char *message), void *ctx);
+
 /* Creates keys/policy and log/endorsements.jsonl with a first document
  * statement signed by the log key (req->key). Refuses where either exists. */
 int endorse_log_create(const endorse_append_request *req, endorse_write_result *res);

@@ -24,5 +24,6 @@ int cmd_note(int argc, char **argv);
 int cmd_tree(int argc, char **argv);
 int cmd_domain(int argc, char **argv);
 int cmd_confirm(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif

@@ -331,6 +331,79 @@ print_summary(const endorse_state *state, const struct verify_args *a, int rc,
 	}
 }
 
+/* ---- the way back from a hand edit ----
+ *
+ * After an invalid work tree: the files endorse alone writes that differ
+ * from HEAD's blobs, when HEAD's history verifies (quietly, the quorum
+ * aside), are hand edits with a known way back: git restore. */
+
+static const char *const written_files[] = {
+	ENDORSE_LOG_PATH, ENDORSE_CHECKPOINT_PATH, ENDORSE_POLICY_PATH,
+};
+
+/* Whether rel, in the work tree, differs from its blob in HEAD. */
+static bool
+differs_from_head(const char *rel)
+{
+	bool differs = false;
+	char other[65];
+	const char *where = "";
+
+	if (access(rel, F_OK) != 0)
+		return false;
+	if (endorse_repo_document_differs(rel, &differs, other, &where) != 0)
+		return false;
+	return differs && strcmp(where, "its blob in HEAD") == 0;
+}
+
+static void
+advise_restore(void)
+{
+	endorse_verify_options quiet = {.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
+	bool edited[sizeof(written_files) / sizeof(written_files[0])];
+	size_t n = 0;
+	uint64_t count = 0;
+
+	for (size_t i = 0; i < sizeof(written_files) / sizeof(written_files[0]); i++)
+		n += (edited[i] = differs_from_head(written_files[i]));
+	if (n == 0 || endorse_verify_history(NULL, ".", "HEAD", &quiet, &count) != 0)
+		return;
+	for (size_t i = 0; i < sizeof(written_files) / sizeof(written_files[0]); i++)
+		if (edited[i])
+			fprintf(stderr, "endorse: %s was edited by hand (it differs from HEAD, whose "
+				"history verifies); restore it with: git restore %s (if the edit is "
+				"staged: git restore --staged --worktree %s)\n", written_files[i],
+				written_files[i], written_files[i]);
+}
+
+/* ---- the repository's copies of the registered documents ----
+ *
+ * A warning on standard error, exit status unchanged: the log is what
+ * verify judges, and a file edited after its registration breaks no rule
+ * of it; but the repository then shows readers other bytes than those the
+ * organisations endorsed, which the maintainers must hear of. */
+
+static void
+warn_document_file(void *ctx, const char *path, const char *message)
+{
+	(void)ctx;
+	fputs("endorse: warning: ", stderr);
+	cli_print_safe(stderr, path);
+	fputs(": ", stderr);
+	cli_print_safe(stderr, message);
+	fputc('\n', stderr);
+}
+
+static void
+check_document_files(const endorse_state *state)
+{
+	if (endorse_document_files_check(state, ".", warn_document_file, NULL) != 0) {
+		fputs("endorse: warning: cannot compare the registered documents' files: ", stderr);
+		cli_print_safe(stderr, endorse_error_last());
+		fputc('\n', stderr);
+	}
+}
+
 /* Runs the verification a asks for and reports it; the exit code. */
 static int
 run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct collected *problems)
@@ -363,6 +436,10 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 	} else {
 		print_summary(state, a, rc, root, count);
 	}
+	if (rc == ENDORSE_EINVALID && !a->use_history && a->base == NULL)
+		advise_restore();
+	if (rc == 0 && state != NULL && !a->use_history && a->base == NULL)
+		check_document_files(state);
 out:
 	endorse_state_free(state);
 	return code;

@@ -26,6 +26,7 @@ static const struct command {
 	{"audit", cmd_audit, "list who endorses which document version"},
 	{"domain", cmd_domain, "publish a key through a domain, and check it live"},
 	{"confirm", cmd_confirm, "record in the log that a domain publishes its key"},
+	{"policy", cmd_policy, "show keys/policy, add a witness, set the quorum"},
 	{"checkpoint", cmd_checkpoint, "sign a checkpoint of the log (log operator)"},
 	{"cosign", cmd_cosign, "cosign the log's checkpoint as a witness"},
 	{"prove", cmd_prove, "print an offline proof that an entry is in the log"},

@@ -520,7 +520,7 @@ endorse_policy_quorum_missing(const endorse_policy *p, const bool *cosigned)
 			qsort(members, n->member_count, sizeof(size_t), compare_size);
 		/* members shared by groups are counted once per group: an upper
 		 * bound then, never above the number of witnesses */
-		for (size_t j = 0; j < n->threshold; j++)
+		for (size_t j = 0; j < n->threshold && j < n->member_count; j++)
 			cost[i] += members[j];
 		if (cost[i] > p->witness_count)
 			cost[i] = p->witness_count;

@@ -22,6 +22,28 @@
 #include "repo.h"
 #include "repo_git.h"
 #include "storage_git.h"
+/* The refusal of a file with uncommitted changes. endorse alone writes
+ * log/ and keys/ (keys/policy through endorse policy): a change there is a
+ * hand edit to undo, not work to commit. */
+static int
+dirty_file(const char *rel, const char *path, unsigned int flags)
+{
+	bool ours = strncmp(rel, "log/", 4) == 0 || strncmp(rel, "keys/", 5) == 0;
+
+	if (ours && (flags & (GIT_STATUS_WT_NEW | GIT_STATUS_INDEX_NEW)) != 0)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s is not in HEAD: endorse writes it itself, so a copy made by hand is in "
+			"the way; remove it (git rm --cached --ignore-unmatch %s; rm %s) and run the "
+			"command again", path, path, path);
+	if (ours)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL,
+			"%s was edited by hand (it differs from HEAD); endorse writes it itself, so do "
+			"not commit the edit: restore it with: git restore --staged --worktree %s "
+			"and run the command again", path, path);
+	return endorse_error_set(ENDORSE_EUSAGE, NULL,
+		"%s has uncommitted changes; commit or stash them first (or use --no-commit)", path);
+}
+
 int
 endorse_git_check_clean(const endorse_repo *r, const char *const *rels, size_t n)
 {
@@ -38,9 +60,7 @@ endorse_git_check_clean(const endorse_repo *r, const char *const *rels, size_t n
 		} else if (rc != 0) {
 			rc = endorse_git_fail(ENDORSE_EIO, path);
 		} else if (flags != GIT_STATUS_CURRENT && flags != GIT_STATUS_IGNORED) {
-			rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
-				"%s has uncommitted changes; commit or stash them "
-				"first (or use --no-commit)", path);
+			rc = dirty_file(rels[i], path, flags);
 		}
 		free(path);
 		if (rc != 0)

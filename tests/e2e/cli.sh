@@ -352,7 +352,7 @@ refused-unchanged)
 		--document "$(printf x | sha256sum | cut -d' ' -f1)"
 	unchanged "endorsement of an unregistered document"
 	# a document registered twice
-	expect_refused document -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title T \
+	expect_refused document -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title T --new-document \
 		--url https://example.org/v1
 	err_has "duplicate-document"
 	unchanged "document registered twice"
@@ -401,7 +401,7 @@ refused-exit-status)
 	snapshot
 	expect_rc 1 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/
 	unchanged "duplicate endorsement"
-	expect_rc 1 document -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title T \
+	expect_rc 1 document -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title T --new-document \
 		--url https://example.org/v1
 	unchanged "duplicate document"
 	expect_rc 1 sign -C "$R" --key "$K/org2.key" --name "Org 2" --url http://org2.example.org/
@@ -923,7 +923,7 @@ key-go-roundtrip)
 help)
 	# every command endorse --help lists, which must be all of them
 	"$ENDORSE" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' >"$T/commands"
-	[ "$(tr '\n' ' ' <"$T/commands")" = "keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm checkpoint cosign prove verify-proof note tree " ] ||
+	[ "$(tr '\n' ' ' <"$T/commands")" = "keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof note tree " ] ||
 		die "endorse --help lists: $(tr '\n' ' ' <"$T/commands")"
 	while read -r cmd; do
 		expect_rc 0 "$cmd" --help

@@ -13,18 +13,11 @@ CASE=${1:?usage: git.sh CASE}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
-command -v git >/dev/null || skip "git is needed"
 command -v "$PY" >/dev/null || skip "python3 is needed to edit log lines"
 
 # Only the repositories of the test, configured only by the test: no system
 # or global configuration, no author or repository from the environment.
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-	GIT_CEILING_DIRECTORIES GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
-	GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL GIT_CONFIG \
-	GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE 2>/dev/null || true
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-# no automatic gc: git detaches it, and it could outlive the case and its cleanup
-export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
+need_plain_git
 
 F="log/endorsements.jsonl"
 AUTHOR_NAME="E2E Tester"
@@ -494,7 +487,7 @@ dirty-work-tree)
 	cp "$LOG" "$T/log.dirty"
 	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--time 2026-01-01T00:03:00Z
-	err_has "uncommitted changes"
+	err_has "log/endorsements.jsonl was edited by hand"
 	cmp -s "$LOG" "$T/log.dirty" || die "a refused sign changed the log"
 	[ ! -e "$R/keys/orgs/org2.example.org.vkey" ] || die "a refused sign pinned a key"
 	[ "$(count)" -eq "$n" ] || die "a refused sign made a commit"
@@ -508,7 +501,7 @@ dirty-work-tree)
 	cp "$LOG" "$T/log.dirty"
 	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--time 2026-01-01T00:03:00Z
-	err_has "uncommitted changes"
+	err_has "restore it with: git restore --staged --worktree $F"
 	cmp -s "$LOG" "$T/log.dirty" || die "a refused sign changed the staged log"
 	[ "$(count)" -eq "$n" ] || die "a refused sign made a commit"
 	g reset -q --hard HEAD
@@ -518,7 +511,7 @@ dirty-work-tree)
 	cp "$LOG" "$T/log.before"
 	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--time 2026-01-01T00:03:00Z
-	err_has "uncommitted changes"
+	err_has "is not in HEAD: endorse writes it itself"
 	cmp -s "$LOG" "$T/log.before" || die "a refused sign changed the log"
 	cmp -s "$K/org2.vkey" "$R/keys/orgs/org2.example.org.vkey" || die "the untracked key file changed"
 	[ "$(count)" -eq "$n" ] || die "a refused sign made a commit"

@@ -46,19 +46,6 @@ elif grep -a -q -m 1 __asan_init "$ENDORSE" 2>/dev/null; then
 	INSTRUMENTED=1 SLOW=6
 fi
 
-# need_plain_git: skips without git; git as the cases run it, untouched by
-# the caller's environment (author, config, another repository).
-need_plain_git() {
-	command -v git >/dev/null || skip "git is needed"
-	unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY GIT_ALTERNATE_OBJECT_DIRECTORIES \
-		GIT_CEILING_DIRECTORIES GIT_AUTHOR_NAME GIT_AUTHOR_EMAIL GIT_AUTHOR_DATE \
-		GIT_COMMITTER_NAME GIT_COMMITTER_EMAIL GIT_COMMITTER_DATE EMAIL GIT_CONFIG \
-		GIT_CONFIG_PARAMETERS GIT_CONFIG_COUNT GIT_NAMESPACE 2>/dev/null || true
-	export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-	# no automatic gc: git detaches it, and it could outlive the case and its cleanup
-	export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
-}
-
 # need_genlog: GENLOG (bench/genlog.c, built beside endorse), or a skip.
 need_genlog() {
 	GENLOG=${GENLOG:-$(dirname "$ENDORSE")/genlog}
