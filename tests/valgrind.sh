@@ -14,6 +14,7 @@ vg=(valgrind --quiet --error-exitcode=99 --leak-check=full
 	--show-leak-kinds=definite,indirect,possible
 	--errors-for-leak-kinds=definite,indirect,possible --num-callers=30)
 
+export ENDORSE_UNDER_VALGRIND=1  # tests may shorten loops that only time matters to
 case "$(basename "$1")" in
 bash | sh | python*) ;;
 *) exec "${vg[@]}" "$@" ;;
@@ -34,7 +35,6 @@ wrap() { # wrap NAME REAL: a script $reports/NAME that runs REAL under valgrind
 [ -n "${ENDORSE:-}" ] && wrap endorse "$ENDORSE" && export ENDORSE="$reports/endorse"
 [ -n "${FORGE:-}" ] && wrap forge "$FORGE" && export FORGE="$reports/forge"
 [ -n "${DNSQ:-}" ] && wrap dnsq "$DNSQ" && export DNSQ="$reports/dnsq"
-export ENDORSE_UNDER_VALGRIND=1  # scripts may shorten loops that only time matters to
 
 "$@"
 rc=$?

@@ -162,9 +162,15 @@ inclusion_mutations(const uint8_t (*leaves)[32], uint64_t n, uint64_t i, const u
 	return 0;
 }
 
+/* The sizes the generated proofs sweep: every one up to 130 and the edges
+ * of 256 and 512. Under valgrind (tests/valgrind.sh) up to 70 and 257 only:
+ * this arithmetic allocates nothing per size, and the plain and sanitizer
+ * runs sweep them all. */
 static bool
 sweep_size(uint64_t n)
 {
+	if (getenv("ENDORSE_UNDER_VALGRIND") != NULL)
+		return n <= 70 || n == 257;
 	return n <= 130 || n == 255 || n == 256 || n == 257 || n == 511 || n == 512 || n == 513;
 }
 
