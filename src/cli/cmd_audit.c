@@ -238,7 +238,7 @@ parse_since(uint64_t *at, const char *arg)
 			*at = UINT64_MAX;
 		return 0;
 	}
-	rc = endorse_log_lines_at(".", arg, at);
+	rc = endorse_log_lines_at(cli_log_root(), arg, at);
 	if (rc == ENDORSE_EINVALID)
 		return cli_library_error(rc);
 	if (rc != 0) {
@@ -360,7 +360,7 @@ verify_for_audit(endorse_state **state, struct replay_ctx *ctx, const endorse_vk
 	endorse_verify_options vopt = {.on_problem = cli_print_problem, .on_entry = on_entry,
 		.ctx = ctx, .log_key = log_key};
 	uint64_t count = 0;
-	int rc = endorse_verify(state, ".", &vopt, &count);
+	int rc = endorse_verify(state, cli_log_root(), &vopt, &count);
 
 	if (rc == ENDORSE_EINVALID) {
 		fprintf(stderr, "endorse: WARNING: the log does not verify (%llu problem%s); "

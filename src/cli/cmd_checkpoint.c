@@ -114,7 +114,7 @@ print_quorum_wait(void)
 	char *quorum = NULL;
 	size_t missing;
 
-	if (endorse_policy_load(&policy, ENDORSE_POLICY_PATH) != 0 ||
+	if (cli_load_policy(&policy) != 0 ||
 	    endorse_policy_quorum_describe(&quorum, policy) != 0) {
 		endorse_policy_free(policy);
 		return;
@@ -149,7 +149,7 @@ cmd_checkpoint(int argc, char **argv)
 		return cli_usage(checkpoint_usage);
 	if (cli_load_key(&key, o.key, o.pass_file) != 0)
 		return EXIT_TROUBLE;
-	w = (endorse_checkpoint_write){.dir = ".", .key = key, .commit = !o.no_commit};
+	w = (endorse_checkpoint_write){.dir = cli_log_root(), .key = key, .commit = !o.no_commit};
 	rc = endorse_checkpoint_sign(&w, &vopt);
 	cli_report_completed(w.completed_hex);
 	endorse_secret_key_free(key);
@@ -288,7 +288,7 @@ witness_in_policy(const endorse_vkey *key)
 	endorse_policy *policy = NULL;
 	bool found = false;
 
-	if (endorse_policy_load(&policy, ENDORSE_POLICY_PATH) != 0)
+	if (cli_load_policy(&policy) != 0)
 		return false;
 	for (size_t i = 0; i < endorse_policy_witness_count(policy); i++)
 		found |= endorse_vkey_equal(endorse_policy_witness_key(policy, i), key);
@@ -318,7 +318,7 @@ cmd_cosign(int argc, char **argv)
 		free(state_dir);
 		return EXIT_TROUBLE;
 	}
-	w = (endorse_checkpoint_write){.dir = ".", .key = key, .state_dir = state_dir,
+	w = (endorse_checkpoint_write){.dir = cli_log_root(), .key = key, .state_dir = state_dir,
 		.now = o.has_time ? o.time : (uint64_t)time(NULL), .commit = !o.no_commit};
 	rc = endorse_cosign(&w, &vopt);
 	cli_report_completed(w.completed_hex);
@@ -396,7 +396,7 @@ cmd_prove(int argc, char **argv)
 	    o.has_time || o.no_commit)
 		return cli_usage(prove_usage);
 	cache = cli_xdg_dir("XDG_CACHE_HOME", ".cache");
-	rc = endorse_prove(&proof, &len, ".", argv[optind], &index, cache);
+	rc = endorse_prove(&proof, &len, cli_log_root(), argv[optind], &index, cache);
 	free(cache);
 	if (rc != 0)
 		return cli_library_error(rc);

@@ -405,8 +405,8 @@ check_log(struct check_run *run, char **orgs, size_t norgs, const char *base)
 	bool *is_new = NULL;
 	int rc, code = EXIT_VALID;
 
-	rc = base != NULL ? endorse_verify_base(&state, ".", base, NULL, &vopt, &count)
-			  : endorse_verify(&state, ".", &vopt, &count);
+	rc = base != NULL ? endorse_verify_base(&state, cli_log_root(), base, NULL, &vopt, &count)
+			  : endorse_verify(&state, cli_log_root(), &vopt, &count);
 	if (rc == ENDORSE_EINVALID) {
 		code = cli_error("the log does not verify (%llu problem%s): 'endorse verify%s%s' "
 			"says which; no domain is checked against an invalid log",
@@ -434,7 +434,7 @@ check_log(struct check_run *run, char **orgs, size_t norgs, const char *base)
 			code = cli_error("out of memory");
 			goto out;
 		}
-		if ((rc = endorse_org_keys_new_since(is_new, state, ".", base)) != 0) {
+		if ((rc = endorse_org_keys_new_since(is_new, state, cli_log_root(), base)) != 0) {
 			code = cli_library_error(rc);
 			goto out;
 		}
@@ -611,7 +611,7 @@ confirm_target(endorse_vkey *key, bool *already, const char *org_id)
 		.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
 	endorse_state *state = NULL;
 	const endorse_org *org;
-	int rc = endorse_verify(&state, ".", &vopt, &count), code = EXIT_VALID;
+	int rc = endorse_verify(&state, cli_log_root(), &vopt, &count), code = EXIT_VALID;
 
 	if (rc == ENDORSE_EINVALID) {
 		code = EXIT_INVALID;
@@ -700,7 +700,7 @@ append_confirm(const struct confirm_args *a, const endorse_vkey *key, int method
 	endorse_statement st = {0};
 	endorse_secret_key *log_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append_request req = {".", NULL, NULL, &st, a->commit, NULL};
+	endorse_append_request req = {cli_log_root(), NULL, NULL, &st, a->commit, NULL};
 	endorse_write_result res = {0};
 	char vkey[ENDORSE_VKEY_MAX];
 	int rc, code;

@@ -1,4 +1,5 @@
 /* endorse keygen: a new key pair, the secret half encrypted by default. */
+#include <ctype.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -30,6 +31,25 @@ help(void)
 	return EXIT_VALID;
 }
 
+/* The organization id a name was meant as, in out: "CafeLumiere.FR" and
+ * "https://cafelumiere.fr/" mean cafelumiere.fr. False when the name is
+ * already that id, or means none (a log's origin such as
+ * example.org/manifesto keeps its path and case). */
+static bool
+org_id_meant(const char *name, char *out, size_t size)
+{
+	const char *scheme = strstr(name, "://");
+	const char *host = scheme != NULL ? scheme + 3 : name;
+	size_t n = scheme != NULL ? strcspn(host, "/") : strlen(host);
+
+	if ((scheme == NULL && strchr(name, '/') != NULL) || n == 0 || n >= size)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)tolower((unsigned char)host[i]);
+	out[n] = '\0';
+	return strcmp(out, name) != 0 && endorse_name_is_org_id(out);
+}
+
 int
 cmd_keygen(int argc, char **argv)
 {
@@ -45,6 +65,7 @@ cmd_keygen(int argc, char **argv)
 	};
 	struct key_destination to = {0};
 	const char *name;
+	char meant[256];
 	bool witness = false;
 	endorse_secret_key *key = NULL;
 	int c, code, rc;
@@ -66,6 +87,10 @@ cmd_keygen(int argc, char **argv)
 	name = argv[optind];
 	if (to.unencrypted && to.passphrase_file != NULL)
 		return cli_error("--unencrypted and --passphrase-file exclude each other");
+	if (!witness && org_id_meant(name, meant, sizeof(meant)))
+		return cli_error("'%s' is not an organization id: an id is the lowercase domain alone "
+			"(no https://, no path); the id would be %s: endorse keygen %s", name, meant,
+			meant);
 	if (!endorse_name_is_origin(name))
 		return cli_error("'%s' is not a valid key name: use 1 to 255 printable ASCII "
 			"characters without spaces or '+' (an organization uses its domain)", name);

@@ -49,7 +49,7 @@ show(void)
 	char vkey[ENDORSE_VKEY_MAX], *quorum = NULL;
 	size_t missing;
 
-	if (endorse_policy_load(&p, ENDORSE_POLICY_PATH) != 0 ||
+	if (cli_load_policy(&p) != 0 ||
 	    endorse_policy_quorum_describe(&quorum, p) != 0) {
 		endorse_policy_free(p);
 		return cli_library_error(ENDORSE_EINVALID);
@@ -110,7 +110,7 @@ cmd_policy(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	endorse_policy_change c = {.dir = ".", .commit = true};
+	endorse_policy_change c = {.commit = true};
 	const char *sub;
 	int ch;
 
@@ -127,6 +127,7 @@ cmd_policy(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage(usage);
+	c.dir = cli_log_root(); /* after -C */
 	sub = argv[optind++];
 	if (strcmp(sub, "show") == 0)
 		return optind == argc ? show() : cli_usage(usage);

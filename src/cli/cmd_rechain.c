@@ -45,7 +45,7 @@ cmd_rechain(int argc, char **argv)
 	}
 	if (optind != argc || onto == NULL)
 		return cli_usage(usage_line);
-	rc = endorse_rechain(".", onto, &moved, commit);
+	rc = endorse_rechain(cli_log_root(), onto, &moved, commit);
 	if (rc != 0)
 		return cli_library_error(rc);
 	printf("re-chained %llu entr%s onto %s; committed %.12s\n", (unsigned long long)moved,

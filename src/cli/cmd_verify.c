@@ -132,7 +132,7 @@ print_waiting(FILE *f)
 	char *quorum = NULL;
 	size_t missing;
 
-	if (endorse_policy_load(&policy, ENDORSE_POLICY_PATH) != 0 ||
+	if (cli_load_policy(&policy) != 0 ||
 	    endorse_policy_quorum_describe(&quorum, policy) != 0) {
 		fputs("more witnesses", f);
 	} else {
@@ -366,7 +366,7 @@ advise_restore(void)
 
 	for (size_t i = 0; i < sizeof(written_files) / sizeof(written_files[0]); i++)
 		n += (edited[i] = differs_from_head(written_files[i]));
-	if (n == 0 || endorse_verify_history(NULL, ".", "HEAD", &quiet, &count) != 0)
+	if (n == 0 || endorse_verify_history(NULL, cli_log_root(), "HEAD", &quiet, &count) != 0)
 		return;
 	for (size_t i = 0; i < sizeof(written_files) / sizeof(written_files[0]); i++)
 		if (edited[i])
@@ -397,7 +397,7 @@ warn_document_file(void *ctx, const char *path, const char *message)
 static void
 check_document_files(const endorse_state *state)
 {
-	if (endorse_document_files_check(state, ".", warn_document_file, NULL) != 0) {
+	if (endorse_document_files_check(state, cli_log_root(), warn_document_file, NULL) != 0) {
 		fputs("endorse: warning: cannot compare the registered documents' files: ", stderr);
 		cli_print_safe(stderr, endorse_error_last());
 		fputc('\n', stderr);
@@ -414,11 +414,11 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 	int rc, code;
 
 	if (a->use_history)
-		rc = endorse_verify_history(&state, ".", a->history, vopt, &count);
+		rc = endorse_verify_history(&state, cli_log_root(), a->history, vopt, &count);
 	else if (a->base != NULL)
-		rc = endorse_verify_base(&state, ".", a->base, NULL, vopt, &count);
+		rc = endorse_verify_base(&state, cli_log_root(), a->base, NULL, vopt, &count);
 	else
-		rc = endorse_verify(&state, ".", vopt, &count);
+		rc = endorse_verify(&state, cli_log_root(), vopt, &count);
 	if (rc != 0 && rc != ENDORSE_EINVALID) {
 		code = cli_library_error(rc);
 		goto out;

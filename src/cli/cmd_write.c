@@ -93,11 +93,34 @@ parse(struct write_options *o, int argc, char **argv, const char *allowed, const
 		cli_usage(usage);
 		return 1;
 	}
+	o->dir = cli_log_root(); /* after -C; init makes its own */
 	if (o->time != NULL && !endorse_time_valid(o->time)) {
 		cli_error("--time must be a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ");
 		return 1;
 	}
 	return 0;
+}
+
+/* Names exactly the options of names[] whose values[] are missing, "--name
+ * and --url are required"; EXIT_VALID when none is. */
+static int
+require(size_t n, const char *const names[], const char *const values[])
+{
+	char list[128] = "";
+	size_t missing = 0, shown = 0, len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		missing += values[i] == NULL;
+	for (size_t i = 0; i < n && len < sizeof(list); i++) {
+		if (values[i] != NULL)
+			continue;
+		shown++;
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+			shown == 1 ? "" : shown == missing ? " and " : ", ", names[i]);
+	}
+	if (missing == 0)
+		return EXIT_VALID;
+	return cli_error("%s %s required", list, missing == 1 ? "is" : "are");
 }
 
 #define ALLOW(...) ((const char[]){__VA_ARGS__, 0})
@@ -143,8 +166,9 @@ document_statement(endorse_statement *st, const struct write_options *o)
 	char sha[65];
 
 	memset(st, 0, sizeof(*st));
-	if (o->key == NULL || o->document == NULL || o->title == NULL || o->url == NULL)
-		return cli_error("--key, --document, --title and --url are required");
+	if (require(4, (const char *const[]){"--key", "--document", "--title", "--url"},
+		    (const char *const[]){o->key, o->document, o->title, o->url}) != EXIT_VALID)
+		return EXIT_TROUBLE;
 	if (cli_sha256_file(sha, o->document) != 0)
 		return EXIT_TROUBLE;
 	st->type = ENDORSE_DOCUMENT;
@@ -293,6 +317,7 @@ cmd_init(int argc, char **argv)
 			"DIR/.gitattributes marking keys/, log/ and the document (when inside DIR)\n"
 			"-text, so that git never converts their line endings. Refuses where a log\n"
 			"exists. Warns when git holds the document with other bytes.");
+	o.dir = "."; /* a new log here, even below another one */
 	if (rc > 0 || document_statement(&st, &o) != 0)
 		return EXIT_TROUBLE;
 	if (cli_load_key(&key, o.key, o.pass_file) != 0) {
@@ -457,8 +482,9 @@ cmd_sign(int argc, char **argv)
 	}
 	if (rc > 0)
 		return EXIT_TROUBLE;
-	if (o.key == NULL || o.name == NULL || o.url == NULL)
-		return cli_error("--key, --name and --url are required");
+	if (require(3, (const char *const[]){"--key", "--name", "--url"},
+		    (const char *const[]){o.key, o.name, o.url}) != EXIT_VALID)
+		return EXIT_TROUBLE;
 	st.type = ENDORSE_ENDORSE;
 	st.org_name = xstrdup(o.name);
 	st.org_url = xstrdup(o.url);
@@ -518,8 +544,9 @@ cmd_rotate(int argc, char **argv)
 	}
 	if (rc > 0)
 		return EXIT_TROUBLE;
-	if (o.key == NULL || o.new_key == NULL)
-		return cli_error("--key and --new-key are required");
+	if (require(2, (const char *const[]){"--key", "--new-key"},
+		    (const char *const[]){o.key, o.new_key}) != EXIT_VALID)
+		return EXIT_TROUBLE;
 	st.type = ENDORSE_ROTATE;
 	st.time = xstrdup(o.time);
 	return append(&st, &o);
@@ -549,8 +576,9 @@ cmd_revoke(int argc, char **argv)
 	}
 	if (rc > 0)
 		return EXIT_TROUBLE;
-	if (o.key == NULL || o.target == NULL || o.reason == NULL)
-		return cli_error("--key, --target and --reason are required");
+	if (require(3, (const char *const[]){"--key", "--target", "--reason"},
+		    (const char *const[]){o.key, o.target, o.reason}) != EXIT_VALID)
+		return EXIT_TROUBLE;
 	if (cli_read_vkey(&target, "--target", o.target) != 0)
 		return EXIT_TROUBLE;
 	char vkey[ENDORSE_VKEY_MAX];

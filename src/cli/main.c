@@ -44,8 +44,12 @@ usage(FILE *f, int code)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nRun 'endorse COMMAND --help' for a command's options.\n"
+		"Commands that read or write a log work on the nearest directory, from the\n"
+		"current one up, that holds keys/policy (or on -C DIR).\n"
 		"Exit status: 0 valid or done, 1 the log or a signature is invalid,\n"
-		"2 the command could not run (usage, I/O, missing file).\n");
+		"2 the command could not run (usage, I/O, missing file), 3 (verify) valid,\n"
+		"but log/checkpoint waits for its witnesses. endorse --version (-V) prints\n"
+		"the version.\n");
 	return code;
 }
 
@@ -72,7 +76,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0)
 		return cli_finish(usage(stdout, EXIT_VALID));
-	if (strcmp(argv[1], "--version") == 0) {
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
 		printf("endorse %s\n", ENDORSE_VERSION);
 		return cli_finish(EXIT_VALID);
 	}

@@ -1,6 +1,7 @@
 /* Helpers shared by the commands: errors, safe printing, passphrases, keys. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -478,12 +479,69 @@ cli_print_problem(void *ctx, const endorse_problem *p)
 	fputc('\n', stderr);
 }
 
+static bool root_named; /* -C was given: the log is there, not above */
+
 int
 cli_chdir(const char *dir)
 {
 	if (chdir(dir) != 0)
 		return cli_error("cannot change to %s: %s", dir, strerror(errno));
+	root_named = true;
 	return 0;
+}
+
+/* Whether DIR/keys/policy is there (a file or anything else: a log whose
+ * policy is broken is still the log the user is in). */
+static bool
+holds_policy(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	(void)snprintf(path, sizeof(path), "%s/keys/policy", dir);
+	return lstat(path, &st) == 0;
+}
+
+/* Whether DIR is the file system's root (its parent is itself). */
+static bool
+is_top(const char *dir)
+{
+	char parent[PATH_MAX];
+	struct stat here, up;
+
+	(void)snprintf(parent, sizeof(parent), "%s/..", dir);
+	return stat(dir, &here) != 0 || stat(parent, &up) != 0 ||
+		(here.st_dev == up.st_dev && here.st_ino == up.st_ino);
+}
+
+const char *
+cli_log_root(void)
+{
+	/* "..", "../..", ...: 3 bytes a level, well within the buffer */
+	static char root[3 * 256];
+	size_t len = 0;
+
+	if (root[0] != '\0')
+		return root;
+	(void)snprintf(root, sizeof(root), ".");
+	if (root_named || holds_policy("."))
+		return root;
+	for (int level = 1; level < 256 && !is_top(root); level++) {
+		len += (size_t)snprintf(root + len, sizeof(root) - len, "%s..", len == 0 ? "" : "/");
+		if (holds_policy(root))
+			return root;
+	}
+	(void)snprintf(root, sizeof(root), ".");
+	return root;
+}
+
+int
+cli_load_policy(endorse_policy **out)
+{
+	char path[PATH_MAX];
+
+	(void)snprintf(path, sizeof(path), "%s/%s", cli_log_root(), ENDORSE_POLICY_PATH);
+	return endorse_policy_load(out, strcmp(cli_log_root(), ".") == 0 ? ENDORSE_POLICY_PATH : path);
 }
 
 int

@@ -111,4 +111,15 @@ char *cli_strdup_or_null(const char *s);
  * relative path given afterwards or before is taken relative to DIR. */
 int cli_chdir(const char *dir);
 
+/* The log repository the commands that read or write a log work on: the
+ * directory -C named, or else the nearest of the current directory and
+ * those above it that holds keys/policy, as git finds its work tree ("."
+ * when none does: the library then says that there is no log). A relative
+ * path ("..", "../..") so that files given on the command line keep their
+ * meaning. */
+const char *cli_log_root(void);
+
+/* keys/policy of cli_log_root(), parsed (endorse_policy_load). */
+int cli_load_policy(endorse_policy **out);
+
 #endif

@@ -2,6 +2,7 @@
  * keys/policy, for verify (which replays the whole log) and for a writer
  * (only the lines its entry depends on). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 #include "file.h"
@@ -28,8 +29,10 @@ endorse_load_state(endorse_state **state, endorse_policy **policy, const char *d
 	}
 	rc = endorse_file_read(&text, &len, path, ENDORSE_POLICY_MAX);
 	if (rc == ENDORSE_ENOTFOUND) {
-		rc = endorse_error_set(rc, NULL, "%s: no keys/policy; is %s a log repository?", path,
-			dir);
+		rc = endorse_error_set(rc, NULL, "%s: not found: %s is not a log repository, nor "
+			"is a directory above it (endorse looks for keys/policy from the current "
+			"directory up, or in -C DIR; endorse init creates a log)", path,
+			strcmp(dir, ".") == 0 ? "this directory" : dir);
 	} else if (rc != 0) {
 		endorse_report(r, ENDORSE_POLICY_PATH, 0, "policy", "%s", endorse_error_last());
 		rc = ENDORSE_EINVALID;

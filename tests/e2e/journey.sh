@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end cases of the newcomer's journey (issue 17): each step as a user
+# takes it, with the real binary, from where the user stands.
+#
+# usage: journey.sh CASE   (ENDORSE = the endorse binary)
+set -euo pipefail
+
+CASE=${1:?usage: journey.sh CASE}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+# run_in DIR CMD...: run, started in DIR (no -C).
+run_in() {
+	local dir=$1
+	shift
+	pushd "$dir" >/dev/null
+	run "$@"
+	popd >/dev/null
+}
+
+case "$CASE" in
+root-from-subdirectory)
+	# cd log && endorse verify: the log is found the way git finds its
+	# work tree, from the current directory up; relative paths given on
+	# the command line keep their meaning.
+	build_base
+	need_org2
+	mkdir -p "$R/docs/deep"
+	run_in "$R/log" verify
+	[ "$RC" -eq 0 ] || die "verify from log/ exited $RC"
+	out_has "valid: 5 entries"
+	run_in "$R/docs/deep" audit --format csv
+	[ "$RC" -eq 0 ] || die "audit from docs/deep exited $RC"
+	out_has "org1.example.org"
+	cp "$K/org2.key" "$R/docs/deep/org2.key"
+	run_in "$R/docs/deep" sign --key org2.key --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	[ "$RC" -eq 0 ] || die "sign from docs/deep with a relative --key exited $RC"
+	rm "$R/docs/deep/org2.key"
+	expect_rc 0 verify -C "$R"
+	out_has "valid: 6 entries"
+	;;
+root-none)
+	# no log here or above: said, with the way forward
+	mkdir -p "$T/empty/sub"
+	run_in "$T/empty/sub" verify
+	[ "$RC" -eq 2 ] || die "verify outside a log exited $RC, expected 2"
+	err_has "not a log repository, nor is a directory above it"
+	err_has "endorse init creates a log"
+	;;
+root-dash-c-wins)
+	# -C names the log: a directory below one is not walked up from
+	build_base
+	expect_rc 2 verify -C "$R/log"
+	err_has "keys/policy: not found"
+	;;
+init-below-log)
+	# init creates a log where it is asked to, even below another log
+	build_base
+	mkdir "$R/other"
+	run_in "$R/other" init --key "$K/log.key" --document "$T/doc-v1.txt" --title "Other" \
+		--url https://example.org/other --time 2026-01-01T00:00:00Z --no-commit
+	[ "$RC" -eq 0 ] || die "init below a log exited $RC"
+	[ -f "$R/other/keys/policy" ] || die "init did not create other/keys/policy"
+	run_in "$R/other" verify
+	out_has "valid: 1 entry"
+	;;
+required-options)
+	# a "required" message names exactly the options that are missing
+	build_base
+	need_org2
+	expect_rc 2 sign -C "$R" --key "$K/org2.key"
+	err_has "endorse: --name and --url are required"
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two"
+	err_has "endorse: --url is required"
+	! grep -q -- "--key" "$T/err" || die "the message names --key, which was given"
+	expect_rc 2 revoke -C "$R" --key "$K/org0.key" --reason "lost"
+	err_has "endorse: --target is required"
+	expect_rc 2 document -C "$R" --title "E2E Manifesto"
+	err_has "endorse: --key, --document and --url are required"
+	;;
+org-id-meant)
+	# a domain typed with capitals or as a URL is refused, with the id
+	for name in CafeLumiere.FR https://cafelumiere.fr https://CafeLumiere.fr/about; do
+		expect_rc 2 keygen --unencrypted -s "$T/x.key" -p "$T/x.vkey" "$name"
+		err_has "the id would be cafelumiere.fr: endorse keygen cafelumiere.fr"
+		[ ! -e "$T/x.key" ] || die "keygen $name wrote a key"
+	done
+	# a log's origin keeps its path and case
+	expect_rc 0 keygen --unencrypted -s "$T/log.key" -p "$T/log.vkey" Example.org/Manifesto
+	expect_rc 0 keygen --unencrypted -s "$T/ok.key" -p "$T/ok.vkey" cafelumiere.fr
+	;;
+version)
+	for arg in --version -V version; do
+		expect_rc 0 "$arg"
+		grep -qE '^endorse [0-9]+\.[0-9]+\.[0-9]+$' "$T/out" || die "endorse $arg: $(cat "$T/out")"
+	done
+	;;
+*)
+	die "unknown case"
+	;;
+esac
+echo "PASS [$CASE]"
