@@ -560,6 +560,10 @@ typedef struct endorse_write_result {
 	uint64_t document_version;
 	/* document: the file was committed with the entry (inside the work tree) */
 	bool document_committed;
+	/* the statement's time was the clock's, but the organisation had
+	 * already claimed that second or a later one: the entry claims one
+	 * second after its previous statement instead (time-order) */
+	bool time_after_previous;
 } endorse_write_result;
 
 /* Under the log's lock: reads the log in one pass, checking as verify does

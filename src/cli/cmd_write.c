@@ -247,6 +247,10 @@ append(endorse_statement *st, const struct write_options *o)
 		goto out;
 	}
 	report_append(st, res.seq);
+	if (res.time_after_previous)
+		fprintf(stderr, "endorse: note: %s's previous statement already claims this second "
+			"or a later one, so this entry claims %s, one second after it (times must "
+			"increase)\n", st->org_id, st->time);
 	report_commit(&res);
 	code = EXIT_VALID;
 out:

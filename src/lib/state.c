@@ -322,6 +322,14 @@ time_floor(const struct org_record *o)
 	return o->newest == NO_KEY ? "" : o->keys[o->newest].last_time;
 }
 
+const char *
+endorse_state_time_floor(const endorse_state *state, const char *org_id)
+{
+	const struct org_record *o = find_org(state, org_id);
+
+	return o != NULL ? time_floor(o) : "";
+}
+
 static endorse_endorsement *
 find_endorsement(const struct org_record *o, size_t document)
 {

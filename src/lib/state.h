@@ -69,6 +69,9 @@ void endorse_state_advance(endorse_state *state, const uint8_t line_hash[32],
 void endorse_state_skip(endorse_state *state, uint64_t lines);
 void endorse_state_set_head(endorse_state *state, const uint8_t line_hash[32]);
 /* SHA-256 of the last line: the prev of the next entry. */
+/* The time the organisation's next statement must claim to be after (that
+ * of its last statement by a key not revoked); "" when it has none. */
+const char *endorse_state_time_floor(const endorse_state *state, const char *org_id);
 const uint8_t *endorse_state_head(const endorse_state *state);
 
 /* Records what verification found of log/checkpoint. */

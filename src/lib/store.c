@@ -14,6 +14,7 @@
 
 #include "encoding.h"
 #include "entry.h"
+#include "clock.h"
 #include "error.h"
 #include "file.h"
 #include "state.h"
@@ -53,11 +54,33 @@ pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, cons
 	return true;
 }
 
+/* The clock's time for the statement, in now; when the organisation
+ * signing it already claimed that time or a later one (a script's second
+ * write within one second), one second after its previous statement, and
+ * *later is set: time-order stops replays, and a writer must not trip on it.
+ * An explicit time is never changed (the caller asked for it). */
+static int
+clock_time(char now[21], bool *later, const endorse_state *state, const endorse_append_request *req)
+{
+	const endorse_statement *st = req->statement;
+	const char *floor;
+
+	endorse_time_now(now);
+	if (st->org_id == NULL || strcmp(endorse_secret_key_vkey(req->key)->name, st->org_id) != 0)
+		return 0;
+	floor = endorse_state_time_floor(state, st->org_id);
+	if (strcmp(now, floor) > 0)
+		return 0;
+	*later = true;
+	return endorse_time_next_second(now, floor);
+}
+
 /* Completes the statement (signer, time), signs it as the next entry of
  * state, and serialises the line; the line then goes through exactly the
  * checks verify will apply, and its effect is applied to state. */
 static int
-make_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req)
+make_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req,
+	bool *later)
 {
 	endorse_statement *st = req->statement;
 	endorse_entry entry, parsed;
@@ -71,7 +94,10 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 	if (st->signer == NULL && (st->signer = strdup(signer)) == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (st->time == NULL) {
-		endorse_time_now(now);
+		if (clock_time(now, later, state, req) != 0)
+			return endorse_error_set(ENDORSE_EINVALID, NULL, "refusing to write the entry: "
+				"no valid time follows %s (rule time-order)",
+				endorse_state_time_floor(state, st->org_id));
 		if ((st->time = strdup(now)) == NULL)
 			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
@@ -499,7 +525,7 @@ append(const endorse_append_request *req, bool new_document, const endorse_verif
 		goto out;
 	seq = endorse_state_size(state);
 	if ((rc = choose_document(st, state)) != 0 || (rc = check_document_id(st, state, new_document, res)) != 0 ||
-	    (rc = make_line(&line, &len, state, req)) != 0 ||
+	    (rc = make_line(&line, &len, state, req, &res->time_after_previous)) != 0 ||
 	    (rc = endorse_storage_append(s, ENDORSE_LOG_PATH, line, len)) != 0 ||
 	    (rc = put_second(s, req, state, res)) != 0)
 		goto out;
@@ -566,13 +592,14 @@ put_created(endorse_storage *s, const endorse_append_request *req, endorse_state
 	const endorse_vkey *log_key = endorse_secret_key_vkey(req->key);
 	char *policy = NULL, *line = NULL, *attr = NULL, *old_attr = NULL, title[256];
 	size_t len = 0, attr_len = 0;
+	bool later = false; /* a new log holds no organisation */
 	int rc;
 
 	if ((rc = attributes_update(&attr, &attr_len, &old_attr, req->dir, req->document_file)) != 0 ||
 	    (attr != NULL && (rc = endorse_storage_check_clean(s, ATTRIBUTES_PATH)) != 0))
 		goto out;
 	endorse_state_set_policy(state, log_key);
-	if ((rc = make_line(&line, &len, state, req)) != 0 ||
+	if ((rc = make_line(&line, &len, state, req, &later)) != 0 ||
 	    (rc = endorse_policy_format_new(&policy, log_key)) != 0 ||
 	    (rc = make_dir(req->dir, "keys")) != 0 || (rc = make_dir(req->dir, "log")) != 0)
 		goto out;

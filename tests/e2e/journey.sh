@@ -91,6 +91,31 @@ org-id-meant)
 	expect_rc 0 keygen --unencrypted -s "$T/log.key" -p "$T/log.vkey" Example.org/Manifesto
 	expect_rc 0 keygen --unencrypted -s "$T/ok.key" -p "$T/ok.vkey" cafelumiere.fr
 	;;
+same-second)
+	# a script's writes with the clock's time (no --time) when the
+	# organisation's previous statement already claims this second or a
+	# later one: each claims one second after it, says so, and the log
+	# verifies. (The first claims two minutes ahead, within the five a
+	# writer allows, so that the clock is surely not after it.)
+	build_base
+	need_org2
+	ahead=$(date -u -d '+120 seconds' +%Y-%m-%dT%H:%M:%SZ)
+	next=$(date -u -d "${ahead%Z} UTC +1 second" +%Y-%m-%dT%H:%M:%SZ)
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time "$ahead"
+	expect_rc 0 withdraw -C "$R" --key "$K/org2.key"
+	err_has "so this entry claims $next, one second after it"
+	grep -q "\"time\":\"$next\"" "$LOG" || die "the withdrawal does not claim $next"
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/
+	err_has "one second after it"
+	expect_rc 0 verify -C "$R"
+	# an explicit --time that is not after is still refused
+	expect_rc 1 withdraw -C "$R" --key "$K/org2.key" --time "$next"
+	err_has "rule time-order"
+	# another organisation's writes are not moved
+	expect_rc 0 withdraw -C "$R" --key "$K/org1.key"
+	! grep -q "one second after" "$T/err" || die "org1's withdrawal was moved"
+	;;
 version)
 	for arg in --version -V version; do
 		expect_rc 0 "$arg"

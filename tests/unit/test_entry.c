@@ -2,6 +2,7 @@
  * rule each malformed line breaks, and the canonical serialisation. The
  * lines below are copies of the shared conformance vectors (SPEC.md), so the
  * cases run without ../shared. */
+#include "clock.h"
 #include "harness.h"
 #include "util.h"
 
@@ -592,6 +593,20 @@ time_rules(void)
 	char now[21];
 	endorse_time_now(now);
 	CHECK_MSG(endorse_time_valid(now), "%s", now);
+
+	/* one second later (a writer's time after its organisation's last) */
+	static const char *const next[][2] = {
+		{"2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z"},
+		{"2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z"},
+		{"2028-02-28T23:59:59Z", "2028-02-29T00:00:00Z"},
+		{"2027-02-28T23:59:59Z", "2027-03-01T00:00:00Z"},
+	};
+	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]); i++) {
+		CHECK_INT(endorse_time_next_second(now, next[i][0]), 0);
+		CHECK_MSG(strcmp(now, next[i][1]) == 0, "%s + 1 s = %s", next[i][0], now);
+	}
+	CHECK_INT(endorse_time_next_second(now, "2026-13-01T00:00:00Z"), ENDORSE_EINVALID);
+	CHECK_INT(endorse_time_next_second(now, ""), ENDORSE_EINVALID);
 	return 0;
 }
 
