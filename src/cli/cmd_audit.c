@@ -1,10 +1,13 @@
 /* endorse audit: who endorses which document version, after withdrawals,
  * rotations and revocations; or one organization's whole history. Only a
  * log that verifies is ever shown as data. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -16,7 +19,8 @@
 
 static const char usage_line[] =
 	"endorse audit [-C DIR] [--format FORMAT] [--document SHA256|latest|all]\n"
-	"              [--org ID | --since SEQ|REV] [--log-key VKEY|FILE]";
+	"              [--org ID | --since SEQ|REV] [--log-key VKEY|FILE]\n"
+	"              [--output FILE]";
 
 struct event {
 	uint64_t seq;
@@ -262,7 +266,7 @@ static const char *const formats[] = {"table", "json", "csv", "markdown", "html"
 
 /* What the command line asked for. */
 struct audit_args {
-	const char *format, *document, *since, *org, *log_key;
+	const char *format, *document, *since, *org, *log_key, *output;
 };
 
 static void
@@ -288,7 +292,11 @@ print_audit_help(void)
 		"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
 		"                             repository, or a file holding it: a log whose\n"
 		"                             keys/policy names another is not shown (rule\n"
-		"                             log-key, exit 1), as endorse verify --log-key\n",
+		"                             log-key, exit 1), as endorse verify --log-key\n"
+		"      --output FILE          write to FILE instead of standard output, all\n"
+		"                             or nothing: a temporary file beside it replaces\n"
+		"                             it once complete, so that an old page stays in\n"
+		"                             place when the log does not verify\n",
 		usage_line);
 }
 
@@ -302,6 +310,7 @@ parse_audit_args(int *code, struct audit_args *a, int argc, char **argv)
 		{"document", required_argument, NULL, 'd'},
 		{"since", required_argument, NULL, 's'},
 		{"log-key", required_argument, NULL, 'L'},
+		{"output", required_argument, NULL, 'O'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -319,6 +328,7 @@ parse_audit_args(int *code, struct audit_args *a, int argc, char **argv)
 		case 'd': a->document = optarg; break;
 		case 's': a->since = optarg; break;
 		case 'L': a->log_key = optarg; break;
+		case 'O': a->output = optarg; break;
 		case 'h':
 			print_audit_help();
 			return cli_stop(code, EXIT_VALID);
@@ -420,6 +430,52 @@ show_audit_view(const endorse_state *state, const struct replay_ctx *ctx,
 	return EXIT_VALID;
 }
 
+/* --output FILE: standard output goes to a new temporary file beside FILE
+ * (*temp, malloc'd), so that FILE is replaced only by a complete audit. */
+static int
+output_begin(char **temp, const char *file)
+{
+	size_t size = strlen(file) + sizeof(".tmp-XXXXXX");
+	mode_t mask = umask(0);
+	int fd;
+
+	(void)umask(mask);
+	if ((*temp = malloc(size)) == NULL)
+		return cli_error("out of memory");
+	(void)snprintf(*temp, size, "%s.tmp-XXXXXX", file);
+	if ((fd = mkstemp(*temp)) < 0) {
+		cli_error("cannot create a file beside %s: %s", file, strerror(errno));
+		free(*temp);
+		*temp = NULL;
+		return EXIT_TROUBLE;
+	}
+	/* a page for others to read, as any new file of this user */
+	if (fchmod(fd, 0666 & ~mask) != 0 || fflush(stdout) != 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		cli_error("cannot write %s: %s", *temp, strerror(errno));
+		(void)close(fd);
+		(void)unlink(*temp);
+		free(*temp);
+		*temp = NULL;
+		return EXIT_TROUBLE;
+	}
+	(void)close(fd);
+	return EXIT_VALID;
+}
+
+/* Makes the temporary file FILE when the audit succeeded (code 0), on disk
+ * first; removes it otherwise. The exit code. */
+static int
+output_end(char *temp, const char *file, int code)
+{
+	if (code == EXIT_VALID && (fflush(stdout) != 0 || ferror(stdout) ||
+				   fsync(STDOUT_FILENO) != 0 || rename(temp, file) != 0))
+		code = cli_error("cannot write %s: %s", file, strerror(errno));
+	if (code != EXIT_VALID)
+		(void)unlink(temp);
+	free(temp);
+	return code;
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
@@ -427,6 +483,7 @@ cmd_audit(int argc, char **argv)
 	endorse_vkey log_key;
 	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
 	endorse_state *state = NULL;
+	char *temp = NULL;
 	int rc, code;
 
 	if (!parse_audit_args(&code, &a, argc, argv))
@@ -442,9 +499,13 @@ cmd_audit(int argc, char **argv)
 		ctx.want_since = true;
 	}
 	code = verify_for_audit(&state, &ctx, a.log_key != NULL ? &log_key : NULL, a.since);
+	if (code == 0 && a.output != NULL)
+		code = output_begin(&temp, a.output);
 	if (code == 0)
 		code = a.org != NULL ? show_org_history(state, &ctx.history, a.format)
 			: show_audit_view(state, &ctx, &a);
+	if (temp != NULL)
+		code = output_end(temp, a.output, code);
 	free(ctx.since.pairs);
 	free_history(&ctx.history);
 	endorse_state_free(state);

@@ -116,6 +116,27 @@ same-second)
 	expect_rc 0 withdraw -C "$R" --key "$K/org1.key"
 	! grep -q "one second after" "$T/err" || die "org1's withdrawal was moved"
 	;;
+audit-output)
+	# audit --output FILE: all or nothing; an old page stays in place when
+	# the log no longer verifies, and nothing goes to standard output
+	build_base
+	mkdir "$T/site"
+	expect_rc 0 audit -C "$R" --format html --output "$T/site/page.html"
+	[ ! -s "$T/out" ] || die "audit --output wrote to standard output"
+	grep -q "Org Zero" "$T/site/page.html" || die "the page lacks Org Zero"
+	[ "$(stat -c %a "$T/site/page.html")" = "$(printf '%o' $((0666 & ~$(umask))))" ] ||
+		die "the page's mode is $(stat -c %a "$T/site/page.html")"
+	cp "$T/site/page.html" "$T/page.before"
+	sed -i 's/Org Zero/Org Nero/' "$LOG"
+	expect_rc 1 audit -C "$R" --format html --output "$T/site/page.html"
+	[ ! -s "$T/out" ] || die "a refused audit wrote to standard output"
+	cmp -s "$T/site/page.html" "$T/page.before" || die "a refused audit changed the page"
+	[ "$(ls "$T/site")" = "page.html" ] || die "temporary files left: $(ls "$T/site")"
+	# a directory that cannot take the file: said, exit 2
+	sed -i 's/Org Nero/Org Zero/' "$LOG"
+	expect_rc 2 audit -C "$R" --output "$T/no-such-dir/page.txt"
+	err_has "cannot create a file beside $T/no-such-dir/page.txt"
+	;;
 version)
 	for arg in --version -V version; do
 		expect_rc 0 "$arg"
