@@ -2,8 +2,13 @@
  * Strings from the log are made safe (cli_safe_strdup, which also breaks
  * GitHub's workflow commands) and, in Markdown, every character that Markdown
  * or HTML would interpret is escaped (a '#' too, so no "##[" is left). */
+/* wcwidth is X/Open */
+#define _XOPEN_SOURCE 700
+#include <locale.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "audit.h"
 #include "render_text.h"
@@ -13,23 +18,53 @@
 #define GREEN "\033[32m"
 #define RESET "\033[0m"
 
-/* Whether p starts the U+200B that cli_safe_strdup puts into a workflow
- * command: it takes no column. */
-static bool
-zero_width(const char *p)
+/* Columns of one code point on a terminal: glibc's wcwidth under C.UTF-8
+ * (Unicode's East Asian Wide and Fullwidth characters, emoji: 2; combining
+ * marks and the U+200B that cli_safe_strdup puts into a workflow command: 0),
+ * through a thread-local locale so that the rest of the process stays in
+ * the C locale. Where C.UTF-8 is missing, one column a code point. */
+static size_t
+cp_columns(uint32_t cp)
 {
-	return (unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
-		(unsigned char)p[2] == 0x8b;
+	static locale_t utf8;
+	static bool tried;
+	locale_t old;
+	int w;
+
+	if (cp == 0x200b)
+		return 0;
+	if (!tried) {
+		tried = true;
+		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	}
+	if (utf8 == (locale_t)0)
+		return 1;
+	old = uselocale(utf8);
+	w = wcwidth((wchar_t)cp);
+	(void)uselocale(old);
+	return w < 0 ? 0 : (size_t)w;
 }
 
-/* Display width of safe text, counted in code points. */
+/* The bytes of the character at p (safe text: well-formed UTF-8), and its
+ * columns in *cols. */
+static size_t
+next_char(const char *p, size_t *cols)
+{
+	uint32_t cp = '?';
+	size_t n = endorse_utf8_decode(&cp, (const uint8_t *)p, strnlen(p, 4));
+
+	*cols = cp_columns(cp);
+	return n > 0 ? n : 1;
+}
+
+/* Display width of safe text. */
 static size_t
 columns(const char *safe)
 {
-	size_t n = 0;
+	size_t n = 0, w;
 
-	for (const char *p = safe; *p; p++)
-		n += ((unsigned char)*p & 0xc0) != 0x80 && !zero_width(p);
+	for (const char *p = safe; *p; n += w)
+		p += next_char(p, &w);
 	return n;
 }
 
@@ -43,23 +78,23 @@ text_width(const char *s)
 	return n;
 }
 
-/* Prints s in exactly w columns: padded, or cut with an ellipsis. */
+/* Prints s in exactly w columns: padded, or cut with an ellipsis (a wide
+ * character that would straddle the cut is left out). */
 static void
 print_cell(FILE *f, const char *s, size_t w)
 {
 	char *safe = cli_safe_strdup(s);
 	const char *p = safe ? safe : "?";
-	size_t n = columns(p), shown = 0;
+	size_t n = columns(p), shown = 0, cw, len;
 
 	if (n <= w) {
 		fputs(p, f);
 		shown = n;
 	} else {
-		while (*p && shown + 1 < w) {
-			shown += !zero_width(p);
-			do
-				fputc(*p++, f);
-			while (((unsigned char)*p & 0xc0) == 0x80);
+		while (*p && (len = next_char(p, &cw), shown + cw + 1 <= w)) {
+			fwrite(p, 1, len, f);
+			p += len;
+			shown += cw;
 		}
 		fputs("\u2026", f);
 		shown++;

@@ -137,6 +137,36 @@ audit-output)
 	expect_rc 2 audit -C "$R" --output "$T/no-such-dir/page.txt"
 	err_has "cannot create a file beside $T/no-such-dir/page.txt"
 	;;
+table-display-width)
+	# the table pads by display width: CJK and emoji take two columns,
+	# combining marks none, so the URL column starts at one place on every
+	# row (measured with Python's unicodedata, an independent model)
+	build_base
+	need_org2
+	keygen org3 org3.example.org
+	keygen org4 org4.example.org
+	fixture sign -C "$R" --key "$K/org2.key" --name "東京珈琲 Tokyo" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	fixture sign -C "$R" --key "$K/org3.key" --name "Rocket 🚀 Co" --url https://org3.example.org/ \
+		--time 2026-01-01T00:06:00Z
+	fixture sign -C "$R" --key "$K/org4.key" --name $'École cafe\u0301' --url https://org4.example.org/ \
+		--time 2026-01-01T00:07:00Z
+	expect_rc 0 audit -C "$R" --document latest
+	"$PY" - "$T/out" <<'EOF' || die "the table's columns do not line up: $(cat "$T/out")"
+import sys, unicodedata
+def width(s):
+    return sum(0 if unicodedata.combining(c) or c == "\u200b" else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+starts = set()
+for line in open(sys.argv[1], encoding="utf-8"):
+    i = line.find("https://org")
+    if i >= 0:
+        starts.add(width(line[:i]))
+print("URL column starts at", starts)
+sys.exit(0 if len(starts) == 1 else 1)
+EOF
+	grep -q "東京珈琲 Tokyo" "$T/out" || die "the CJK name is not shown whole"
+	;;
 version)
 	for arg in --version -V version; do
 		expect_rc 0 "$arg"
