@@ -27,7 +27,8 @@ help(void)
 		"                             terminal twice\n"
 		"      --unencrypted          store the secret key without a passphrase\n"
 		"      --witness              a cosignature key (type 0x04) for a witness\n"
-		"      --force                replace existing key files\n", usage_line);
+		"      --force                replace existing key files, keeping the old secret\n"
+		"                             key as SECRET.old-<key ID> (named from the .vkey)\n", usage_line);
 	return EXIT_VALID;
 }
 

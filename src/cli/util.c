@@ -544,12 +544,52 @@ cli_load_policy(endorse_policy **out)
 	return endorse_policy_load(out, strcmp(cli_log_root(), ".") == 0 ? ENDORSE_POLICY_PATH : path);
 }
 
+/* Before --force replaces the key file secret_path, keeps it as
+ * secret_path.old-<key ID> (kept[]: "" when there was none), the key ID
+ * read from the public key file beside it (a key file does not show its
+ * public key without the passphrase). A hard link: it never overwrites a
+ * file already there and never follows a symbolic link, and the new key
+ * then replaces secret_path by a rename, leaving the old one in kept. */
+static int
+keep_old_key(char *kept, size_t size, const char *secret_path, const char *public_path)
+{
+	endorse_vkey old;
+	char *text = NULL, id[9];
+	size_t len = 0;
+
+	kept[0] = '\0';
+	if (access(secret_path, F_OK) != 0)
+		return 0;
+	if (cli_read_file(&text, &len, public_path, ENDORSE_VKEY_MAX + 1) != 0)
+		return cli_error("%s is needed to name the copy of the old secret key %s that "
+			"--force keeps; nothing was written", public_path, secret_path);
+	if (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	if (endorse_vkey_parse(&old, text, len) != 0) {
+		free(text);
+		return cli_error("%s holds no valid vkey to name the copy of the old secret key %s "
+			"that --force keeps; nothing was written", public_path, secret_path);
+	}
+	free(text);
+	endorse_vkey_id_hex(id, &old);
+	(void)snprintf(kept, size, "%s.old-%s", secret_path, id);
+	if (link(secret_path, kept) != 0) {
+		cli_error("cannot keep the old secret key as %s: %s; nothing was written", kept,
+			errno == EEXIST ? "a file of that name exists (move it away first)"
+					: strerror(errno));
+		kept[0] = '\0';
+		return EXIT_TROUBLE;
+	}
+	return 0;
+}
+
 int
 cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 {
 	const char *name = endorse_secret_key_vkey(key)->name;
 	const char *secret_path = to->secret_path, *public_path = to->public_path;
 	char *default_secret = NULL, *default_public = NULL, *pass = NULL, vkey[ENDORSE_VKEY_MAX];
+	char kept[PATH_MAX + 16] = "";
 	size_t pass_len = 0;
 	int code = EXIT_TROUBLE, rc;
 
@@ -567,12 +607,15 @@ cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 		goto out;
 	}
 	if (!to->force && (access(secret_path, F_OK) == 0 || access(public_path, F_OK) == 0)) {
-		cli_error("%s or %s already exists; use --force to replace them", secret_path,
-			public_path);
+		cli_error("%s or %s already exists; --force writes the new key there and keeps the "
+			"old secret key as %s.old-<key ID> (a key that is still the log's must stay "
+			"until its rotation is merged)", secret_path, public_path, secret_path);
 		goto out;
 	}
 	if (!to->unencrypted && cli_read_passphrase(&pass, &pass_len, to->passphrase_file,
 		"Passphrase for the new key: ", true) != 0)
+		goto out;
+	if (to->force && keep_old_key(kept, sizeof(kept), secret_path, public_path) != 0)
 		goto out;
 	rc = endorse_secret_key_save(key, secret_path, pass, pass_len, to->force);
 	if (rc == 0)
@@ -585,6 +628,9 @@ cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 	printf("%s\n", vkey);
 	fprintf(stderr, "endorse: secret key written to %s%s\nendorse: public key written to %s\n",
 		secret_path, to->unencrypted ? " (unencrypted)" : "", public_path);
+	if (to->force && kept[0] != '\0')
+		fprintf(stderr, "endorse: the old secret key is kept as %s: it still signs for its "
+			"key until a rotation or revocation is merged; delete it only then\n", kept);
 	code = EXIT_VALID;
 out:
 	sodium_free(pass);

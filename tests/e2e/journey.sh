@@ -167,6 +167,31 @@ sys.exit(0 if len(starts) == 1 else 1)
 EOF
 	grep -q "東京珈琲 Tokyo" "$T/out" || die "the CJK name is not shown whole"
 	;;
+keygen-keeps-old-key)
+	# keygen --force never destroys a secret key: the old one is kept as
+	# NAME.key.old-<key ID> (0600), and a kept file is never overwritten
+	expect_rc 0 keygen --unencrypted -s "$T/k/org.key" -p "$T/k/org.vkey" org9.example.org
+	old_id=$(cut -d+ -f2 "$T/k/org.vkey")
+	cp "$T/k/org.key" "$T/first.key"
+	expect_rc 2 keygen --unencrypted -s "$T/k/org.key" -p "$T/k/org.vkey" org9.example.org
+	err_has "--force writes the new key there and keeps the old secret key as $T/k/org.key.old-<key ID>"
+	expect_rc 0 keygen --unencrypted --force -s "$T/k/org.key" -p "$T/k/org.vkey" org9.example.org
+	err_has "the old secret key is kept as $T/k/org.key.old-$old_id"
+	cmp -s "$T/k/org.key.old-$old_id" "$T/first.key" || die "the kept key is not the old one"
+	[ "$(stat -c %a "$T/k/org.key.old-$old_id")" = 600 ] || die "the kept key is not 0600"
+	! cmp -s "$T/k/org.key" "$T/first.key" || die "no new key was written"
+	# the kept key is the old key, whole
+	expect_rc 0 key export-go "$T/k/org.key.old-$old_id"
+	out_has "+$old_id+"
+	# a file already at the kept name: refused, nothing written
+	new_id=$(cut -d+ -f2 "$T/k/org.vkey")
+	cp "$T/k/org.key" "$T/second.key"
+	echo "mine" >"$T/k/org.key.old-$new_id"
+	expect_rc 2 keygen --unencrypted --force -s "$T/k/org.key" -p "$T/k/org.vkey" org9.example.org
+	err_has "a file of that name exists"
+	cmp -s "$T/k/org.key" "$T/second.key" || die "a refused keygen replaced the key"
+	[ "$(cat "$T/k/org.key.old-$new_id")" = mine ] || die "a refused keygen overwrote a kept file"
+	;;
 version)
 	for arg in --version -V version; do
 		expect_rc 0 "$arg"
