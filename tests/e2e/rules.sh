@@ -867,7 +867,21 @@ time-leap-day)
 	expect_problems 1
 	;;
 org-id-uppercase)
-	keygen orgU Org1.example.org
+	# keygen refuses a name with capitals (it means org1.example.org): the
+	# key is made lowercase and renamed in its Go note form, whose key ID
+	# (SHA-256 of name, LF, type and public key) is recomputed
+	keygen orgU org1.example.org
+	"$FIXTURE" key export-go "$K/orgU.key" >"$T/orgU.go" || die "export-go failed"
+	"$PY" - "$T/orgU.go" "$K/orgU.vkey" >"$T/orgU.upper" <<'EOF' || die "cannot rename the key"
+import base64, hashlib, sys
+parts = open(sys.argv[1]).read().strip().split("+")
+pub = base64.b64decode(open(sys.argv[2]).read().strip().split("+", 2)[2])
+name = "Org1.example.org"
+key_id = hashlib.sha256(name.encode() + b"\n" + pub).digest()[:4].hex()
+print("+".join(parts[:2] + [name, key_id] + parts[4:]))
+EOF
+	"$FIXTURE" key import-go --unencrypted --force -s "$K/orgU.key" -p "$K/orgU.vkey" \
+		<"$T/orgU.upper" >/dev/null 2>&1 || die "import-go of Org1.example.org failed"
 	forge --key "$K/orgU.key" --statement \
 		"{\"type\":\"endorse\",\"time\":\"$TIME\",\"document\":\"$DOC2\",\"org\":{\"id\":\"Org1.example.org\",\"name\":\"Org 1\",\"url\":\"https://org1.example.org/\"}}"
 	expect_invalid "$F:$((N + 1)): org-id:"
