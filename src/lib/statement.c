@@ -25,11 +25,21 @@ digits(const char *p, int n)
 	return v;
 }
 
+/* The days of month mo (1 to 12) of year y, in the proleptic Gregorian
+ * calendar. */
+static int
+month_days(int y, int mo)
+{
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[mo - 1] + (mo == 2 && leap);
+}
+
 bool
 endorse_time_valid(const char *t)
 {
-	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, mo, d, h, mi, s, leap;
+	int y, mo, d, h, mi, s;
 
 	if (strlen(t) != 20)
 		return false;
@@ -40,10 +50,32 @@ endorse_time_valid(const char *t)
 	}
 	y = digits(t, 4), mo = digits(t + 5, 2), d = digits(t + 8, 2);
 	h = digits(t + 11, 2), mi = digits(t + 14, 2), s = digits(t + 17, 2);
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	/* Leap seconds are refused: POSIX time, Go and most parsers have none. */
-	return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 &&
-		d <= days[mo - 1] + (mo == 2 && leap) && h <= 23 && mi <= 59 && s <= 59;
+	return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= month_days(y, mo) && h <= 23 &&
+		mi <= 59 && s <= 59;
+}
+
+int
+endorse_time_next_second(char out[21], const char *t)
+{
+	char buf[64];
+	int y, mo, d, h, mi, s;
+
+	if (!endorse_time_valid(t))
+		return ENDORSE_EINVALID;
+	y = digits(t, 4), mo = digits(t + 5, 2), d = digits(t + 8, 2);
+	h = digits(t + 11, 2), mi = digits(t + 14, 2), s = digits(t + 17, 2);
+	/* carry from the second up: each field overflows into the next */
+	if (++s == 60 && (s = 0, ++mi == 60) && (mi = 0, ++h == 24) &&
+	    (h = 0, ++d > month_days(y, mo)) && (d = 1, ++mo == 13))
+		mo = 1, y++;
+	/* (the fields are in range now; a wide buffer only spares the
+	 * compiler's truncation analysis) */
+	if (y > 9999 || snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, h,
+				 mi, s) != 20)
+		return ENDORSE_EINVALID;
+	memcpy(out, buf, 21);
+	return 0;
 }
 
 static bool

@@ -21,4 +21,9 @@ int endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origi
 int endorse_statement_check_values(endorse_entry *entry, bool check_points,
 	endorse_points *points, endorse_diag *diag);
 
+/* out = one second after t, a valid SPEC time (a writer's time after its
+ * organisation's last); ENDORSE_EINVALID when t is not valid or the next
+ * second is past year 9999. */
+int endorse_time_next_second(char out[21], const char *t);
+
 #endif

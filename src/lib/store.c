@@ -14,10 +14,10 @@
 
 #include "encoding.h"
 #include "entry.h"
-#include "clock.h"
 #include "error.h"
 #include "file.h"
 #include "state.h"
+#include "statement.h"
 #include "store.h"
 #include "vkey.h"
 #include "load.h"

@@ -2,7 +2,7 @@
  * rule each malformed line breaks, and the canonical serialisation. The
  * lines below are copies of the shared conformance vectors (SPEC.md), so the
  * cases run without ../shared. */
-#include "clock.h"
+#include "statement.h"
 #include "harness.h"
 #include "util.h"
 
@@ -600,6 +600,9 @@ time_rules(void)
 		{"2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z"},
 		{"2028-02-28T23:59:59Z", "2028-02-29T00:00:00Z"},
 		{"2027-02-28T23:59:59Z", "2027-03-01T00:00:00Z"},
+		{"2100-02-28T23:59:59Z", "2100-03-01T00:00:00Z"},
+		{"2026-04-30T23:59:59Z", "2026-05-01T00:00:00Z"},
+		{"2026-01-01T10:59:59Z", "2026-01-01T11:00:00Z"},
 	};
 	for (size_t i = 0; i < sizeof(next) / sizeof(next[0]); i++) {
 		CHECK_INT(endorse_time_next_second(now, next[i][0]), 0);
@@ -607,6 +610,7 @@ time_rules(void)
 	}
 	CHECK_INT(endorse_time_next_second(now, "2026-13-01T00:00:00Z"), ENDORSE_EINVALID);
 	CHECK_INT(endorse_time_next_second(now, ""), ENDORSE_EINVALID);
+	CHECK_INT(endorse_time_next_second(now, "9999-12-31T23:59:59Z"), ENDORSE_EINVALID);
 	return 0;
 }
 
