@@ -520,6 +520,9 @@ const endorse_document *endorse_state_document(const endorse_state *state, size_
  * endorse_state_document(state, i) for its index i. */
 const endorse_document *endorse_state_find_document(const endorse_state *state,
 	const char *sha256);
+/* The version of d (a document of this state) among those of its id,
+ * counted from 1 in the order they were registered: ID@VERSION. */
+size_t endorse_state_document_version(const endorse_state *state, const endorse_document *d);
 size_t endorse_state_org_count(const endorse_state *state);
 /* Organisations in the order they first appeared in the log. */
 const endorse_org *endorse_state_org(const endorse_state *state, size_t i);

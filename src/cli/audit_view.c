@@ -113,10 +113,8 @@ audit_view_build(struct audit_view *v, const endorse_state *state, const char *w
 		return cli_error("out of memory");
 	for (size_t d = 0; d < n; d++) {
 		const endorse_document *doc = endorse_state_document(state, d);
-		size_t version = 0;
+		size_t version = endorse_state_document_version(state, doc);
 
-		for (size_t i = 0; i <= d; i++)
-			version += strcmp(endorse_state_document(state, i)->id, doc->id) == 0;
 		if (only != NULL && only != doc)
 			continue;
 		struct audit_doc *out = &v->docs[v->doc_count++];

@@ -42,21 +42,6 @@ compare_documents(const void *a, const void *b)
 	return c != 0 ? c : (x->index < y->index ? -1 : x->index > y->index);
 }
 
-/* The version (1-based) of d among its id's. */
-static size_t
-version_of(const endorse_state *state, const endorse_document *d)
-{
-	size_t v = 0;
-
-	for (size_t i = 0; i < endorse_state_document_count(state); i++) {
-		const endorse_document *x = endorse_state_document(state, i);
-		v += strcmp(x->id, d->id) == 0;
-		if (x == d)
-			break;
-	}
-	return v;
-}
-
 /* The SHA-256 of dir/rel in hex; false when it is not a regular file that
  * can be read (then nothing to compare). */
 static bool
@@ -110,13 +95,13 @@ check_url(const struct checker *c, const endorse_document *newest)
 	if (held != NULL && strcmp(held->id, newest->id) == 0)
 		(void)snprintf(message, sizeof(message), "the file at the path of %s's URL holds "
 			"%s@%zu, not the newest registered version %s@%zu (sha256 %.12s…)", newest->id,
-			held->id, version_of(c->state, held), newest->id,
-			version_of(c->state, newest), newest->sha256);
+			held->id, endorse_state_document_version(c->state, held), newest->id,
+			endorse_state_document_version(c->state, newest), newest->sha256);
 	else
 		(void)snprintf(message, sizeof(message), "the file at the path of %s's URL does "
 			"not hold its newest registered version %s@%zu (sha256 %.12s…; the file's is "
 			"%.12s…): register it with 'endorse document --id %s', or restore it (git "
-			"restore %s)", newest->id, newest->id, version_of(c->state, newest),
+			"restore %s)", newest->id, newest->id, endorse_state_document_version(c->state, newest),
 			newest->sha256, hex, newest->id, path + 1);
 	c->on_mismatch(c->ctx, path + 1, message);
 }

@@ -225,6 +225,16 @@ endorse_state_find_document(const endorse_state *state, const char *sha256)
 }
 
 size_t
+endorse_state_document_version(const endorse_state *state, const endorse_document *d)
+{
+	size_t version = 0, at = (size_t)(d - state->documents);
+
+	for (size_t i = 0; i <= at && i < state->document_count; i++)
+		version += strcmp(state->documents[i].id, d->id) == 0;
+	return version;
+}
+
+size_t
 endorse_state_org_count(const endorse_state *state)
 {
 	return state->org_count;
