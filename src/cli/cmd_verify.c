@@ -2,6 +2,7 @@
  * request adds to it, and report every problem. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -341,17 +342,17 @@ static const char *const written_files[] = {
 	ENDORSE_LOG_PATH, ENDORSE_CHECKPOINT_PATH, ENDORSE_POLICY_PATH,
 };
 
-/* Whether rel, in the work tree, differs from its blob in HEAD. */
+/* Whether path, in the work tree, differs from its blob in HEAD. */
 static bool
-differs_from_head(const char *rel)
+differs_from_head(const char *path)
 {
 	bool differs = false;
 	char other[65];
 	const char *where = "";
 
-	if (access(rel, F_OK) != 0)
+	if (access(path, F_OK) != 0)
 		return false;
-	if (endorse_repo_document_differs(rel, &differs, other, &where) != 0)
+	if (endorse_repo_document_differs(path, &differs, other, &where) != 0)
 		return false;
 	return differs && strcmp(where, "its blob in HEAD") == 0;
 }
@@ -360,20 +361,22 @@ static void
 advise_restore(void)
 {
 	endorse_verify_options quiet = {.quorum_optional = true, .want = ENDORSE_WANT_VERDICT};
-	bool edited[sizeof(written_files) / sizeof(written_files[0])];
+	enum { FILES = sizeof(written_files) / sizeof(written_files[0]) };
+	char paths[FILES][PATH_MAX]; /* from the current directory, as git restore takes them */
+	bool edited[FILES];
 	size_t n = 0;
 	uint64_t count = 0;
 
-	for (size_t i = 0; i < sizeof(written_files) / sizeof(written_files[0]); i++)
-		n += (edited[i] = differs_from_head(written_files[i]));
+	for (size_t i = 0; i < FILES; i++)
+		n += (edited[i] = differs_from_head(cli_root_path(paths[i], PATH_MAX, written_files[i])));
 	if (n == 0 || endorse_verify_history(NULL, cli_log_root(), "HEAD", &quiet, &count) != 0)
 		return;
-	for (size_t i = 0; i < sizeof(written_files) / sizeof(written_files[0]); i++)
+	for (size_t i = 0; i < FILES; i++)
 		if (edited[i])
 			fprintf(stderr, "endorse: %s was edited by hand (it differs from HEAD, whose "
 				"history verifies); restore it with: git restore %s (if the edit is "
 				"staged: git restore --staged --worktree %s)\n", written_files[i],
-				written_files[i], written_files[i]);
+				paths[i], paths[i]);
 }
 
 /* ---- the repository's copies of the registered documents ----

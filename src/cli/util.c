@@ -535,13 +535,22 @@ cli_log_root(void)
 	return root;
 }
 
+const char *
+cli_root_path(char *out, size_t size, const char *rel)
+{
+	if (strcmp(cli_log_root(), ".") == 0)
+		(void)snprintf(out, size, "%s", rel);
+	else
+		(void)snprintf(out, size, "%s/%s", cli_log_root(), rel);
+	return out;
+}
+
 int
 cli_load_policy(endorse_policy **out)
 {
 	char path[PATH_MAX];
 
-	(void)snprintf(path, sizeof(path), "%s/%s", cli_log_root(), ENDORSE_POLICY_PATH);
-	return endorse_policy_load(out, strcmp(cli_log_root(), ".") == 0 ? ENDORSE_POLICY_PATH : path);
+	return endorse_policy_load(out, cli_root_path(path, sizeof(path), ENDORSE_POLICY_PATH));
 }
 
 /* Before --force replaces the key file secret_path, keeps it as

@@ -119,6 +119,10 @@ int cli_chdir(const char *dir);
  * meaning. */
 const char *cli_log_root(void);
 
+/* rel (e.g. log/endorsements.jsonl) inside cli_log_root(), as a path from
+ * the current directory (rel itself at the root), written to out. */
+const char *cli_root_path(char *out, size_t size, const char *rel);
+
 /* keys/policy of cli_log_root(), parsed (endorse_policy_load). */
 int cli_load_policy(endorse_policy **out);
 

@@ -292,6 +292,13 @@ hand-edited-log)
 	edit_by_hand
 	expect_invalid "log/endorsements.jsonl:2: signature:"
 	verify_err_has "endorse: log/endorsements.jsonl was edited by hand (it differs from HEAD, whose history verifies); restore it with: git restore log/endorsements.jsonl"
+	# from a subdirectory the log is found above, and the path to restore
+	# is given from where the user stands
+	pushd "$R/log" >/dev/null
+	run verify
+	popd >/dev/null
+	[ "$RC" -eq 1 ] || die "verify from log/ exited $RC"
+	err_has "restore it with: git restore ../log/endorsements.jsonl"
 	(cd "$R" && git restore log/endorsements.jsonl)
 	verify_ok
 	# staged: the advice names the form that also unstages
