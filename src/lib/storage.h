@@ -34,7 +34,9 @@
  *    the log and its temporary file, which names the organisation (its new
  *    pin, or "ID\n" when the pin goes away): the next begin, under the lock,
  *    sets that pin to what the log says (the finish_pin callback) and
- *    removes the file.
+ *    removes the file. (document also puts the registered file, with the
+ *    bytes it already holds and were hashed: renamed or not, it reads the
+ *    same, so a kill leaves nothing to finish there.)
  * 4. In git, the branch moves to the commit (only if it still points where
  *    it did), the index gets the changed paths, and the record is removed. A
  *    kill before the branch moves leaves the work tree ahead of the branch

@@ -524,7 +524,8 @@ append(const endorse_append_request *req, bool new_document, const endorse_verif
 	    (rc = load_state(&state, req, opt)) != 0)
 		goto out;
 	seq = endorse_state_size(state);
-	if ((rc = choose_document(st, state)) != 0 || (rc = check_document_id(st, state, new_document, res)) != 0 ||
+	if ((rc = choose_document(st, state)) != 0 ||
+	    (rc = check_document_id(st, state, new_document, res)) != 0 ||
 	    (rc = make_line(&line, &len, state, req, &res->time_after_previous)) != 0 ||
 	    (rc = endorse_storage_append(s, ENDORSE_LOG_PATH, line, len)) != 0 ||
 	    (rc = put_second(s, req, state, res)) != 0)
