@@ -183,6 +183,14 @@ typedef struct endorse_entry {
 const char *endorse_statement_type_name(endorse_statement_type type);
 void endorse_entry_clear(endorse_entry *entry);
 void endorse_statement_clear(endorse_statement *st);
+/* The fields a writer supplies (name, url, title, id, reason, time, the
+ * form of a document reference), those that are not NULL, checked by the
+ * rules that apply to them in the log: what a writer can refuse before it
+ * has a signer, a log or a passphrase. ENDORSE_EINVALID with the rule. */
+int endorse_statement_check_fields(const endorse_statement *st);
+/* Whether ref has the form of a reference to a document version:
+ * endorse_state_resolve_document. */
+bool endorse_document_ref_valid(const char *ref);
 
 /* The canonical serialisation (JCS) of a statement, malloc'd. */
 int endorse_statement_serialize(char **out, size_t *len, const endorse_statement *st);
@@ -523,11 +531,22 @@ const endorse_document *endorse_state_find_document(const endorse_state *state,
 /* The version of d (a document of this state) among those of its id,
  * counted from 1 in the order they were registered: ID@VERSION. */
 size_t endorse_state_document_version(const endorse_state *state, const endorse_document *d);
+/* The document version ref names: its SHA-256 (64 lowercase hex digits), a
+ * prefix of it of at least 8 that no other version shares, "latest" (the
+ * version registered last), a document id (its newest version) or
+ * ID@VERSION (open-operations-manifesto@2). NULL when it names none or
+ * more than one, with the error record saying which there are. */
+const endorse_document *endorse_state_resolve_document(const endorse_state *state,
+	const char *ref);
 size_t endorse_state_org_count(const endorse_state *state);
 /* Organisations in the order they first appeared in the log. */
 const endorse_org *endorse_state_org(const endorse_state *state, size_t i);
 /* The organisation with this id, or NULL. */
 const endorse_org *endorse_state_find_org(const endorse_state *state, const char *id);
+/* The keys org (an organisation of a state) has held, current, rotated
+ * away or revoked (*revoked), in the order it got them. */
+size_t endorse_org_key_count(const endorse_org *org);
+const endorse_vkey *endorse_org_key(const endorse_org *org, size_t i, bool *revoked);
 
 /* ---- writing ---- */
 
@@ -540,7 +559,8 @@ typedef struct endorse_append_request {
 	const endorse_secret_key *new_key;   /* rotate: signs new_sig */
 	/* Completed in place: signer and time are filled in when NULL; so is
 	 * the document of an endorse (the newest version) or a withdraw (the
-	 * newest version the organization endorses). */
+	 * newest version the organization endorses), and a document given as
+	 * a reference (endorse_state_resolve_document) becomes its SHA-256. */
 	endorse_statement *statement;
 	/* record the write as one commit when dir is in a git work tree */
 	bool commit;
@@ -548,6 +568,10 @@ typedef struct endorse_append_request {
 	 * marked -text in dir/.gitattributes with keys/ and log/ (NULL: only
 	 * those two) */
 	const char *document_file;
+	/* endorse: the organization already endorses the version, with a key
+	 * since rotated away or revoked: end that endorsement by a withdrawal
+	 * signed by the current key, in the same write (sign --reaffirm) */
+	bool reaffirm;
 } endorse_append_request;
 
 /* What a write did. */
@@ -559,8 +583,10 @@ typedef struct endorse_write_result {
 	 * when the write itself fails */
 	char completed_hex[41];
 	/* document: the version registered (1 for a new id), its id's count of
-	 * versions; set too when refused for rule "new-document" (then 1) */
+	 * versions; set too when refused for rule "new-document" (then 1);
+	 * endorse, withdraw: the version concerned, of document_id */
 	uint64_t document_version;
+	char document_id[65];
 	/* document: the file was committed with the entry (inside the work tree) */
 	bool document_committed;
 	/* the statement's time was the clock's, but the organisation had
@@ -569,6 +595,13 @@ typedef struct endorse_write_result {
 	bool time_after_previous;
 } endorse_write_result;
 
+/* What endorse_append_statement (or _document) would refuse that needs no
+ * key and no lock: dir holds a log (keys/policy, valid), the fields the
+ * statement has (endorse_statement_check_fields), when req->commit in a
+ * git work tree an author for the commit, and a document reference that
+ * names a version of the log (which reads its document lines). A writer
+ * calls it before asking for a passphrase; req->key may be NULL. */
+int endorse_append_precheck(const endorse_append_request *req, const endorse_verify_options *opt);
 /* Under the log's lock: reads the log in one pass, checking as verify does
  * the lines that register documents and those of the statement's
  * organization (the others are only counted: CI verifies the whole log),

@@ -100,6 +100,32 @@ document_title(const endorse_state *state, const char *sha256)
 	return d == NULL ? "?" : d->title;
 }
 
+/* What became of a key org held: "current", "revoked" or "rotated away". */
+static const char *
+key_status(const endorse_org *org, const endorse_vkey *k, bool revoked)
+{
+	if (revoked)
+		return "revoked";
+	if (org->has_key && memcmp(org->key.public_key, k->public_key, 32) == 0)
+		return "current";
+	return "rotated away";
+}
+
+static void
+print_keys_held(const endorse_org *org)
+{
+	char vkey[ENDORSE_VKEY_MAX], id[9];
+	bool revoked = false;
+
+	printf("  keys held (key ID, status, vkey: give the vkey or the key ID to revoke --target):\n");
+	for (size_t i = 0; i < endorse_org_key_count(org); i++) {
+		const endorse_vkey *k = endorse_org_key(org, i, &revoked);
+		endorse_vkey_format(vkey, k);
+		endorse_vkey_id_hex(id, k);
+		printf("    %s  %-12s  %s\n", id, key_status(org, k, revoked), vkey);
+	}
+}
+
 static void
 print_org_table(const endorse_state *state, const struct history *h)
 {
@@ -114,6 +140,8 @@ print_org_table(const endorse_state *state, const struct history *h)
 	} else {
 		printf("\n  current key: none%s\n", org != NULL ? " (revoked)" : "");
 	}
+	if (org != NULL)
+		print_keys_held(org);
 	if (org != NULL && org->confirmed)
 		printf("  domain: confirmed: the log operator found key %s published %s on %s "
 			"(entry %llu)\n", org->confirmation.key_id,
@@ -180,7 +208,20 @@ print_org_json(const endorse_state *state, const struct history *h)
 		printf("null");
 	}
 	render_json_confirmed(stdout, org);
-	printf(",\"history\":[");
+	printf(",\"keys\":[");
+	for (size_t i = 0; org != NULL && i < endorse_org_key_count(org); i++) {
+		bool revoked = false;
+		const endorse_vkey *k = endorse_org_key(org, i, &revoked);
+		char id[9];
+		endorse_vkey_format(vkey, k);
+		endorse_vkey_id_hex(id, k);
+		const char *status = key_status(org, k, revoked);
+		printf("%s{\"key_id\":\"%s\",\"status\":\"%s\",\"vkey\":", i ? "," : "", id,
+			strcmp(status, "rotated away") == 0 ? "rotated" : status);
+		cli_print_json_string(stdout, vkey);
+		printf("}");
+	}
+	printf("],\"history\":[");
 	for (size_t i = 0; i < h->count; i++) {
 		const struct event *e = &h->events[i];
 		printf("%s{\"seq\":%llu,\"type\":\"%s\",\"time\":\"%s\",\"key_id\":\"%s\"", i ? "," : "",

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "key_files.h"
 #include "util.h"
 
 enum { OPT_KEY = 256, OPT_PASS, OPT_STATE, OPT_TIME, OPT_NO_COMMIT, OPT_POLICY, OPT_ENTRY };

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "key_files.h"
 #include "util.h"
 
 static const char usage_line[] =

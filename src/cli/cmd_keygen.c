@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "key_files.h"
 #include "util.h"
 
 static const char usage_line[] =

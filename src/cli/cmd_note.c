@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "key_files.h"
 #include "util.h"
 
 static const char usage_text[] =

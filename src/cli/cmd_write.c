@@ -10,17 +10,18 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "key_files.h"
 #include "util.h"
 
 struct write_options {
 	const char *dir, *key, *pass_file, *new_key, *new_pass_file, *time;
 	const char *document, *title, *url, *id, *name, *target, *reason;
-	bool no_commit;
+	bool no_commit, reaffirm;
 };
 
 enum {
 	OPT_KEY = 256, OPT_PASS, OPT_NEW_KEY, OPT_NEW_PASS, OPT_TIME, OPT_DOCUMENT, OPT_TITLE,
-	OPT_URL, OPT_ID, OPT_NAME, OPT_TARGET, OPT_REASON, OPT_NO_COMMIT,
+	OPT_URL, OPT_ID, OPT_NAME, OPT_TARGET, OPT_REASON, OPT_NO_COMMIT, OPT_REAFFIRM,
 };
 
 static const struct option all_options[] = {
@@ -37,6 +38,7 @@ static const struct option all_options[] = {
 	{"target", required_argument, NULL, OPT_TARGET},
 	{"reason", required_argument, NULL, OPT_REASON},
 	{"no-commit", no_argument, NULL, OPT_NO_COMMIT},
+	{"reaffirm", no_argument, NULL, OPT_REAFFIRM},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -85,6 +87,7 @@ parse(struct write_options *o, int argc, char **argv, const char *allowed, const
 		case OPT_TARGET: o->target = optarg; break;
 		case OPT_REASON: o->reason = optarg; break;
 		case OPT_NO_COMMIT: o->no_commit = true; break;
+		case OPT_REAFFIRM: o->reaffirm = true; break;
 		case 'h': return -1;
 		default: cli_usage(usage); return 1;
 		}
@@ -185,18 +188,22 @@ document_statement(endorse_statement *st, const struct write_options *o)
 }
 
 static void
-report_append(const endorse_statement *st, uint64_t seq)
+report_append(const endorse_statement *st, const endorse_write_result *res)
 {
-	printf("appended entry %llu to %s: %s", (unsigned long long)seq, ENDORSE_LOG_PATH,
+	printf("appended entry %llu to %s: %s", (unsigned long long)res->seq, ENDORSE_LOG_PATH,
 		endorse_statement_type_name(st->type));
 	if (st->type == ENDORSE_REVOKE)
 		printf(" of a key of %s", st->org_id);
 	else if (st->org_id != NULL)
 		printf(" by %s", st->org_id);
-	if (st->type == ENDORSE_DOCUMENT)
+	if (st->type == ENDORSE_DOCUMENT) {
 		printf(" %s (sha256 %s)", st->id, st->sha256);
-	else if (st->document != NULL)
-		printf(" of document %.12s", st->document);
+	} else if (st->document != NULL) {
+		printf(" of ");
+		cli_print_safe(stdout, res->document_id);
+		printf("@%llu (sha256 %.12s)", (unsigned long long)res->document_version,
+			st->document);
+	}
 	printf("\n");
 }
 
@@ -214,10 +221,16 @@ append(endorse_statement *st, const struct write_options *o)
 	endorse_secret_key *key = NULL, *new_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
 	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit,
-		st->type == ENDORSE_DOCUMENT ? o->document : NULL};
+		st->type == ENDORSE_DOCUMENT ? o->document : NULL, o->reaffirm};
 	endorse_write_result res = {0};
 	int rc, code = EXIT_TROUBLE;
 
+	/* Everything that needs no secret first: the passphrase is asked only
+	 * for a write that can happen. */
+	if ((rc = endorse_append_precheck(&req, &vopt)) != 0) {
+		code = cli_library_error(rc);
+		goto out;
+	}
 	if (cli_load_key(&key, o->key, o->pass_file) != 0)
 		goto out;
 	if (o->new_key != NULL &&
@@ -244,9 +257,18 @@ append(endorse_statement *st, const struct write_options *o)
 	cli_report_completed(res.completed_hex);
 	if (rc != 0) {
 		code = cli_library_error(rc);
+		if (st->type == ENDORSE_ENDORSE && endorse_error_get()->rule != NULL &&
+		    strcmp(endorse_error_get()->rule, "duplicate-endorsement") == 0)
+			fprintf(stderr, "endorse: that endorsement still counts, even if the key that "
+				"signed it was later rotated away or revoked; to sign it again with the "
+				"current key, add --reaffirm (a withdrawal and the new endorsement in one "
+				"commit)\n");
 		goto out;
 	}
-	report_append(st, res.seq);
+	if (o->reaffirm)
+		printf("appended entry %llu to %s: withdraw by %s of its endorsement signed with an "
+			"earlier key\n", (unsigned long long)res.seq - 1, ENDORSE_LOG_PATH, st->org_id);
+	report_append(st, &res);
 	if (res.time_after_previous)
 		fprintf(stderr, "endorse: note: %s's previous statement already claims this second "
 			"or a later one, so this entry claims %s, one second after it (times must "
@@ -324,18 +346,19 @@ cmd_init(int argc, char **argv)
 	o.dir = "."; /* a new log here, even below another one */
 	if (rc > 0 || document_statement(&st, &o) != 0)
 		return EXIT_TROUBLE;
-	if (cli_load_key(&key, o.key, o.pass_file) != 0) {
+	if ((rc = endorse_statement_check_fields(&st)) != 0 ||
+	    cli_load_key(&key, o.key, o.pass_file) != 0) {
 		endorse_statement_clear(&st);
-		return EXIT_TROUBLE;
+		return rc != 0 ? cli_library_error(rc) : EXIT_TROUBLE;
 	}
-	endorse_append_request req = {o.dir, key, NULL, &st, !o.no_commit, o.document};
+	endorse_append_request req = {o.dir, key, NULL, &st, !o.no_commit, o.document, false};
 	endorse_write_result res = {0};
 	rc = endorse_log_create(&req, &res);
 	cli_report_completed(res.completed_hex);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
 		printf("created a log with log key %s\n", st.signer);
-		report_append(&st, 0);
+		report_append(&st, &res);
 		report_commit(&res);
 		warn_git_bytes(o.document, st.sha256);
 	}
@@ -391,10 +414,15 @@ append_document(endorse_statement *st, const struct write_options *o, bool new_d
 {
 	endorse_secret_key *key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit, o->document};
+	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit, o->document,
+		false};
 	endorse_write_result res = {0};
 	int rc, code = EXIT_TROUBLE;
 
+	if ((rc = endorse_append_precheck(&req, &vopt)) != 0) {
+		code = cli_library_error(rc);
+		goto out;
+	}
 	if (cli_load_key(&key, o->key, o->pass_file) != 0)
 		goto out;
 	req.key = key;
@@ -413,7 +441,7 @@ append_document(endorse_statement *st, const struct write_options *o, bool new_d
 		code = cli_library_error(rc);
 		goto out;
 	}
-	report_append(st, res.seq);
+	report_append(st, &res);
 	printf("registered ");
 	cli_print_safe(stdout, st->id);
 	printf("@%llu (sha256 %s)%s\n", (unsigned long long)res.document_version, st->sha256,
@@ -462,15 +490,15 @@ cmd_document(int argc, char **argv)
 }
 
 static const char sign_usage[] =
-	"endorse sign [-C DIR] --key ORG.key --name NAME --url URL [--document SHA256]";
+	"endorse sign [-C DIR] --key ORG.key --name NAME --url URL [--document VERSION] [--reaffirm]";
 
 int
 cmd_sign(int argc, char **argv)
 {
 	struct write_options o;
 	endorse_statement st = {0};
-	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_NAME), A(OPT_URL), A(OPT_DOCUMENT)),
-		sign_usage);
+	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_NAME), A(OPT_URL), A(OPT_DOCUMENT),
+		A(OPT_REAFFIRM)), sign_usage);
 
 	if (rc < 0) {
 		printf("usage: %s\n\n"
@@ -480,7 +508,14 @@ cmd_sign(int argc, char **argv)
 			"      --key ORG.key          the organization's secret key\n"
 			"      --name NAME            the organization's name, 1 to 200 characters\n"
 			"      --url URL              the organization's website (https://)\n"
-			"      --document SHA256      the version to endorse (default: the newest)\n"
+			"      --document VERSION     the version to endorse (default: the newest): its\n"
+			"                             SHA-256 or its first 8 or more hex digits,\n"
+			"                             latest, a document id (its newest version) or\n"
+			"                             ID@VERSION (open-operations-manifesto@2)\n"
+			"      --reaffirm             endorse again, with the current key, a version the\n"
+			"                             organization endorsed with a key it has since\n"
+			"                             rotated away or revoked: a withdrawal and the new\n"
+			"                             endorsement, in one commit\n"
 			"%s", sign_usage, common_help);
 		return EXIT_VALID;
 	}
@@ -497,7 +532,7 @@ cmd_sign(int argc, char **argv)
 	return append(&st, &o);
 }
 
-static const char withdraw_usage[] = "endorse withdraw [-C DIR] --key ORG.key [--document SHA256]";
+static const char withdraw_usage[] = "endorse withdraw [-C DIR] --key ORG.key [--document VERSION]";
 
 int
 cmd_withdraw(int argc, char **argv)
@@ -510,7 +545,9 @@ cmd_withdraw(int argc, char **argv)
 		printf("usage: %s\n\n"
 			"Ends the organization's endorsement of a document version.\n\n"
 			"      --key ORG.key          the organization's current secret key\n"
-			"      --document SHA256      the version (default: the newest one it endorses)\n"
+			"      --document VERSION     the version (default: the newest one it endorses), as\n"
+			"                             for sign: SHA-256, 8+ hex digits, latest, ID,\n"
+			"                             ID@VERSION\n"
 			"%s", withdraw_usage, common_help);
 		return EXIT_VALID;
 	}
@@ -556,8 +593,49 @@ cmd_rotate(int argc, char **argv)
 	return append(&st, &o);
 }
 
+/* --target as a key ID (8 hex digits, the form every output shows): the
+ * key of that ID among those the log's organizations have held. */
+static int
+target_by_id(endorse_vkey *out, const char *id)
+{
+	endorse_verify_options vopt = {.on_problem = cli_print_problem};
+	endorse_state *state = NULL;
+	size_t found = 0;
+	int rc = endorse_verify(&state, cli_log_root(), &vopt, NULL);
+
+	if (rc != 0) {
+		endorse_state_free(state);
+		return cli_library_error(rc);
+	}
+	for (size_t i = 0; i < endorse_state_org_count(state); i++) {
+		const endorse_org *org = endorse_state_org(state, i);
+		for (size_t k = 0; k < endorse_org_key_count(org); k++) {
+			bool revoked = false;
+			const endorse_vkey *key = endorse_org_key(org, k, &revoked);
+			char key_id[9];
+			endorse_vkey_id_hex(key_id, key);
+			if (strcmp(key_id, id) == 0 && found++ == 0)
+				*out = *key;
+		}
+	}
+	endorse_state_free(state);
+	if (found == 1)
+		return 0;
+	if (found > 1)
+		return cli_error("%zu keys of the log have the key ID %s: give the whole vkey "
+			"(endorse audit --org ORG lists them)", found, id);
+	return cli_error("no organization of the log has held a key with the ID %s "
+		"(endorse audit --org ORG lists an organization's keys)", id);
+}
+
+static bool
+is_key_id(const char *s)
+{
+	return strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
+}
+
 static const char revoke_usage[] =
-	"endorse revoke [-C DIR] --key KEY --target VKEY --reason TEXT";
+	"endorse revoke [-C DIR] --key KEY --target KEY-ID|VKEY --reason TEXT";
 
 int
 cmd_revoke(int argc, char **argv)
@@ -573,7 +651,9 @@ cmd_revoke(int argc, char **argv)
 			"organization has no current key until it signs a new endorsement with a new\n"
 			"key. Signed by the organization's current key or by the log key.\n\n"
 			"      --key KEY              the organization's current key, or the log key\n"
-			"      --target VKEY          the key to revoke: a vkey, or a .vkey file\n"
+			"      --target KEY           the key to revoke: its key ID (8 hex digits, as\n"
+			"                             endorse audit --org ORG lists the keys an\n"
+			"                             organization has held), its vkey, or a .vkey file\n"
 			"      --reason TEXT          why, 1 to 200 characters (no personal data)\n"
 			"%s", revoke_usage, common_help);
 		return EXIT_VALID;
@@ -583,7 +663,9 @@ cmd_revoke(int argc, char **argv)
 	if (require(3, (const char *const[]){"--key", "--target", "--reason"},
 		    (const char *const[]){o.key, o.target, o.reason}) != EXIT_VALID)
 		return EXIT_TROUBLE;
-	if (cli_read_vkey(&target, "--target", o.target) != 0)
+	if (is_key_id(o.target) && access(o.target, F_OK) != 0
+		    ? target_by_id(&target, o.target) != 0
+		    : cli_read_vkey(&target, "--target", o.target) != 0)
 		return EXIT_TROUBLE;
 	char vkey[ENDORSE_VKEY_MAX];
 	endorse_vkey_format(vkey, &target);

@@ -113,7 +113,10 @@ note_of(const struct audit_view *v, const struct audit_row *r, char *buf, size_t
 	else if (v->since)
 		(void)snprintf(buf, size, "withdrew in entry %llu", (unsigned long long)r->e->withdrawn_seq);
 	else if (r->e->key_revoked)
-		(void)snprintf(buf, size, "key revoked in entry %llu", (unsigned long long)r->e->key_revoked_seq);
+		/* It still counts (SPEC.md: a revocation does not undo what the key
+		 * signed before); its organisation can re-affirm it (sign --reaffirm). */
+		(void)snprintf(buf, size, "valid; key revoked later (entry %llu); not re-affirmed",
+			(unsigned long long)r->e->key_revoked_seq);
 	else
 		buf[0] = '\0';
 	return buf;

@@ -1,4 +1,5 @@
-/* Helpers shared by the commands: errors, safe printing, passphrases, keys. */
+/* Helpers shared by the commands: errors, safe printing, files, numbers, the
+ * log's root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -8,15 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <sodium.h>
 
 #include "util.h"
-
-#define PASSPHRASE_MAX 1024
 
 void
 cli_report_completed(const char completed[41])
@@ -183,119 +181,6 @@ cli_finish(int code)
 	return code;
 }
 
-/* Reads one line byte by byte, so that two passphrases can follow each
- * other on standard input. */
-static int
-read_line_fd(int fd, char *buf, size_t max, size_t *len)
-{
-	size_t n = 0;
-
-	for (;;) {
-		char c;
-		ssize_t r = read(fd, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0 || c == '\n')
-			break;
-		if (n + 1 >= max)
-			return -2;
-		buf[n++] = c;
-	}
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	buf[n] = '\0';
-	*len = n;
-	return 0;
-}
-
-static int
-read_from_terminal(char *buf, size_t max, size_t *len, const char *prompt)
-{
-	struct termios old, quiet;
-	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), rc;
-
-	if (fd < 0)
-		return -3;
-	if (tcgetattr(fd, &old) != 0) {
-		close(fd);
-		return -3;
-	}
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcsetattr(fd, TCSAFLUSH, &quiet) != 0) {
-		close(fd);
-		return -1;
-	}
-	rc = read_line_fd(fd, buf, max, len);
-	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
-		rc = -1;
-	close(fd);
-	return rc;
-}
-
-int
-cli_read_passphrase(char **out, size_t *len, const char *file, const char *prompt, bool confirm)
-{
-	char *buf = sodium_malloc(PASSPHRASE_MAX), *again = NULL;
-	size_t again_len = 0;
-	int rc = EXIT_TROUBLE;
-
-	*out = NULL;
-	*len = 0;
-	if (buf == NULL)
-		return cli_error("out of secure memory");
-	if (file != NULL) {
-		int fd = strcmp(file, "-") == 0 ? 0 : open(file, O_RDONLY | O_CLOEXEC);
-		int r = fd < 0 ? -1 : read_line_fd(fd, buf, PASSPHRASE_MAX, len);
-		if (fd > 0)
-			close(fd);
-		if (r == -2) {
-			cli_error("%s: the passphrase is longer than %d bytes", file, PASSPHRASE_MAX - 1);
-			goto out;
-		} else if (r != 0) {
-			cli_error("cannot read the passphrase from %s: %s", file, strerror(errno));
-			goto out;
-		}
-	} else {
-		int r = read_from_terminal(buf, PASSPHRASE_MAX, len, prompt);
-		if (r == -3) {
-			cli_error("no terminal to ask for the passphrase: use --passphrase-file FILE "
-				"(- reads standard input)%s", confirm ? ", or --unencrypted" : "");
-			goto out;
-		} else if (r != 0) {
-			cli_error("cannot read the passphrase from the terminal; use --passphrase-file FILE");
-			goto out;
-		}
-		if (confirm) {
-			again = sodium_malloc(PASSPHRASE_MAX);
-			if (again == NULL ||
-			    read_from_terminal(again, PASSPHRASE_MAX, &again_len, "Repeat the passphrase: ") != 0) {
-				cli_error("cannot read the passphrase from the terminal");
-				goto out;
-			}
-			if (again_len != *len || sodium_memcmp(again, buf, *len) != 0) {
-				cli_error("the passphrases do not match; nothing was written");
-				goto out;
-			}
-		}
-	}
-	if (*len == 0) {
-		cli_error("the passphrase is empty");
-		goto out;
-	}
-	*out = buf;
-	buf = NULL;
-	rc = 0;
-out:
-	sodium_free(buf);
-	sodium_free(again);
-	return rc;
-}
-
 char *
 cli_xdg_dir(const char *variable, const char *under_home)
 {
@@ -316,54 +201,6 @@ cli_xdg_dir(const char *variable, const char *under_home)
 		return NULL;
 	}
 	return base;
-}
-
-char *
-cli_default_key_path(const char *name, const char *ext)
-{
-	char *base = cli_xdg_dir("XDG_CONFIG_HOME", ".config"), *path, *p;
-	size_t n;
-
-	if (base == NULL)
-		return NULL;
-	n = strlen(base) + strlen(name) + strlen(ext) + 3;
-	path = malloc(n);
-	if (path != NULL) {
-		(void)snprintf(path, n, "%s/%s.%s", base, name, ext);
-		for (p = path + strlen(base) + 1; *p; p++)
-			if (*p == '/')
-				*p = '_';
-	}
-	free(base);
-	return path;
-}
-
-int
-cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file)
-{
-	char *pass = NULL, *fallback = NULL, prompt[512];
-	size_t len = 0;
-	int rc;
-
-	if (access(path, F_OK) != 0 && endorse_name_is_origin(path) &&
-	    (fallback = cli_default_key_path(path, "key")) != NULL && access(fallback, F_OK) == 0)
-		path = fallback;
-	rc = endorse_secret_key_load(out, path, NULL, 0);
-	if (rc == ENDORSE_ENEEDPASS) {
-		(void)snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", path);
-		if (cli_read_passphrase(&pass, &len, passphrase_file, prompt, false) != 0) {
-			free(fallback);
-			return EXIT_TROUBLE;
-		}
-		rc = endorse_secret_key_load(out, path, pass, len);
-		sodium_free(pass);
-	}
-	free(fallback);
-	if (rc != 0) {
-		cli_library_error(rc);
-		return EXIT_TROUBLE;
-	}
-	return 0;
 }
 
 int
@@ -551,101 +388,6 @@ cli_load_policy(endorse_policy **out)
 	char path[PATH_MAX];
 
 	return endorse_policy_load(out, cli_root_path(path, sizeof(path), ENDORSE_POLICY_PATH));
-}
-
-/* Before --force replaces the key file secret_path, keeps it as
- * secret_path.old-<key ID> (kept[]: "" when there was none), the key ID
- * read from the public key file beside it (a key file does not show its
- * public key without the passphrase). A hard link: it never overwrites a
- * file already there and never follows a symbolic link, and the new key
- * then replaces secret_path by a rename, leaving the old one in kept. */
-static int
-keep_old_key(char *kept, size_t size, const char *secret_path, const char *public_path)
-{
-	endorse_vkey old;
-	char *text = NULL, id[9];
-	size_t len = 0;
-
-	kept[0] = '\0';
-	if (access(secret_path, F_OK) != 0)
-		return 0;
-	if (cli_read_file(&text, &len, public_path, ENDORSE_VKEY_MAX + 1) != 0)
-		return cli_error("%s is needed to name the copy of the old secret key %s that "
-			"--force keeps; nothing was written", public_path, secret_path);
-	if (len > 0 && text[len - 1] == '\n')
-		text[--len] = '\0';
-	if (endorse_vkey_parse(&old, text, len) != 0) {
-		free(text);
-		return cli_error("%s holds no valid vkey to name the copy of the old secret key %s "
-			"that --force keeps; nothing was written", public_path, secret_path);
-	}
-	free(text);
-	endorse_vkey_id_hex(id, &old);
-	(void)snprintf(kept, size, "%s.old-%s", secret_path, id);
-	if (link(secret_path, kept) != 0) {
-		cli_error("cannot keep the old secret key as %s: %s; nothing was written", kept,
-			errno == EEXIST ? "a file of that name exists (move it away first)"
-					: strerror(errno));
-		kept[0] = '\0';
-		return EXIT_TROUBLE;
-	}
-	return 0;
-}
-
-int
-cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
-{
-	const char *name = endorse_secret_key_vkey(key)->name;
-	const char *secret_path = to->secret_path, *public_path = to->public_path;
-	char *default_secret = NULL, *default_public = NULL, *pass = NULL, vkey[ENDORSE_VKEY_MAX];
-	char kept[PATH_MAX + 16] = "";
-	size_t pass_len = 0;
-	int code = EXIT_TROUBLE, rc;
-
-	if (secret_path == NULL)
-		secret_path = default_secret = cli_default_key_path(name, "key");
-	if (public_path == NULL)
-		public_path = default_public = cli_default_key_path(name, "vkey");
-	if (secret_path == NULL || public_path == NULL) {
-		cli_error("cannot find a home directory for keys: set HOME or use -s and -p");
-		goto out;
-	}
-	if ((rc = endorse_key_dir_check(secret_path)) != 0 ||
-	    (rc = endorse_key_dir_check(public_path)) != 0) {
-		cli_library_error(rc);
-		goto out;
-	}
-	if (!to->force && (access(secret_path, F_OK) == 0 || access(public_path, F_OK) == 0)) {
-		cli_error("%s or %s already exists; --force writes the new key there and keeps the "
-			"old secret key as %s.old-<key ID> (a key that is still the log's must stay "
-			"until its rotation is merged)", secret_path, public_path, secret_path);
-		goto out;
-	}
-	if (!to->unencrypted && cli_read_passphrase(&pass, &pass_len, to->passphrase_file,
-		"Passphrase for the new key: ", true) != 0)
-		goto out;
-	if (to->force && keep_old_key(kept, sizeof(kept), secret_path, public_path) != 0)
-		goto out;
-	rc = endorse_secret_key_save(key, secret_path, pass, pass_len, to->force);
-	if (rc == 0)
-		rc = endorse_vkey_save(endorse_secret_key_vkey(key), public_path, to->force);
-	if (rc != 0) {
-		cli_library_error(rc);
-		goto out;
-	}
-	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
-	printf("%s\n", vkey);
-	fprintf(stderr, "endorse: secret key written to %s%s\nendorse: public key written to %s\n",
-		secret_path, to->unencrypted ? " (unencrypted)" : "", public_path);
-	if (to->force && kept[0] != '\0')
-		fprintf(stderr, "endorse: the old secret key is kept as %s: it still signs for its "
-			"key until a rotation or revocation is merged; delete it only then\n", kept);
-	code = EXIT_VALID;
-out:
-	sodium_free(pass);
-	free(default_secret);
-	free(default_public);
-	return code;
 }
 
 void

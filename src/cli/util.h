@@ -1,6 +1,6 @@
 /* util.c: what the commands share (errors and exit codes, safe printing,
- * keys, files, passphrases, numbers). Only this directory prints and
- * chooses exit codes. */
+ * files, numbers, the log's root; keys and passphrases: key_files.h and
+ * passphrase.h). Only this directory prints and chooses exit codes. */
 #ifndef ENDORSE_CLI_UTIL_H
 #define ENDORSE_CLI_UTIL_H
 
@@ -52,28 +52,8 @@ const char *cli_confirm_place(const char *method);
  * success when the output was lost. */
 int cli_finish(int code);
 
-/* Reads a passphrase into sodium_malloc memory: from file ("-" is standard
- * input; the first line, without its line ending), or from the terminal
- * with echo off (twice if confirm). Never from argv or the environment. */
-int cli_read_passphrase(char **out, size_t *len, const char *file, const char *prompt,
-	bool confirm);
-/* Loads a secret key, asking for its passphrase only if it is encrypted.
- * A path that does not exist but is a key name (e.g. example.org or
- * openoperations.org/manifesto) is looked up in the default key directory. */
-int cli_load_key(endorse_secret_key **out, const char *path, const char *passphrase_file);
 /* ${VARIABLE:-$HOME/UNDER_HOME}/endorse, malloc'd; NULL without HOME. */
 char *cli_xdg_dir(const char *variable, const char *under_home);
-/* ${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.EXT with '/' in NAME as '_'. */
-char *cli_default_key_path(const char *name, const char *ext);
-
-/* Where and how a new secret key is stored (keygen, key import-go). */
-struct key_destination {
-	const char *secret_path, *public_path; /* NULL: the default paths of the key's name */
-	const char *passphrase_file;           /* NULL: ask on the terminal, twice */
-	bool unencrypted, force;
-};
-/* Writes the secret key file and the vkey file, then prints the vkey. */
-int cli_store_key(const endorse_secret_key *key, const struct key_destination *to);
 
 /* Reads a whole file (or standard input for "-") up to max bytes. */
 int cli_read_file(char **out, size_t *len, const char *path, size_t max);

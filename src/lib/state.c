@@ -262,6 +262,30 @@ endorse_state_find_org(const endorse_state *state, const char *id)
 	return o == NULL ? NULL : &o->pub;
 }
 
+/* The record of an organisation of the state: pub is its first member. */
+static const struct org_record *
+record_of(const endorse_org *org)
+{
+	return (const struct org_record *)(const void *)org;
+}
+
+size_t
+endorse_org_key_count(const endorse_org *org)
+{
+	return record_of(org)->key_count;
+}
+
+const endorse_vkey *
+endorse_org_key(const endorse_org *org, size_t i, bool *revoked)
+{
+	const struct org_record *o = record_of(org);
+
+	if (i >= o->key_count)
+		return NULL;
+	*revoked = o->keys[i].revoked;
+	return &o->keys[i].key;
+}
+
 static struct held_key *
 find_held_key(const struct org_record *o, const endorse_vkey *k)
 {

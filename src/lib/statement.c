@@ -78,8 +78,8 @@ endorse_time_next_second(char out[21], const char *t)
 	return 0;
 }
 
-static bool
-is_document_id(const char *s)
+bool
+endorse_document_id_valid(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -153,7 +153,7 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 			st->org_id, strlen(st->org_id) > 64 ? "..." : "", why);
 	switch (st->type) {
 	case ENDORSE_DOCUMENT:
-		if (!is_document_id(st->id))
+		if (!endorse_document_id_valid(st->id))
 			return endorse_diag_set(diag, "field", "document id must be 1 to 64 of a-z 0-9 -");
 		if (check_text("title", st->title, diag) || check_url("url", st->url, diag) ||
 		    check_sha256("sha256", st->sha256, diag))
@@ -185,6 +185,40 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 		return 0;
 	}
 	return endorse_diag_set(diag, "statement-type", "unknown statement type");
+}
+
+int
+endorse_statement_check_fields(const endorse_statement *st)
+{
+	endorse_diag diag = {0};
+	int rc = 0;
+
+	if (st->time != NULL && !endorse_time_valid(st->time))
+		return endorse_error_set(ENDORSE_EINVALID, "time", "time \"%.32s\" is not a real UTC "
+			"time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
+	if (st->document != NULL && !endorse_document_ref_valid(st->document))
+		return endorse_error_set(ENDORSE_EINVALID, "field", "document \"%.72s\" is neither a "
+			"SHA-256 nor a prefix of one (at least 8 lowercase hex digits), latest, a "
+			"document id nor ID@VERSION", st->document);
+	switch (st->type) {
+	case ENDORSE_DOCUMENT:
+		if (st->id != NULL && !endorse_document_id_valid(st->id))
+			return endorse_error_set(ENDORSE_EINVALID, "field",
+				"document id must be 1 to 64 of a-z 0-9 -");
+		rc = (st->title != NULL && check_text("title", st->title, &diag)) ||
+			(st->url != NULL && check_url("url", st->url, &diag));
+		break;
+	case ENDORSE_ENDORSE:
+		rc = (st->org_name != NULL && check_text("the name", st->org_name, &diag)) ||
+			(st->org_url != NULL && check_url("the url", st->org_url, &diag));
+		break;
+	case ENDORSE_REVOKE:
+		rc = st->reason != NULL && check_text("the reason", st->reason, &diag);
+		break;
+	default:
+		break;
+	}
+	return rc != 0 ? endorse_error_set(ENDORSE_EINVALID, diag.rule, "%s", diag.message) : 0;
 }
 
 /* M = context || origin || LF || jcs. */

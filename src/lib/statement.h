@@ -11,6 +11,8 @@
 #include "error.h"
 
 /* statement.c */
+/* Whether s is a document id: 1 to 64 of a-z 0-9 -. */
+bool endorse_document_id_valid(const char *s);
 /* endorse_signed_message for an entry parsed (fully) from line. */
 int endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origin,
 	const char *line, size_t line_len, const endorse_statement *st);

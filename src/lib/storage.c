@@ -198,6 +198,18 @@ begin_git(endorse_storage *s, const struct endorse_storage_options *opt, char co
 }
 
 int
+endorse_storage_check_commit(const char *dir)
+{
+	endorse_repo *repo = NULL;
+	int rc = endorse_repo_open(&repo, dir);
+
+	if (rc == 0 && endorse_repo_has_work_tree(repo))
+		rc = endorse_git_check_author(repo);
+	endorse_repo_free(repo);
+	return rc == ENDORSE_ENOTFOUND ? 0 : rc;
+}
+
+int
 endorse_storage_begin(endorse_storage **out, const struct endorse_storage_options *opt,
 	char completed[41])
 {

@@ -88,6 +88,11 @@ enum endorse_storage_undo {
 	ENDORSE_STORAGE_NOT_UNDONE,
 };
 
+/* What begin would refuse in a git work tree before any write, checked
+ * without the lock: a commit needs an author (git config user.name and
+ * user.email). 0 outside a work tree. */
+int endorse_storage_check_commit(const char *dir);
+
 /* Begins a transaction on opt->dir (a kill earlier is finished first: its
  * commit, when this completed one, in completed). */
 int endorse_storage_begin(endorse_storage **out, const struct endorse_storage_options *opt,

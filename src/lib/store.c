@@ -21,6 +21,7 @@
 #include "store.h"
 #include "vkey.h"
 #include "load.h"
+#include "report.h"
 #include "storage.h"
 
 static int
@@ -123,7 +124,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 		rc = ENDORSE_EINVALID;
 	}
 	if (rc != 0) {
-		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+		rc = endorse_error_set(ENDORSE_EINVALID, diag.rule,
 			"refusing to write the entry: %s (rule %s)",
 			diag.message, diag.rule);
 		free(*line);
@@ -133,39 +134,55 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 	return rc;
 }
 
-/* Without an explicit document, an endorsement is for the newest version
- * and a withdrawal ends the newest endorsement the organization holds. */
-static int
-choose_document(endorse_statement *st, const endorse_state *state)
+/* The newest version org endorses, or NULL. */
+static const endorse_document *
+newest_endorsed(const endorse_state *state, const char *org_id)
 {
-	size_t n = endorse_state_document_count(state);
-	const endorse_org *org;
+	const endorse_org *org = endorse_state_find_org(state, org_id);
 
-	if (st->document != NULL || (st->type != ENDORSE_ENDORSE && st->type != ENDORSE_WITHDRAW))
+	for (size_t i = endorse_state_document_count(state); org != NULL && i-- > 0;)
+		for (size_t j = 0; j < org->endorsement_count; j++)
+			if (org->endorsements[j].document == i && org->endorsements[j].active)
+				return endorse_state_document(state, i);
+	return NULL;
+}
+
+/* The version an endorse or withdraw concerns, its document completed in
+ * place with the full SHA-256: the reference given (a prefix, latest, ID
+ * or ID@VERSION: endorse_state_resolve_document), or without one, for an
+ * endorsement the newest version and for a withdrawal the newest the
+ * organization endorses. res says which it was, as ID@VERSION. */
+static int
+choose_document(endorse_statement *st, const endorse_state *state, endorse_write_result *res)
+{
+	const endorse_document *d;
+	char *sha;
+
+	if (st->type != ENDORSE_ENDORSE && st->type != ENDORSE_WITHDRAW)
 		return 0;
-	if (st->type == ENDORSE_ENDORSE) {
-		st->document = strdup(endorse_state_document(state, n - 1)->sha256);
-		return st->document ? 0 : endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-	}
-	org = endorse_state_find_org(state, st->org_id);
-	for (size_t i = n; org != NULL && i-- > 0;) {
-		for (size_t j = 0; j < org->endorsement_count; j++) {
-			if (org->endorsements[j].document == i && org->endorsements[j].active) {
-				st->document = strdup(endorse_state_document(state, i)->sha256);
-				return st->document ? 0 : endorse_error_set(ENDORSE_ENOMEM, NULL,
-					"out of memory");
-			}
-		}
-	}
-	return endorse_error_set(ENDORSE_EINVALID, NULL,
-		"%s does not currently endorse any document in this log; nothing to withdraw",
-		st->org_id);
+	if (st->document != NULL)
+		d = endorse_state_resolve_document(state, st->document);
+	else if (st->type == ENDORSE_ENDORSE)
+		d = endorse_state_document(state, endorse_state_document_count(state) - 1);
+	else if ((d = newest_endorsed(state, st->org_id)) == NULL)
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s does not currently endorse any "
+			"document in this log; nothing to withdraw", st->org_id);
+	if (d == NULL)
+		return endorse_error_wrap(ENDORSE_EUSAGE, "refusing to write");
+	if ((sha = strdup(d->sha256)) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	free(st->document);
+	st->document = sha;
+	res->document_version = endorse_state_document_version(state, d);
+	(void)snprintf(res->document_id, sizeof(res->document_id), "%s", d->id);
+	return 0;
 }
 
 /* One line saying what an entry does, for the commit that records it. Text
  * from the log is kept on one line and free of control characters. */
 static void
-describe(char *out, size_t size, const endorse_statement *st, const endorse_state *state)
+describe(char *out, size_t size, const endorse_statement *st, const endorse_state *state,
+	bool reaffirm)
 {
 	const char *sha = st->type == ENDORSE_DOCUMENT ? st->sha256 : st->document;
 	const endorse_document *d = sha != NULL ? endorse_state_find_document(state, sha) : NULL;
@@ -186,7 +203,8 @@ describe(char *out, size_t size, const endorse_statement *st, const endorse_stat
 		(void)snprintf(out, size, "endorse: register %s (%.8s)", title, st->sha256);
 		break;
 	case ENDORSE_ENDORSE:
-		(void)snprintf(out, size, "endorse: %s endorses %s (%.8s)", st->org_id, title, st->document);
+		(void)snprintf(out, size, "endorse: %s %s %s (%.8s)", st->org_id,
+			reaffirm ? "re-affirms with its current key" : "endorses", title, st->document);
 		break;
 	case ENDORSE_WITHDRAW:
 		(void)snprintf(out, size, "endorse: %s withdraws its endorsement of %s (%.8s)", st->org_id,
@@ -363,6 +381,87 @@ load_state(endorse_state **state, const endorse_append_request *req, const endor
 	return rc;
 }
 
+/* Whether org_id's endorsement of the version sha256 is active. */
+static bool
+endorses(const endorse_state *state, const char *org_id, const char *sha256)
+{
+	const endorse_org *org = endorse_state_find_org(state, org_id);
+	const endorse_document *d = endorse_state_find_document(state, sha256);
+	size_t index = 0;
+
+	while (d != NULL && endorse_state_document(state, index) != d)
+		index++;
+	for (size_t j = 0; org != NULL && d != NULL && j < org->endorsement_count; j++)
+		if (org->endorsements[j].document == index && org->endorsements[j].active)
+			return true;
+	return false;
+}
+
+/* A re-affirmation (req->reaffirm): the organisation's endorsement of the
+ * version, made with a key since rotated away or revoked, is ended by a
+ * withdrawal signed by the current key, written just before the new
+ * endorsement in the same write; the endorsement then claims one second
+ * after the withdrawal (time-order). *line is NULL without req->reaffirm. */
+static int
+reaffirm_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req,
+	bool *later)
+{
+	endorse_statement *st = req->statement, w = {.type = ENDORSE_WITHDRAW};
+	endorse_append_request wreq = *req;
+	uint8_t hash[32], leaf[32];
+	char next[21];
+	int rc;
+
+	*line = NULL;
+	if (!req->reaffirm)
+		return 0;
+	if (st->type != ENDORSE_ENDORSE)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "only an endorsement is re-affirmed");
+	if (!endorses(state, st->org_id, st->document))
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s does not endorse document %.12s: "
+			"there is nothing to re-affirm; sign it without --reaffirm", st->org_id,
+			st->document);
+	w.org_id = strdup(st->org_id);
+	w.document = strdup(st->document);
+	w.time = st->time != NULL ? strdup(st->time) : NULL;
+	wreq.statement = &w;
+	wreq.new_key = NULL;
+	if (w.org_id == NULL || w.document == NULL || (st->time != NULL && w.time == NULL))
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	else if ((rc = make_line(line, len, state, &wreq, later)) == 0 &&
+		 (rc = endorse_time_next_second(next, w.time)) == 0) {
+		crypto_hash_sha256(hash, (const uint8_t *)*line, *len);
+		endorse_merkle_leaf_hash(leaf, (const uint8_t *)*line, *len);
+		endorse_state_advance(state, hash, leaf); /* the endorsement follows it */
+		free(st->time);
+		if ((st->time = strdup(next)) == NULL)
+			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	}
+	endorse_statement_clear(&w);
+	return rc;
+}
+
+/* The withdrawal of a re-affirmation and the endorsement, as the lines
+ * appended: "W\nE" (the storage adds the last line feed). */
+static int
+join_lines(char **line, size_t *len, char *withdraw, size_t withdraw_len)
+{
+	char *both;
+
+	if (withdraw == NULL)
+		return 0;
+	if ((both = malloc(withdraw_len + 1 + *len + 1)) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	memcpy(both, withdraw, withdraw_len);
+	both[withdraw_len] = '\n';
+	memcpy(both + withdraw_len + 1, *line, *len);
+	both[withdraw_len + 1 + *len] = '\0';
+	free(*line);
+	*line = both;
+	*len += withdraw_len + 1;
+	return 0;
+}
+
 /* A document's id names the document for good: an id that no document of
  * the log has yet (a typo in a title) is refused unless the caller asked
  * for a new document. res->document_version gets the version registered. */
@@ -508,12 +607,13 @@ append(const endorse_append_request *req, bool new_document, const endorse_verif
 	endorse_statement *st = req->statement;
 	endorse_state *state = NULL;
 	endorse_storage *s = NULL;
-	char *line = NULL, vkey_rel[300], message[512];
+	char *line = NULL, *withdraw = NULL, vkey_rel[300], message[512];
 	const char *paths[2] = {ENDORSE_LOG_PATH, vkey_rel};
 	struct endorse_storage_options so = {req->dir, ENDORSE_STORAGE_WRITE, req->commit, paths,
 		st->org_id != NULL ? 2 : 1, endorse_store_finish_pin};
-	size_t len = 0;
+	size_t len = 0, withdraw_len = 0;
 	uint64_t seq = 0;
+	bool later = false;
 	int rc;
 
 	*res = (endorse_write_result){0};
@@ -524,19 +624,51 @@ append(const endorse_append_request *req, bool new_document, const endorse_verif
 	    (rc = load_state(&state, req, opt)) != 0)
 		goto out;
 	seq = endorse_state_size(state);
-	if ((rc = choose_document(st, state)) != 0 ||
+	if ((rc = choose_document(st, state, res)) != 0 ||
 	    (rc = check_document_id(st, state, new_document, res)) != 0 ||
-	    (rc = make_line(&line, &len, state, req, &res->time_after_previous)) != 0 ||
+	    (rc = reaffirm_line(&withdraw, &withdraw_len, state, req,
+		    &res->time_after_previous)) != 0 ||
+	    (rc = make_line(&line, &len, state, req,
+		    withdraw != NULL ? &later : &res->time_after_previous)) != 0 ||
+	    (rc = join_lines(&line, &len, withdraw, withdraw_len)) != 0 ||
 	    (rc = endorse_storage_append(s, ENDORSE_LOG_PATH, line, len)) != 0 ||
 	    (rc = put_second(s, req, state, res)) != 0)
 		goto out;
-	describe(message, sizeof(message), st, state);
+	describe(message, sizeof(message), st, state, withdraw != NULL);
 	if ((rc = commit_append(s, req, message, res)) == 0)
-		res->seq = seq;
+		res->seq = seq + (withdraw != NULL);
 out:
+	free(withdraw);
 	free(line);
 	endorse_state_free(state);
 	endorse_storage_end(s);
+	return rc;
+}
+
+int
+endorse_append_precheck(const endorse_append_request *req, const endorse_verify_options *opt)
+{
+	endorse_reporter r = {opt, 0, NULL, NULL};
+	endorse_state *state = NULL;
+	endorse_policy *policy = NULL;
+	int rc = endorse_load_state(&state, &policy, req->dir, ENDORSE_STATE_RULES_ONLY, &r);
+
+	endorse_state_free(state);
+	endorse_policy_free(policy);
+	if (rc == ENDORSE_EINVALID || (rc == 0 && r.problems > 0))
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "keys/policy breaks the rules; "
+			"refusing to write");
+	if (rc != 0 || (rc = endorse_statement_check_fields(req->statement)) != 0 ||
+	    (req->commit && (rc = endorse_storage_check_commit(req->dir)) != 0))
+		return rc;
+	/* A document reference is resolved again under the lock ("latest" may
+	 * move meanwhile); here, only whether the log has such a version. */
+	if (req->statement->document != NULL && req->statement->type != ENDORSE_DOCUMENT) {
+		if ((rc = load_state(&state, req, opt)) == 0 &&
+		    endorse_state_resolve_document(state, req->statement->document) == NULL)
+			rc = endorse_error_wrap(ENDORSE_EUSAGE, "refusing to write");
+		endorse_state_free(state);
+	}
 	return rc;
 }
 
@@ -605,7 +737,7 @@ put_created(endorse_storage *s, const endorse_append_request *req, endorse_state
 	    (rc = make_dir(req->dir, "keys")) != 0 || (rc = make_dir(req->dir, "log")) != 0)
 		goto out;
 	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
-	describe(title, sizeof(title), req->statement, state);
+	describe(title, sizeof(title), req->statement, state, false);
 	(void)snprintf(message, size, "endorse: create the log %s and %s", log_key->name,
 		title + strlen("endorse: "));
 	if ((rc = endorse_storage_put(s, ENDORSE_LOG_PATH, line, len + 1)) == 0 &&
