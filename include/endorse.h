@@ -186,7 +186,8 @@ void endorse_statement_clear(endorse_statement *st);
 /* The fields a writer supplies (name, url, title, id, reason, time, the
  * form of a document reference), those that are not NULL, checked by the
  * rules that apply to them in the log: what a writer can refuse before it
- * has a signer, a log or a passphrase. ENDORSE_EINVALID with the rule. */
+ * has a signer, a log or a passphrase. ENDORSE_EINVALID with the rule
+ * broken; ENDORSE_EUSAGE for a document reference of no known form. */
 int endorse_statement_check_fields(const endorse_statement *st);
 /* Whether ref has the form of a reference to a document version:
  * endorse_state_resolve_document. */

@@ -100,14 +100,10 @@ audit_view_build(struct audit_view *v, const endorse_state *state, const char *w
 	v->since = since != NULL;
 	v->since_seq = since != NULL ? since->at : 0;
 	cli_state_root(v->root, state);
-	if (which != NULL && strcmp(which, "latest") == 0) {
-		only = endorse_state_document(state, n - 1);
-	} else if (which != NULL && strcmp(which, "all") != 0) {
-		only = endorse_state_find_document(state, which);
-		if (only == NULL)
-			return cli_error("no document version with SHA-256 %s in the log "
-				"(use the full 64 hex digits, latest or all)", which);
-	}
+	if (which != NULL && strcmp(which, "all") != 0 &&
+	    (only = endorse_state_resolve_document(state, which)) == NULL)
+		return cli_error("%s (--document takes a SHA-256 or its first 8 or more hex "
+			"digits, latest, an id, ID@VERSION, or all)", endorse_error_get()->message);
 	v->docs = calloc(n ? n : 1, sizeof(*v->docs));
 	if (v->docs == NULL)
 		return cli_error("out of memory");

@@ -18,7 +18,7 @@
 #include "util.h"
 
 static const char usage_line[] =
-	"endorse audit [-C DIR] [--format FORMAT] [--document SHA256|latest|all]\n"
+	"endorse audit [-C DIR] [--format FORMAT] [--document VERSION|all]\n"
 	"              [--org ID | --since SEQ|REV] [--log-key VKEY|FILE]\n"
 	"              [--output FILE]";
 
@@ -324,7 +324,9 @@ print_audit_help(void)
 		"                             repository holding keys/ and log/\n"
 		"      --format FORMAT        table (default), json, csv, markdown, html or\n"
 		"                             jekyll (see docs/audit-formats.md)\n"
-		"      --document WHICH       a version's SHA-256, latest, or all (default)\n"
+		"      --document WHICH       all (default), or one version: its SHA-256 or its\n"
+		"                             first 8 or more hex digits, latest, a document id\n"
+		"                             (its newest version) or ID@VERSION\n"
 		"      --org ID               one organization's whole history (table, json)\n"
 		"      --since SEQ|REV        who joined and who withdrew in entry SEQ and\n"
 		"                             later, or after git revision REV, whose log the\n"

@@ -197,7 +197,7 @@ endorse_statement_check_fields(const endorse_statement *st)
 		return endorse_error_set(ENDORSE_EINVALID, "time", "time \"%.32s\" is not a real UTC "
 			"time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
 	if (st->document != NULL && !endorse_document_ref_valid(st->document))
-		return endorse_error_set(ENDORSE_EINVALID, "field", "document \"%.72s\" is neither a "
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "document \"%.72s\" is neither a "
 			"SHA-256 nor a prefix of one (at least 8 lowercase hex digits), latest, a "
 			"document id nor ID@VERSION", st->document);
 	switch (st->type) {

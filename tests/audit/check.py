@@ -844,7 +844,19 @@ def check_org_json(repo):
             fail(f"--org {org} json: not JSON: {e}")
             continue
         check(list(a) == ["schema", "valid", "origin", "org", "current_key", "confirmed",
-                          "history"], f"--org {org} json: members {list(a)}")
+                          "keys", "history"], f"--org {org} json: members {list(a)}")
+        held, revoked = [], set()
+        for st in log.history[org]:
+            for vk in (st["signer"], st.get("new_signer")):
+                if vk and vk != log.log_vkey and vk not in held:
+                    held.append(vk)
+            if st["type"] == "revoke":
+                revoked.add(st["key"])
+        want_keys = [dict(key_id=key_id(vk), status="revoked" if vk in revoked else
+                          "current" if vk == log.current.get(org) else "rotated", vkey=vk)
+                     for vk in held]
+        check(a.get("keys") == want_keys, f"--org {org} json: keys {a.get('keys')}, "
+              f"expected {want_keys}")
         check(a.get("confirmed") == log.confirmed(org), f"--org {org} json: confirmed "
               f"{a.get('confirmed')}, expected {log.confirmed(org)}")
         check(a["schema"] == "endorse-audit-org/1" and a["valid"] is True and

@@ -10,6 +10,39 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 . "$HERE/lib.sh"
 
+# on_terminal [--answer PROMPT TEXT]... -- ARGS...: endorse ARGS on a
+# pseudo-terminal (tests/tools/pty_run.py), each PROMPT answered with TEXT
+# as a person types it; RC and $T/out (the terminal's text) as run leaves them.
+on_terminal() {
+	local l opts=()
+	while [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	RC=0
+	"$PY" "$HERE/../tools/pty_run.py" --timeout 120 "${opts[@]}" -- "$ENDORSE" "$@" \
+		>"$T/out" 2>&1 || RC=$?
+	echo "on a terminal: $* -> exit $RC"
+	while IFS= read -r l; do echo "    tty: $l"; done <"$T/out"
+}
+
+# git_base: build_base in a git repository (each write one commit).
+git_base() {
+	need_plain_git
+	git init -q "$R"
+	git -C "$R" config user.name "E2E Org"
+	git -C "$R" config user.email org@example.org
+	build_base
+}
+
+# an encrypted key pair $K/BASE.key, .vkey; passphrase in $T/pass
+encrypted_keygen() {
+	printf 'correct horse\n' >"$T/pass"
+	"$FIXTURE" keygen --passphrase-file "$T/pass" -s "$K/$1.key" -p "$K/$1.vkey" "$2" \
+		>/dev/null 2>&1 || die "keygen $2 failed"
+}
+
 # run_in DIR CMD...: run, started in DIR (no -C).
 run_in() {
 	local dir=$1
@@ -191,6 +224,198 @@ keygen-keeps-old-key)
 	err_has "a file of that name exists"
 	cmp -s "$T/k/org.key" "$T/second.key" || die "a refused keygen replaced the key"
 	[ "$(cat "$T/k/org.key.old-$new_id")" = mine ] || die "a refused keygen overwrote a kept file"
+	;;
+cheap-checks-first)
+	# Item 2: everything that needs no secret is checked before the
+	# passphrase is asked: each refusal comes without a prompt.
+	need_plain_git
+	build_base
+	encrypted_keygen org2 org2.example.org
+	sign=(sign --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/)
+	mkdir -p "$T/nolog"
+	refused() { # WHAT RC MESSAGE ARGS...: refused with MESSAGE, never asked
+		local what=$1 rc=$2 message=$3
+		shift 3
+		on_terminal -- "$@"
+		[ "$RC" -eq "$rc" ] || die "$what: exit $RC, expected $rc"
+		grep -q -F -- "$message" "$T/out" || die "$what: no \"$message\""
+		! grep -q "Passphrase" "$T/out" || die "$what: the passphrase was asked first"
+	}
+	refused "outside a log" 2 "not a log repository" -C "$T/nolog" "${sign[@]}"
+	refused "an http url" 1 "url must start with https://" -C "$R" sign --key "$K/org2.key" \
+		--name "Org Two" --url http://org2.example.org/
+	refused "an empty name" 1 "name must be 1 to 200 characters" -C "$R" sign \
+		--key "$K/org2.key" --name "" --url https://org2.example.org/
+	refused "a short --document" 2 "no document of this log has the id abc12" -C "$R" \
+		"${sign[@]}" --document abc12
+	refused "an unknown prefix" 2 "no document version of this log has a SHA-256 starting with 00000000" \
+		-C "$R" "${sign[@]}" --document 00000000
+	refused "a bad --time" 2 "--time must be a real UTC time" -C "$R" "${sign[@]}" --time yesterday
+	refused "a public key" 2 "is a public key" -C "$R" sign --key "$K/org2.vkey" \
+		--name "Org Two" --url https://org2.example.org/
+	# no git author: HOME without a .gitconfig, a repository without user.*
+	git init -q "$R"
+	refused "no git author" 2 "no author for the commit" -C "$R" "${sign[@]}"
+	rm -rf "$R/.git"
+	# and then, with nothing wrong, the passphrase is asked and the write done
+	on_terminal --answer "Passphrase for" "correct horse" -- -C "$R" "${sign[@]}"
+	[ "$RC" -eq 0 ] || die "the sign that passes every check exited $RC"
+	grep -q "appended entry 5" "$T/out" || die "no entry appended"
+	;;
+document-reference)
+	# Item 3: --document takes what the outputs show: a prefix of 8 or more
+	# hex digits, latest, an id, ID@VERSION; and says which it was.
+	build_base
+	need_org2
+	v1=$(sha256sum "$T/doc-v1.txt" | cut -c1-64)
+	v2=$(sha256sum "$T/doc-v2.txt" | cut -c1-64)
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--document manifesto@1
+	out_has "endorse by org2.example.org of manifesto@1 (sha256 ${v1:0:12})"
+	expect_rc 0 withdraw -C "$R" --key "$K/org2.key" --document "${v1:0:8}"
+	out_has "withdraw by org2.example.org of manifesto@1 (sha256 ${v1:0:12})"
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--document latest
+	out_has "of manifesto@2 (sha256 ${v2:0:12})"
+	expect_rc 0 withdraw -C "$R" --key "$K/org2.key" --document manifesto
+	out_has "of manifesto@2"
+	expect_rc 0 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--document "${v1:0:12}"
+	out_has "of manifesto@1"
+	expect_rc 2 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--document manifesto@3
+	err_has "document manifesto has 2 versions, not a version 3"
+	expect_rc 2 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--document "${v1:0:7}"
+	err_has "no document of this log has the id ${v1:0:7}"
+	expect_rc 2 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/ \
+		--document "Manifesto@1"
+	err_has "is neither a SHA-256 nor a prefix of one"
+	# audit takes the same references
+	expect_rc 0 audit -C "$R" --document manifesto@1 --format csv
+	out_has "org2.example.org"
+	expect_rc 0 verify -C "$R"
+	out_has "valid: 10 entries"
+	;;
+key-lookup)
+	# Item 4: --key finds a key by its name or file name in the key
+	# directory, says where it looked and which keys there are, and
+	# recognises a public key.
+	build_base
+	expect_rc 0 keygen --unencrypted riverbank-coop.org
+	dir="$XDG_CONFIG_HOME/endorse"
+	expect_rc 2 sign -C "$R" --key riverbank.org --name Riverbank --url https://riverbank-coop.org/
+	err_has "no secret key riverbank.org: looked for riverbank.org, $dir/riverbank.org and $dir/riverbank.org.key"
+	err_has "the secret keys in $dir:"
+	err_has "  riverbank-coop.org.key"
+	expect_rc 2 sign -C "$R" --key "$dir/riverbank-coop.org.vkey" --name Riverbank \
+		--url https://riverbank-coop.org/
+	id=$(cut -d+ -f2 "$dir/riverbank-coop.org.vkey")
+	err_has "$dir/riverbank-coop.org.vkey is a public key (of riverbank-coop.org, key ID $id)"
+	err_has "give its secret key to --key: $dir/riverbank-coop.org.key"
+	! grep -q chmod "$T/err" || die "a public key got chmod advice"
+	expect_rc 0 sign -C "$R" --key riverbank-coop.org.key --name Riverbank \
+		--url https://riverbank-coop.org/
+	out_has "endorse by riverbank-coop.org"
+	expect_rc 0 withdraw -C "$R" --key riverbank-coop.org
+	# an empty key directory says how to make a key
+	rm -f "$dir"/*.key
+	expect_rc 2 sign -C "$R" --key riverbank-coop.org --name Riverbank --url https://riverbank-coop.org/
+	err_has "$dir holds no secret key: make one with endorse keygen DOMAIN"
+	;;
+passphrase-tries)
+	# Item 10: on a terminal, three tries at a new passphrase (an empty one
+	# refused at once, naming --unencrypted) and at a wrong one.
+	build_base
+	on_terminal --answer "Passphrase for the new key" "" --answer "Passphrase for the new key" one \
+		--answer "Repeat" two --answer "Passphrase for the new key" "correct horse" \
+		--answer "Repeat" "correct horse" -- keygen -s "$K/org2.key" -p "$K/org2.vkey" org2.example.org
+	[ "$RC" -eq 0 ] || die "keygen with a third good try exited $RC"
+	out_has "the passphrase is empty: type one, or run the command again with --unencrypted"
+	out_has "the passphrases do not match; try again"
+	[ "$(grep -c "Repeat the passphrase" "$T/out")" -eq 2 ] || die "an empty passphrase was asked to be repeated"
+	[ -f "$K/org2.key" ] || die "no key written"
+	sign=(sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/)
+	on_terminal --answer "Passphrase for" wrong --answer "Passphrase for" "still wrong" \
+		--answer "Passphrase for" "correct horse" -- "${sign[@]}"
+	[ "$RC" -eq 0 ] || die "sign with a third good try exited $RC"
+	[ "$(grep -c "wrong passphrase for $K/org2.key; try again" "$T/out")" -eq 2 ] ||
+		die "two wrong tries not said"
+	out_has "endorse by org2.example.org"
+	cp "$LOG" "$T/log.before"
+	on_terminal --answer "Passphrase for" a --answer "Passphrase for" b --answer "Passphrase for" c \
+		-- withdraw -C "$R" --key "$K/org2.key"
+	[ "$RC" -eq 2 ] || die "three wrong passphrases: exit $RC, expected 2"
+	out_has "wrong passphrase, or the key file was altered"
+	cmp -s "$LOG" "$T/log.before" || die "the log changed after three wrong passphrases"
+	# a new key with three failed tries: nothing written
+	on_terminal --answer "Passphrase for the new key" "" --answer "Passphrase for the new key" "" \
+		--answer "Passphrase for the new key" "" -- keygen -s "$K/org3.key" -p "$K/org3.vkey" org3.example.org
+	[ "$RC" -eq 2 ] || die "three empty passphrases: exit $RC, expected 2"
+	out_has "; nothing was written"
+	[ ! -e "$K/org3.key" ] && [ ! -e "$K/org3.vkey" ] || die "a key was written"
+	# a passphrase file gets one try
+	printf 'wrong\n' >"$T/wrong"
+	expect_rc 2 withdraw -C "$R" --key "$K/org2.key" --passphrase-file "$T/wrong"
+	err_has "wrong passphrase"
+	! grep -q "try again" "$T/err" || die "a passphrase file was offered another try"
+	;;
+reaffirm)
+	# Item 6: an endorsement signed with a key later revoked still counts
+	# and says so; sign with the current key says how to re-affirm it, and
+	# sign --reaffirm does, in one commit.
+	git_base
+	keygen org0new org0.example.org
+	expect_rc 0 rotate -C "$R" --key "$K/org0.key" --new-key "$K/org0new.key"
+	old=$(cut -d+ -f2 "$K/org0.vkey")
+	expect_rc 0 revoke -C "$R" --key "$K/org0new.key" --target "$old" --reason "laptop lost"
+	expect_rc 0 audit -C "$R" --document latest
+	out_has "valid; key revoked later (entry 6); not re-affirmed"
+	expect_rc 1 sign -C "$R" --key "$K/org0new.key" --name "Org Zero" --url https://org0.example.org/
+	err_has "already endorses"
+	err_has "to sign it again with the current key, add --reaffirm"
+	n=$(git -C "$R" rev-list --count HEAD)
+	expect_rc 0 sign -C "$R" --key "$K/org0new.key" --name "Org Zero" --url https://org0.example.org/ \
+		--reaffirm
+	out_has "appended entry 7 to log/endorsements.jsonl: withdraw by org0.example.org"
+	out_has "appended entry 8 to log/endorsements.jsonl: endorse by org0.example.org of manifesto@2"
+	[ "$(git -C "$R" rev-list --count HEAD)" -eq $((n + 1)) ] || die "--reaffirm made more than one commit"
+	git -C "$R" log -1 --format=%s | grep -q "org0.example.org re-affirms with its current key" ||
+		die "the commit does not say re-affirms"
+	expect_rc 0 verify -C "$R" --history
+	new=$(cut -d+ -f2 "$K/org0new.vkey")
+	expect_rc 0 audit -C "$R" --document latest --format csv
+	grep -q "\"org0.example.org\",.*,\"$new\"," "$T/out" || die "the re-affirmed endorsement is not under the new key"
+	expect_rc 0 audit -C "$R" --document latest
+	! grep -q "not re-affirmed" "$T/out" || die "a re-affirmed endorsement still shows the old note"
+	# nothing to re-affirm
+	need_org2
+	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--reaffirm
+	err_has "org2.example.org does not endorse document"
+	err_has "sign it without --reaffirm"
+	;;
+revoke-by-key-id)
+	# Item 7: audit --org lists every key an organization held, whole;
+	# revoke --target takes the key ID that every output shows.
+	build_base
+	keygen org0new org0.example.org
+	expect_rc 0 rotate -C "$R" --key "$K/org0.key" --new-key "$K/org0new.key"
+	old=$(cut -d+ -f2 "$K/org0.vkey")
+	expect_rc 0 audit -C "$R" --org org0.example.org
+	out_has "$old  rotated away  $(cat "$K/org0.vkey")"
+	out_has "$(cut -d+ -f2 "$K/org0new.vkey")  current       $(cat "$K/org0new.vkey")"
+	expect_rc 2 revoke -C "$R" --key "$K/org0new.key" --target 0badc0de --reason "lost"
+	err_has "no organization of the log has held a key with the ID 0badc0de"
+	expect_rc 0 revoke -C "$R" --key "$K/org0new.key" --target "$old" --reason "lost"
+	expect_rc 0 audit -C "$R" --org org0.example.org --format json
+	"$PY" - "$T/out" "$old" "$(cat "$K/org0.vkey")" <<'PY' || die "audit --org json keys"
+import json, sys
+keys = json.load(open(sys.argv[1]))["keys"]
+assert keys[0] == {"key_id": sys.argv[2], "status": "revoked", "vkey": sys.argv[3]}, keys
+assert keys[1]["status"] == "current", keys
+PY
+	expect_rc 0 verify -C "$R"
 	;;
 version)
 	for arg in --version -V version; do

@@ -509,6 +509,106 @@ many_rotations(void)
 	return 0;
 }
 
+/* ---- document references (document_ref.c) ---- */
+
+/* Registers document id with the SHA-256 sha (64 characters) at second t. */
+static int
+register_as(endorse_state *s, const char *id, const char *sha, int t)
+{
+	endorse_entry e;
+	uint8_t *m = NULL;
+	size_t len = 0;
+
+	entry_make(&e, ENDORSE_DOCUMENT, &log_key, NULL, 0, t);
+	free(e.statement.id);
+	free(e.statement.sha256);
+	e.statement.id = strdup(id);
+	e.statement.sha256 = strdup(sha);
+	if (endorse_signed_message(&m, &len, ORIGIN, &e.statement) == 0)
+		crypto_sign_detached(e.sig, NULL, m, len, log_key.sk);
+	free(m);
+	return apply(s, &e);
+}
+
+/* ref resolves to the document of sha (NULL: to none, the error saying why). */
+static int
+resolves(const endorse_state *s, const char *ref, const char *sha, const char *why)
+{
+	const endorse_document *d = endorse_state_resolve_document(s, ref);
+
+	if (sha == NULL) {
+		CHECK(d == NULL);
+		CHECK(strstr(endorse_error_get()->message, why) != NULL);
+	} else {
+		CHECK(d != NULL);
+		CHECK_STR(d->sha256, sha);
+	}
+	return 0;
+}
+
+static int
+document_references(void)
+{
+	const char *v1 = "aaaaaaaa11111111111111111111111111111111111111111111111111111111";
+	const char *v2 = "aaaaaaaa22222222222222222222222222222222222222222222222222222222";
+	const char *other = "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc";
+	endorse_state *s = state_new(0);
+	int rc = 1;
+
+	CHECK(s != NULL);
+	if (register_as(s, "spec", v1, 1) != 0 || register_as(s, "spec", v2, 2) != 0 ||
+	    register_as(s, "cafe1234", other, 3) != 0)
+		goto out;
+	rc = resolves(s, "latest", other, NULL) || resolves(s, "spec", v2, NULL) ||
+		resolves(s, "spec@1", v1, NULL) || resolves(s, "spec@2", v2, NULL) ||
+		resolves(s, "spec@3", NULL, "document spec has 2 versions, not a version 3") ||
+		resolves(s, "nope@1", NULL, "no document of this log has the id nope") ||
+		resolves(s, v1, v1, NULL) || resolves(s, "aaaaaaaa2", v2, NULL) ||
+		resolves(s, "aaaaaaaa", NULL, "the start of the SHA-256 of 2 document versions") ||
+		resolves(s, "cccccccc", other, NULL) ||
+		/* hex digits no SHA-256 starts with: an id */
+		resolves(s, "cafe1234", other, NULL) ||
+		resolves(s, "dddddddd", NULL, "no document version of this log has a SHA-256 "
+			"starting with dddddddd") ||
+		resolves(s, "Spec", NULL, "names no document version") ||
+		resolves(s, "spec@0", NULL, "names no document version") ||
+		resolves(s, "spec@", NULL, "names no document version");
+	CHECK(endorse_document_ref_valid("abc") && endorse_document_ref_valid("spec@12") &&
+		!endorse_document_ref_valid("aaaaaaaA") && !endorse_document_ref_valid("a b") &&
+		!endorse_document_ref_valid(""));
+out:
+	endorse_state_free(s);
+	CHECK_INT(rc, 0);
+	return 0;
+}
+
+/* What a writer checks before it has a signer: the fields it supplies. */
+static int
+statement_fields_checked_first(void)
+{
+	endorse_statement st = {.type = ENDORSE_ENDORSE, .org_name = "A", .org_url = "https://a"};
+
+	CHECK_INT(endorse_statement_check_fields(&st), 0);
+	st.org_url = "http://a";
+	CHECK_INT(endorse_statement_check_fields(&st), ENDORSE_EINVALID);
+	CHECK_STR(endorse_error_get()->rule, "field");
+	st.org_url = "https://a";
+	st.org_name = "";
+	CHECK_INT(endorse_statement_check_fields(&st), ENDORSE_EINVALID);
+	st.org_name = "A";
+	st.document = "not a reference";
+	CHECK_INT(endorse_statement_check_fields(&st), ENDORSE_EUSAGE);
+	st.document = "spec@2";
+	st.time = "2026-02-30T00:00:00Z";
+	CHECK_INT(endorse_statement_check_fields(&st), ENDORSE_EINVALID);
+	CHECK_STR(endorse_error_get()->rule, "time");
+	st = (endorse_statement){.type = ENDORSE_REVOKE, .reason = ""};
+	CHECK_INT(endorse_statement_check_fields(&st), ENDORSE_EINVALID);
+	st = (endorse_statement){.type = ENDORSE_DOCUMENT, .id = "Spec"};
+	CHECK_INT(endorse_statement_check_fields(&st), ENDORSE_EINVALID);
+	return 0;
+}
+
 /* ---- the line checker ---- */
 
 static char *
@@ -667,6 +767,8 @@ static const test_case cases[] = {
 	CASE(many_rotations),
 	CASE(line_checks_seq_prev_future),
 	CASE(line_concerned_by_parsed_fields),
+	CASE(document_references),
+	CASE(statement_fields_checked_first),
 };
 
 HARNESS_MAIN(cases)
