@@ -4,44 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "encoding.h"
 #include "error.h"
 #include "statement.h"
-
-/* The shortest prefix accepted: 8 hex digits, the width outputs show. */
-#define PREFIX_MIN 8
-
-static bool
-is_hex_prefix(const char *ref)
-{
-	size_t n = strlen(ref);
-
-	return n >= PREFIX_MIN && n <= 64 && endorse_is_lower_hex(ref, n);
-}
-
-/* ID@VERSION: *at is the '@', *version the number. */
-static bool
-split_version(const char *ref, const char **at, uint64_t *version)
-{
-	char id[65];
-
-	*at = strrchr(ref, '@');
-	if (*at == NULL || (size_t)(*at - ref) >= sizeof(id))
-		return false;
-	(void)snprintf(id, sizeof(id), "%.*s", (int)(*at - ref), ref);
-	return endorse_document_id_valid(id) &&
-		endorse_parse_decimal(version, *at + 1, strlen(*at + 1), SIZE_MAX) && *version > 0;
-}
-
-bool
-endorse_document_ref_valid(const char *ref)
-{
-	const char *at;
-	uint64_t version;
-
-	return strcmp(ref, "latest") == 0 || is_hex_prefix(ref) || endorse_document_id_valid(ref) ||
-		split_version(ref, &at, &version);
-}
 
 /* The versions of id, the newest or the version-th (0: the newest). */
 static const endorse_document *
@@ -102,9 +66,9 @@ endorse_state_resolve_document(const endorse_state *state, const char *ref)
 	}
 	if (strcmp(ref, "latest") == 0)
 		return endorse_state_document(state, n - 1);
-	if (split_version(ref, &at, &version))
+	if (endorse_document_ref_split(ref, &at, &version))
 		return by_id(state, ref, (size_t)(at - ref), version);
-	if (!is_hex_prefix(ref))
+	if (!endorse_document_ref_is_prefix(ref))
 		return by_id(state, ref, strlen(ref), 0);
 	/* Hex digits are a prefix first; an id made of hex digits (a valid id)
 	 * only when no version's SHA-256 starts with them. */

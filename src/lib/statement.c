@@ -187,6 +187,40 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 	return endorse_diag_set(diag, "statement-type", "unknown statement type");
 }
 
+/* The shortest prefix accepted: 8 hex digits, the width outputs show. */
+#define PREFIX_MIN 8
+
+bool
+endorse_document_ref_is_prefix(const char *ref)
+{
+	size_t n = strlen(ref);
+
+	return n >= PREFIX_MIN && n <= 64 && endorse_is_lower_hex(ref, n);
+}
+
+bool
+endorse_document_ref_split(const char *ref, const char **at, uint64_t *version)
+{
+	char id[65];
+
+	*at = strrchr(ref, '@');
+	if (*at == NULL || (size_t)(*at - ref) >= sizeof(id))
+		return false;
+	(void)snprintf(id, sizeof(id), "%.*s", (int)(*at - ref), ref);
+	return endorse_document_id_valid(id) &&
+		endorse_parse_decimal(version, *at + 1, strlen(*at + 1), SIZE_MAX) && *version > 0;
+}
+
+bool
+endorse_document_ref_valid(const char *ref)
+{
+	const char *at;
+	uint64_t version;
+
+	return strcmp(ref, "latest") == 0 || endorse_document_ref_is_prefix(ref) || endorse_document_id_valid(ref) ||
+		endorse_document_ref_split(ref, &at, &version);
+}
+
 int
 endorse_statement_check_fields(const endorse_statement *st)
 {

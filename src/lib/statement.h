@@ -13,6 +13,10 @@
 /* statement.c */
 /* Whether s is a document id: 1 to 64 of a-z 0-9 -. */
 bool endorse_document_id_valid(const char *s);
+/* The forms of a document reference (endorse_document_ref_valid): 8 to 64
+ * lowercase hex digits, a prefix of a SHA-256; ID@VERSION, *at its '@'. */
+bool endorse_document_ref_is_prefix(const char *ref);
+bool endorse_document_ref_split(const char *ref, const char **at, uint64_t *version);
 /* endorse_signed_message for an entry parsed (fully) from line. */
 int endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origin,
 	const char *line, size_t line_len, const endorse_statement *st);
