@@ -24,7 +24,9 @@
 #                          by `endorse audit --format jekyll --output`, the
 #                          include, a _data/logos.yml with a logo path, an
 #                          https logo, an organization without a logo and
-#                          hostile values; jekyll_site.py checks _site's page
+#                          hostile values; jekyll_site.py checks _site's page;
+#                          and docs/jekyll/logos-from-organizations.rb on a
+#                          hand-edited _data/organizations.yml
 #
 # Skips (77) without ruby and its liquid library (Debian: ruby ruby-liquid),
 # site-build without jekyll (Debian: jekyll).
@@ -36,6 +38,37 @@ source "$(dirname "$0")/lib.sh"
 TEMPLATE="$HERE/../../docs/jekyll/supporters.html"
 SITE_CHECK="$HERE/jekyll_site.py"
 
+# migrate_logos DATA: docs/jekyll/logos-from-organizations.rb on a hand-edited
+# list (a match by name, one by host, one not in the log, one without a logo).
+migrate_logos() {
+	cat >"$T/organizations.yml" <<'EOY'
+founding:
+  - name: Founder
+    logo: images/logos/founder.png
+    url: https://founder.example/
+supporting:
+  - name: Alpha Operations GmbH
+    logo: images/logos/alpha.svg
+    url: https://alpha.example.org
+  - name: Beta and Partners
+    logo: /images/logos/beta.png
+    url: https://www.beta.example.org/
+  - name: Omega Ltd
+    logo: images/logos/omega.png
+    url: https://omega.example/
+  - name: Gamma Genossenschaft eG
+    url: https://gamma.example.org/
+EOY
+	ruby "$HERE/../../docs/jekyll/logos-from-organizations.rb" "$T/organizations.yml" "$1" \
+		>"$T/migrated.yml" 2>"$T/migrated.err" || die "logos-from-organizations.rb failed"
+	printf '%s\n' "alpha.example.org: images/logos/alpha.svg" "beta.example.org: \"/images/logos/beta.png\"" \
+		>"$T/migrated.want"
+	grep -v '^#' "$T/migrated.yml" | diff -u "$T/migrated.want" - >&2 ||
+		die "logos-from-organizations.rb: unexpected logos.yml"
+	[ "$(cat "$T/migrated.err")" = "not in the log: Omega Ltd (https://omega.example/)" ] ||
+		die "logos-from-organizations.rb: stderr $(cat "$T/migrated.err")"
+}
+
 # site_build: the site in $T/site, built by jekyll into $T/site/_site.
 site_build() {
 	local S="$T/site"
@@ -45,6 +78,7 @@ site_build() {
 	printf -- '---\ntitle: Supporters\n---\n{%% include supporters.html %%}\n' \
 		>"$S/index.html"
 	audit /dev/null --format jekyll --output "$S/_data/endorsements.yml"
+	migrate_logos "$S/_data/endorsements.yml"
 	"$PY" "$SITE_CHECK" site-logos "$S/_data/logos.yml"
 	# no Gemfile, no plugin, no theme: nothing to fetch
 	(cd "$S" && JEKYLL_NO_BUNDLER_REQUIRE=1 jekyll build --safe --quiet --disable-disk-cache \

@@ -19,8 +19,8 @@ is checked by its elements and attributes only, not for words such as
 
 site-logos writes the _data/logos.yml of the site jekyll.sh builds with
 `jekyll build` (SITE_LOGOS below: one logo in the site, one https url, one
-organization without a logo, hostile values); site checks the page that a real `jekyll build` made of the site jekyll.sh
-writes (baseurl /manifesto).
+organization without a logo, hostile values); site checks the page that
+`jekyll build` made of that site (baseurl /manifesto).
 
 The expected organizations come from REPO's log, replayed by check.py.
 """
