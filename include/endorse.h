@@ -327,11 +327,29 @@ int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
 	const char *head, const endorse_verify_options *opt, uint64_t *problem_count);
 
 /* After another branch's entries were merged into onto, moves this branch's
- * own new entries (since the common ancestor; statements and signatures
- * unchanged) after onto's log with new seq and prev, and commits the result
- * with onto as first parent and HEAD as second, so that the branch merges
- * into onto without conflict. Needs a clean work tree; no secret key. */
+ * own new entries (the lines of HEAD's log that onto's lacks; statements
+ * and signatures unchanged) after onto's log with new seq and prev, and
+ * commits the result with onto as first parent and HEAD as second, so that
+ * the branch merges into onto without conflict. When HEAD is a merge whose
+ * log holds both sides' lines out of order, the second parent is a bridge
+ * commit on HEAD with the new log. Needs a clean work tree; no secret key. */
 int endorse_rechain(const char *dir, const char *onto, uint64_t *moved, char commit_hex[41]);
+
+/* Why a log that failed endorse_verify_base does not extend base, when
+ * endorse_rechain onto base would repair it (its entries re-chained verify;
+ * the common ancestor's lines are all still there): the advice a user
+ * needs instead of "the log may only grow". NONE for anything else (an
+ * edited or removed line, a bad signature): the failure stands either way. */
+typedef enum endorse_divergence {
+	ENDORSE_DIVERGENCE_NONE = 0,
+	/* the branch's new entries sit on an older version of base's log */
+	ENDORSE_DIVERGENCE_BEHIND,
+	/* the file holds both sides' new lines, as a merge by hand or GitHub's
+	 * "Resolve conflicts" button leaves them */
+	ENDORSE_DIVERGENCE_BOTH_SIDES,
+} endorse_divergence;
+int endorse_verify_base_divergence(endorse_divergence *out, const char *dir, const char *base,
+	const char *head);
 
 /* The number of lines of the log at a git revision (0 if it has none), after
  * checking that it is a byte prefix of the log in dir's work tree

@@ -379,6 +379,65 @@ advise_restore(void)
 				paths[i], paths[i]);
 }
 
+/* ---- a branch behind its base, or a log merged with both sides' lines ----
+ *
+ * verify --base failed; if `endorse rechain --onto BASE` would repair the
+ * log (the library's classification), say so in plain words. Advice only:
+ * the exit status stays 1. */
+
+/* The diagnosis in words: to f, with the base's name (the user's text)
+ * printed by put. */
+static void
+say_rechain(FILE *f, endorse_divergence kind, const char *base, const char *newline,
+	void (*put)(FILE *, const char *))
+{
+	if (kind == ENDORSE_DIVERGENCE_BEHIND) {
+		fputs("this branch's new entries sit on an older version of the log: ", f);
+		put(f, base);
+		fputs(" has gained entries since the branch was made, so the branch's lines no "
+			"longer follow the end of its log.", f);
+	} else {
+		fprintf(f, "%s holds both sides' new lines (those of ", ENDORSE_LOG_PATH);
+		put(f, base);
+		fputs(" and this branch's), as a merge by hand or GitHub's \"Resolve conflicts\" "
+			"button leaves them: their seq and prev cannot all be right.", f);
+	}
+	fprintf(f, " Nothing is wrong with the entries and nothing needs signing again: on this "
+		"branch run%s  endorse rechain --onto ", newline);
+	put(f, base);
+	fprintf(f, "%sand push again (a plain git push). Do not resolve a conflict in %s by hand "
+		"or with GitHub's button: rechain does it.\n", newline, ENDORSE_LOG_PATH);
+}
+
+static void
+put_safe(FILE *f, const char *s)
+{
+	cli_print_safe(f, s);
+}
+
+static void
+put_github(FILE *f, const char *s)
+{
+	(void)f;  /* cli_print_github_escaped prints to stdout, as the annotation */
+	cli_print_github_escaped(s, false);
+}
+
+static void
+advise_rechain(const struct verify_args *a)
+{
+	endorse_divergence kind = ENDORSE_DIVERGENCE_NONE;
+
+	if (endorse_verify_base_divergence(&kind, cli_log_root(), a->base, NULL) != 0 ||
+	    kind == ENDORSE_DIVERGENCE_NONE)
+		return;
+	if (strcmp(a->format, "github") == 0) {
+		printf("::error file=%s,title=endorse rechain::", ENDORSE_LOG_PATH);
+		say_rechain(stdout, kind, a->base, "%0A", put_github);
+	}
+	fputs("endorse: ", stderr);
+	say_rechain(stderr, kind, a->base, "\n", put_safe);
+}
+
 /* ---- the repository's copies of the registered documents ----
  *
  * A warning on standard error, exit status unchanged: the log is what
@@ -441,6 +500,8 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 	}
 	if (rc == ENDORSE_EINVALID && !a->use_history && a->base == NULL)
 		advise_restore();
+	if (rc == ENDORSE_EINVALID && a->base != NULL)
+		advise_rechain(a);
 	if (rc == 0 && state != NULL && !a->use_history && a->base == NULL)
 		check_document_files(state);
 out:
