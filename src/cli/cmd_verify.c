@@ -215,7 +215,11 @@ help(void)
 		"                             quorum is required of the newest); read from the\n"
 		"                             object database, never the work tree\n"
 		"      --base REV             the pull-request check: HEAD's log extends REV's\n"
-		"                             byte for byte, and the new entries verify\n"
+		"                             byte for byte, and the new entries verify. When\n"
+		"                             the branch is only behind REV, or its log holds\n"
+		"                             both sides' lines (a merge by hand or GitHub's\n"
+		"                             \"Resolve conflicts\" button), it says so and to run\n"
+		"                             endorse rechain --onto REV (still exit 1)\n"
 		"      --format FORMAT        text (default), json, or github (workflow\n"
 		"                             annotations on standard output)\n"
 		"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
@@ -394,8 +398,8 @@ say_rechain(FILE *f, endorse_divergence kind, const char *base, const char *newl
 	if (kind == ENDORSE_DIVERGENCE_BEHIND) {
 		fputs("this branch's new entries sit on an older version of the log: ", f);
 		put(f, base);
-		fputs(" has gained entries since the branch was made, so the branch's lines no "
-			"longer follow the end of its log.", f);
+		fputs(" has gained entries since the branch was made, and the branch's lines "
+			"no longer follow the end of its log.", f);
 	} else {
 		fprintf(f, "%s holds both sides' new lines (those of ", ENDORSE_LOG_PATH);
 		put(f, base);
