@@ -385,9 +385,9 @@ advise_restore(void)
 
 /* ---- a branch behind its base, or a log merged with both sides' lines ----
  *
- * verify --base failed; if `endorse rechain --onto BASE` would repair the
- * log (the library's classification), say so in plain words. Advice only:
- * the exit status stays 1. */
+ * verify --base failed and the library found that `endorse rechain --onto
+ * BASE` would repair the log (endorse_divergence): say so in plain words.
+ * Advice only: the exit status stays 1. */
 
 /* The diagnosis in words: to f, with the base's name (the user's text)
  * printed by put. */
@@ -427,12 +427,9 @@ put_github(FILE *f, const char *s)
 }
 
 static void
-advise_rechain(const struct verify_args *a)
+advise_rechain(const struct verify_args *a, endorse_divergence kind)
 {
-	endorse_divergence kind = ENDORSE_DIVERGENCE_NONE;
-
-	if (endorse_verify_base_divergence(&kind, cli_log_root(), a->base, NULL) != 0 ||
-	    kind == ENDORSE_DIVERGENCE_NONE)
+	if (kind == ENDORSE_DIVERGENCE_NONE)
 		return;
 	if (strcmp(a->format, "github") == 0) {
 		printf("::error file=%s,title=endorse rechain::", ENDORSE_LOG_PATH);
@@ -475,14 +472,17 @@ static int
 run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct collected *problems)
 {
 	endorse_state *state = NULL;
+	endorse_divergence divergence = ENDORSE_DIVERGENCE_NONE;
 	char root[45] = "";
 	uint64_t count = 0;
 	int rc, code;
 
 	if (a->use_history)
 		rc = endorse_verify_history(&state, cli_log_root(), a->history, vopt, &count);
-	else if (a->base != NULL)
+	else if (a->base != NULL) {
+		vopt->divergence = &divergence;
 		rc = endorse_verify_base(&state, cli_log_root(), a->base, NULL, vopt, &count);
+	}
 	else
 		rc = endorse_verify(&state, cli_log_root(), vopt, &count);
 	if (rc != 0 && rc != ENDORSE_EINVALID) {
@@ -505,7 +505,7 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 	if (rc == ENDORSE_EINVALID && !a->use_history && a->base == NULL)
 		advise_restore();
 	if (rc == ENDORSE_EINVALID && a->base != NULL)
-		advise_rechain(a);
+		advise_rechain(a, divergence);
 	if (rc == 0 && state != NULL && !a->use_history && a->base == NULL)
 		check_document_files(state);
 out:

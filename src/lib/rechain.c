@@ -105,7 +105,7 @@ endorse_rechain(const char *dir, const char *onto_rev, uint64_t *moved, char com
 	*moved = 0;
 	commit_hex[0] = '\0';
 	if ((rc = endorse_storage_begin(&s, &so, completed)) != 0 ||
-	    (rc = endorse_rechain_plan_make(&plan, endorse_storage_repo(s), onto_rev, NULL)) != 0)
+	    (rc = endorse_rechain_plan_make(&plan, endorse_storage_repo(s), onto_rev, NULL, false)) != 0)
 		goto out;
 	from = plan.at[2].len;
 	if ((rc = endorse_storage_put(s, ENDORSE_LOG_PATH, plan.log, plan.len)) != 0 ||

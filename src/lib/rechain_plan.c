@@ -240,7 +240,7 @@ out:
 
 int
 endorse_rechain_plan_make(struct endorse_rechain_plan *p, const endorse_repo *repo,
-	const char *onto_rev, const char *head_rev)
+	const char *onto_rev, const char *head_rev, bool trusted)
 {
 	endorse_reporter r = {NULL, 0, NULL, NULL};
 	endorse_blob made = {0};
@@ -252,7 +252,10 @@ endorse_rechain_plan_make(struct endorse_rechain_plan *p, const endorse_repo *re
 	if ((rc = read_logs(p, repo, onto_rev, head_rev)) != 0 ||
 	    (rc = endorse_history_state_at(&p->state, repo, &p->onto, &r)) != 0)
 		return rc;
-	endorse_replay_lines(p->state, p->at[2].data, p->at[2].len, &r);
+	if (trusted)
+		endorse_replay_trusted(p->state, p->at[2].data, p->at[2].len, NULL, NULL, &r);
+	else
+		endorse_replay_lines(p->state, p->at[2].data, p->at[2].len, &r);
 	if (r.problems > 0)
 		return endorse_error_set(ENDORSE_EINVALID, NULL, "the log of %s does not verify",
 			onto_rev);
@@ -284,23 +287,18 @@ endorse_rechain_plan_clear(struct endorse_rechain_plan *p)
 }
 
 int
-endorse_verify_base_divergence(endorse_divergence *out, const char *dir, const char *base_rev,
-	const char *head_rev)
+endorse_rechain_plan_divergence(endorse_divergence *out, const endorse_repo *repo,
+	const endorse_commit_id *base, const endorse_commit_id *head)
 {
 	struct endorse_rechain_plan p;
-	endorse_repo *repo = NULL;
-	int rc;
+	int rc = endorse_rechain_plan_make(&p, repo, base->hex, head->hex, true);
 
 	*out = ENDORSE_DIVERGENCE_NONE;
-	if ((rc = endorse_repo_open(&repo, dir)) != 0)
-		return rc;
-	rc = endorse_rechain_plan_make(&p, repo, base_rev, head_rev);
 	if (rc == 0)
 		*out = p.theirs > 0 || has_prefix(&p.at[1], &p.at[2]) ? ENDORSE_DIVERGENCE_BOTH_SIDES
 								       : ENDORSE_DIVERGENCE_BEHIND;
 	else if (rc == ENDORSE_EINVALID || rc == ENDORSE_EUSAGE)
 		rc = 0; /* rechain would not help: the failure is of another kind */
 	endorse_rechain_plan_clear(&p);
-	endorse_repo_free(repo);
 	return rc;
 }
