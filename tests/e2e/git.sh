@@ -187,12 +187,13 @@ pr_setup() {
 	g remote add origin "$T/origin.git"
 	g fetch -q origin
 	g checkout -q -b pr
-	sign org3 "Org Three" 2026-01-01T00:04:00Z
+	fixture sign -C "$R" --key "$K/org3.key" --name "Org Three" --url https://org3.example.org/ \
+		--time 2026-01-01T00:04:00Z
 	g push -q -u origin pr 2>/dev/null
 	git clone -q "$T/origin.git" "$T/other"
 	git -C "$T/other" config user.name "Other Maintainer"
 	git -C "$T/other" config user.email other@example.org
-	ok sign -C "$T/other" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+	fixture sign -C "$T/other" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--time 2026-01-01T00:03:00Z
 	git -C "$T/other" push -q origin main 2>/dev/null
 	g fetch -q origin
