@@ -1,25 +1,20 @@
-/* Re-chaining a branch's new entries after another branch's were merged.
- * Signatures cover statements, not seq or prev, so the entries move without
- * any secret key; the resulting commit has the target as its first parent,
- * which keeps the target's first-parent history append-only. */
+/* Re-chaining a branch's new entries after another branch's were merged
+ * (what moves is planned by rechain_plan.c). Signatures cover statements,
+ * not seq or prev, so the entries move without any secret key; the
+ * resulting commit has the target as its first parent, which keeps the
+ * target's first-parent history append-only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "array.h"
 #include "entry.h"
 #include "error.h"
-#include "history.h"
-#include "repo.h"
-#include "repo_git.h"
-#include "report.h"
-#include "state.h"
-#include "vkey.h"
-#include "replay.h"
-#include "storage.h"
 #include "rechain_plan.h"
+#include "repo.h"
+#include "state.h"
+#include "storage.h"
+#include "vkey.h"
 
 /* Stages the pin of the organisation a moved line concerns, once. */
 static int

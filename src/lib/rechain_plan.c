@@ -20,7 +20,6 @@
 #include "history.h"
 #include "logdiff.h"
 #include "replay.h"
-#include "repo_git.h"
 #include "report.h"
 
 /* The identities (logdiff.h) of the target's lines, and of the lines moved. */
