@@ -389,6 +389,19 @@ advise_restore(void)
  * BASE` would repair the log (endorse_divergence): say so in plain words.
  * Advice only: the exit status stays 1. */
 
+static void
+put_safe(FILE *f, const char *s)
+{
+	cli_print_safe(f, s);
+}
+
+static void
+put_github(FILE *f, const char *s)
+{
+	(void)f;  /* cli_print_github_escaped prints to stdout, as the annotation */
+	cli_print_github_escaped(s, false);
+}
+
 /* The diagnosis in words: to f, with the base's name (the user's text)
  * printed by put. */
 static void
@@ -409,21 +422,11 @@ say_rechain(FILE *f, endorse_divergence kind, const char *base, const char *newl
 	fprintf(f, " Nothing is wrong with the entries and nothing needs signing again: on this "
 		"branch run%s  endorse rechain --onto ", newline);
 	put(f, base);
+	if (put != put_safe)  /* CI names the base as it fetched it, not as a fork's clone does */
+		fputs(" (or, in a clone of a fork, the main repository's branch: git fetch upstream, "
+			"then --onto upstream/main)", f);
 	fprintf(f, "%sand push again (a plain git push). Do not resolve a conflict in %s by hand "
 		"or with GitHub's button: rechain does it.\n", newline, ENDORSE_LOG_PATH);
-}
-
-static void
-put_safe(FILE *f, const char *s)
-{
-	cli_print_safe(f, s);
-}
-
-static void
-put_github(FILE *f, const char *s)
-{
-	(void)f;  /* cli_print_github_escaped prints to stdout, as the annotation */
-	cli_print_github_escaped(s, false);
 }
 
 static void

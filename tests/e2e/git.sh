@@ -1840,7 +1840,7 @@ behind-main-rechain)
 	expect_rc 1 verify -C "$R" --base origin/main --format github
 	grep -q "^::error file=$F,title=endorse rechain::this branch's new entries sit on an older version of the log: origin/main has" "$T/out" ||
 		die "no rechain annotation"
-	out_has "%0A  endorse rechain --onto origin/main%0Aand push again"
+	out_has "%0A  endorse rechain --onto origin/main (or, in a clone of a fork, the main repository's branch: git fetch upstream, then --onto upstream/main)%0Aand push again"
 	# the advice, followed
 	expect_rc 0 rechain -C "$R" --onto origin/main
 	out_has "re-chained 1 entry onto origin/main"
