@@ -285,6 +285,22 @@ typedef enum endorse_verify_want {
 	ENDORSE_WANT_LEAVES,
 } endorse_verify_want;
 
+/* Why a log that failed endorse_verify_base does not extend its base, when
+ * endorse_rechain onto the base would repair it: the advice a user needs
+ * instead of "the log may only grow". Set only when every problem found is
+ * of the rules append-only, seq and prev, nothing of the common ancestor's
+ * log is missing, and the branch's entries, re-chained after the base's
+ * log, pass every rule and signature. NONE for anything else (an edited or
+ * removed line, a forged entry). Advice only: the log stays invalid. */
+typedef enum endorse_divergence {
+	ENDORSE_DIVERGENCE_NONE = 0,
+	/* the branch's new entries sit on an older version of the base's log */
+	ENDORSE_DIVERGENCE_BEHIND,
+	/* the file holds both sides' new lines, as a merge by hand or GitHub's
+	 * "Resolve conflicts" button leaves them */
+	ENDORSE_DIVERGENCE_BOTH_SIDES,
+} endorse_divergence;
+
 typedef struct endorse_verify_options {
 	/* Called for each problem, in the order found. */
 	void (*on_problem)(void *ctx, const endorse_problem *problem);
@@ -308,6 +324,9 @@ typedef struct endorse_verify_options {
 	 * write killed in keys/orgs left for the next write to finish); rule is
 	 * "note". Not counted as a problem. */
 	void (*on_note)(void *ctx, const endorse_problem *note);
+	/* endorse_verify_base: when not NULL, gets why the log does not extend
+	 * the base (endorse_divergence above). */
+	endorse_divergence *divergence;
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that
@@ -336,10 +355,12 @@ int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
 	const char *head, const endorse_verify_options *opt, uint64_t *problem_count);
 
 /* After another branch's entries were merged into onto, moves this branch's
- * own new entries (since the common ancestor; statements and signatures
- * unchanged) after onto's log with new seq and prev, and commits the result
- * with onto as first parent and HEAD as second, so that the branch merges
- * into onto without conflict. Needs a clean work tree; no secret key. */
+ * own new entries (the lines of HEAD's log that onto's lacks; statements
+ * and signatures unchanged) after onto's log with new seq and prev, and
+ * commits the result with onto as first parent and HEAD as second, so that
+ * the branch merges into onto without conflict. When HEAD is a merge whose
+ * log holds both sides' lines out of order, the second parent is a bridge
+ * commit on HEAD with the new log. Needs a clean work tree; no secret key. */
 int endorse_rechain(const char *dir, const char *onto, uint64_t *moved, char commit_hex[41]);
 
 /* The number of lines of the log at a git revision (0 if it has none), after

@@ -215,7 +215,11 @@ help(void)
 		"                             quorum is required of the newest); read from the\n"
 		"                             object database, never the work tree\n"
 		"      --base REV             the pull-request check: HEAD's log extends REV's\n"
-		"                             byte for byte, and the new entries verify\n"
+		"                             byte for byte, and the new entries verify. When\n"
+		"                             the branch is only behind REV, or its log holds\n"
+		"                             both sides' lines (a merge by hand or GitHub's\n"
+		"                             \"Resolve conflicts\" button), it says so and to run\n"
+		"                             endorse rechain --onto REV (still exit 1)\n"
 		"      --format FORMAT        text (default), json, or github (workflow\n"
 		"                             annotations on standard output)\n"
 		"      --log-key VKEY|FILE    the log key you trust, taken from outside the\n"
@@ -379,6 +383,65 @@ advise_restore(void)
 				paths[i], paths[i]);
 }
 
+/* ---- a branch behind its base, or a log merged with both sides' lines ----
+ *
+ * verify --base failed and the library found that `endorse rechain --onto
+ * BASE` would repair the log (endorse_divergence): say so in plain words.
+ * Advice only: the exit status stays 1. */
+
+static void
+put_safe(FILE *f, const char *s)
+{
+	cli_print_safe(f, s);
+}
+
+static void
+put_github(FILE *f, const char *s)
+{
+	(void)f;  /* cli_print_github_escaped prints to stdout, as the annotation */
+	cli_print_github_escaped(s, false);
+}
+
+/* The diagnosis in words: to f, with the base's name (the user's text)
+ * printed by put. */
+static void
+say_rechain(FILE *f, endorse_divergence kind, const char *base, const char *newline,
+	void (*put)(FILE *, const char *))
+{
+	if (kind == ENDORSE_DIVERGENCE_BEHIND) {
+		fputs("this branch's new entries sit on an older version of the log: ", f);
+		put(f, base);
+		fputs(" has gained entries since the branch was made, and the branch's lines "
+			"no longer follow the end of its log.", f);
+	} else {
+		fprintf(f, "%s holds both sides' new lines (those of ", ENDORSE_LOG_PATH);
+		put(f, base);
+		fputs(" and this branch's), as a merge by hand or GitHub's \"Resolve conflicts\" "
+			"button leaves them: their seq and prev cannot all be right.", f);
+	}
+	fprintf(f, " Nothing is wrong with the entries and nothing needs signing again: on this "
+		"branch run%s  endorse rechain --onto ", newline);
+	put(f, base);
+	if (put != put_safe)  /* CI names the base as it fetched it, not as a fork's clone does */
+		fputs(" (or, in a clone of a fork, the main repository's branch: git fetch upstream, "
+			"then --onto upstream/main)", f);
+	fprintf(f, "%sand push again (a plain git push). Do not resolve a conflict in %s by hand "
+		"or with GitHub's button: rechain does it.\n", newline, ENDORSE_LOG_PATH);
+}
+
+static void
+advise_rechain(const struct verify_args *a, endorse_divergence kind)
+{
+	if (kind == ENDORSE_DIVERGENCE_NONE)
+		return;
+	if (strcmp(a->format, "github") == 0) {
+		printf("::error file=%s,title=endorse rechain::", ENDORSE_LOG_PATH);
+		say_rechain(stdout, kind, a->base, "%0A", put_github);
+	}
+	fputs("endorse: ", stderr);
+	say_rechain(stderr, kind, a->base, "\n", put_safe);
+}
+
 /* ---- the repository's copies of the registered documents ----
  *
  * A warning on standard error, exit status unchanged: the log is what
@@ -412,14 +475,19 @@ static int
 run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct collected *problems)
 {
 	endorse_state *state = NULL;
+	endorse_divergence divergence = ENDORSE_DIVERGENCE_NONE;
 	char root[45] = "";
 	uint64_t count = 0;
 	int rc, code;
 
 	if (a->use_history)
 		rc = endorse_verify_history(&state, cli_log_root(), a->history, vopt, &count);
-	else if (a->base != NULL)
-		rc = endorse_verify_base(&state, cli_log_root(), a->base, NULL, vopt, &count);
+	else if (a->base != NULL) {
+		endorse_verify_options with_advice = *vopt;
+
+		with_advice.divergence = &divergence;
+		rc = endorse_verify_base(&state, cli_log_root(), a->base, NULL, &with_advice, &count);
+	}
 	else
 		rc = endorse_verify(&state, cli_log_root(), vopt, &count);
 	if (rc != 0 && rc != ENDORSE_EINVALID) {
@@ -441,6 +509,8 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 	}
 	if (rc == ENDORSE_EINVALID && !a->use_history && a->base == NULL)
 		advise_restore();
+	if (rc == ENDORSE_EINVALID && a->base != NULL)
+		advise_rechain(a, divergence);
 	if (rc == 0 && state != NULL && !a->use_history && a->base == NULL)
 		check_document_files(state);
 out:

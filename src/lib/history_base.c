@@ -17,6 +17,7 @@
 #include "entry.h"
 #include "error.h"
 #include "pins.h"
+#include "rechain_plan.h"
 #include "repo.h"
 #include "repo_git.h"
 #include "report.h"
@@ -421,16 +422,74 @@ check_pull(struct pull *p)
 	return check_checkpoint(p);
 }
 
+/* ---- the diagnosis of a head that does not extend the base ----
+ *
+ * A branch made on an older version of the base's log, or a merge that left
+ * both sides' lines in it, breaks only append-only, seq and prev. The
+ * problems pass through a tally on their way to the caller; when no other
+ * rule was broken, rechain's plan says whether it would repair the log. */
+
+struct tally {
+	const endorse_verify_options *user;
+	uint64_t others; /* problems of other rules */
+};
+
+static void
+tally_problem(void *ctx, const endorse_problem *problem)
+{
+	struct tally *t = ctx;
+	const char *rule = problem->rule != NULL ? problem->rule : "";
+
+	if (strcmp(rule, "append-only") != 0 && strcmp(rule, "seq") != 0 && strcmp(rule, "prev") != 0)
+		t->others++;
+	if (t->user->on_problem != NULL)
+		t->user->on_problem(t->user->ctx, problem);
+}
+
+static void
+tally_entry(void *ctx, const endorse_entry *entry, const endorse_state *state)
+{
+	const struct tally *t = ctx;
+
+	t->user->on_entry(t->user->ctx, entry, state);
+}
+
+static void
+tally_note(void *ctx, const endorse_problem *note)
+{
+	const struct tally *t = ctx;
+
+	t->user->on_note(t->user->ctx, note);
+}
+
+/* The caller's options, with the problems counted by t on their way. */
+static endorse_verify_options
+tallied(struct tally *t)
+{
+	endorse_verify_options o = *t->user;
+
+	o.on_problem = tally_problem;
+	o.on_entry = t->user->on_entry != NULL ? tally_entry : NULL;
+	o.on_note = t->user->on_note != NULL ? tally_note : NULL;
+	o.ctx = t;
+	return o;
+}
+
 int
 endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	const char *head_rev, const endorse_verify_options *opt, uint64_t *problem_count)
 {
-	struct pull p = {.r = {opt, 0, NULL, NULL}};
+	static const endorse_verify_options none = {0};
+	struct tally t = {opt != NULL ? opt : &none, 0};
+	endorse_verify_options counted = tallied(&t);
+	struct pull p = {.r = {&counted, 0, NULL, NULL}};
 	endorse_repo *repo = NULL;
 	int rc;
 
 	if (out != NULL)
 		*out = NULL;
+	if (t.user->divergence != NULL)
+		*t.user->divergence = ENDORSE_DIVERGENCE_NONE;
 	if ((rc = endorse_repo_open(&repo, dir)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, base_rev, &p.base)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, head_rev != NULL ? head_rev : "HEAD", &p.head)) != 0 ||
@@ -439,6 +498,10 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	p.repo = repo;
 	if ((rc = check_pull(&p)) == ENDORSE_EINVALID)
 		rc = 0;
+	/* advice only: a diagnosis that cannot run leaves the verdict as it is */
+	if (rc == 0 && p.r.problems > 0 && t.others == 0 && t.user->divergence != NULL &&
+	    endorse_rechain_plan_divergence(t.user->divergence, repo, &p.base, &p.head) != 0)
+		*t.user->divergence = ENDORSE_DIVERGENCE_NONE;
 	if (rc == 0 && p.r.problems > 0)
 		rc = ENDORSE_EINVALID;
 out:

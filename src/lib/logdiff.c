@@ -41,10 +41,8 @@ endorse_logdiff_extends(const endorse_blob *old, const endorse_blob *new, endors
 	return false;
 }
 
-/* A line's identity across a rechain: its statement and signatures, which
- * a rechain keeps (SPEC.md §3: they do not cover seq or prev). */
-static int
-line_identity(bool *ok, uint8_t out[32], const char *line, size_t len)
+int
+endorse_logdiff_identity(bool *ok, uint8_t out[32], const char *line, size_t len)
 {
 	crypto_hash_sha256_state h;
 	endorse_entry e;
@@ -84,7 +82,7 @@ find_identity(bool *found, const char **q, const char *qend, const uint8_t want[
 		uint8_t got[32];
 		bool ok = false;
 
-		rc = line_identity(&ok, got, *q, len);
+		rc = endorse_logdiff_identity(&ok, got, *q, len);
 		*found = ok && sodium_memcmp(want, got, 32) == 0;
 		*q += len + (lf != NULL);
 	}
@@ -113,7 +111,7 @@ endorse_logdiff_kept(uint64_t *missing, size_t *kept, const endorse_blob *old,
 		uint8_t want[32];
 		bool ok = false, found = false;
 
-		if ((rc = line_identity(&ok, want, p, len)) != 0 ||
+		if ((rc = endorse_logdiff_identity(&ok, want, p, len)) != 0 ||
 		    (ok && (rc = find_identity(&found, &q, qend, want)) != 0))
 			break;
 		if (!found) {

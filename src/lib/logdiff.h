@@ -23,6 +23,11 @@ uint64_t endorse_logdiff_line_at(const char *data, size_t at);
 bool endorse_logdiff_extends(const endorse_blob *old, const endorse_blob *new,
 	endorse_reporter *r);
 
+/* A line's identity across a rechain: SHA-256 of its statement (JCS) and
+ * signatures, which a rechain keeps (SPEC.md §3: they do not cover seq or
+ * prev). *ok is false for a line that does not parse as an entry. */
+int endorse_logdiff_identity(bool *ok, uint8_t out[32], const char *line, size_t len);
+
 /* Whether every line of old (a merge parent's log) is in new (the merge's):
  * the lines up to *kept (bytes) byte for byte, each later one re-chained
  * (the same statement and signatures, in the same order, anywhere after).

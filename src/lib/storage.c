@@ -40,6 +40,7 @@ struct endorse_storage {
 	endorse_git_pending pending;
 	bool prepared, moved;
 	bool keep_backups; /* not put back: the old files stay for the operator */
+	const char *bridge; /* rechain: the message of a bridge commit, or NULL */
 };
 
 /* ---- what a killed writer left in keys/orgs ---- */
@@ -522,11 +523,17 @@ commit_onto(endorse_storage *s, const char *message, const endorse_commit_id *on
 	if (changes == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	git_changes(changes, s);
-	rc = endorse_git_commit_onto(s->repo, changes, s->n, onto, message, &made);
+	rc = endorse_git_commit_onto(s->repo, changes, s->n, onto, message, s->bridge, &made);
 	if (rc == 0)
 		(void)snprintf(commit_hex, 41, "%s", made.hex);
 	free(changes);
 	return rc;
+}
+
+void
+endorse_storage_set_bridge(endorse_storage *s, const char *message)
+{
+	s->bridge = message;
 }
 
 int

@@ -119,6 +119,11 @@ int endorse_storage_remove(endorse_storage *s, const char *rel, const char *reco
  * made, or "". */
 int endorse_storage_commit(endorse_storage *s, const char *message, const endorse_commit_id *onto,
 	enum endorse_storage_undo *undo, char commit_hex[41]);
+/* rechain: the commit's second parent is a bridge commit, on HEAD with the
+ * same tree and this message (which must outlive the commit), instead of
+ * HEAD itself: a merge keeps its second parent's lines in order, and a log
+ * that held both sides' lines cannot be kept so. */
+void endorse_storage_set_bridge(endorse_storage *s, const char *message);
 /* After ENDORSE_STORAGE_NOT_UNDONE: the first file's old copy, if it is
  * still there (NULL if not). */
 const char *endorse_storage_backup(const endorse_storage *s);

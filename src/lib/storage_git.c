@@ -1044,17 +1044,51 @@ out:
 	return rc;
 }
 
+/* rechain's bridge: a commit on HEAD (head) whose tree is first_parent's
+ * with the changes, to stand as the rechain commit's second parent. */
+static int
+make_bridge(git_commit **out, const endorse_repo *r, const struct endorse_git_change *changes,
+	size_t n, git_commit *head, git_commit *first_parent, const char *message)
+{
+	git_tree *base = NULL, *tree = NULL;
+	git_signature *sig = NULL;
+	const git_commit *parents[1] = {head};
+	git_oid oid;
+	int rc = 0;
+
+	if (head == NULL || git_commit_tree(&base, first_parent) != 0)
+		return endorse_git_fail(ENDORSE_EIO, "cannot read the base tree");
+	if ((rc = updated_tree(&tree, r, base, changes, n)) != 0)
+		goto out;
+	if (git_signature_default(&sig, r->git) != 0) {
+		rc = endorse_git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name "
+			"and user.email");
+		goto out;
+	}
+	if ((rc = create_commit(&oid, r, sig, message, tree, 1, parents)) == 0 &&
+	    git_commit_lookup(out, r->git, &oid) != 0)
+		rc = endorse_git_fail(ENDORSE_EIO, "cannot read the bridge commit");
+out:
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_tree_free(base);
+	return rc;
+}
+
 int
 endorse_git_commit_onto(const endorse_repo *r, const struct endorse_git_change *changes, size_t n,
-	const endorse_commit_id *first_parent, const char *message, endorse_commit_id *out)
+	const endorse_commit_id *first_parent, const char *message, const char *bridge,
+	endorse_commit_id *out)
 {
-	git_commit *head = NULL, *other = NULL;
+	git_commit *head = NULL, *other = NULL, *second = NULL;
 	git_tree *tree = NULL;
 	git_oid oid;
 	int rc;
 
 	if ((rc = head_commit(&head, r)) != 0 || (rc = endorse_git_lookup_commit(&other, r, first_parent)) != 0 ||
-	    (rc = make_commit(r, changes, n, head, other, message, &oid, &tree)) != 0)
+	    (bridge != NULL && (rc = make_bridge(&second, r, changes, n, head, other, bridge)) != 0) ||
+	    (rc = make_commit(r, changes, n, second != NULL ? second : head, other, message, &oid,
+		    &tree)) != 0)
 		goto out;
 	if (endorse_repo_has_work_tree(r) && (rc = checkout_tree(r, tree, head)) != 0)
 		goto out;
@@ -1063,6 +1097,7 @@ endorse_git_commit_onto(const endorse_repo *r, const struct endorse_git_change *
 		endorse_git_id(out, &oid);
 out:
 	git_tree_free(tree);
+	git_commit_free(second);
 	git_commit_free(other);
 	git_commit_free(head);
 	return rc;

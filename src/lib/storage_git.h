@@ -56,9 +56,10 @@ void endorse_git_forget(const endorse_repo *r);
 int endorse_git_recover(const endorse_repo *r, char completed[41]);
 /* rechain: commits the changes with first_parent first and HEAD second,
  * tree = first_parent's tree with the changes, checks it out (the work tree
- * must be clean) and moves the branch. */
+ * must be clean) and moves the branch. With a bridge message, the second
+ * parent is instead a commit of that tree on HEAD (storage.h). */
 int endorse_git_commit_onto(const endorse_repo *r, const struct endorse_git_change *changes,
-	size_t n, const endorse_commit_id *first_parent, const char *message,
+	size_t n, const endorse_commit_id *first_parent, const char *message, const char *bridge,
 	endorse_commit_id *out);
 
 #endif

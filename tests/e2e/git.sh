@@ -175,6 +175,71 @@ signed_writes() {
 	grep -q -F "$1" "$T/vc" || die "git verify-commit: $(cat "$T/vc")"
 }
 
+# pr_setup: a pull request's journey with a bare "origin": R is the
+# contributor's clone, whose branch pr (org3's endorsement) was made from
+# main and pushed; then another pull request (org2's, signed in the clone
+# $T/other) was merged into origin's main, and R fetched it. PR_TIP is pr.
+pr_setup() {
+	git_base
+	keygen org2 org2.example.org
+	keygen org3 org3.example.org
+	git clone -q --bare "$R" "$T/origin.git"
+	g remote add origin "$T/origin.git"
+	g fetch -q origin
+	g checkout -q -b pr
+	fixture sign -C "$R" --key "$K/org3.key" --name "Org Three" --url https://org3.example.org/ \
+		--time 2026-01-01T00:04:00Z
+	g push -q -u origin pr 2>/dev/null
+	git clone -q "$T/origin.git" "$T/other"
+	git -C "$T/other" config user.name "Other Maintainer"
+	git -C "$T/other" config user.email other@example.org
+	fixture sign -C "$T/other" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:03:00Z
+	git -C "$T/other" push -q origin main 2>/dev/null
+	g fetch -q origin
+	PR_TIP=$(g rev-parse HEAD)
+}
+
+# no_rechain_advice: the last verify failed without advising rechain.
+no_rechain_advice() {
+	! grep -q -i rechain "$T/err" "$T/out" || die "verify advised rechain for an edit: $(cat "$T/err")"
+}
+
+# pushed_and_merged: the re-chained branch verifies against origin/main,
+# as a whole and along its history, a plain push updates the pull request,
+# and main's history verifies once it is merged.
+pushed_and_merged() {
+	expect_rc 0 verify -C "$R" --base origin/main
+	out_has "valid and extends origin/main"
+	verify_ok
+	expect_rc 0 verify -C "$R" --history
+	g push -q origin pr 2>/dev/null || die "a plain push of the re-chained branch was refused"
+	git -C "$T/other" fetch -q origin
+	git -C "$T/other" merge -q --no-ff --no-edit origin/pr || die "the pull request does not merge"
+	expect_rc 0 verify -C "$T/other" --history
+	out_has "valid in every commit: 5 entries"
+}
+
+# both_sides FIRST: GitHub's "Resolve conflicts" button on the pull request:
+# origin/main merged into pr, the conflict in the log resolved by deleting
+# the markers (both sides' lines; FIRST: whose lines come first, "branch"
+# as the button shows them, or "main"), committed as the merge and pushed.
+both_sides() {
+	! g merge -q --no-edit origin/main >/dev/null 2>&1 || die "merging origin/main did not conflict"
+	grep -q '^<<<<<<< ' "$LOG" || die "no conflict markers in the log: $(cat "$LOG")"
+	if [ "$1" = branch ]; then
+		grep -v -E '^(<<<<<<<|=======|>>>>>>>)( |$)' "$LOG" >"$T/resolved"
+	else
+		{ g show "origin/main:$F"; g show "$PR_TIP:$F" | tail -n 1; } >"$T/resolved"
+	fi
+	cp "$T/resolved" "$LOG"
+	[ "$(wc -l <"$LOG")" -eq 5 ] || die "the resolved log does not hold both sides' 5 lines"
+	g add -A
+	g commit -q --no-edit
+	g push -q origin pr 2>/dev/null
+	MERGE=$(g rev-parse HEAD)
+}
+
 case "$CASE" in
 clean-history)
 	# Every write command makes one commit holding exactly what it changed.
@@ -1762,6 +1827,79 @@ base-confirm)
 	[ "$RC" -eq 1 ] || die "verify --base accepted a confirm signed by the organisation"
 	grep -q "^$F:4: signer: a confirm must be signed by the log key" "$T/err" ||
 		die "verify --base did not name the rule"
+	;;
+behind-main-rechain)
+	# issue 17.5: a pull request merely behind main is not tampering; verify
+	# says what happened and what to run, still exiting 1.
+	pr_setup
+	expect_rc 1 verify -C "$R" --base origin/main
+	err_line "$F:4: append-only:"
+	err_line "endorse: this branch's new entries sit on an older version of the log: origin/main has gained entries since the branch was made"
+	err_line "  endorse rechain --onto origin/main"
+	err_line "and push again (a plain git push)"
+	expect_rc 1 verify -C "$R" --base origin/main --format github
+	grep -q "^::error file=$F,title=endorse rechain::this branch's new entries sit on an older version of the log: origin/main has" "$T/out" ||
+		die "no rechain annotation"
+	out_has "%0A  endorse rechain --onto origin/main (or, in a clone of a fork, the main repository's branch: git fetch upstream, then --onto upstream/main)%0Aand push again"
+	# the advice, followed
+	expect_rc 0 rechain -C "$R" --onto origin/main
+	out_has "re-chained 1 entry onto origin/main"
+	[ "$(g rev-parse HEAD^2)" = "$PR_TIP" ] || die "the rechain commit's second parent is not the branch's old tip"
+	pushed_and_merged
+	;;
+both-sides-merge-rechain)
+	# issue 17.5: GitHub's "Resolve conflicts" button leaves both sides'
+	# lines in the log; verify recognises it and advises rechain, which
+	# repairs it so that a plain push passes every check.
+	pr_setup
+	both_sides branch
+	expect_rc 1 verify -C "$R" --base origin/main
+	err_line "endorse: $F holds both sides' new lines (those of origin/main and this branch's), as a merge by hand or GitHub's \"Resolve conflicts\" button leaves them"
+	err_line "  endorse rechain --onto origin/main"
+	expect_rc 1 verify -C "$R"
+	expect_rc 0 rechain -C "$R" --onto origin/main
+	out_has "re-chained 1 entry onto origin/main"
+	# a merge keeps its second parent's lines in order: that parent is a
+	# bridge commit on the button's merge, holding the new log
+	[ "$(g rev-parse HEAD^2^)" = "$MERGE" ] || die "the bridge commit is not on the button's merge"
+	cmp -s <(g show "HEAD^2:$F") <(g show "HEAD:$F") || die "the bridge commit holds another log"
+	cmp -s <(head -n 4 "$LOG") <(g show "origin/main:$F") || die "the re-chained log does not extend main's"
+	pushed_and_merged
+	;;
+both-sides-main-first)
+	# the same with main's lines first (a merge by hand): the branch's line
+	# follows main's log with its old seq and prev
+	pr_setup
+	both_sides main
+	expect_rc 1 verify -C "$R" --base origin/main
+	err_has "$F:5: "
+	err_line "endorse: $F holds both sides' new lines"
+	expect_rc 0 rechain -C "$R" --onto origin/main
+	[ "$(g rev-parse HEAD^2)" = "$MERGE" ] || die "the rechain commit's second parent is not the merge"
+	pushed_and_merged
+	;;
+edit-no-rechain-advice)
+	# a changed old line is tampering, behind main or not, and so is a
+	# forged entry of the branch: verify fails without advising rechain
+	pr_setup
+	edit_log_line 2 'l = l.replace(b"Org Zero", b"Org Nero")'
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "edit line 2"
+	expect_rc 1 verify -C "$R" --base origin/main
+	err_line "$F:2: append-only:"
+	no_rechain_advice
+	expect_rc 1 rechain -C "$R" --onto origin/main
+	err_has "line 2 of the common ancestor's log"
+	g checkout -q -b up-to-date origin/main
+	edit_log_line 2 'l = l.replace(b"Org Zero", b"Org Nero")'
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "edit line 2"
+	expect_rc 1 verify -C "$R" --base origin/main
+	err_line "$F:2: append-only:"
+	no_rechain_advice
+	g checkout -q -b forged "$PR_TIP"
+	edit_log_line 4 'l = l.replace(b"Org Three", b"Org Tree")'
+	git_commit_as "$AUTHOR_NAME" "$AUTHOR_EMAIL" "forge line 4"
+	expect_rc 1 verify -C "$R" --base origin/main --format github
+	no_rechain_advice
 	;;
 *)
 	die "unknown case"
