@@ -85,6 +85,18 @@ html_date(FILE *f, const char *time, bool with_clock)
 	fputs("</time>", f);
 }
 
+/* A log time as it is, for auditors, in a <time> element (never broken
+ * over two lines). */
+static void
+html_time(FILE *f, const char *time)
+{
+	fputs("<time datetime=\"", f);
+	html(f, time);
+	fputs("\">", f);
+	html(f, time);
+	fputs("</time>", f);
+}
+
 /* "<strong>5 organisations</strong> endorse", "1 organisation endorses". */
 static void
 html_count(FILE *f, size_t n)
@@ -201,10 +213,14 @@ newest_version(FILE *f, const struct audit_view *v, const struct audit_doc *doc,
 
 	fputs("<p class=\"headline\">", f);
 	html_count(f, doc->count);
-	fprintf(f, " version %zu of this document%s (%s version, of ", doc->version,
-		doc->count == 0 ? " yet" : "", current ? "the current" : "an older");
+	if (current)
+		fprintf(f, " the current version of this document%s (version %zu, of ",
+			doc->count == 0 ? " yet" : "", doc->version);
+	else
+		fprintf(f, " version %zu of this document%s (of ", doc->version,
+			doc->count == 0 ? " yet" : "");
 	html_date(f, doc->doc->time, false);
-	fputs(current ? "). " : "; a newer one exists). ", f);
+	fputs(current ? "). " : "; a newer version exists). ", f);
 	html_link(f, doc->doc->url, "Read it", NULL);
 	fputs(".</p>\n", f);
 	if (first && v->newest_time != NULL) {
@@ -285,7 +301,7 @@ tech_item(FILE *f, const struct audit_row *r)
 	fputs("<li><code>", f);
 	html(f, r->org->id);
 	fprintf(f, "</code>: entry %llu at ", (unsigned long long)r->e->seq);
-	html(f, r->e->time);
+	html_time(f, r->e->time);
 	fprintf(f, ", key <code>%s</code>", r->e->key_id);
 	if (r->e->key_revoked)
 		fprintf(f, "; key revoked in entry %llu", (unsigned long long)r->e->key_revoked_seq);
@@ -306,7 +322,7 @@ tech_version(FILE *f, const struct audit_doc *doc)
 	html(f, doc->doc->id);
 	fprintf(f, "</code>)</h3>\n<p>SHA-256 <code class=\"hash\">%s</code>, registered in entry "
 		"%llu at ", doc->doc->sha256, (unsigned long long)doc->doc->seq);
-	html(f, doc->doc->time);
+	html_time(f, doc->doc->time);
 	fputs(": ", f);
 	html_link(f, doc->doc->url, doc->doc->url, "url");
 	fputs("</p>\n", f);
@@ -345,7 +361,7 @@ footer(FILE *f, const struct audit_view *v)
 	if (v->newest_time != NULL) {
 		fprintf(f, " Its date (\u201cas of\u201d) is the time that the log's newest entry "
 			"(entry %llu) claims: ", size - 1);
-		html(f, v->newest_time);
+		html_time(f, v->newest_time);
 		fputs(".", f);
 	}
 	fputs("</p>\n<p>Check it yourself: get a copy of the log's git repository and run "

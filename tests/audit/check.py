@@ -4,6 +4,8 @@
 usage: check.py FORMAT REPO OUTPUT [--since N] [--reference FILE] [--exact]
        check.py org-table|org-json REPO
        check.py dom REPO DOM --reference EXAMPLE_DOM
+       check.py probe REPO DOM --width PX [--print] [--words]
+       check.py probe-page PAGE OUT PROBE_JS --width PX [--print]
        check.py include REPO PAGE DATA_JSON
 
 FORMAT is table, json, csv, markdown, html or jekyll: OUTPUT is what
@@ -11,7 +13,8 @@ FORMAT is table, json, csv, markdown, html or jekyll: OUTPUT is what
 values come from REPO's own log, replayed here independently of endorse (the
 log is known to verify). org-table and org-json run `$ENDORSE audit --org ID`
 for every organisation of the log themselves. dom checks a page as Chromium
-serialised it (--dump-dom). include checks docs/jekyll/supporters.html as
+serialised it (--dump-dom); probe checks what probe.js measured in a copy of
+the page that probe-page made (chromium.sh). include checks docs/jekyll/supporters.html as
 Liquid rendered it over the Jekyll data file, and the data as Psych loaded it.
 
 Every assertion that fails is printed; the exit status is 1 if any did.
@@ -673,6 +676,56 @@ def check_dom(repo, raw, reference):
     check_page(repo, raw.decode("utf-8"), reference, True, "dom")
 
 
+def probe_page(page, out, js, printed, width):
+    """A page for probe.js: an iframe width pixels wide (a headless window
+    is at least 500 px wide) whose srcdoc is a copy of the page without the
+    CSP (which forbids every script), with the script at the end of <body>;
+    printed: with the print style applied on the screen."""
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    csp = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n')
+    check(len(csp.findall(text)) == 1, "probe: no CSP to take out")
+    text = csp.sub("", text)
+    if printed:
+        check("@media print{" in text, "probe: no print style")
+        text = text.replace("@media print{", "@media all{")
+    with open(js, encoding="utf-8") as f:
+        script = f.read()
+    text = text.replace("</body>", "<script>" + script + "</script>\n</body>")
+    with open(out, "w", encoding="utf-8") as f:
+        f.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>probe</title>'
+                '</head>\n<body style="margin:0"><iframe style="border:0;display:block" '
+                f'width="{width}" height="3000" srcdoc="{html.escape(text, quote=True)}">'
+                '</iframe></body></html>\n')
+
+
+def check_probe(repo, raw, width, printed, words):
+    """The layout that probe.js measured: nothing wider than the viewport;
+    with words, no word split over two lines; on the screen only the
+    newest version's organisations have a box (the older ones are folded);
+    printed, every one, black on white."""
+    p = parse_page(raw.decode("utf-8"))
+    found = [a.get("data-probe") for t, a in p.elements if t == "body" and "data-probe" in a]
+    if not check(len(found) == 1, "probe: no data-probe on <body> (did the script run?)"):
+        return
+    m = json.loads(found[0])
+    what = f"probe at {width} px{' (print style)' if printed else ''}"
+    check(m["width"] == width, f"{what}: the viewport is {m['width']} px wide")
+    check(m["scroll"] <= width, f"{what}: the page scrolls sideways: {m['scroll']} px")
+    check(not m["wide"], f"{what}: elements past the right edge: {m['wide'][:10]}")
+    if words:
+        check(not m["broken"], f"{what}: words split over two lines: {m['broken'][:20]}")
+    _, view = expected_view(repo, None)
+    shown = page_order(view)
+    total = sum(len(rs) for _, rs in shown)
+    check(m["orgs"] == total, f"{what}: {m['orgs']} li.org, expected {total}")
+    want = total if printed else len(shown[0][1]) if shown else 0
+    check(m["shown"] == want, f"{what}: {m['shown']} organisations shown, expected {want}")
+    if printed:
+        check(m["colours"] == ["rgb(0, 0, 0)"], f"{what}: text colours {m['colours']}")
+        check(m["background"] == "rgb(255, 255, 255)", f"{what}: background {m['background']}")
+
+
 # ---------------------------------------------------------------- Jekyll
 
 YAML_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
@@ -942,13 +995,20 @@ def check_org_json(repo):
 def main(argv):
     args = argv[1:]
     opts = {}
-    for flag in ("--since", "--reference"):
+    for flag in ("--since", "--reference", "--width"):
         if flag in args:
             i = args.index(flag)
             opts[flag] = args[i + 1]
             del args[i:i + 2]
     exact = "--exact" in args
-    args = [a for a in args if a != "--exact"]
+    printed = "--print" in args
+    words = "--words" in args
+    args = [a for a in args if a not in ("--exact", "--print", "--words")]
+    if args[0] == "probe-page":  # probe-page PAGE OUT PROBE_JS --width PX [--print]
+        probe_page(args[1], args[2], args[3], printed, int(opts["--width"]))
+        for p in PROBLEMS:
+            print("FAIL:", p, file=sys.stderr)
+        return 1 if PROBLEMS else 0
     fmt, repo = args[0], args[1]
     since = int(opts["--since"]) if "--since" in opts else None
     reference = None
@@ -976,6 +1036,8 @@ def main(argv):
             check_jekyll(repo, raw)
         elif fmt == "dom":
             check_dom(repo, raw, reference)
+        elif fmt == "probe":
+            check_probe(repo, raw, int(opts["--width"]), printed, words)
         elif fmt == "include":
             check_include(repo, raw, args[3])
         else:
