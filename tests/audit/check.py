@@ -13,9 +13,10 @@ FORMAT is table, json, csv, markdown, html or jekyll: OUTPUT is what
 values come from REPO's own log, replayed here independently of endorse (the
 log is known to verify). org-table and org-json run `$ENDORSE audit --org ID`
 for every organisation of the log themselves. dom checks a page as Chromium
-serialised it (--dump-dom); probe checks what probe.js measured in a copy of
-the page that probe-page made (chromium.sh). include checks docs/jekyll/supporters.html as
-Liquid rendered it over the Jekyll data file, and the data as Psych loaded it.
+serialised it (--dump-dom); probe checks what probe.js measured in the copy
+of the page that probe-page made (chromium.sh). include checks
+docs/jekyll/supporters.html as Liquid rendered it over the Jekyll data file,
+and the data as Psych loaded it.
 
 Every assertion that fails is printed; the exit status is 1 if any did.
 
