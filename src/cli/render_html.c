@@ -183,7 +183,7 @@ org_item(FILE *f, const struct audit_row *r)
 	html_link(f, r->e->url, r->e->name, NULL);
 	fputs("</span>\n<span class=\"about\"><span class=\"domain\">", f);
 	html(f, r->org->id);
-	fputs("</span> \u00b7 <span class=\"since\">since ", f);
+	fputs("</span>\n<span class=\"since\">since ", f);
 	html_date(f, r->e->time, false);
 	fputs("</span></span>\n", f);
 	marks(f, r->org);
@@ -408,7 +408,7 @@ static const char style[] =
 	"footer{margin-top:3rem;border-top:2px solid #ccc;padding-top:.5rem;font-size:.9rem;"
 	"color:#333}footer dd{margin-left:0}ul.tech{padding-left:1.2rem}"
 	"code{font-family:ui-monospace,monospace;font-size:.95em}.hash,.url{overflow-wrap:anywhere}"
-	"time,.since,.cmd{white-space:nowrap}@media (min-width:40rem){dl.facts{display:grid;"
+	".since{display:block}time,.cmd{white-space:nowrap}@media (min-width:40rem){dl.facts{display:grid;"
 	"grid-template-columns:max-content minmax(0,1fr);gap:.25rem 1rem}dl.facts dt{margin:0}}"
 	"@media print{body{color:#000;background:#fff;max-width:none;padding:0}"
 	"a,.asof,.about,.older,.note,.verified,.confirmed,footer{color:#000}"
