@@ -283,8 +283,9 @@ document_section(FILE *f, const struct audit_view *v, size_t d, bool first)
 static const char legend[] =
 	"<section class=\"legend\">\n<h2>What the marks mean</h2>\n<dl>\n"
 	"<dt><span class=\"verified\">\u2713 signature verified</span></dt>\n"
-	"<dd>The organisation signed its endorsement with its own key, and the public record "
-	"that holds it is intact: no entry of it was changed, removed or reordered.</dd>\n"
+	"<dd>The endorsement is signed with the key this organisation registered in the public "
+	"record, and the record that holds it is intact: no entry of it was changed, removed or "
+	"reordered.</dd>\n"
 	"<dt><span class=\"confirmed\">\u2713 domain confirmed</span></dt>\n"
 	"<dd>The keeper of the record found this organisation's current key published by its own "
 	"domain (on its website or in its DNS) on the date shown: the key, and so the signature, "

@@ -646,7 +646,7 @@ def check_page(repo, text, reference, exact, what):
 MARK = "\u2713 domain confirmed"
 VERIFIED = "\u2713 signature verified"
 REVOKED = "Signed with a key "
-LEGEND = {VERIFIED: "The organisation signed its endorsement with its own key",
+LEGEND = {VERIFIED: "The endorsement is signed with the key this organisation registered",
           MARK: "The keeper of the record found this organisation's current key published by "
                 "its own domain (on its website or in its DNS) on the date shown"}
 PLACE = {"https": "on its website", "dns": "in its DNS"}
