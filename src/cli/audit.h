@@ -28,6 +28,7 @@ struct audit_view {
 	uint64_t since_seq;
 	struct audit_doc *docs;
 	size_t doc_count;
+	const char *newest_time;       /* the time of the log's newest entry, or NULL */
 };
 
 /* The endorsements active at a point of the log: (org index, document

@@ -253,6 +253,7 @@ struct replay_ctx {
 	struct history history;
 	struct audit_snapshot since;
 	bool want_since;
+	char newest_time[21];  /* the time of the newest entry (the HTML page's date) */
 };
 
 static void
@@ -262,6 +263,7 @@ on_entry(void *ctx, const endorse_entry *entry, const endorse_state *state)
 
 	if (c->history.org != NULL)
 		record_event(&c->history, entry, state);
+	(void)snprintf(c->newest_time, sizeof(c->newest_time), "%s", entry->statement.time);
 	if (c->want_since && !c->since.taken && entry->seq + 1 == c->since.at)
 		audit_snapshot_take(&c->since, state);
 }
@@ -456,6 +458,7 @@ show_audit_view(const endorse_state *state, const struct replay_ctx *ctx,
 		audit_view_free(&view);
 		return EXIT_TROUBLE;
 	}
+	view.newest_time = ctx->newest_time[0] != '\0' ? ctx->newest_time : NULL;
 	if (strcmp(format, "json") == 0)
 		render_json(stdout, &view);
 	else if (strcmp(format, "csv") == 0)
@@ -524,7 +527,7 @@ cmd_audit(int argc, char **argv)
 {
 	struct audit_args a;
 	endorse_vkey log_key;
-	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false};
+	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false, ""};
 	endorse_state *state = NULL;
 	char *temp = NULL;
 	int rc, code;

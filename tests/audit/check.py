@@ -4,6 +4,8 @@
 usage: check.py FORMAT REPO OUTPUT [--since N] [--reference FILE] [--exact]
        check.py org-table|org-json REPO
        check.py dom REPO DOM --reference EXAMPLE_DOM
+       check.py probe REPO DOM --width PX [--print] [--words]
+       check.py probe-page PAGE OUT PROBE_JS --width PX [--print]
        check.py include REPO PAGE DATA_JSON
 
 FORMAT is table, json, csv, markdown, html or jekyll: OUTPUT is what
@@ -11,8 +13,10 @@ FORMAT is table, json, csv, markdown, html or jekyll: OUTPUT is what
 values come from REPO's own log, replayed here independently of endorse (the
 log is known to verify). org-table and org-json run `$ENDORSE audit --org ID`
 for every organisation of the log themselves. dom checks a page as Chromium
-serialised it (--dump-dom). include checks docs/jekyll/supporters.html as
-Liquid rendered it over the Jekyll data file, and the data as Psych loaded it.
+serialised it (--dump-dom); probe checks what probe.js measured in the copy
+of the page that probe-page made (chromium.sh). include checks
+docs/jekyll/supporters.html as Liquid rendered it over the Jekyll data file,
+and the data as Psych loaded it.
 
 Every assertion that fails is printed; the exit status is 1 if any did.
 
@@ -121,8 +125,10 @@ class Log:
         self.history = {}       # org -> [statement with seq]
         self.key_since = {}     # org -> seq of the entry that made its key current
         self.confirms = {}      # org -> [(key, method, time, seq)]
+        self.newest_time = None  # the time of the newest entry
         for seq, line in enumerate(lines[:upto]):
             self.apply(seq, json.loads(line))
+            self.newest_time = json.loads(line)["statement"]["time"]  # noqa
 
     def doc_index(self, sha):
         return [d["sha256"] for d in self.docs].index(sha)
@@ -445,7 +451,11 @@ def check_markdown(repo, raw, since):
 
 class Page(html.parser.HTMLParser):
     """Elements, attributes and text of a page, as a browser's tokenizer
-    would see them."""
+    would see them; with the text of each element of a class (or tag) named
+    in CAPTURE, in document order."""
+
+    CAPTURE = {"name", "domain", "count", "org", "asof", "note", "older", "summary", "h1",
+               "title", "footer", "h3", "dd", "details"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -453,55 +463,45 @@ class Page(html.parser.HTMLParser):
         self.signature = set()  # (tag, attribute names, class)
         self.stack = []
         self.texts = []        # (path of tags, text)
-        self.cells = []        # text of each td.org
         self.links = []        # (href, rel, text)
         self.comments = []
         self.decls = []
-        self.cur_cell = None
         self.cur_link = None
-        self.rows = []         # texts of the td of each tr
-        self.cur_td = None
+        self.captured = {k: [] for k in self.CAPTURE}  # key -> [text]
+        self.open = []         # [key, depth, [text]]
 
     def handle_starttag(self, tag, attrs):
         d = dict(attrs)
         self.elements.append((tag, d))
         self.signature.add((tag, tuple(sorted(k for k, _ in attrs)), d.get("class")))
-        if tag not in ("meta", "br", "img", "link", "input", "hr", "wbr", "source"):
-            self.stack.append(tag)
-        if tag == "td" and d.get("class") == "org":
-            self.cur_cell = []
-        if tag == "tr":
-            self.rows.append([])
-        if tag == "td":
-            self.cur_td = []
+        if tag in ("meta", "br", "img", "link", "input", "hr", "wbr", "source"):
+            return
+        self.stack.append(tag)
+        for key in {tag, d.get("class")} & self.CAPTURE:
+            self.open.append([key, len(self.stack), []])
         if tag == "a":
             self.cur_link = [d.get("href"), d.get("rel"), []]
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
         if self.stack and self.stack[-1] == tag:
-            self.stack.pop()
+            self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
         if tag in self.stack:
             while self.stack and self.stack.pop() != tag:
                 pass
-        if tag == "td" and self.cur_td is not None and self.rows:
-            self.rows[-1].append("".join(self.cur_td))
-            self.cur_td = None
-        if tag == "td" and self.cur_cell is not None:
-            self.cells.append("".join(self.cur_cell))
-            self.cur_cell = None
+        while self.open and self.open[-1][1] > len(self.stack):
+            key, _, text = self.open.pop()
+            self.captured[key].append("".join(text))
         if tag == "a" and self.cur_link is not None:
             self.links.append((self.cur_link[0], self.cur_link[1], "".join(self.cur_link[2])))
             self.cur_link = None
 
     def handle_data(self, data):
         self.texts.append((tuple(self.stack), data))
-        if self.cur_cell is not None:
-            self.cur_cell.append(data)
-        if self.cur_td is not None:
-            self.cur_td.append(data)
+        for c in self.open:
+            c[2].append(data)
         if self.cur_link is not None:
             self.cur_link[2].append(data)
 
@@ -520,6 +520,23 @@ def parse_page(text):
     p.feed(text)
     p.close()
     return p
+
+
+def page_order(view):
+    """The versions as the page shows them: per document id, newest first,
+    the ids by their newest version, newest first (here: one list)."""
+    order, seen = [], set()
+    for i in range(len(view) - 1, -1, -1):
+        did = view[i][0]["id"]
+        if did in seen:
+            continue
+        seen.add(did)
+        order += [j for j in range(i, -1, -1) if view[j][0]["id"] == did]
+    return [view[j] for j in order]
+
+
+def count_text(n):
+    return "No organisation" if n == 0 else f"{n} organisation{'' if n == 1 else 's'}"
 
 
 def check_page(repo, text, reference, exact, what):
@@ -548,35 +565,76 @@ def check_page(repo, text, reference, exact, what):
     for handler in ("onerror=", "onload=", "onmouseover="):
         check(low.count(handler) == decoded.lower().count(handler),
               f"{what}: {handler} outside of text")
-    # every name as the text of its cell, every link to the endorser's url
-    names = [safe(r["name"]) for _, rows in view for r in rows]
-    check(p.cells == names, f"{what}: the organisation cells are {show(p.cells, 400)}, "
+    shown = page_order(view)
+    rows = [r for _, rs in shown for r in rs]
+    c = p.captured
+    # the document's title as the heading, newest version first
+    title = safe(view[-1][0]["title"]) if view else safe(log.origin)
+    check(c["h1"] == [title], f"{what}: <h1> {show(c['h1'])}, expected {show(title)}")
+    check(c["title"] == [title + ": who endorses it"], f"{what}: <title> {show(c['title'])}")
+    counts = [count_text(len(rs)) for _, rs in shown]
+    check(c["count"] == counts, f"{what}: counts {c['count']}, expected {counts}")
+    # older versions folded, closed, their number in the summary
+    folded = [f"Version {d['version']}, " for d, _ in shown[1:]]
+    check(len(c["summary"]) == len(folded) and
+          all(s.startswith(w) for s, w in zip(c["summary"], folded)),
+          f"{what}: summaries {show(c['summary'], 300)}, expected {folded}")
+    details = [a for t, a in p.elements if t == "details"]
+    check(len(details) == len(folded) and not any("open" in a for a in details),
+          f"{what}: {len(details)} <details>, expected {len(folded)}, all closed")
+    # every signatory: its name as the text of its link, its domain, the
+    # marks in words exactly as its state is
+    names = [safe(r["name"]) for r in rows]
+    check(c["name"] == names, f"{what}: the names are {show(c['name'], 400)}, "
           f"expected {show(names, 400)}")
-    # the domain cell: the mark (words, not colour alone) exactly for an
-    # organisation whose current key is confirmed, and the sentence saying
-    # what it means
-    domains = [r[1] for r in p.rows if len(r) == 5]
-    want_domains = [r["org"] + confirmed_html(r["confirmed"]) for _, rows in view for r in rows]
-    check(domains == want_domains, f"{what}: the domain cells are {show(domains, 400)}, "
-          f"expected {show(want_domains, 400)}")
-    legend = "".join(t for path, t in p.texts if "p" in path)
-    check(LEGEND in legend, f"{what}: no sentence explaining the mark")
+    domains = [r["org"] for r in rows]
+    check(c["domain"] == domains, f"{what}: the domains are {show(c['domain'], 400)}")
+    check(len(c["org"]) == len(rows), f"{what}: {len(c['org'])} organisations, expected {len(rows)}")
+    for item, r in zip(c["org"], rows):
+        check(VERIFIED in item, f"{what}: {r['org']}: no {VERIFIED!r}")
+        check(item.count(MARK) == (r["confirmed"]["status"] == "current"),
+              f"{what}: {r['org']}: the mark {MARK!r} for status {r['confirmed']['status']}")
+        check(confirmed_html(r["confirmed"]) in item,
+              f"{what}: {r['org']}: no {show(confirmed_html(r['confirmed']))} in {show(item, 300)}")
+        check((REVOKED in item) == (r["key_revoked_seq"] is not None),
+              f"{what}: {r['org']}: the revoked key's note")
+    for word in (VERIFIED, MARK):
+        check(any(d.startswith(LEGEND[word]) for d in c["dd"]),
+              f"{what}: no sentence explaining {word!r}")
+    # links: each version's text, each signatory's url; the auditors' part
     want_links = []
-    for doc, rows in view:
-        want_links.append((safe(doc["url"]), safe(doc["url"])))
-        want_links += [(safe(r["url"]), safe(r["name"])) for r in rows]
+    for i, (doc, rs) in enumerate(shown):
+        want_links.append((safe(doc["url"]), "Read it" if i == 0 else "Read this version"))
+        if i == 0:
+            want_links.append(("#auditors", "For auditors"))
+        want_links += [(safe(r["url"]), safe(r["name"])) for r in rs]
+    want_links += [(safe(doc["url"]), safe(doc["url"])) for doc, _ in shown]
     got_links = [(h, t) for h, _, t in p.links]
     check(got_links == want_links, f"{what}: links {show(got_links, 400)}, "
           f"expected {show(want_links, 400)}")
     for h, rel, _ in p.links:
+        if h == "#auditors":
+            continue
         check(rel == "nofollow noopener noreferrer", f"{what}: link rel {rel!r}")
         check(h is not None and h.startswith("https://"), f"{what}: link {h!r}")
-    h2 = ["".join(t for path, t in p.texts if "h2" in path)]
-    titles = "".join(f"{safe(d['title'])} (version {d['version']})" for d, _ in view)
-    check(h2 == [titles], f"{what}: headings {show(h2)}, expected {show(titles)}")
-    title = "".join(t for path, t in p.texts if path and path[-1] == "title")
-    first = safe(view[0][0]["title"]) if view else safe(log.origin)
-    check(title == "Signatories: " + first, f"{what}: <title> {show(title)}")
+    # the date: the time of the log's newest entry
+    newest = log.newest_time
+    check(len(c["asof"]) == 1 and c["asof"][0].startswith("As of ") and
+          [a.get("datetime") for t, a in p.elements if t == "time"].count(newest) >= 1,
+          f"{what}: the date {show(c['asof'])}, expected the time {newest}")
+    # the footer for auditors: how to check, the facts, every key ID
+    check(len(c["footer"]) == 1, f"{what}: {len(c['footer'])} footers")
+    foot = "".join(c["footer"])
+    check(foot.strip().startswith("For auditors"), f"{what}: the footer begins {show(foot)}")
+    for needle in ("endorse verify", safe(log.origin), f"Entries{log.size}", newest,
+                   f"(entry {log.size - 1})"):
+        check(needle in foot, f"{what}: {show(needle)} not in the footer")
+    heads = [f"Version {d['version']} of {safe(d['title'])} (document id {d['id']})"
+             for d, _ in shown]
+    check(c["h3"] == heads, f"{what}: footer headings {show(c['h3'], 300)}, expected {show(heads, 300)}")
+    for r in rows:
+        check(f"{r['org']}: entry {r['seq']} at {r['time']}, key {r['key_id']}" in foot,
+              f"{what}: {r['org']}'s entry {r['seq']} not in the footer")
     code = [t for path, t in p.texts if path and path[-1] == "code"]
     check(safe(log.origin) in code, f"{what}: the origin is not the text of a <code>")
     csp = [a.get("content") for t, a in p.elements if t == "meta" and
@@ -586,15 +644,26 @@ def check_page(repo, text, reference, exact, what):
 
 
 MARK = "\u2713 domain confirmed"
-LEGEND = (MARK + ": the log operator found this organization's current key published by its own "
-          "domain (on its website or in its DNS) on the date shown")
+VERIFIED = "\u2713 signature verified"
+REVOKED = "Signed with a key "
+LEGEND = {VERIFIED: "The endorsement is signed with the key this organisation registered",
+          MARK: "The keeper of the record found this organisation's current key published by "
+                "its own domain (on its website or in its DNS) on the date shown"}
+PLACE = {"https": "on its website", "dns": "in its DNS"}
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December"]
+
+
+def human_date(t):
+    return f"{int(t[8:10])} {MONTHS[int(t[5:7]) - 1]} {t[:4]}"
 
 
 def confirmed_html(c):
     if c["status"] == "current":
-        return f"{MARK} ({c['method']}, {c['time'][:10]})"
+        return f"{MARK} (key found {PLACE[c['method']]}, {human_date(c['time'])})"
     if c["status"] == "older-key":
-        return f"not confirmed for the current key (an older key was, {c['time'][:10]})"
+        return (f"domain confirmed an earlier key of this organisation "
+                f"({human_date(c['time'])}), not yet its current one")
     return ""
 
 
@@ -606,6 +675,56 @@ def check_html(repo, raw, reference, exact):
 
 def check_dom(repo, raw, reference):
     check_page(repo, raw.decode("utf-8"), reference, True, "dom")
+
+
+def probe_page(page, out, js, printed, width):
+    """A page for probe.js: an iframe width pixels wide (a headless window
+    is at least 500 px wide) whose srcdoc is a copy of the page without the
+    CSP (which forbids every script), with the script at the end of <body>;
+    printed: with the print style applied on the screen."""
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    csp = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\n')
+    check(len(csp.findall(text)) == 1, "probe: no CSP to take out")
+    text = csp.sub("", text)
+    if printed:
+        check("@media print{" in text, "probe: no print style")
+        text = text.replace("@media print{", "@media all{")
+    with open(js, encoding="utf-8") as f:
+        script = f.read()
+    text = text.replace("</body>", "<script>" + script + "</script>\n</body>")
+    with open(out, "w", encoding="utf-8") as f:
+        f.write('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>probe</title>'
+                '</head>\n<body style="margin:0"><iframe style="border:0;display:block" '
+                f'width="{width}" height="3000" srcdoc="{html.escape(text, quote=True)}">'
+                '</iframe></body></html>\n')
+
+
+def check_probe(repo, raw, width, printed, words):
+    """The layout that probe.js measured: nothing wider than the viewport;
+    with words, no word split over two lines; on the screen only the
+    newest version's organisations have a box (the older ones are folded);
+    printed, every one, black on white."""
+    p = parse_page(raw.decode("utf-8"))
+    found = [a.get("data-probe") for t, a in p.elements if t == "body" and "data-probe" in a]
+    if not check(len(found) == 1, "probe: no data-probe on <body> (did the script run?)"):
+        return
+    m = json.loads(found[0])
+    what = f"probe at {width} px{' (print style)' if printed else ''}"
+    check(m["width"] == width, f"{what}: the viewport is {m['width']} px wide")
+    check(m["scroll"] <= width, f"{what}: the page scrolls sideways: {m['scroll']} px")
+    check(not m["wide"], f"{what}: elements past the right edge: {m['wide'][:10]}")
+    if words:
+        check(not m["broken"], f"{what}: words split over two lines: {m['broken'][:20]}")
+    _, view = expected_view(repo, None)
+    shown = page_order(view)
+    total = sum(len(rs) for _, rs in shown)
+    check(m["orgs"] == total, f"{what}: {m['orgs']} li.org, expected {total}")
+    want = total if printed else len(shown[0][1]) if shown else 0
+    check(m["shown"] == want, f"{what}: {m['shown']} organisations shown, expected {want}")
+    if printed:
+        check(m["colours"] == ["rgb(0, 0, 0)"], f"{what}: text colours {m['colours']}")
+        check(m["background"] == "rgb(255, 255, 255)", f"{what}: background {m['background']}")
 
 
 # ---------------------------------------------------------------- Jekyll
@@ -889,13 +1008,20 @@ def check_org_json(repo):
 def main(argv):
     args = argv[1:]
     opts = {}
-    for flag in ("--since", "--reference"):
+    for flag in ("--since", "--reference", "--width"):
         if flag in args:
             i = args.index(flag)
             opts[flag] = args[i + 1]
             del args[i:i + 2]
     exact = "--exact" in args
-    args = [a for a in args if a != "--exact"]
+    printed = "--print" in args
+    words = "--words" in args
+    args = [a for a in args if a not in ("--exact", "--print", "--words")]
+    if args[0] == "probe-page":  # probe-page PAGE OUT PROBE_JS --width PX [--print]
+        probe_page(args[1], args[2], args[3], printed, int(opts["--width"]))
+        for p in PROBLEMS:
+            print("FAIL:", p, file=sys.stderr)
+        return 1 if PROBLEMS else 0
     fmt, repo = args[0], args[1]
     since = int(opts["--since"]) if "--since" in opts else None
     reference = None
@@ -923,6 +1049,8 @@ def main(argv):
             check_jekyll(repo, raw)
         elif fmt == "dom":
             check_dom(repo, raw, reference)
+        elif fmt == "probe":
+            check_probe(repo, raw, int(opts["--width"]), printed, words)
         elif fmt == "include":
             check_include(repo, raw, args[3])
         else:

@@ -689,13 +689,13 @@ journey)
 	grep -q '^::error' "$T/out" && die "an annotation for a published key"
 	git -C "$R" switch -q main && git -C "$R" merge -q --ff-only endorse-org0
 	expect_rc 0 audit -C "$R" --format html
-	grep -q 'domain confirmed</span>: the log operator' "$T/out" || die "the page does not explain the mark"
-	grep -q '<br><span class="confirmed">' "$T/out" && die "the page marks an organisation not confirmed yet"
+	grep -q '<dd>The keeper of the record found this organisation' "$T/out" || die "the page does not explain the mark"
+	grep -q '<span class="mark"><span class="confirmed">' "$T/out" && die "the page marks an organisation not confirmed yet"
 	expect_rc 0 confirm -C "$R" $ORG --key "$K/log.key" "${NET[@]}"
 	out_has "published on the domain's website (https)"
 	ok verify -C "$R" --history
 	expect_rc 0 audit -C "$R" --format html
-	grep -q '<br><span class="confirmed">✓ domain confirmed</span> <small>(https, <time' "$T/out" ||
+	grep -q '<span class="mark"><span class="confirmed">✓ domain confirmed</span> <small>(key found on its website, <time' "$T/out" ||
 		die "the page does not mark org0 as confirmed"
 	expect_rc 0 audit -C "$R" --format json
 	"$PY" - "$T/out" <<'EOF' || die "audit json: org0 is not confirmed"

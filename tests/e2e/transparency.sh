@@ -760,7 +760,7 @@ audit-checkpoint)
 	expect_rc 0 audit -C "$R" --format markdown
 	out_has "; checkpoint: 5 of 6 entries, cosigned by 1 witness, quorum met."
 	expect_rc 0 audit -C "$R" --format html
-	out_has "checkpoint: 5 of 6 entries, cosigned by 1 witness, quorum met.</p>"
+	out_has "<dt>Checkpoint</dt><dd>signed for the first 5 of the 6 entries, cosigned by 1 witness; the policy's quorum of witnesses is met</dd>"
 	# a checkpoint that breaks a rule: no audit at all
 	signed_checkpoint log "$(printf '%s\n5\n%s\n' "$ORIGIN" "$(root_of 4)")"
 	expect_rc 1 audit -C "$R"
