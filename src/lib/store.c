@@ -381,11 +381,10 @@ load_state(endorse_state **state, const endorse_append_request *req, const endor
 	return rc;
 }
 
-/* Whether org_id's endorsement of the version sha256 is active. */
-static bool
-endorses(const endorse_state *state, const char *org_id, const char *sha256)
+/* org_id's active endorsement of the version sha256, or NULL. */
+static const endorse_endorsement *
+active_endorsement(const endorse_state *state, const endorse_org *org, const char *sha256)
 {
-	const endorse_org *org = endorse_state_find_org(state, org_id);
 	const endorse_document *d = endorse_state_find_document(state, sha256);
 	size_t index = 0;
 
@@ -393,15 +392,41 @@ endorses(const endorse_state *state, const char *org_id, const char *sha256)
 		index++;
 	for (size_t j = 0; org != NULL && d != NULL && j < org->endorsement_count; j++)
 		if (org->endorsements[j].document == index && org->endorsements[j].active)
-			return true;
-	return false;
+			return &org->endorsements[j];
+	return NULL;
+}
+
+/* What a re-affirmation needs: an active endorsement of the version, made
+ * with a key other than the current one, which signs the withdrawal. */
+static int
+check_reaffirm(const endorse_state *state, const endorse_statement *st)
+{
+	const endorse_org *org = endorse_state_find_org(state, st->org_id);
+	const endorse_endorsement *e = active_endorsement(state, org, st->document);
+
+	if (st->type != ENDORSE_ENDORSE)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "only an endorsement is re-affirmed");
+	if (e == NULL)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s does not endorse document %.12s: "
+			"there is nothing to re-affirm; sign it without --reaffirm", st->org_id,
+			st->document);
+	if (!org->has_key)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s has no current key (it was "
+			"revoked): sign without --reaffirm; the new key's first endorsement "
+			"re-affirms it", st->org_id);
+	if (memcmp(e->public_key, org->key.public_key, 32) == 0)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s already endorses document %.12s "
+			"with its current key: there is nothing to re-affirm", st->org_id,
+			st->document);
+	return 0;
 }
 
 /* A re-affirmation (req->reaffirm): the organisation's endorsement of the
- * version, made with a key since rotated away or revoked, is ended by a
- * withdrawal signed by the current key, written just before the new
- * endorsement in the same write; the endorsement then claims one second
- * after the withdrawal (time-order). *line is NULL without req->reaffirm. */
+ * version, made with a key since rotated away or revoked (check_reaffirm),
+ * is ended by a withdrawal signed by the current key, written just before
+ * the new endorsement in the same write; the endorsement then claims one
+ * second after the withdrawal (time-order). *line is NULL without
+ * req->reaffirm. */
 static int
 reaffirm_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req,
 	bool *later)
@@ -415,12 +440,8 @@ reaffirm_line(char **line, size_t *len, endorse_state *state, const endorse_appe
 	*line = NULL;
 	if (!req->reaffirm)
 		return 0;
-	if (st->type != ENDORSE_ENDORSE)
-		return endorse_error_set(ENDORSE_EUSAGE, NULL, "only an endorsement is re-affirmed");
-	if (!endorses(state, st->org_id, st->document))
-		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s does not endorse document %.12s: "
-			"there is nothing to re-affirm; sign it without --reaffirm", st->org_id,
-			st->document);
+	if ((rc = check_reaffirm(state, st)) != 0)
+		return rc;
 	w.org_id = strdup(st->org_id);
 	w.document = strdup(st->document);
 	w.time = st->time != NULL ? strdup(st->time) : NULL;

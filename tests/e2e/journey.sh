@@ -365,6 +365,7 @@ reaffirm)
 	# and says so; sign with the current key says how to re-affirm it, and
 	# sign --reaffirm does, in one commit.
 	git_base
+	v2=$(sha256sum "$T/doc-v2.txt" | cut -c1-64)
 	keygen org0new org0.example.org
 	expect_rc 0 rotate -C "$R" --key "$K/org0.key" --new-key "$K/org0new.key"
 	old=$(cut -d+ -f2 "$K/org0.vkey")
@@ -388,12 +389,26 @@ reaffirm)
 	grep -q "\"org0.example.org\",.*,\"$new\"," "$T/out" || die "the re-affirmed endorsement is not under the new key"
 	expect_rc 0 audit -C "$R" --document latest
 	! grep -q "not re-affirmed" "$T/out" || die "a re-affirmed endorsement still shows the old note"
-	# nothing to re-affirm
+	# nothing to re-affirm: an endorsement with the current key, or none
+	expect_rc 2 sign -C "$R" --key "$K/org0new.key" --name "Org Zero" --url https://org0.example.org/ \
+		--reaffirm
+	err_has "org0.example.org already endorses document ${v2:0:12} with its current key"
 	need_org2
 	expect_rc 2 sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
 		--reaffirm
 	err_has "org2.example.org does not endorse document"
 	err_has "sign it without --reaffirm"
+	# after a revocation of the current key, the next endorsement re-affirms
+	# (SPEC.md §4): --reaffirm says so, and a plain sign does it
+	expect_rc 0 revoke -C "$R" --key "$K/log.key" --target "$(cut -d+ -f2 "$K/org1.vkey")" \
+		--reason "reported lost"
+	keygen org1new org1.example.org
+	expect_rc 2 sign -C "$R" --key "$K/org1new.key" --name "Org One" --url https://org1.example.org/ \
+		--document manifesto@1 --reaffirm
+	err_has "org1.example.org has no current key (it was revoked): sign without --reaffirm"
+	expect_rc 0 sign -C "$R" --key "$K/org1new.key" --name "Org One" --url https://org1.example.org/ \
+		--document manifesto@1
+	expect_rc 0 verify -C "$R" --history
 	;;
 revoke-by-key-id)
 	# Item 7: audit --org lists every key an organization held, whole;
