@@ -146,7 +146,7 @@ slug(const char *title)
 
 	if (out == NULL)
 		return NULL;
-	for (const char *p = title; *p && n < 64; p++) {
+	for (const char *p = title; p != NULL && *p && n < 64; p++) {
 		char c = *p;
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
@@ -631,7 +631,7 @@ target_by_id(endorse_vkey *out, const char *id)
 static bool
 is_key_id(const char *s)
 {
-	return strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
+	return s != NULL && strlen(s) == 8 && strspn(s, "0123456789abcdef") == 8;
 }
 
 static const char revoke_usage[] =
