@@ -71,14 +71,13 @@ main(int argc, char **argv)
 	}
 	for (ssize_t len; (len = getline(&line, &cap, f)) > 0; lines++) {
 		endorse_entry e;
-		endorse_diag diag;
 
 		if (n == sample)
 			continue;  /* only counted */
-		if (endorse_entry_parse(&e, line, (size_t)len - 1, &diag) != 0 ||
+		if (endorse_entry_parse(&e, line, (size_t)len - 1) != 0 ||
 		    endorse_signed_message(&all[n].m, &all[n].len, endorse_policy_log_key(policy)->name,
 			    &e.statement) != 0) {
-			fprintf(stderr, "floor: line %zu: %s\n", lines + 1, diag.message);
+			fprintf(stderr, "floor: line %zu: %s\n", lines + 1, endorse_error_get()->message);
 			return 2;
 		}
 		memcpy(all[n].sig, e.sig, 64);

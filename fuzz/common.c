@@ -248,7 +248,6 @@ static void
 append_line(char **log, size_t *len, endorse_state *state, const struct step *s, int i)
 {
 	endorse_entry entry, parsed;
-	endorse_diag diag = {0};
 	uint8_t *m = NULL, hash[32], leaf[32];
 	size_t m_len = 0, line_len = 0;
 	char *line = NULL, *grown;
@@ -265,9 +264,9 @@ append_line(char **log, size_t *len, endorse_state *state, const struct step *s,
 	}
 	free(m);
 	FUZZ_CHECK(endorse_entry_serialize(&line, &line_len, &entry) == 0);
-	if (endorse_entry_parse(&parsed, line, line_len, &diag) != 0) {
-		fprintf(stderr, "fuzz: sample line %d refused: %s (%s)\n", i + 1, diag.message,
-			diag.rule);
+	if (endorse_entry_parse(&parsed, line, line_len) != 0) {
+		fprintf(stderr, "fuzz: sample line %d refused: %s (%s)\n", i + 1, endorse_error_get()->message,
+			endorse_error_get()->rule);
 		abort();
 	}
 	if (endorse_state_check(state, &parsed, ENDORSE_CHECK_APPLY | ENDORSE_CHECK_SIGNATURES,

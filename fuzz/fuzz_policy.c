@@ -55,12 +55,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = size > 0 ? (const char *)data : "";
 	endorse_policy *p = NULL;
-	endorse_diag diag = {0};
 	uint64_t line = 0;
 	int rc;
 
-	rc = endorse_policy_parse_diag(&p, text, size, &line, &diag);
-	FUZZ_CHECK(rc != ENDORSE_EINVALID || (diag.rule != NULL && p == NULL));
+	rc = endorse_policy_parse_at(&p, text, size, &line);
+	FUZZ_CHECK(rc != ENDORSE_EINVALID || (endorse_error_get()->rule != NULL && p == NULL));
 	if (rc == 0)
 		check_policy(p);
 	endorse_policy_free(p);

@@ -9,14 +9,13 @@
 #include "json.h"
 
 static int
-parse_entry(endorse_entry *out, const char *line, size_t len, bool full, endorse_points *points,
-	endorse_diag *diag)
+parse_entry(endorse_entry *out, const char *line, size_t len, bool full, endorse_points *points)
 {
-	bool failed = endorse_entry_decode(out, line, len, full, diag) != 0 ||
-		endorse_statement_check_values(out, full, points, diag) != 0;
+	bool failed = endorse_entry_decode(out, line, len, full) != 0 ||
+		endorse_statement_check_values(out, full, points) != 0;
 
 	if (!failed && out->has_new_sig != (out->statement.type == ENDORSE_ROTATE)) {
-		endorse_diag_set(diag, "member", out->has_new_sig
+		endorse_error_set(ENDORSE_EINVALID, "member", out->has_new_sig
 			? "new_sig is only allowed in rotate entries" : "a rotate entry needs new_sig");
 		failed = true;
 	}
@@ -27,21 +26,20 @@ parse_entry(endorse_entry *out, const char *line, size_t len, bool full, endorse
 }
 
 int
-endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag)
+endorse_entry_parse(endorse_entry *out, const char *line, size_t len)
 {
-	return endorse_entry_parse_checked(out, line, len, true, diag);
+	return endorse_entry_parse_checked(out, line, len, true);
 }
 
 int
-endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full,
-	endorse_diag *diag)
+endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full)
 {
-	return parse_entry(out, line, len, full, NULL, diag);
+	return parse_entry(out, line, len, full, NULL);
 }
 
 int
 endorse_entry_parse_points(endorse_entry *out, const char *line, size_t len,
-	endorse_points *points, endorse_diag *diag)
+	endorse_points *points)
 {
-	return parse_entry(out, line, len, true, points, diag);
+	return parse_entry(out, line, len, true, points);
 }

@@ -13,16 +13,15 @@
 /* json.c: the only user of jansson. */
 /* Parses one log line (without LF): canonical JSON, restricted values,
  * exactly the members of SPEC.md §3 and §4, well-formed field values. */
-int endorse_entry_parse(endorse_entry *out, const char *line, size_t len, endorse_diag *diag);
+int endorse_entry_parse(endorse_entry *out, const char *line, size_t len);
 
 /* The same; without full, a line verified before is parsed without checking
  * its canonical form and its keys' points again. */
-int endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full,
-	endorse_diag *diag);
+int endorse_entry_parse_checked(endorse_entry *out, const char *line, size_t len, bool full);
 
 /* The same as endorse_entry_parse (full), with the key points checked
  * through points (may be NULL). */
 int endorse_entry_parse_points(endorse_entry *out, const char *line, size_t len,
-	endorse_points *points, endorse_diag *diag);
+	endorse_points *points);
 
 #endif

@@ -110,18 +110,6 @@ endorse_error_format_wrap(int code, const char *fmt, ...)
 }
 
 int
-(endorse_diag_set)(endorse_diag *diag, const char *rule, const char *fmt, ...)
-{
-	va_list ap;
-
-	diag->rule = rule;
-	va_start(ap, fmt);
-	(void)vsnprintf(diag->message, sizeof(diag->message), fmt, ap);
-	va_end(ap);
-	return ENDORSE_EINVALID;
-}
-
-int
 endorse_error_rule(const char *name, int rc)
 {
 	last.rule = name;

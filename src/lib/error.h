@@ -63,20 +63,6 @@ void endorse_error_save(endorse_error_saved *out);
 /* Makes the saved record the thread's last error; returns its code. */
 int endorse_error_restore(const endorse_error_saved *saved);
 
-/* A rule broken by an input: the rule's short name and a message. */
-typedef struct endorse_diag {
-	const char *rule;
-	char message[512];
-} endorse_diag;
-
-int endorse_diag_set(endorse_diag *diag, const char *rule, const char *fmt, ...)
-	ENDORSE_PRINTF(3, 4);
-
-/* A macro, so that the code returned is visible where the error is raised
- * (error.h). error.c defines the function as (name)(...). */
-#define endorse_diag_set(diag, rule, ...) \
-	((void)(endorse_diag_set)((diag), (rule), __VA_ARGS__), endorse_error_code(ENDORSE_EINVALID))
-
 /* points.c: a memo of the public keys that are points of prime order,
  * safe to share between threads. */
 typedef struct endorse_points endorse_points;

@@ -166,7 +166,6 @@ int
 endorse_history_checkpoint_read(endorse_history_checkpoint *out, const endorse_repo *repo,
 	const endorse_commit_id *id, bool had_one, endorse_reporter *r)
 {
-	endorse_diag diag;
 	uint64_t line;
 	int rc;
 
@@ -182,8 +181,8 @@ endorse_history_checkpoint_read(endorse_history_checkpoint *out, const endorse_r
 		endorse_report(r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "must be a regular file");
 	} else if (out->policy_file.kind == ENDORSE_BLOB_FILE) {
 		/* leaves policy NULL when invalid: that is reported with the log */
-		(void)endorse_policy_parse_diag(&out->policy, out->policy_file.data,
-			out->policy_file.len, &line, &diag);
+		(void)endorse_policy_parse_at(&out->policy, out->policy_file.data,
+			out->policy_file.len, &line);
 	}
 	return 0;
 }

@@ -68,14 +68,13 @@ keep_line(void *ctx, const char *line, size_t len)
 	const struct touched *t = ctx;
 	const char *names[3];
 	endorse_entry e;
-	endorse_diag diag;
 	bool keep;
 
 	if (t->count <= TOUCHED_PREFILTER &&
 	    !endorse_line_concerns(line, len, (const char *const *)t->ids, t->count))
 		return false;
 	/* verified at the base; should it not parse, the replay reports it */
-	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0)
+	if (endorse_entry_parse_checked(&e, line, len, false) != 0)
 		return true;
 	keep = e.statement.type == ENDORSE_DOCUMENT;
 	endorse_entry_org_names(&e, names);
@@ -136,9 +135,8 @@ collect_touched(struct touched *t, const char *data, size_t len)
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 		size_t n = lf != NULL ? (size_t)(lf - p) : (size_t)(end - p);
 		endorse_entry e;
-		endorse_diag diag;
 
-		if (endorse_entry_parse_checked(&e, p, n, false, &diag) == 0 && e.statement.org_id)
+		if (endorse_entry_parse_checked(&e, p, n, false) == 0 && e.statement.org_id)
 			rc = touched_add(t, e.statement.org_id);
 		endorse_entry_clear(&e);
 		p += n + (lf != NULL);

@@ -18,32 +18,35 @@
 #define MAX_SAFE_INTEGER 9007199254740991LL
 
 static int
-check_bytes(const char *line, size_t len, endorse_diag *diag)
+check_bytes(const char *line, size_t len)
 {
 	if (len > ENDORSE_MAX_LINE)
-		return endorse_diag_set(diag, "line-length",
+		return endorse_error_set(ENDORSE_EINVALID, "line-length",
 			"line is %zu bytes long; at most %d are allowed", len, ENDORSE_MAX_LINE);
 	if (len == 0)
-		return endorse_diag_set(diag, "empty-line", "empty line");
+		return endorse_error_set(ENDORSE_EINVALID, "empty-line", "empty line");
 	if (len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
-		return endorse_diag_set(diag, "bom", "line starts with a byte order mark");
+		return endorse_error_set(ENDORSE_EINVALID, "bom",
+			"line starts with a byte order mark");
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 		if (c == '\0')
-			return endorse_diag_set(diag, "nul", "NUL byte at column %zu", i + 1);
+			return endorse_error_set(ENDORSE_EINVALID, "nul",
+				"NUL byte at column %zu", i + 1);
 		if (c == '\r')
-			return endorse_diag_set(diag, "cr", "carriage return at column %zu", i + 1);
+			return endorse_error_set(ENDORSE_EINVALID, "cr",
+				"carriage return at column %zu", i + 1);
 		if (c < 0x20 || c == 0x7f)
-			return endorse_diag_set(diag, "control-char",
+			return endorse_error_set(ENDORSE_EINVALID, "control-char",
 				"control character 0x%02x at column %zu", c, i + 1);
 	}
 	if (!endorse_utf8_valid((const uint8_t *)line, len))
-		return endorse_diag_set(diag, "utf8", "line is not valid UTF-8");
+		return endorse_error_set(ENDORSE_EINVALID, "utf8", "line is not valid UTF-8");
 	return 0;
 }
 
 static json_t *
-load(const char *text, size_t len, size_t flags, endorse_diag *diag)
+load(const char *text, size_t len, size_t flags)
 {
 	json_error_t err;
 	json_t *v = json_loadb(text, len, flags, &err);
@@ -54,21 +57,22 @@ load(const char *text, size_t len, size_t flags, endorse_diag *diag)
 			rule = "duplicate-member";
 		else if (strstr(err.text, "too big") != NULL)
 			rule = "integer";
-		endorse_diag_set(diag, rule, "not valid JSON at column %d: %s", err.column, err.text);
+		endorse_error_set(ENDORSE_EINVALID, rule,
+			"not valid JSON at column %d: %s", err.column, err.text);
 	}
 	return v;
 }
 
 int
-endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag)
+endorse_json_check_syntax(const char *text, size_t len)
 {
 	json_t *v;
 
 	/* jansson's lexer drops a raw NUL that follows a number; a raw NUL is
 	 * never valid JSON, so refuse it first. */
 	if (memchr(text, '\0', len) != NULL)
-		return endorse_diag_set(diag, "json", "raw NUL byte");
-	v = load(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, diag);
+		return endorse_error_set(ENDORSE_EINVALID, "json", "raw NUL byte");
+	v = load(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL);
 
 	if (v == NULL)
 		return ENDORSE_EINVALID;
@@ -88,7 +92,7 @@ has_control_char(const char *s, size_t len)
 /* Only objects, strings without control characters and safe non-negative
  * integers occur in a log line. */
 static int
-check_values(json_t *v, endorse_diag *diag)
+check_values(json_t *v)
 {
 	const char *key;
 	json_t *member;
@@ -97,49 +101,52 @@ check_values(json_t *v, endorse_diag *diag)
 	case JSON_OBJECT:
 		json_object_foreach(v, key, member) {
 			if (has_control_char(key, strlen(key)))
-				return endorse_diag_set(diag, "control-char",
+				return endorse_error_set(ENDORSE_EINVALID, "control-char",
 					"a member name contains a control character");
-			if (check_values(member, diag) != 0)
+			if (check_values(member) != 0)
 				return ENDORSE_EINVALID;
 		}
 		return 0;
 	case JSON_STRING:
 		if (has_control_char(json_string_value(v), json_string_length(v)))
-			return endorse_diag_set(diag, "control-char",
+			return endorse_error_set(ENDORSE_EINVALID, "control-char",
 				"a string contains a control character");
 		return 0;
 	case JSON_INTEGER:
 		if (json_integer_value(v) < 0 || json_integer_value(v) > MAX_SAFE_INTEGER)
-			return endorse_diag_set(diag, "integer",
+			return endorse_error_set(ENDORSE_EINVALID, "integer",
 				"integer %lld is outside 0..2^53-1", (long long)json_integer_value(v));
 		return 0;
 	case JSON_REAL:
-		return endorse_diag_set(diag, "float", "floating-point numbers are not allowed");
+		return endorse_error_set(ENDORSE_EINVALID, "float",
+			"floating-point numbers are not allowed");
 	case JSON_ARRAY:
-		return endorse_diag_set(diag, "value-type", "arrays are not allowed");
+		return endorse_error_set(ENDORSE_EINVALID, "value-type", "arrays are not allowed");
 	case JSON_TRUE:
 	case JSON_FALSE:
-		return endorse_diag_set(diag, "value-type", "booleans are not allowed");
+		return endorse_error_set(ENDORSE_EINVALID, "value-type",
+			"booleans are not allowed");
 	case JSON_NULL:
-		return endorse_diag_set(diag, "value-type", "null is not allowed");
+		return endorse_error_set(ENDORSE_EINVALID, "value-type", "null is not allowed");
 	}
-	return endorse_diag_set(diag, "value-type", "unknown JSON value");
+	return endorse_error_set(ENDORSE_EINVALID, "value-type", "unknown JSON value");
 }
 
 static int
-check_canonical(json_t *v, const char *line, size_t len, endorse_diag *diag)
+check_canonical(json_t *v, const char *line, size_t len)
 {
 	char *canon = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 	size_t n, i = 0;
 	int rc = 0;
 
 	if (canon == NULL)
-		return endorse_diag_set(diag, "canonical", "cannot serialise the line");
+		return endorse_error_set(ENDORSE_EINVALID, "canonical",
+			"cannot serialise the line");
 	n = strlen(canon);
 	if (n != len || memcmp(canon, line, len) != 0) {
 		while (i < n && i < len && canon[i] == line[i])
 			i++;
-		rc = endorse_diag_set(diag, "canonical",
+		rc = endorse_error_set(ENDORSE_EINVALID, "canonical",
 			"not in canonical form (RFC 8785): first difference at column %zu; "
 			"members must be sorted, without spaces, with only required escapes", i + 1);
 	}
@@ -155,7 +162,7 @@ struct member_spec {
 };
 
 static int
-check_members(json_t *obj, const char *where, const struct member_spec *spec, endorse_diag *diag)
+check_members(json_t *obj, const char *where, const struct member_spec *spec)
 {
 	const char *key;
 	json_t *member;
@@ -163,9 +170,11 @@ check_members(json_t *obj, const char *where, const struct member_spec *spec, en
 	for (const struct member_spec *m = spec; m->name != NULL; m++) {
 		json_t *v = json_object_get(obj, m->name);
 		if (v == NULL && !m->optional)
-			return endorse_diag_set(diag, "member", "%s has no member \"%s\"", where, m->name);
+			return endorse_error_set(ENDORSE_EINVALID, "member",
+				"%s has no member \"%s\"", where, m->name);
 		if (v != NULL && json_typeof(v) != m->type)
-			return endorse_diag_set(diag, "member", "%s member \"%s\" must be %s", where,
+			return endorse_error_set(ENDORSE_EINVALID, "member",
+				"%s member \"%s\" must be %s", where,
 				m->name, m->type == JSON_OBJECT ? "an object"
 				: m->type == JSON_INTEGER ? "an integer" : "a string");
 	}
@@ -174,7 +183,8 @@ check_members(json_t *obj, const char *where, const struct member_spec *spec, en
 		while (m->name != NULL && strcmp(m->name, key) != 0)
 			m++;
 		if (m->name == NULL)
-			return endorse_diag_set(diag, "member", "%s has unknown member \"%.64s\"", where,
+			return endorse_error_set(ENDORSE_EINVALID, "member",
+				"%s has unknown member \"%.64s\"", where,
 				key);
 	}
 	return 0;
@@ -253,21 +263,23 @@ endorse_statement_type_name(endorse_statement_type type)
 }
 
 static int
-parse_statement(endorse_entry *entry, json_t *obj, endorse_diag *diag)
+parse_statement(endorse_entry *entry, json_t *obj)
 {
 	endorse_statement *st = &entry->statement;
 	json_t *type = json_object_get(obj, "type"), *org;
 	size_t i, n = sizeof(statement_types) / sizeof(statement_types[0]);
 
 	if (type == NULL || !json_is_string(type))
-		return endorse_diag_set(diag, "member", "statement has no string member \"type\"");
+		return endorse_error_set(ENDORSE_EINVALID, "member",
+			"statement has no string member \"type\"");
 	for (i = 0; i < n; i++)
 		if (strcmp(statement_types[i].name, json_string_value(type)) == 0)
 			break;
 	if (i == n)
-		return endorse_diag_set(diag, "statement-type", "unknown statement type \"%.64s\"",
+		return endorse_error_set(ENDORSE_EINVALID, "statement-type",
+			"unknown statement type \"%.64s\"",
 			json_string_value(type));
-	if (check_members(obj, "statement", statement_types[i].members, diag) != 0)
+	if (check_members(obj, "statement", statement_types[i].members) != 0)
 		return ENDORSE_EINVALID;
 	st->type = statement_types[i].type;
 	st->signer = dup_member(obj, "signer");
@@ -283,7 +295,7 @@ parse_statement(endorse_entry *entry, json_t *obj, endorse_diag *diag)
 	st->method = dup_member(obj, "method");
 	org = json_object_get(obj, "org");
 	if (json_is_object(org)) {
-		if (check_members(org, "statement.org", org_members, diag) != 0)
+		if (check_members(org, "statement.org", org_members) != 0)
 			return ENDORSE_EINVALID;
 		st->org_id = dup_member(org, "id");
 		st->org_name = dup_member(org, "name");
@@ -295,47 +307,48 @@ parse_statement(endorse_entry *entry, json_t *obj, endorse_diag *diag)
 }
 
 int
-endorse_entry_decode(endorse_entry *out, const char *line, size_t len, bool full,
-	endorse_diag *diag)
+endorse_entry_decode(endorse_entry *out, const char *line, size_t len, bool full)
 {
 	json_t *root = NULL, *v;
 	int rc = ENDORSE_EINVALID;
 	const char *s;
 
 	memset(out, 0, sizeof(*out));
-	if (check_bytes(line, len, diag) != 0)
+	if (check_bytes(line, len) != 0)
 		return ENDORSE_EINVALID;
-	root = load(line, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, diag);
+	root = load(line, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL);
 	if (root == NULL)
 		return ENDORSE_EINVALID;
 	if (!json_is_object(root)) {
-		endorse_diag_set(diag, "json", "line is not a JSON object");
+		endorse_error_set(ENDORSE_EINVALID, "json", "line is not a JSON object");
 		goto out;
 	}
-	if (check_values(root, diag) != 0 || (full && check_canonical(root, line, len, diag) != 0) ||
-	    check_members(root, "entry", entry_members, diag) != 0)
+	if (check_values(root) != 0 || (full && check_canonical(root, line, len) != 0) ||
+	    check_members(root, "entry", entry_members) != 0)
 		goto out;
 	out->seq = (uint64_t)json_integer_value(json_object_get(root, "seq"));
 	s = json_string_value(json_object_get(root, "prev"));
 	if (!endorse_hex_decode_exact(out->prev, 32, s, strlen(s))) {
-		endorse_diag_set(diag, "prev", "prev is not 64 lowercase hex digits");
+		endorse_error_set(ENDORSE_EINVALID, "prev", "prev is not 64 lowercase hex digits");
 		goto out;
 	}
 	s = json_string_value(json_object_get(root, "sig"));
 	if (!endorse_base64_decode_exact(out->sig, 64, s, strlen(s))) {
-		endorse_diag_set(diag, "base64", "sig is not canonical base64 of 64 bytes");
+		endorse_error_set(ENDORSE_EINVALID, "base64",
+			"sig is not canonical base64 of 64 bytes");
 		goto out;
 	}
 	v = json_object_get(root, "new_sig");
 	if (v != NULL) {
 		s = json_string_value(v);
 		if (!endorse_base64_decode_exact(out->new_sig, 64, s, strlen(s))) {
-			endorse_diag_set(diag, "base64", "new_sig is not canonical base64 of 64 bytes");
+			endorse_error_set(ENDORSE_EINVALID, "base64",
+				"new_sig is not canonical base64 of 64 bytes");
 			goto out;
 		}
 		out->has_new_sig = true;
 	}
-	if (parse_statement(out, json_object_get(root, "statement"), diag) != 0)
+	if (parse_statement(out, json_object_get(root, "statement")) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -12,14 +12,13 @@
 
 /* Decodes line into *out: its bytes, JSON syntax, value restrictions,
  * canonical form (when full) and members, but not the members' values.
- * ENDORSE_EINVALID with diag set; *out may then hold some fields, which
+ * ENDORSE_EINVALID with the error record set; *out may then hold some fields, which
  * endorse_entry_clear releases. */
-int endorse_entry_decode(endorse_entry *out, const char *line, size_t len, bool full,
-	endorse_diag *diag);
+int endorse_entry_decode(endorse_entry *out, const char *line, size_t len, bool full);
 
 /* Checks that text is JSON (RFC 8259: any value, duplicate names allowed)
  * with the parser endorse_entry_parse uses before it applies the log's
  * restrictions; used by tests against JSON corpora. */
-int endorse_json_check_syntax(const char *text, size_t len, endorse_diag *diag);
+int endorse_json_check_syntax(const char *text, size_t len);
 
 #endif

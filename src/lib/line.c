@@ -40,25 +40,24 @@ static int
 parse(const endorse_checker *c, endorse_prepared *p)
 {
 	bool full = (c->flags & ENDORSE_CHECK_CANONICAL) != 0;
-	endorse_diag diag = {0};
 	int rc;
 
 	if (c->flags & ENDORSE_LINE_PREPARED) {
 		if (p->parse_rc != 0)
-			return endorse_error_set(ENDORSE_EINVALID, p->diag.rule, "%s", p->diag.message);
+			return endorse_error_restore(&p->parse_error);
 		if ((c->flags & ENDORSE_CHECK_CONCERNED) && !endorse_entry_concerns(&p->entry, c->org_id))
 			return 1;
 		return 0;
 	}
 	memset(&p->entry, 0, sizeof(p->entry));
 	if (c->flags & ENDORSE_CHECK_CONCERNED) {
-		rc = endorse_line_select(&p->entry, p->text, p->len, c->org_id, full, &diag);
+		rc = endorse_line_select(&p->entry, p->text, p->len, c->org_id, full);
 		if (rc >= 0)
 			return rc == 1 ? 0 : 1;
-	} else if (endorse_entry_parse_checked(&p->entry, p->text, p->len, full, &diag) == 0) {
+	} else if (endorse_entry_parse_checked(&p->entry, p->text, p->len, full) == 0) {
 		return 0;
 	}
-	return endorse_error_set(ENDORSE_EINVALID, diag.rule, "%s", diag.message);
+	return ENDORSE_EINVALID; /* the record says why */
 }
 
 /* What depends on the lines before: seq, prev, the time's distance to the
@@ -172,14 +171,14 @@ endorse_entry_concerns(const endorse_entry *e, const char *org_id)
 
 int
 endorse_line_select(endorse_entry *e, const char *line, size_t len, const char *org_id,
-	bool full, endorse_diag *diag)
+	bool full)
 {
 	memset(e, 0, sizeof(*e));
 	/* only a shortcut (endorse_line_concerns): the choice is made on the
 	 * parsed members */
 	if (!endorse_line_concerns(line, len, &org_id, org_id != NULL))
 		return 0;
-	if (endorse_entry_parse_checked(e, line, len, full, diag) != 0)
+	if (endorse_entry_parse_checked(e, line, len, full) != 0)
 		return ENDORSE_EINVALID;
 	if (endorse_entry_concerns(e, org_id))
 		return 1;

@@ -75,9 +75,9 @@ void endorse_entry_org_names(const endorse_entry *e, const char *names[3]);
 bool endorse_entry_concerns(const endorse_entry *e, const char *org_id);
 /* Parses line into *e (endorse_entry_parse_checked with full) when it
  * concerns org_id and returns 1; returns 0 (*e empty) when it does not, or
- * ENDORSE_EINVALID (diag set) when a line that may concern it does not
+ * ENDORSE_EINVALID (the error record set) when a line that may concern it does not
  * parse. Lines that do not hold org_id anywhere are passed over unparsed. */
 int endorse_line_select(endorse_entry *e, const char *line, size_t len, const char *org_id,
-	bool full, endorse_diag *diag);
+	bool full);
 
 #endif

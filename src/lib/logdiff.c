@@ -46,13 +46,12 @@ endorse_logdiff_identity(bool *ok, uint8_t out[32], const char *line, size_t len
 {
 	crypto_hash_sha256_state h;
 	endorse_entry e;
-	endorse_diag diag;
 	char *jcs = NULL;
 	size_t n = 0;
 	int rc = 0;
 
 	*ok = false;
-	if (endorse_entry_parse_checked(&e, line, len, false, &diag) != 0)
+	if (endorse_entry_parse_checked(&e, line, len, false) != 0)
 		return 0; /* not a line: it can only be kept byte for byte */
 	if ((rc = endorse_statement_serialize(&jcs, &n, &e.statement)) == 0) {
 		crypto_hash_sha256_init(&h);

@@ -98,16 +98,19 @@ key_is_duplicate(const endorse_policy *p, const endorse_vkey *k)
 }
 
 static int
-add_name(endorse_policy *p, const char *name, struct policy_name **out, endorse_diag *diag)
+add_name(endorse_policy *p, const char *name, struct policy_name **out)
 {
 	struct policy_name *grown;
 
 	if (strcmp(name, "none") == 0)
-		return endorse_diag_set(diag, "policy", "\"none\" is reserved and cannot be defined");
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"\"none\" is reserved and cannot be defined");
 	if (find_name(p, name) >= 0)
-		return endorse_diag_set(diag, "policy", "name \"%.64s\" is defined twice", name);
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"name \"%.64s\" is defined twice", name);
 	if (p->name_count >= POLICY_MAX_NAMES)
-		return endorse_diag_set(diag, "policy", "more than %d witnesses and groups",
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"more than %d witnesses and groups",
 			POLICY_MAX_NAMES);
 	grown = endorse_array_reserve(p->names, &p->name_cap, p->name_count + 1, sizeof(*grown));
 	if (grown == NULL)
@@ -123,25 +126,28 @@ add_name(endorse_policy *p, const char *name, struct policy_name **out, endorse_
 }
 
 static int
-parse_key(endorse_vkey *k, const char *text, uint8_t type, const char *what, endorse_diag *diag)
+parse_key(endorse_vkey *k, const char *text, uint8_t type, const char *what)
 {
 	if (endorse_vkey_parse(k, text, strlen(text)) != 0)
-		return endorse_diag_set(diag, "policy", "%s key: %s", what, endorse_error_last());
+		return endorse_error_rule("policy",
+			endorse_error_wrap(ENDORSE_EINVALID, "%s key", what));
 	if (k->type != type)
-		return endorse_diag_set(diag, "policy", "%s key must have type 0x%02x", what, type);
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"%s key must have type 0x%02x", what, type);
 	return 0;
 }
 
 static int
-parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+parse_group(endorse_policy *p, char **f, size_t n)
 {
 	struct policy_name *g;
 	size_t members = n - 3;
 	int rc;
 
 	if (n < 4)
-		return endorse_diag_set(diag, "policy", "group needs a name, a threshold and members");
-	if ((rc = add_name(p, f[1], &g, diag)) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"group needs a name, a threshold and members");
+	if ((rc = add_name(p, f[1], &g)) != 0)
 		return rc;
 	g->kind = NAME_GROUP;
 	g->members = calloc(members, sizeof(size_t));
@@ -150,10 +156,11 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 	for (size_t i = 0; i < members; i++) {
 		long idx = find_name(p, f[3 + i]);
 		if (idx < 0 || (size_t)idx == p->name_count - 1)
-			return endorse_diag_set(diag, "policy",
+			return endorse_error_set(ENDORSE_EINVALID, "policy",
 				"group member \"%.64s\" is not a witness or group defined above", f[3 + i]);
 		if (p->names[idx].listed_by == p->name_count)
-			return endorse_diag_set(diag, "policy", "group member \"%.64s\" is listed twice",
+			return endorse_error_set(ENDORSE_EINVALID, "policy",
+				"group member \"%.64s\" is listed twice",
 				f[3 + i]);
 		p->names[idx].listed_by = p->name_count; /* this group's index + 1 */
 		g->members[g->member_count++] = (size_t)idx;
@@ -166,7 +173,7 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 		char *end;
 		unsigned long k = strtoul(f[2], &end, 10);
 		if (f[2][0] < '1' || f[2][0] > '9' || *end != '\0' || k < 1 || k > members)
-			return endorse_diag_set(diag, "policy",
+			return endorse_error_set(ENDORSE_EINVALID, "policy",
 				"group threshold must be all, any or a number from 1 to %zu", members);
 		g->threshold = k;
 	}
@@ -174,26 +181,29 @@ parse_group(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 }
 
 static int
-parse_log(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+parse_log(endorse_policy *p, char **f, size_t n)
 {
 	endorse_vkey k;
 	int rc;
 
 	if (n < 2 || n > 3)
-		return endorse_diag_set(diag, "policy", "log takes a vkey and an optional URL");
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"log takes a vkey and an optional URL");
 	if (p->has_log)
-		return endorse_diag_set(diag, "policy", "only one log line is allowed");
-	if ((rc = parse_key(&k, f[1], ENDORSE_KEY_ED25519, "log", diag)) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"only one log line is allowed");
+	if ((rc = parse_key(&k, f[1], ENDORSE_KEY_ED25519, "log")) != 0)
 		return rc;
 	if (key_is_duplicate(p, &k))
-		return endorse_diag_set(diag, "policy", "the log key is also a witness key");
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"the log key is also a witness key");
 	p->log_key = k;
 	p->has_log = true;
 	return 0;
 }
 
 static int
-parse_witness(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+parse_witness(endorse_policy *p, char **f, size_t n)
 {
 	struct policy_name *w;
 	endorse_vkey k;
@@ -201,12 +211,14 @@ parse_witness(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 	int rc;
 
 	if (n < 3 || n > 4)
-		return endorse_diag_set(diag, "policy", "witness takes a name, a vkey and an optional URL");
-	if ((rc = parse_key(&k, f[2], ENDORSE_KEY_COSIGNATURE, "witness", diag)) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"witness takes a name, a vkey and an optional URL");
+	if ((rc = parse_key(&k, f[2], ENDORSE_KEY_COSIGNATURE, "witness")) != 0)
 		return rc;
 	if (key_is_duplicate(p, &k))
-		return endorse_diag_set(diag, "policy", "witness key of \"%.64s\" is listed twice", f[1]);
-	if ((rc = add_name(p, f[1], &w, diag)) != 0)
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"witness key of \"%.64s\" is listed twice", f[1]);
+	if ((rc = add_name(p, f[1], &w)) != 0)
 		return rc;
 	w->kind = NAME_WITNESS;
 	w->key = k;
@@ -222,14 +234,16 @@ parse_witness(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 }
 
 static int
-parse_quorum(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+parse_quorum(endorse_policy *p, char **f, size_t n)
 {
 	long idx;
 
 	if (n != 2)
-		return endorse_diag_set(diag, "policy", "quorum takes exactly one name");
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"quorum takes exactly one name");
 	if (p->has_quorum)
-		return endorse_diag_set(diag, "policy", "only one quorum line is allowed");
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"only one quorum line is allowed");
 	p->has_quorum = true;
 	if (strcmp(f[1], "none") == 0) {
 		p->quorum_none = true;
@@ -237,7 +251,7 @@ parse_quorum(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 	}
 	idx = find_name(p, f[1]);
 	if (idx < 0)
-		return endorse_diag_set(diag, "policy",
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
 			"quorum \"%.64s\" is not a witness or group defined above", f[1]);
 	p->quorum = (size_t)idx;
 	return 0;
@@ -245,7 +259,7 @@ parse_quorum(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
 
 static const struct {
 	const char *keyword;
-	int (*parse)(endorse_policy *p, char **f, size_t n, endorse_diag *diag);
+	int (*parse)(endorse_policy *p, char **f, size_t n);
 } keywords[] = {
 	{"log", parse_log},
 	{"witness", parse_witness},
@@ -254,26 +268,27 @@ static const struct {
 };
 
 static int
-parse_line(endorse_policy *p, char **f, size_t n, endorse_diag *diag)
+parse_line(endorse_policy *p, char **f, size_t n)
 {
 	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
 		if (strcmp(f[0], keywords[i].keyword) == 0)
-			return keywords[i].parse(p, f, n, diag);
-	return endorse_diag_set(diag, "policy", "unknown keyword \"%.32s\"", f[0]);
+			return keywords[i].parse(p, f, n);
+	return endorse_error_set(ENDORSE_EINVALID, "policy", "unknown keyword \"%.32s\"", f[0]);
 }
 
 /* The policy's bytes: UTF-8 text without control characters but tab. */
 static int
-check_line_bytes(const char *line, size_t len, endorse_diag *diag)
+check_line_bytes(const char *line, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return endorse_diag_set(diag, "policy", "control character 0x%02x%s", c,
+			return endorse_error_set(ENDORSE_EINVALID, "policy",
+				"control character 0x%02x%s", c,
 				c == '\r' ? " (carriage return: the policy must use LF line endings)" : "");
 	}
 	if (!endorse_utf8_valid((const uint8_t *)line, len))
-		return endorse_diag_set(diag, "policy", "not valid UTF-8");
+		return endorse_error_set(ENDORSE_EINVALID, "policy", "not valid UTF-8");
 	return 0;
 }
 
@@ -315,7 +330,7 @@ nul_line(const char *text, size_t len)
 /* Parses the lines of copy (the policy's text, NUL-terminated), counting
  * them in *line_no. */
 static int
-parse_lines(endorse_policy *p, char *copy, char **fields, uint64_t *line_no, endorse_diag *diag)
+parse_lines(endorse_policy *p, char *copy, char **fields, uint64_t *line_no)
 {
 	char *line = copy;
 	int rc;
@@ -325,15 +340,17 @@ parse_lines(endorse_policy *p, char *copy, char **fields, uint64_t *line_no, end
 		size_t n;
 
 		if (lf == NULL)  /* checked before: the text ends with a newline */
-			return endorse_diag_set(diag, "policy", "the last line does not end with a newline");
+			return endorse_error_set(ENDORSE_EINVALID, "policy",
+				"the last line does not end with a newline");
 		*lf = '\0';
 		(*line_no)++;
-		if ((rc = check_line_bytes(line, (size_t)(lf - line), diag)) != 0)
+		if ((rc = check_line_bytes(line, (size_t)(lf - line))) != 0)
 			return rc;
 		n = split_fields(line, fields, POLICY_MAX_FIELDS);
 		if (n > POLICY_MAX_FIELDS)
-			return endorse_diag_set(diag, "policy", "too many fields on one line");
-		if (n > 0 && fields[0][0] != '#' && (rc = parse_line(p, fields, n, diag)) != 0)
+			return endorse_error_set(ENDORSE_EINVALID, "policy",
+				"too many fields on one line");
+		if (n > 0 && fields[0][0] != '#' && (rc = parse_line(p, fields, n)) != 0)
 			return rc;
 		line = lf + 1;
 	}
@@ -341,8 +358,7 @@ parse_lines(endorse_policy *p, char *copy, char **fields, uint64_t *line_no, end
 }
 
 int
-endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, uint64_t *line_no,
-	endorse_diag *diag)
+endorse_policy_parse_at(endorse_policy **out, const char *text, size_t len, uint64_t *line_no)
 {
 	endorse_policy *p = calloc(1, sizeof(*p));
 	char *copy = NULL, **fields = NULL;
@@ -360,20 +376,21 @@ endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len, ui
 	memcpy(copy, text, len);
 	copy[len] = '\0';
 	if (len == 0 || text[len - 1] != '\n') {
-		rc = endorse_diag_set(diag, "policy", "the policy must end with a newline");
+		rc = endorse_error_set(ENDORSE_EINVALID, "policy",
+			"the policy must end with a newline");
 		goto out;
 	}
 	if ((*line_no = nul_line(text, len)) != 0) {
-		rc = endorse_diag_set(diag, "policy", "NUL byte");
+		rc = endorse_error_set(ENDORSE_EINVALID, "policy", "NUL byte");
 		goto out;
 	}
-	if ((rc = parse_lines(p, copy, fields, line_no, diag)) != 0)
+	if ((rc = parse_lines(p, copy, fields, line_no)) != 0)
 		goto out;
 	*line_no = 0;
 	if (!p->has_log)
-		rc = endorse_diag_set(diag, "policy", "the policy has no log line");
+		rc = endorse_error_set(ENDORSE_EINVALID, "policy", "the policy has no log line");
 	else if (!p->has_quorum)
-		rc = endorse_diag_set(diag, "policy", "the policy has no quorum line");
+		rc = endorse_error_set(ENDORSE_EINVALID, "policy", "the policy has no quorum line");
 out:
 	free(fields);
 	free(copy);
@@ -392,13 +409,11 @@ out:
 int
 endorse_policy_parse(endorse_policy **out, const char *text, size_t len)
 {
-	endorse_diag diag = {0};
 	uint64_t line = 0;
-	int rc = endorse_policy_parse_diag(out, text, len, &line, &diag);
+	int rc = endorse_policy_parse_at(out, text, len, &line);
 
-	if (rc == ENDORSE_EINVALID && diag.rule != NULL)
-		endorse_error_set(rc, NULL,
-			"line %llu: %s", (unsigned long long)line, diag.message);
+	if (rc == ENDORSE_EINVALID && endorse_error_get()->rule != NULL)
+		return endorse_error_wrap(rc, "line %llu", (unsigned long long)line);
 	return rc;
 }
 

@@ -13,8 +13,8 @@
 #define ENDORSE_POLICY_MAX (1u << 20)
 
 /* policy.c: as endorse_policy_parse, with the failing line (0: the whole
- * file) and rule in line_no and diag. */
-int endorse_policy_parse_diag(endorse_policy **out, const char *text, size_t len,
-	uint64_t *line_no, endorse_diag *diag);
+ * file) in line_no and the rule in the error record. */
+int endorse_policy_parse_at(endorse_policy **out, const char *text, size_t len,
+	uint64_t *line_no);
 
 #endif

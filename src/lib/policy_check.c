@@ -26,13 +26,12 @@ log_line(const char *text, size_t len)
 int
 endorse_policy_check(endorse_policy **out, const char *text, size_t len, endorse_reporter *r)
 {
-	endorse_diag diag = {0};
 	uint64_t line = 0;
-	int rc = endorse_policy_parse_diag(out, text, len, &line, &diag);
+	int rc = endorse_policy_parse_at(out, text, len, &line);
 	const endorse_vkey *want = r->opt != NULL ? r->opt->log_key : NULL;
 
 	if (rc == ENDORSE_EINVALID) {
-		endorse_report(r, ENDORSE_POLICY_PATH, line, diag.rule, "%s", diag.message);
+		endorse_report_error(r, ENDORSE_POLICY_PATH, line);
 	} else if (rc == 0 && want != NULL && !endorse_vkey_equal(endorse_policy_log_key(*out), want)) {
 		char got[ENDORSE_VKEY_MAX], pinned[ENDORSE_VKEY_MAX];
 		endorse_vkey_format(got, endorse_policy_log_key(*out));

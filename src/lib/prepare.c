@@ -64,9 +64,11 @@ prepare_line(endorse_prepared *p, const char *origin, endorse_points *points)
 	}
 	if (p->text == NULL)
 		return;
-	p->parse_rc = endorse_entry_parse_points(&p->entry, p->text, p->len, points, &p->diag);
+	p->parse_rc = endorse_entry_parse_points(&p->entry, p->text, p->len, points);
 	if (p->parse_rc == 0)
 		check_signatures_ahead(p, origin);
+	else
+		endorse_error_save(&p->parse_error);
 }
 
 /* Takes lines of the current batch until none is left. */

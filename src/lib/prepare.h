@@ -21,8 +21,8 @@ typedef struct endorse_prepared {
 	bool hashed;          /* hash and leaf are set */
 	uint8_t hash[32];     /* SHA-256 of the line */
 	uint8_t leaf[32];     /* its RFC 6962 leaf hash */
-	int parse_rc;         /* endorse_entry_parse's, with diag */
-	endorse_diag diag;
+	int parse_rc;         /* endorse_entry_parse's */
+	endorse_error_saved parse_error; /* its error, made on a worker thread */
 	endorse_entry entry;  /* when parse_rc is 0 */
 	endorse_signatures sigs;
 } endorse_prepared;

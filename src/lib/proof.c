@@ -161,7 +161,7 @@ endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
 	uint8_t hashes[ENDORSE_MERKLE_MAX_PROOF][32], leaf[32];
 	const endorse_checkpoint *cp = &res->checkpoint.checkpoint;
 	const char *note = NULL;
-	endorse_diag diag = {0};
+	endorse_error_saved why;
 	size_t n = 0, note_len = 0;
 	int rc;
 
@@ -179,10 +179,11 @@ endorse_proof_verify(endorse_proof_result *res, const char *proof, size_t len,
 	if (memchr(entry, '\n', entry_len) != NULL)
 		return endorse_error_rule("entry", endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the entry must be one line of the log"));
-	if (endorse_entry_parse(&res->entry, entry, entry_len, &diag) != 0)
+	if (endorse_entry_parse(&res->entry, entry, entry_len) != 0) {
+		endorse_error_save(&why);
 		return endorse_error_rule("entry", endorse_error_set(ENDORSE_EINVALID, NULL,
-			"the entry is not a valid "
-			"log line: %s (rule %s)", diag.message, diag.rule));
+			"the entry is not a valid log line: %s (rule %s)", why.message, why.rule));
+	}
 	if (res->entry.seq != res->index)
 		return endorse_error_rule("entry", endorse_error_set(ENDORSE_EINVALID, NULL,
 			"the entry's seq is %llu but the proof is for index %llu",

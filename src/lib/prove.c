@@ -35,13 +35,16 @@ static int
 follow_org(struct scan *s, const char *line, size_t len, uint64_t seq)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
 	const endorse_statement *st = &e.statement;
-	int rc = endorse_line_select(&e, line, len, s->org, false, &diag);
+	int rc = endorse_line_select(&e, line, len, s->org, false);
 
-	if (rc < 0)
-		return endorse_error_set(ENDORSE_EINVALID, NULL, "line %llu of the log does not parse "
-			"(%s); run 'endorse verify'", (unsigned long long)seq + 1, diag.message);
+	if (rc < 0) {
+		endorse_error_saved why;
+		endorse_error_save(&why);
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"line %llu of the log does not parse "
+			"(%s); run 'endorse verify'", (unsigned long long)seq + 1, why.message);
+	}
 	rc = 0;
 	if (st->org_id != NULL && strcmp(st->org_id, s->org) == 0 &&
 	    (st->type == ENDORSE_ENDORSE || st->type == ENDORSE_WITHDRAW)) {
@@ -235,7 +238,8 @@ prove_entry(uint8_t proof[][32], size_t *n, struct scan *scan, uint64_t *index,
 		save_cache(scan, cache_dir, cache);
 	}
 	if (!cached && !prove_from(proof, n, scan, *index, cp))
-		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "the log's first %llu lines are not the "
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the log's first %llu lines are not the "
 			"tree the checkpoint signs; run 'endorse verify'", (unsigned long long)scan->want);
 out:
 	free(cache);

@@ -70,10 +70,9 @@ put_pins(endorse_storage *s, const endorse_state *state, const char *lines, size
 	while (rc == 0 && p < end) {
 		const char *lf = memchr(p, '\n', (size_t)(end - p));
 		endorse_entry e;
-		endorse_diag diag;
 		bool fresh = false;
 
-		if (endorse_entry_parse(&e, p, (size_t)(lf - p), &diag) == 0 &&
+		if (endorse_entry_parse(&e, p, (size_t)(lf - p)) == 0 &&
 		    e.statement.org_id != NULL &&
 		    (rc = see(&seen, &n, &cap, e.statement.org_id, &fresh)) == 0 && fresh)
 			rc = put_pin(s, state, e.statement.org_id);

@@ -77,7 +77,8 @@ read_log(endorse_blob *out, const endorse_repo *repo, const endorse_commit_id *i
 	int rc = endorse_repo_read(repo, id, ENDORSE_LOG_PATH, out);
 
 	if (rc == 0 && out->kind != ENDORSE_BLOB_FILE)
-		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "%s (%.12s) has no log file %s", what,
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s (%.12s) has no log file %s", what,
 			id->hex, ENDORSE_LOG_PATH);
 	return rc;
 }
@@ -117,10 +118,12 @@ read_logs(struct endorse_rechain_plan *p, const endorse_repo *repo, const char *
 	    (rc = read_log(&p->at[2], repo, &p->onto, onto_rev)) != 0)
 		return rc;
 	if (!has_prefix(&p->at[2], &p->at[0]))
-		return endorse_error_set(ENDORSE_EINVALID, NULL, "the log of %s does not extend the "
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"the log of %s does not extend the "
 			"common ancestor's; rechain cannot help (verify --history shows where)", onto_rev);
 	if ((rc = endorse_logdiff_kept(&missing, &kept, &p->at[0], &p->at[1])) == 0 && missing != 0)
-		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "line %llu of the common ancestor's log "
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
+			"line %llu of the common ancestor's log "
 			"(commit %.12s) is not in HEAD's: it was edited or removed, which rechain cannot "
 			"repair (verify --base %s shows where)", (unsigned long long)missing,
 			p->base.hex, onto_rev);
@@ -133,26 +136,28 @@ static int
 move_line(struct endorse_rechain_plan *p, const char *text, size_t len, uint64_t branch_line)
 {
 	endorse_entry entry;
-	endorse_diag diag = {0};
+	endorse_error_saved why;
 	char *line = NULL;
 	size_t n = 0;
 	uint8_t hash[32], leaf[32];
 	int rc;
 
-	if (endorse_entry_parse(&entry, text, len, &diag) != 0)
+	if (endorse_entry_parse(&entry, text, len) != 0) {
+		endorse_error_save(&why);
 		return endorse_error_set(ENDORSE_EINVALID, NULL,
 			"line %llu of the branch's log: %s (rule %s)",
-			(unsigned long long)branch_line, diag.message, diag.rule);
+			(unsigned long long)branch_line, why.message, why.rule);
+	}
 	entry.seq = endorse_state_size(p->state);
 	memcpy(entry.prev, endorse_state_head(p->state), 32);
 	rc = endorse_entry_serialize(&line, &n, &entry);
 	if (rc == 0 && endorse_state_check(p->state, &entry, ENDORSE_CHECK_APPLY |
 		ENDORSE_CHECK_SIGNATURES, NULL) != 0) {
-		diag.rule = endorse_error_get()->rule;
-		(void)snprintf(diag.message, sizeof(diag.message), "%s", endorse_error_get()->message);
+		endorse_error_save(&why);
 		rc = endorse_error_set(ENDORSE_EINVALID, NULL,
 			"line %llu of the branch's log cannot follow the "
-			"target's log: %s (rule %s)", (unsigned long long)branch_line, diag.message, diag.rule);
+			"target's log: %s (rule %s)", (unsigned long long)branch_line, why.message,
+			why.rule);
 	}
 	if (rc == 0 && (rc = log_add(p, line, n)) == 0 && (rc = log_add(p, "\n", 1)) == 0) {
 		crypto_hash_sha256(hash, (const uint8_t *)line, n);

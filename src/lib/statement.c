@@ -92,99 +92,105 @@ endorse_document_id_valid(const char *s)
 }
 
 static int
-check_text(const char *what, const char *s, endorse_diag *diag)
+check_text(const char *what, const char *s)
 {
 	size_t n = endorse_utf8_length(s);
 
 	if (n < 1 || n > TEXT_MAX_CHARS)
-		return endorse_diag_set(diag, "field", "%s must be 1 to %d characters, not %zu", what,
+		return endorse_error_set(ENDORSE_EINVALID, "field",
+			"%s must be 1 to %d characters, not %zu", what,
 			TEXT_MAX_CHARS, n);
 	return 0;
 }
 
 static int
-check_url(const char *what, const char *s, endorse_diag *diag)
+check_url(const char *what, const char *s)
 {
 	/* "https://" alone names no resource; spaces would not survive a link. */
 	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0' || strchr(s, ' ') != NULL)
-		return endorse_diag_set(diag, "field", "%s must start with https:// and contain no spaces",
+		return endorse_error_set(ENDORSE_EINVALID, "field",
+			"%s must start with https:// and contain no spaces",
 			what);
 	return 0;
 }
 
 static int
-check_sha256(const char *what, const char *s, endorse_diag *diag)
+check_sha256(const char *what, const char *s)
 {
 	if (strlen(s) != 64 || !endorse_is_lower_hex(s, 64))
-		return endorse_diag_set(diag, "field", "%s must be 64 lowercase hex digits", what);
+		return endorse_error_set(ENDORSE_EINVALID, "field",
+			"%s must be 64 lowercase hex digits", what);
 	return 0;
 }
 
 static int
 check_vkey(endorse_vkey *k, const char *what, const char *s, uint8_t type, bool check_point,
-	endorse_points *points, endorse_diag *diag)
+	endorse_points *points)
 {
 	/* The point is checked last, as endorse_vkey_parse does. */
 	if (endorse_vkey_parse_checked(k, s, strlen(s), false) != 0)
-		return endorse_diag_set(diag, "vkey", "%s: %s", what, endorse_error_last());
+		return endorse_error_rule("vkey", endorse_error_wrap(ENDORSE_EINVALID, "%s", what));
 	if (check_point && !endorse_points_valid(points, k->public_key))
-		return endorse_diag_set(diag, "vkey",
+		return endorse_error_set(ENDORSE_EINVALID, "vkey",
 			"%s: vkey public key is not a valid Ed25519 point of prime order", what);
 	if (k->type != type)
-		return endorse_diag_set(diag, "vkey", "%s must be an Ed25519 key (type 0x01)", what);
+		return endorse_error_set(ENDORSE_EINVALID, "vkey",
+			"%s must be an Ed25519 key (type 0x01)", what);
 	return 0;
 }
 
 int
-endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_points *points,
-	endorse_diag *diag)
+endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_points *points)
 {
 	const endorse_statement *st = &entry->statement;
 	const char *why;
 
-	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points, points,
-		diag) != 0)
+	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points,
+		points) != 0)
 		return ENDORSE_EINVALID;
 	if (!endorse_time_valid(st->time))
-		return endorse_diag_set(diag, "time",
+		return endorse_error_set(ENDORSE_EINVALID, "time",
 			"time \"%.32s\" is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
 	if (st->org_id != NULL && (why = endorse_org_id_problem(st->org_id)) != NULL)
-		return endorse_diag_set(diag, "org-id", "org \"%.64s%s\" is not an organization id: %s",
+		return endorse_error_set(ENDORSE_EINVALID, "org-id",
+			"org \"%.64s%s\" is not an organization id: %s",
 			st->org_id, strlen(st->org_id) > 64 ? "..." : "", why);
 	switch (st->type) {
 	case ENDORSE_DOCUMENT:
 		if (!endorse_document_id_valid(st->id))
-			return endorse_diag_set(diag, "field", "document id must be 1 to 64 of a-z 0-9 -");
-		if (check_text("title", st->title, diag) || check_url("url", st->url, diag) ||
-		    check_sha256("sha256", st->sha256, diag))
+			return endorse_error_set(ENDORSE_EINVALID, "field",
+				"document id must be 1 to 64 of a-z 0-9 -");
+		if (check_text("title", st->title) || check_url("url", st->url) ||
+		    check_sha256("sha256", st->sha256))
 			return ENDORSE_EINVALID;
 		return 0;
 	case ENDORSE_ENDORSE:
-		if (check_sha256("document", st->document, diag) ||
-		    check_text("org.name", st->org_name, diag) || check_url("org.url", st->org_url, diag))
+		if (check_sha256("document", st->document) ||
+		    check_text("org.name", st->org_name) || check_url("org.url", st->org_url))
 			return ENDORSE_EINVALID;
 		return 0;
 	case ENDORSE_WITHDRAW:
-		return check_sha256("document", st->document, diag);
+		return check_sha256("document", st->document);
 	case ENDORSE_ROTATE:
 		return check_vkey(&entry->other, "new_signer", st->new_signer, ENDORSE_KEY_ED25519,
-			check_points, points, diag);
+			check_points, points);
 	case ENDORSE_REVOKE:
-		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points, points,
-			diag) ||
-		    check_text("reason", st->reason, diag))
+		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points,
+			points) ||
+		    check_text("reason", st->reason))
 			return ENDORSE_EINVALID;
 		return 0;
 	case ENDORSE_CONFIRM:
-		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points, points,
-			diag) != 0)
+		if (check_vkey(&entry->other, "key", st->key, ENDORSE_KEY_ED25519, check_points,
+			points) != 0)
 			return ENDORSE_EINVALID;
 		if (strcmp(st->method, "https") != 0 && strcmp(st->method, "dns") != 0)
-			return endorse_diag_set(diag, "field", "method must be \"https\" or \"dns\", not "
+			return endorse_error_set(ENDORSE_EINVALID, "field",
+				"method must be \"https\" or \"dns\", not "
 				"\"%.32s\"", st->method);
 		return 0;
 	}
-	return endorse_diag_set(diag, "statement-type", "unknown statement type");
+	return endorse_error_set(ENDORSE_EINVALID, "statement-type", "unknown statement type");
 }
 
 /* The shortest prefix accepted: 8 hex digits, the width outputs show. */
@@ -217,18 +223,18 @@ endorse_document_ref_valid(const char *ref)
 	const char *at;
 	uint64_t version;
 
-	return strcmp(ref, "latest") == 0 || endorse_document_ref_is_prefix(ref) || endorse_document_id_valid(ref) ||
-		endorse_document_ref_split(ref, &at, &version);
+	return strcmp(ref, "latest") == 0 || endorse_document_ref_is_prefix(ref) ||
+		endorse_document_id_valid(ref) || endorse_document_ref_split(ref, &at, &version);
 }
 
 int
 endorse_statement_check_fields(const endorse_statement *st)
 {
-	endorse_diag diag = {0};
 	int rc = 0;
 
 	if (st->time != NULL && !endorse_time_valid(st->time))
-		return endorse_error_set(ENDORSE_EINVALID, "time", "time \"%.32s\" is not a real UTC "
+		return endorse_error_set(ENDORSE_EINVALID, "time",
+			"time \"%.32s\" is not a real UTC "
 			"time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
 	if (st->document != NULL && !endorse_document_ref_valid(st->document))
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "document \"%.72s\" is neither a "
@@ -239,20 +245,20 @@ endorse_statement_check_fields(const endorse_statement *st)
 		if (st->id != NULL && !endorse_document_id_valid(st->id))
 			return endorse_error_set(ENDORSE_EINVALID, "field",
 				"document id must be 1 to 64 of a-z 0-9 -");
-		rc = (st->title != NULL && check_text("title", st->title, &diag)) ||
-			(st->url != NULL && check_url("url", st->url, &diag));
+		rc = (st->title != NULL && check_text("title", st->title)) ||
+			(st->url != NULL && check_url("url", st->url));
 		break;
 	case ENDORSE_ENDORSE:
-		rc = (st->org_name != NULL && check_text("the name", st->org_name, &diag)) ||
-			(st->org_url != NULL && check_url("the url", st->org_url, &diag));
+		rc = (st->org_name != NULL && check_text("the name", st->org_name)) ||
+			(st->org_url != NULL && check_url("the url", st->org_url));
 		break;
 	case ENDORSE_REVOKE:
-		rc = st->reason != NULL && check_text("the reason", st->reason, &diag);
+		rc = st->reason != NULL && check_text("the reason", st->reason);
 		break;
 	default:
 		break;
 	}
-	return rc != 0 ? endorse_error_set(ENDORSE_EINVALID, diag.rule, "%s", diag.message) : 0;
+	return rc != 0 ? ENDORSE_EINVALID : 0; /* the record says why */
 }
 
 /* M = context || origin || LF || jcs. */

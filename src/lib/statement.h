@@ -25,7 +25,7 @@ int endorse_signed_message_of_line(uint8_t **out, size_t *len, const char *origi
  * parses its signer and its new_signer or key into entry; check_points as
  * for endorse_vkey_parse_checked, through points when it is not NULL. */
 int endorse_statement_check_values(endorse_entry *entry, bool check_points,
-	endorse_points *points, endorse_diag *diag);
+	endorse_points *points);
 
 /* out = one second after t, a valid SPEC time (a writer's time after its
  * organisation's last); ENDORSE_EINVALID when t is not valid or the next

@@ -85,7 +85,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 {
 	endorse_statement *st = req->statement;
 	endorse_entry entry, parsed;
-	endorse_diag diag = {0};
+	endorse_error_saved why;
 	char signer[ENDORSE_VKEY_MAX], now[21], latest[21];
 	int rc;
 
@@ -96,7 +96,8 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if (st->time == NULL) {
 		if (clock_time(now, later, state, req) != 0)
-			return endorse_error_set(ENDORSE_EINVALID, NULL, "refusing to write the entry: "
+			return endorse_error_set(ENDORSE_EINVALID, NULL,
+				"refusing to write the entry: "
 				"no valid time follows %s (rule time-order)",
 				endorse_state_time_floor(state, st->org_id));
 		if ((st->time = strdup(now)) == NULL)
@@ -116,17 +117,14 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 	if ((rc = sign_entry(&entry, state, req)) != 0 ||
 	    (rc = endorse_entry_serialize(line, len, &entry)) != 0)
 		return rc;
-	rc = endorse_entry_parse(&parsed, *line, *len, &diag);
+	rc = endorse_entry_parse(&parsed, *line, *len);
 	if (rc == 0 && endorse_state_check(state, &parsed, ENDORSE_CHECK_APPLY |
-		ENDORSE_CHECK_SIGNATURES, NULL) != 0) {
-		diag.rule = endorse_error_get()->rule;
-		(void)snprintf(diag.message, sizeof(diag.message), "%s", endorse_error_get()->message);
+		ENDORSE_CHECK_SIGNATURES, NULL) != 0)
 		rc = ENDORSE_EINVALID;
-	}
 	if (rc != 0) {
-		rc = endorse_error_set(ENDORSE_EINVALID, diag.rule,
-			"refusing to write the entry: %s (rule %s)",
-			diag.message, diag.rule);
+		endorse_error_save(&why);
+		rc = endorse_error_set(ENDORSE_EINVALID, why.rule,
+			"refusing to write the entry: %s (rule %s)", why.message, why.rule);
 		free(*line);
 		*line = NULL;
 	}
@@ -165,7 +163,8 @@ choose_document(endorse_statement *st, const endorse_state *state, endorse_write
 	else if (st->type == ENDORSE_ENDORSE)
 		d = endorse_state_document(state, endorse_state_document_count(state) - 1);
 	else if ((d = newest_endorsed(state, st->org_id)) == NULL)
-		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s does not currently endorse any "
+		return endorse_error_set(ENDORSE_EINVALID, NULL,
+			"%s does not currently endorse any "
 			"document in this log; nothing to withdraw", st->org_id);
 	if (d == NULL)
 		return endorse_error_wrap(ENDORSE_EUSAGE, "refusing to write");

@@ -94,12 +94,11 @@ static int
 expect_rule_len(const char *line, size_t len, const char *rule)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
-	int rc = endorse_entry_parse(&e, line, len, &diag);
+	int rc = (endorse_error_rule(NULL, 0), endorse_entry_parse(&e, line, len));
 
 	CHECK_MSG(rc == ENDORSE_EINVALID, "accepted (rc %d), want rule %s: %.300s", rc, rule, line);
-	CHECK_MSG(diag.rule != NULL && strcmp(diag.rule, rule) == 0,
-		"rule %s (%s), want %s, for: %.300s", diag.rule ? diag.rule : "(none)", diag.message,
+	CHECK_MSG(endorse_error_get()->rule != NULL && strcmp(endorse_error_get()->rule, rule) == 0,
+		"rule %s (%s), want %s, for: %.300s", util_last_rule(), endorse_error_get()->message,
 		rule, line);
 	/* a refused entry holds nothing */
 	CHECK(e.statement.signer == NULL && e.statement.time == NULL && e.seq == 0);
@@ -116,11 +115,10 @@ static int
 expect_ok(const char *line)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
-	int rc = endorse_entry_parse(&e, line, strlen(line), &diag);
+	int rc = endorse_entry_parse(&e, line, strlen(line));
 
-	CHECK_MSG(rc == 0, "refused: rule %s: %s, for: %.300s", diag.rule ? diag.rule : "(none)",
-		diag.message, line);
+	CHECK_MSG(rc == 0, "refused: rule %s: %s, for: %.300s", util_last_rule(),
+		endorse_error_get()->message, line);
 	endorse_entry_clear(&e);
 	return 0;
 }
@@ -172,11 +170,10 @@ static int
 parses_vector_document(void)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
 	uint8_t zero[32] = {0};
 
-	CHECK_MSG(endorse_entry_parse(&e, LINE0, strlen(LINE0), &diag) == 0, "%s: %s",
-		diag.rule ? diag.rule : "", diag.message);
+	CHECK_MSG(endorse_entry_parse(&e, LINE0, strlen(LINE0)) == 0, "%s: %s",
+		util_last_rule(), endorse_error_get()->message);
 	CHECK_INT(e.seq, 0);
 	CHECK(memcmp(e.prev, zero, 32) == 0);
 	CHECK(!e.has_new_sig);
@@ -202,10 +199,9 @@ static int
 parses_vector_endorse_with_escapes(void)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
 
-	CHECK_MSG(endorse_entry_parse(&e, LINE1, strlen(LINE1), &diag) == 0, "%s: %s",
-		diag.rule ? diag.rule : "", diag.message);
+	CHECK_MSG(endorse_entry_parse(&e, LINE1, strlen(LINE1)) == 0, "%s: %s",
+		util_last_rule(), endorse_error_get()->message);
 	CHECK_INT(e.seq, 1);
 	CHECK_INT(e.statement.type, ENDORSE_ENDORSE);
 	CHECK_STR(e.statement.document,
@@ -230,10 +226,9 @@ static int
 parses_vector_rotate_withdraw_revoke(void)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
 
-	CHECK_MSG(endorse_entry_parse(&e, ROTATE, strlen(ROTATE), &diag) == 0, "%s: %s",
-		diag.rule ? diag.rule : "", diag.message);
+	CHECK_MSG(endorse_entry_parse(&e, ROTATE, strlen(ROTATE)) == 0, "%s: %s",
+		util_last_rule(), endorse_error_get()->message);
 	CHECK_INT(e.seq, 7);
 	CHECK_INT(e.statement.type, ENDORSE_ROTATE);
 	CHECK(e.has_new_sig);
@@ -244,15 +239,15 @@ parses_vector_rotate_withdraw_revoke(void)
 	CHECK_OK(verify_entry(&e, ORIGIN_RICH));
 	endorse_entry_clear(&e);
 
-	CHECK_MSG(endorse_entry_parse(&e, WITHDRAW, strlen(WITHDRAW), &diag) == 0, "%s: %s",
-		diag.rule ? diag.rule : "", diag.message);
+	CHECK_MSG(endorse_entry_parse(&e, WITHDRAW, strlen(WITHDRAW)) == 0, "%s: %s",
+		util_last_rule(), endorse_error_get()->message);
 	CHECK_INT(e.statement.type, ENDORSE_WITHDRAW);
 	CHECK_STR(e.statement.org_id, "org1.example.org");
 	CHECK_OK(verify_entry(&e, ORIGIN_RICH));
 	endorse_entry_clear(&e);
 
-	CHECK_MSG(endorse_entry_parse(&e, REVOKE, strlen(REVOKE), &diag) == 0, "%s: %s",
-		diag.rule ? diag.rule : "", diag.message);
+	CHECK_MSG(endorse_entry_parse(&e, REVOKE, strlen(REVOKE)) == 0, "%s: %s",
+		util_last_rule(), endorse_error_get()->message);
 	CHECK_INT(e.seq, 10);
 	CHECK_INT(e.statement.type, ENDORSE_REVOKE);
 	CHECK_STR(e.statement.reason, "key lost");
@@ -267,12 +262,11 @@ static int
 round_trip_one(const char *line)
 {
 	endorse_entry e;
-	endorse_diag diag = {0};
 	char *out = NULL;
 	size_t len = 0;
 
-	CHECK_MSG(endorse_entry_parse(&e, line, strlen(line), &diag) == 0, "%s: %s",
-		diag.rule ? diag.rule : "", diag.message);
+	CHECK_MSG(endorse_entry_parse(&e, line, strlen(line)) == 0, "%s: %s",
+		util_last_rule(), endorse_error_get()->message);
 	CHECK_INT(endorse_entry_serialize(&out, &len, &e), 0);
 	CHECK_MSG(len == strlen(line) && memcmp(out, line, len) == 0, "\n  got:  %s\n  want: %s",
 		out, line);
@@ -309,12 +303,11 @@ message_of_line_is_jcs(void)
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
 		endorse_entry e;
-		endorse_diag diag = {0};
 		uint8_t *a = NULL, *b = NULL;
 		size_t alen = 0, blen = 0;
 
-		CHECK_MSG(endorse_entry_parse(&e, lines[i], strlen(lines[i]), &diag) == 0, "%s",
-			diag.message);
+		CHECK_MSG(endorse_entry_parse(&e, lines[i], strlen(lines[i])) == 0, "%s",
+			endorse_error_get()->message);
 		CHECK_OK(endorse_signed_message(&a, &alen, ORIGIN, &e.statement));
 		CHECK_OK(endorse_signed_message_of_line(&b, &blen, ORIGIN, lines[i], strlen(lines[i]),
 			&e.statement));
@@ -439,10 +432,9 @@ integer_range(void)
 	 * against the line number; replay does) */
 	MUT(LINE0, "\"seq\":0", "\"seq\":9007199254740991", "");
 	endorse_entry e;
-	endorse_diag diag = {0};
 	char *line = subst(LINE0, "\"seq\":0", "\"seq\":9007199254740991");
 	CHECK(line != NULL);
-	CHECK_INT(endorse_entry_parse(&e, line, strlen(line), &diag), 0);
+	CHECK_INT(endorse_entry_parse(&e, line, strlen(line)), 0);
 	CHECK(e.seq == 9007199254740991ULL);
 	endorse_entry_clear(&e);
 	free(line);
@@ -908,21 +900,19 @@ statement_serialize_builds_jcs(void)
 static int
 syntax_ok(const char *text, size_t len)
 {
-	endorse_diag diag = {0};
-	int rc = endorse_json_check_syntax(text, len, &diag);
+	int rc = endorse_json_check_syntax(text, len);
 
-	CHECK_MSG(rc == 0, "refused (%s: %s): %.200s", diag.rule ? diag.rule : "(none)",
-		diag.message, text);
+	CHECK_MSG(rc == 0, "refused (%s: %s): %.200s", util_last_rule(),
+		endorse_error_get()->message, text);
 	return 0;
 }
 
 static int
 syntax_bad(const char *text, size_t len)
 {
-	endorse_diag diag = {0};
-	int rc = endorse_json_check_syntax(text, len, &diag);
+	int rc = endorse_json_check_syntax(text, len);
 
-	if (rc != ENDORSE_EINVALID || diag.rule == NULL) {
+	if (rc != ENDORSE_EINVALID || endorse_error_get()->rule == NULL) {
 		fprintf(stderr, "accepted by endorse_json_check_syntax: \"");
 		for (size_t i = 0; i < len; i++) {
 			unsigned char c = (unsigned char)text[i];

@@ -90,14 +90,13 @@ accept(const char *tmpl)
 {
 	char *text = expand(tmpl);
 	endorse_policy *p = NULL;
-	endorse_diag diag = {0};
 	uint64_t line = 99;
 	int rc;
 
 	CHECK(text != NULL);
-	rc = endorse_policy_parse_diag(&p, text, strlen(text), &line, &diag);
+	rc = endorse_policy_parse_at(&p, text, strlen(text), &line);
 	CHECK_MSG(rc == 0, "refused at line %llu (%s): %s\n  policy:\n%s",
-		(unsigned long long)line, diag.rule ? diag.rule : "(none)", diag.message, text);
+		(unsigned long long)line, util_last_rule(), endorse_error_get()->message, text);
 	CHECK(p != NULL);
 	endorse_vkey log;
 	CHECK_INT(endorse_vkey_parse(&log, LOG, strlen(LOG)), 0);
@@ -114,16 +113,15 @@ static int
 refuse_len(const char *text, size_t len, uint64_t want_line)
 {
 	endorse_policy *p = (endorse_policy *)&p; /* must be reset to NULL */
-	endorse_diag diag = {0};
 	uint64_t line = 99;
-	int rc = endorse_policy_parse_diag(&p, text, len, &line, &diag);
+	int rc = endorse_policy_parse_at(&p, text, len, &line);
 
 	CHECK_MSG(rc == ENDORSE_EINVALID, "accepted (rc %d):\n%s", rc, text);
 	CHECK(p == NULL);
-	CHECK_MSG(diag.rule != NULL && strcmp(diag.rule, "policy") == 0, "rule %s",
-		diag.rule ? diag.rule : "(none)");
+	CHECK_MSG(endorse_error_get()->rule != NULL && strcmp(endorse_error_get()->rule, "policy") == 0, "rule %s",
+		util_last_rule());
 	CHECK_MSG(line == want_line, "line %llu (%s), want line %llu, for:\n%s",
-		(unsigned long long)line, diag.message, (unsigned long long)want_line, text);
+		(unsigned long long)line, endorse_error_get()->message, (unsigned long long)want_line, text);
 	/* the public parser names the line in its message */
 	char want[64];
 	snprintf(want, sizeof(want), "line %llu", (unsigned long long)want_line);
@@ -388,7 +386,6 @@ refuses_other_bytes(void)
 {
 	char *text;
 	endorse_policy *p = NULL;
-	endorse_diag diag = {0};
 	uint64_t line;
 
 	make_keys();
@@ -403,16 +400,16 @@ refuses_other_bytes(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		text = expand(bad[i]);
 		CHECK(text != NULL);
-		CHECK_MSG(endorse_policy_parse_diag(&p, text, strlen(text), &line, &diag) ==
+		CHECK_MSG(endorse_policy_parse_at(&p, text, strlen(text), &line) ==
 			ENDORSE_EINVALID && p == NULL, "accepted:\n%s", text);
-		CHECK_STR(diag.rule, "policy");
+		CHECK_STR(endorse_error_get()->rule, "policy");
 		free(text);
 	}
 	text = expand("log {LOG}\nquorum none\n#\n");
 	CHECK(text != NULL);
 	size_t n = strlen(text);
 	text[n - 2] = '\0';
-	CHECK(endorse_policy_parse_diag(&p, text, n, &line, &diag) == ENDORSE_EINVALID && p == NULL);
+	CHECK(endorse_policy_parse_at(&p, text, n, &line) == ENDORSE_EINVALID && p == NULL);
 	free(text);
 	return 0;
 }

@@ -31,6 +31,14 @@
 #include "statement.h"
 #include "vkey.h"
 
+/* The rule of the last error, for messages: "(none)" when it has none. */
+static inline const char *
+util_last_rule(void)
+{
+	const char *rule = endorse_error_get()->rule;
+
+	return rule != NULL ? rule : "(none)";
+}
 
 /* The key ID of SPEC.md §1, computed independently of vkey.c. */
 static inline void
