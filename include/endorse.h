@@ -669,16 +669,19 @@ int endorse_log_create(const endorse_append_request *req, endorse_write_result *
 
 /* ---- checkpoints, witnesses and proofs of a log repository ---- */
 
-/* A write of log/checkpoint: by the operator (endorse_checkpoint_sign) or
- * by a witness (endorse_cosign). */
-typedef struct endorse_checkpoint_write {
+/* A write of log/checkpoint, by the operator (endorse_checkpoint_sign) or
+ * by a witness (endorse_cosign): what to sign, and where. */
+typedef struct endorse_checkpoint_request {
 	const char *dir;
 	const endorse_secret_key *key;
 	/* cosign: the witness's state directory, and the time to sign */
 	const char *state_dir;
 	uint64_t now;
 	bool commit;                 /* one commit when dir is in a git work tree */
-	/* out */
+} endorse_checkpoint_request;
+
+/* What a write of log/checkpoint did (set whole by the call). */
+typedef struct endorse_checkpoint_outcome {
 	char commit_hex[41];         /* the commit made (empty when none) */
 	char completed_hex[41];      /* an interrupted earlier write completed first */
 	bool unchanged;              /* nothing to do: already signed or cosigned */
@@ -690,20 +693,22 @@ typedef struct endorse_checkpoint_write {
 	/* false when the state was of the old form that kept only the
 	 * checkpoint's text (evidence_before is then that text, unsigned) */
 	bool evidence_before_signed;
-} endorse_checkpoint_write;
-void endorse_checkpoint_write_clear(endorse_checkpoint_write *w);
+} endorse_checkpoint_outcome;
+void endorse_checkpoint_outcome_clear(endorse_checkpoint_outcome *out);
 
 /* Under the log's lock: verifies the log and signs a checkpoint of all its
  * lines into log/checkpoint with the policy's log key (cosignatures of the
  * previous checkpoint are dropped: they signed another tree head). */
-int endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_options *opt);
+int endorse_checkpoint_sign(const endorse_checkpoint_request *req,
+	const endorse_verify_options *opt, endorse_checkpoint_outcome *out);
 /* Under the log's lock: verifies the log and the checkpoint, checks that
  * the checkpoint is consistent with the last one this witness cosigned for
  * the origin (kept in state_dir), records it there atomically, then adds
  * the cosignature to log/checkpoint. A smaller tree (rollback) or another
  * root for a tree seen before (fork) is refused with ENDORSE_EINVALID and
- * both checkpoints in evidence_before and evidence_now. */
-int endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt);
+ * both checkpoints in out->evidence_before and out->evidence_now. */
+int endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_options *opt,
+	endorse_checkpoint_outcome *out);
 
 /* A C2SP tlog-proof of one entry against log/checkpoint. selector is a seq
  * or an organisation id (its newest endorsement still in effect). No

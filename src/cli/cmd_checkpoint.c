@@ -81,10 +81,10 @@ finish_parse(int rc)
 }
 
 static void
-print_commit(const endorse_checkpoint_write *w)
+print_commit(const endorse_checkpoint_outcome *out)
 {
-	if (w->commit_hex[0] != '\0')
-		printf("committed %.12s on the current branch\n", w->commit_hex);
+	if (out->commit_hex[0] != '\0')
+		printf("committed %.12s on the current branch\n", out->commit_hex);
 }
 
 /* ---- endorse checkpoint ---- */
@@ -138,7 +138,7 @@ int
 cmd_checkpoint(int argc, char **argv)
 {
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_checkpoint_write w = {0};
+	endorse_checkpoint_outcome w = {0};
 	endorse_secret_key *key = NULL;
 	struct options o;
 	char root[45];
@@ -150,8 +150,8 @@ cmd_checkpoint(int argc, char **argv)
 		return cli_usage(checkpoint_usage);
 	if (cli_load_key(&key, o.key, o.pass_file) != 0)
 		return EXIT_TROUBLE;
-	w = (endorse_checkpoint_write){.dir = cli_log_root(), .key = key, .commit = !o.no_commit};
-	rc = endorse_checkpoint_sign(&w, &vopt);
+	endorse_checkpoint_request req = {.dir = cli_log_root(), .key = key, .commit = !o.no_commit};
+	rc = endorse_checkpoint_sign(&req, &vopt, &w);
 	cli_report_completed(w.completed_hex);
 	endorse_secret_key_free(key);
 	if (rc != 0)
@@ -301,7 +301,7 @@ int
 cmd_cosign(int argc, char **argv)
 {
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_checkpoint_write w = {0};
+	endorse_checkpoint_outcome w = {0};
 	endorse_secret_key *key = NULL;
 	struct options o;
 	char *state_dir = NULL;
@@ -319,9 +319,10 @@ cmd_cosign(int argc, char **argv)
 		free(state_dir);
 		return EXIT_TROUBLE;
 	}
-	w = (endorse_checkpoint_write){.dir = cli_log_root(), .key = key, .state_dir = state_dir,
-		.now = o.has_time ? o.time : (uint64_t)time(NULL), .commit = !o.no_commit};
-	rc = endorse_cosign(&w, &vopt);
+	endorse_checkpoint_request req = {.dir = cli_log_root(), .key = key,
+		.state_dir = state_dir, .now = o.has_time ? o.time : (uint64_t)time(NULL),
+		.commit = !o.no_commit};
+	rc = endorse_cosign(&req, &vopt, &w);
 	cli_report_completed(w.completed_hex);
 	if (rc != 0) {
 		rc = cli_library_error(rc);
@@ -352,7 +353,7 @@ cmd_cosign(int argc, char **argv)
 			fprintf(stderr, "endorse: note: this witness is not listed in keys/policy: its "
 				"cosignature counts for no quorum until the policy names it\n");
 	}
-	endorse_checkpoint_write_clear(&w);
+	endorse_checkpoint_outcome_clear(&w);
 	endorse_secret_key_free(key);
 	free(state_dir);
 	return rc;

@@ -22,11 +22,11 @@
 #include "storage.h"
 
 void
-endorse_checkpoint_write_clear(endorse_checkpoint_write *w)
+endorse_checkpoint_outcome_clear(endorse_checkpoint_outcome *out)
 {
-	free(w->evidence_before);
-	free(w->evidence_now);
-	w->evidence_before = w->evidence_now = NULL;
+	free(out->evidence_before);
+	free(out->evidence_now);
+	out->evidence_before = out->evidence_now = NULL;
 }
 
 /* Verifies the log under its lock, as every write does first. A checkpoint
@@ -52,34 +52,36 @@ verify_for_write(endorse_state **state, const char *dir, const endorse_verify_op
 
 /* Begins the write of log/checkpoint (storage.h). */
 static int
-begin_checkpoint(endorse_storage **s, endorse_checkpoint_write *w)
+begin_checkpoint(endorse_storage **s, const endorse_checkpoint_request *req,
+	endorse_checkpoint_outcome *out)
 {
 	static const char *const paths[1] = {ENDORSE_CHECKPOINT_PATH};
-	struct endorse_storage_options so = {w->dir, ENDORSE_STORAGE_WRITE, w->commit, paths, 1,
+	struct endorse_storage_options so = {req->dir, ENDORSE_STORAGE_WRITE, req->commit, paths, 1,
 		endorse_store_finish_pin};
 
-	return endorse_storage_begin(s, &so, w->completed_hex);
+	return endorse_storage_begin(s, &so, out->completed_hex);
 }
 
 /* Replaces log/checkpoint with data, as one commit in git. */
 static int
-put_checkpoint(endorse_storage *s, endorse_checkpoint_write *w, const char *data, size_t len,
+put_checkpoint(endorse_storage *s, endorse_checkpoint_outcome *out, const char *data, size_t len,
 	const char *message)
 {
 	enum endorse_storage_undo undo;
 	int rc = endorse_storage_put(s, ENDORSE_CHECKPOINT_PATH, data, len);
 
-	if (rc == 0 && (rc = endorse_storage_commit(s, message, NULL, &undo, w->commit_hex)) != 0 &&
+	if (rc == 0 && (rc = endorse_storage_commit(s, message, NULL, &undo, out->commit_hex)) != 0 &&
 	    undo != ENDORSE_STORAGE_KEPT)
 		rc = endorse_error_wrap(rc, "nothing was written");
 	return rc;
 }
 
 int
-endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
+endorse_checkpoint_sign(const endorse_checkpoint_request *req, const endorse_verify_options *opt,
+	endorse_checkpoint_outcome *out)
 {
-	const endorse_vkey *key = endorse_secret_key_vkey(w->key);
-	endorse_checkpoint *cp = &w->checkpoint;
+	const endorse_vkey *key = endorse_secret_key_vkey(req->key);
+	endorse_checkpoint *cp = &out->checkpoint;
 	endorse_state *state = NULL;
 	endorse_storage *s = NULL;
 	endorse_note *note = NULL;
@@ -87,11 +89,9 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 	size_t text_len = 0, len = 0;
 	int rc;
 
-	w->commit_hex[0] = '\0';
-	w->completed_hex[0] = '\0';
-	w->unchanged = false;
-	memset(cp, 0, sizeof(*cp));
-	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0)
+	*out = (endorse_checkpoint_outcome){0};
+	if ((rc = begin_checkpoint(&s, req, out)) != 0 ||
+	    (rc = verify_for_write(&state, req->dir, opt)) != 0)
 		goto out;
 	if (!endorse_vkey_equal(key, endorse_state_log_key(state))) {
 		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
@@ -104,7 +104,7 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 	endorse_state_root(state, cp->root);
 	if (endorse_state_checkpoint(state)->present &&
 	    endorse_state_checkpoint(state)->size == cp->size) {
-		w->unchanged = true;
+		out->unchanged = true;
 		goto out;
 	}
 	endorse_base64_encode(root, sizeof(root), cp->root, 32);
@@ -114,10 +114,10 @@ endorse_checkpoint_sign(endorse_checkpoint_write *w, const endorse_verify_option
 	 * they signed another tree head. */
 	if ((rc = endorse_checkpoint_format(&text, &text_len, cp)) != 0 ||
 	    (rc = endorse_note_new(&note, text, text_len)) != 0 ||
-	    (rc = endorse_note_sign(note, w->key, 0)) != 0 ||
+	    (rc = endorse_note_sign(note, req->key, 0)) != 0 ||
 	    (rc = endorse_note_format(&data, &len, note)) != 0)
 		goto out;
-	rc = put_checkpoint(s, w, data, len, message);
+	rc = put_checkpoint(s, out, data, len, message);
 out:
 	free(text);
 	free(data);
@@ -192,7 +192,7 @@ lock_state_dir(int *lock, int *dir, const char *state_dir)
 /* Refuses a checkpoint that does not extend prev, keeping both as
  * evidence of a split view. */
 static int
-check_extends(endorse_checkpoint_write *w, const endorse_checkpoint *prev, const char *prev_text,
+check_extends(endorse_checkpoint_outcome *out, const endorse_checkpoint *prev, const char *prev_text,
 	const endorse_checkpoint *cp, const char *note, const endorse_state *state)
 {
 	uint8_t proof[ENDORSE_MERKLE_MAX_PROOF][32];
@@ -219,8 +219,8 @@ check_extends(endorse_checkpoint_write *w, const endorse_checkpoint *prev, const
 	}
 	if (why == NULL)
 		return 0;
-	w->evidence_before = strdup(prev_text);
-	w->evidence_now = strdup(note);
+	out->evidence_before = strdup(prev_text);
+	out->evidence_now = strdup(note);
 	return endorse_error_set(ENDORSE_EINVALID, NULL,
 		"refusing to cosign, this is %s (split view)", why);
 }
@@ -319,9 +319,10 @@ read_checkpoint(char **note, size_t *len, const char *dir)
 }
 
 int
-endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
+endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_options *opt,
+	endorse_checkpoint_outcome *out)
 {
-	const endorse_vkey *key = endorse_secret_key_vkey(w->key);
+	const endorse_vkey *key = endorse_secret_key_vkey(req->key);
 	endorse_checkpoint_result res = {0};
 	endorse_checkpoint prev;
 	endorse_policy *policy = NULL;
@@ -333,43 +334,42 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 	int state_lock = -1, state_dir = -1, rc;
 	bool signed_before = false, signed_note = true, old = false;
 
-	w->commit_hex[0] = '\0';
-	w->completed_hex[0] = '\0';
-	w->unchanged = false;
+	*out = (endorse_checkpoint_outcome){0};
 	if (key->type != ENDORSE_KEY_COSIGNATURE)
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s is not a witness key (make one "
 			"with 'endorse keygen --witness NAME')", key->name);
-	if ((policy_path = endorse_path_join(w->dir, ENDORSE_POLICY_PATH)) == NULL) {
+	if ((policy_path = endorse_path_join(req->dir, ENDORSE_POLICY_PATH)) == NULL) {
 		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = begin_checkpoint(&s, w)) != 0 || (rc = verify_for_write(&state, w->dir, opt)) != 0 ||
+	if ((rc = begin_checkpoint(&s, req, out)) != 0 ||
+	    (rc = verify_for_write(&state, req->dir, opt)) != 0 ||
 	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
-	    (rc = read_checkpoint(&note, &len, w->dir)) != 0 ||
-	    (rc = endorse_checkpoint_check(&res, policy, note, len, w->now)) != 0)
+	    (rc = read_checkpoint(&note, &len, req->dir)) != 0 ||
+	    (rc = endorse_checkpoint_check(&res, policy, note, len, req->now)) != 0)
 		goto out;
-	w->checkpoint = res.checkpoint;
+	out->checkpoint = res.checkpoint;
 	state_file_name(name, res.checkpoint.origin, key);
-	if ((state_path = endorse_path_join(w->state_dir, name)) == NULL) {
+	if ((state_path = endorse_path_join(req->state_dir, name)) == NULL) {
 		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = lock_state_dir(&state_lock, &state_dir, w->state_dir)) != 0 ||
-	    (rc = read_state(&prev_text, &signed_note, &old, &prev, state_dir, w->state_dir,
+	if ((rc = lock_state_dir(&state_lock, &state_dir, req->state_dir)) != 0 ||
+	    (rc = read_state(&prev_text, &signed_note, &old, &prev, state_dir, req->state_dir,
 		     res.checkpoint.origin, key)) != 0)
 		goto out;
-	w->evidence_before_signed = signed_note;
+	out->evidence_before_signed = signed_note;
 	if (prev_text != NULL &&
-	    (rc = check_extends(w, &prev, prev_text, &res.checkpoint, note, state)) != 0)
+	    (rc = check_extends(out, &prev, prev_text, &res.checkpoint, note, state)) != 0)
 		goto out;
 	/* Already cosigned by this witness (a bad signature in its name is
 	 * replaced by a good one): the note as it is. */
 	if (endorse_note_verify(res.note, key, 1, &signed_before, NULL) == 0) {
-		w->unchanged = true;
+		out->unchanged = true;
 		data = note;
 		data_len = len;
 		note = NULL;
-	} else if ((rc = endorse_note_sign(res.note, w->key, w->now)) != 0 ||
+	} else if ((rc = endorse_note_sign(res.note, req->key, req->now)) != 0 ||
 		   (rc = endorse_note_format(&data, &data_len, res.note)) != 0) {
 		goto out;
 	}
@@ -379,11 +379,11 @@ endorse_cosign(endorse_checkpoint_write *w, const endorse_verify_options *opt)
 		goto out;
 	if (old && old_state_file_name(name, res.checkpoint.origin, key))
 		(void)unlinkat(state_dir, name, 0); /* migrated */
-	if (w->unchanged)
+	if (out->unchanged)
 		goto out;
 	(void)snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
 		key->name, (unsigned long long)res.checkpoint.size);
-	rc = put_checkpoint(s, w, data, data_len, message);
+	rc = put_checkpoint(s, out, data, data_len, message);
 out:
 	if (state_lock >= 0)
 		close(state_lock);
