@@ -379,31 +379,32 @@ collect_txt(endorse_dns_txt *out, const struct ares_txt_ext *head, const char *n
 		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
+	/* Each record's length first, so that each is allocated once. */
+	size_t i = 0, at = 0;
 	for (const struct ares_txt_ext *t = head; t != NULL; t = t->next) {
-		size_t i;
-		char *grown;
-
-		if (t->record_start || out->count == 0) {
-			out->records[out->count] = calloc(1, 1);
-			if (out->records[out->count] == NULL) {
-				rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-				goto out;
-			}
-			out->count++;
-		}
-		i = out->count - 1;
+		if (t->record_start && t != head)
+			i++;
+		out->lengths[i] += t->length;
+	}
+	out->count = records;
+	for (i = 0; i < records; i++) {
 		/* +1: a NUL after the bytes for callers that print; the bytes may
 		 * hold NULs themselves, lengths[i] is what counts. */
-		grown = realloc(out->records[i], out->lengths[i] + t->length + 1);
-		if (grown == NULL) {
+		if ((out->records[i] = malloc(out->lengths[i] + 1)) == NULL) {
 			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 			goto out;
 		}
+		out->records[i][out->lengths[i]] = '\0';
+	}
+	i = 0;
+	for (const struct ares_txt_ext *t = head; t != NULL; t = t->next) {
+		if (t->record_start && t != head) {
+			i++;
+			at = 0;
+		}
 		if (t->length > 0)
-			memcpy(grown + out->lengths[i], t->txt, t->length);
-		out->lengths[i] += t->length;
-		grown[out->lengths[i]] = '\0';
-		out->records[i] = grown;
+			memcpy(out->records[i] + at, t->txt, t->length);
+		at += t->length;
 	}
 out:
 	return rc;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "domain.h"
 #include "error.h"
 
@@ -33,7 +34,7 @@ endorse_place_check_clear(endorse_place_check *c)
 
 /* Keeps text[0..len) when it is a valid vkey, else counts it. */
 static int
-add_candidate(endorse_place_check *out, const char *text, size_t len)
+add_candidate(endorse_place_check *out, size_t *cap, const char *text, size_t len)
 {
 	endorse_vkey key;
 	char **grown, *copy;
@@ -47,7 +48,8 @@ add_candidate(endorse_place_check *out, const char *text, size_t len)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	memcpy(copy, text, len);
 	copy[len] = '\0';
-	if ((grown = realloc(out->listed, (out->listed_count + 1) * sizeof(*grown))) == NULL) {
+	if ((grown = endorse_array_reserve(out->listed, cap, out->listed_count + 1,
+		     sizeof(*grown))) == NULL) {
 		free(copy);
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	}
@@ -60,6 +62,7 @@ int
 endorse_domain_parse_well_known(endorse_place_check *out, const char *body, size_t len)
 {
 	const char *p = body, *end = body + len;
+	size_t cap = out->listed_count;  /* the room of out->listed: exactly its keys */
 	int rc;
 
 	while (p < end) {
@@ -69,7 +72,7 @@ endorse_domain_parse_well_known(endorse_place_check *out, const char *body, size
 
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		if (n > 0 && p[0] != '#' && (rc = add_candidate(out, p, n)) != 0)
+		if (n > 0 && p[0] != '#' && (rc = add_candidate(out, &cap, p, n)) != 0)
 			return rc;
 		p = lf != NULL ? lf + 1 : end;
 	}
@@ -81,12 +84,13 @@ endorse_domain_parse_txt(endorse_place_check *out, char *const *records, const s
 	size_t count)
 {
 	const size_t prefix = sizeof(TXT_PREFIX) - 1;
+	size_t cap = out->listed_count;  /* the room of out->listed: exactly its keys */
 	int rc;
 
 	for (size_t i = 0; i < count; i++) {
 		if (lengths[i] < prefix || memcmp(records[i], TXT_PREFIX, prefix) != 0)
 			continue;  /* another service's record (SPEC: ignored) */
-		if ((rc = add_candidate(out, records[i] + prefix, lengths[i] - prefix)) != 0)
+		if ((rc = add_candidate(out, &cap, records[i] + prefix, lengths[i] - prefix)) != 0)
 			return rc;
 	}
 	return 0;

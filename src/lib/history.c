@@ -40,13 +40,12 @@ int
 endorse_history_check_orgs(const endorse_repo *repo, const endorse_commit_id *id,
 	const endorse_state *state, endorse_reporter *r)
 {
-	struct endorse_pinned *files = NULL;
-	size_t n = 0;
-	int rc = endorse_repo_read_orgs(repo, id, &files, &n);
+	struct endorse_pins pins = {0};
+	int rc = endorse_repo_read_orgs(repo, id, &pins);
 
 	if (rc == 0)
-		endorse_orgs_compare(state, files, n, r);
-	endorse_pinned_free(files, n);
+		endorse_orgs_compare(state, &pins, r);
+	endorse_pins_free(&pins);
 	return rc;
 }
 

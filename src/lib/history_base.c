@@ -159,11 +159,11 @@ org_of_file(char out[256], const char *name)
 }
 
 static const struct endorse_pinned *
-find_file(const struct endorse_pinned *files, size_t n, const char *name)
+find_file(const struct endorse_pins *pins, const char *name)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(files[i].name, name) == 0)
-			return &files[i];
+	for (size_t i = 0; i < pins->count; i++)
+		if (strcmp(pins->files[i].name, name) == 0)
+			return &pins->files[i];
 	return NULL;
 }
 
@@ -183,40 +183,39 @@ static int
 check_orgs_changed(struct pull *p)
 {
 	endorse_reporter *r = &p->r;
-	struct endorse_pinned *old = NULL, *now = NULL, *kept = NULL;
-	size_t nold = 0, nnow = 0, nkept = 0;
+	struct endorse_pins old = {0}, now = {0}, kept = {0};
 	char file[320];
 	int rc;
 
-	if ((rc = endorse_repo_read_orgs(p->repo, &p->base, &old, &nold)) != 0 ||
-	    (rc = endorse_repo_read_orgs(p->repo, &p->head, &now, &nnow)) != 0)
+	if ((rc = endorse_repo_read_orgs(p->repo, &p->base, &old)) != 0 ||
+	    (rc = endorse_repo_read_orgs(p->repo, &p->head, &now)) != 0)
 		goto out;
-	for (size_t i = 0; i < nnow && rc == 0; i++) {
-		const struct endorse_pinned *was = find_file(old, nold, now[i].name);
-		bool known = file_touched(p->state, now[i].name);
+	for (size_t i = 0; i < now.count && rc == 0; i++) {
+		const struct endorse_pinned *f = &now.files[i], *was = find_file(&old, f->name);
+		bool known = file_touched(p->state, f->name);
 
-		if (!known && was != NULL && now[i].regular && memcmp(was->id, now[i].id, 20) != 0) {
-			(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, now[i].name);
+		if (!known && was != NULL && f->regular && memcmp(was->id, f->id, 20) != 0) {
+			(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, f->name);
 			endorse_report(r, file, 0, "keys-orgs",
 				"changed, but no new entry concerns this organization");
-		} else if (known || was == NULL || !now[i].regular) {
-			rc = endorse_pinned_add(&kept, &nkept, now[i].name, now[i].text, now[i].len,
-				now[i].regular);
+		} else if (known || was == NULL || !f->regular) {
+			rc = endorse_pins_add(&kept, f->name, f->text, f->len, f->regular);
 		}
 	}
-	for (size_t i = 0; i < nold; i++) {
-		if (find_file(now, nnow, old[i].name) != NULL || file_touched(p->state, old[i].name))
+	for (size_t i = 0; i < old.count; i++) {
+		const char *name = old.files[i].name;
+		if (find_file(&now, name) != NULL || file_touched(p->state, name))
 			continue;
-		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, old[i].name);
+		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, name);
 		endorse_report(r, file, 0, "keys-orgs",
 			"removed, but no new entry concerns this organization");
 	}
 	if (rc == 0)
-		endorse_orgs_compare(p->state, kept, nkept, r);
+		endorse_orgs_compare(p->state, &kept, r);
 out:
-	endorse_pinned_free(old, nold);
-	endorse_pinned_free(now, nnow);
-	endorse_pinned_free(kept, nkept);
+	endorse_pins_free(&old);
+	endorse_pins_free(&now);
+	endorse_pins_free(&kept);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "array.h"
 #include "domain.h"
 #include "error.h"
 #include "https.h"
@@ -15,7 +16,7 @@
 struct sink {
 	CURL *curl;
 	char *data;
-	size_t len;
+	size_t len, cap;  /* the body read, and its room (array.h) */
 	long status;      /* the status seen when the body began */
 	bool too_large;
 	bool not_ok;      /* the body of a status other than 200: not read */
@@ -47,7 +48,7 @@ on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 		s->too_large = true;
 		return 0;  /* anything but n aborts the transfer */
 	}
-	if ((grown = realloc(s->data, s->len + n + 1)) == NULL)
+	if ((grown = endorse_array_reserve(s->data, &s->cap, s->len + n + 1, 1)) == NULL)
 		return 0;  /* anything but n aborts the transfer */
 	s->data = grown;
 	memcpy(s->data + s->len, ptr, n);

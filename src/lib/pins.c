@@ -16,9 +16,10 @@ by_name(const void *a, const void *b)
 }
 
 void
-endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, size_t n,
-	endorse_reporter *r)
+endorse_orgs_compare(const endorse_state *state, struct endorse_pins *pins, endorse_reporter *r)
 {
+	struct endorse_pinned *files = pins->files;
+	size_t n = pins->count;
 	char name[300], file[320], want[ENDORSE_VKEY_MAX + 1];
 
 	if (n > 0)
@@ -65,41 +66,28 @@ endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, s
 }
 
 void
-endorse_pinned_free(struct endorse_pinned *files, size_t n)
+endorse_pins_free(struct endorse_pins *pins)
 {
-	for (size_t i = 0; i < n; i++) {
-		free(files[i].name);
-		free(files[i].text);
+	for (size_t i = 0; i < pins->count; i++) {
+		free(pins->files[i].name);
+		free(pins->files[i].text);
 	}
-	free(files);
-}
-
-/* The room endorse_pinned_add gave files of n entries: it grows them by
- * endorse_array_reserve, which doubles from 1. */
-static size_t
-room_of(size_t n)
-{
-	size_t cap = 1;
-
-	if (n == 0)
-		return 0;
-	while (cap < n)
-		cap *= 2;
-	return cap;
+	free(pins->files);
+	*pins = (struct endorse_pins){0};
 }
 
 int
-endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name, const char *text,
-	size_t len, bool regular)
+endorse_pins_add(struct endorse_pins *pins, const char *name, const char *text, size_t len,
+	bool regular)
 {
-	size_t cap = room_of(*n);
-	struct endorse_pinned *grown = endorse_array_reserve(*files, &cap, *n + 1, sizeof(**files));
+	struct endorse_pinned *grown = endorse_array_reserve(pins->files, &pins->cap,
+		pins->count + 1, sizeof(*grown));
 	struct endorse_pinned *f;
 
 	if (grown == NULL)
 		return ENDORSE_ENOMEM;
-	*files = grown;
-	f = &grown[*n];
+	pins->files = grown;
+	f = &grown[pins->count];
 	f->name = strdup(name);
 	f->text = malloc(len + 1);
 	f->len = len;
@@ -113,6 +101,6 @@ endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name, c
 		memcpy(f->text, text, len);
 	f->text[len] = '\0';
 	memset(f->id, 0, sizeof(f->id));
-	(*n)++;
+	pins->count++;
 	return 0;
 }

@@ -19,13 +19,19 @@ struct endorse_pinned {
 	bool regular; /* a regular file (or blob) whose text was read */
 	uint8_t id[20]; /* in git: the entry's object id */
 };
-/* Appends a copy of the entry to files[0..*n). */
-int endorse_pinned_add(struct endorse_pinned **files, size_t *n, const char *name,
-	const char *text, size_t len, bool regular);
-void endorse_pinned_free(struct endorse_pinned *files, size_t n);
-/* Reports every disagreement between keys/orgs (files, sorted in place) and
+/* The entries of keys/orgs: files[0..count), room for cap (array.h). */
+struct endorse_pins {
+	struct endorse_pinned *files;
+	size_t count, cap;
+};
+/* Appends a copy of the entry. */
+int endorse_pins_add(struct endorse_pins *pins, const char *name, const char *text, size_t len,
+	bool regular);
+/* Frees the entries; pins is then empty. */
+void endorse_pins_free(struct endorse_pins *pins);
+/* Reports every disagreement between keys/orgs (pins, sorted in place) and
  * the organisations' current keys in state (rule keys-orgs). */
-void endorse_orgs_compare(const endorse_state *state, struct endorse_pinned *files, size_t n,
+void endorse_orgs_compare(const endorse_state *state, struct endorse_pins *pins,
 	endorse_reporter *r);
 
 #endif

@@ -383,21 +383,20 @@ endorse_repo_blob_size(const endorse_repo *r, const endorse_commit_id *id, const
 
 int
 endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
-	struct endorse_pinned **files, size_t *n)
+	struct endorse_pins *out)
 {
 	git_tree *tree = NULL, *orgs = NULL;
 	git_tree_entry *entry = NULL;
 	char *path = endorse_repo_path(r, ENDORSE_ORGS_DIR);
 	int rc;
 
-	*files = NULL;
-	*n = 0;
+	*out = (struct endorse_pins){0};
 	if (path == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = commit_tree(&tree, r, id)) != 0 || git_tree_entry_bypath(&entry, tree, path) != 0)
 		goto out;
 	if (git_tree_entry_type(entry) != GIT_OBJECT_TREE) {
-		rc = endorse_pinned_add(files, n, "", "", 0, false);
+		rc = endorse_pins_add(out, "", "", 0, false);
 		goto out;
 	}
 	if (git_tree_lookup(&orgs, r->git, git_tree_entry_id(entry)) != 0) {
@@ -417,11 +416,11 @@ endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
 			break;
 		}
 		regular = regular && git_blob_rawsize(blob) <= ENDORSE_VKEY_MAX + 1;
-		rc = endorse_pinned_add(files, n, git_tree_entry_name(e),
+		rc = endorse_pins_add(out, git_tree_entry_name(e),
 			regular ? git_blob_rawcontent(blob) : "", regular ? (size_t)git_blob_rawsize(blob) : 0,
 			regular);
 		if (rc == 0)
-			memcpy((*files)[*n - 1].id, git_tree_entry_id(e)->id, 20);
+			memcpy(out->files[out->count - 1].id, git_tree_entry_id(e)->id, 20);
 		git_blob_free(blob);
 	}
 out:

@@ -67,7 +67,7 @@ bool endorse_repo_blob_size(const endorse_repo *r, const endorse_commit_id *id, 
 /* keys/orgs of the commit's tree (none if absent; one nameless non-regular
  * entry if it is not a directory). */
 int endorse_repo_read_orgs(const endorse_repo *r, const endorse_commit_id *id,
-	struct endorse_pinned **files, size_t *n);
+	struct endorse_pins *out);
 
 /* Calls fn with the path (relative to the log's directory) of the log and
  * of every keys/orgs entry that the commit's tree holds with git mode 100755. */

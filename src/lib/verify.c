@@ -54,14 +54,13 @@ report_temp(int orgs, const char *name, endorse_reporter *r)
  * with its content when it is a small regular file. A missing directory is
  * an empty one. */
 static int
-read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse_reporter *r)
+read_orgs_dir(struct endorse_pins *out, const char *dir, endorse_reporter *r)
 {
 	struct dirent *de;
 	DIR *d = NULL;
 	int fd = -1, rc = endorse_dir_open(&fd, dir, ENDORSE_ORGS_DIR, false, 0);
 
-	*files = NULL;
-	*n = 0;
+	*out = (struct endorse_pins){0};
 	if (rc == ENDORSE_ENOTFOUND)
 		return 0;
 	if (rc == ENDORSE_EUSAGE) {
@@ -89,7 +88,7 @@ read_orgs_dir(struct endorse_pinned **files, size_t *n, const char *dir, endorse
 		(void)snprintf(file, sizeof(file), "%s/%.260s", ENDORSE_ORGS_DIR, de->d_name);
 		read_rc = endorse_file_read_at(&text, &len, dirfd(d), de->d_name, file,
 			ENDORSE_VKEY_MAX + 1);
-		rc = endorse_pinned_add(files, n, de->d_name, read_rc == 0 ? text : "",
+		rc = endorse_pins_add(out, de->d_name, read_rc == 0 ? text : "",
 			read_rc == 0 ? len : 0, read_rc == 0);
 		free(text);
 	}
@@ -207,9 +206,9 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 	endorse_reporter r = {opt, 0, NULL, NULL};
 	endorse_state *state = NULL;
 	endorse_policy *policy = NULL;
-	struct endorse_pinned *files = NULL;
+	struct endorse_pins pins = {0};
 	char *note = NULL, note_error[512] = "";
-	size_t n = 0, note_len = 0;
+	size_t note_len = 0;
 	int rc;
 
 	if (out != NULL)
@@ -225,17 +224,17 @@ endorse_verify(endorse_state **out, const char *dir, const endorse_verify_option
 	if (note != NULL)
 		capture_checkpoint_root(state, note, note_len);
 	if ((rc = endorse_replay_file(state, dir, &r)) != 0 ||
-	    (rc = read_orgs_dir(&files, &n, dir, &r)) != 0)
+	    (rc = read_orgs_dir(&pins, dir, &r)) != 0)
 		goto out;
-	endorse_orgs_compare(state, files, n, &r);
-	if ((rc = check_modes(dir, files, n, &r)) != 0)
+	endorse_orgs_compare(state, &pins, &r);
+	if ((rc = check_modes(dir, pins.files, pins.count, &r)) != 0)
 		goto out;
 	if (note_error[0] != '\0')
 		endorse_report(&r, ENDORSE_CHECKPOINT_PATH, 0, "checkpoint", "%s", note_error);
 	if (note != NULL)
 		rc = check_checkpoint(state, policy, note, note_len, &r);
 out:
-	endorse_pinned_free(files, n);
+	endorse_pins_free(&pins);
 	endorse_policy_free(policy);
 	free(note);
 	return endorse_load_finish(out, state, rc, &r, problem_count);
