@@ -100,7 +100,7 @@ by_name(const void *a, const void *b)
 static int
 refuse_missing(const char *arg, const char *const tried[], size_t n_tried, const char *dir)
 {
-	char *names[KEYS_LISTED + 1];
+	char *names[KEYS_LISTED];
 	size_t count = 0, listed = 0;
 	DIR *d = dir != NULL ? opendir(dir) : NULL;
 	struct dirent *e;
@@ -113,7 +113,8 @@ refuse_missing(const char *arg, const char *const tried[], size_t n_tried, const
 		size_t len = strlen(e->d_name);
 		if (len <= 4 || strcmp(e->d_name + len - 4, ".key") != 0)
 			continue;
-		if (count++ < KEYS_LISTED + 1 && (names[listed] = strdup(e->d_name)) != NULL)
+		count++;
+		if (listed < KEYS_LISTED && (names[listed] = strdup(e->d_name)) != NULL)
 			listed++;
 	}
 	if (d != NULL)
@@ -125,12 +126,13 @@ refuse_missing(const char *arg, const char *const tried[], size_t n_tried, const
 	else
 		fprintf(stderr, "endorse: the secret keys in %s:\n", dir);
 	for (size_t i = 0; i < listed; i++) {
-		if (i < KEYS_LISTED)
-			fprintf(stderr, "  %s\n", names[i]);
+		fputs("  ", stderr);
+		cli_print_safe(stderr, names[i]); /* a file name: any bytes */
+		fputc('\n', stderr);
 		free(names[i]);
 	}
-	if (count > KEYS_LISTED)
-		fprintf(stderr, "  and %zu more\n", count - KEYS_LISTED);
+	if (count > listed)
+		fprintf(stderr, "  and %zu more\n", count - listed);
 	if (count > 0)
 		fprintf(stderr, "endorse: give one of them to --key (a name such as example.org "
 			"is enough), or a path to another key file\n");
