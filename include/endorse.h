@@ -324,9 +324,6 @@ typedef struct endorse_verify_options {
 	 * write killed in keys/orgs left for the next write to finish); rule is
 	 * "note". Not counted as a problem. */
 	void (*on_note)(void *ctx, const endorse_problem *note);
-	/* endorse_verify_base: when not NULL, gets why the log does not extend
-	 * the base (endorse_divergence above). */
-	endorse_divergence *divergence;
 } endorse_verify_options;
 
 /* Verifies the repository at dir: policy, every line of the log, and that
@@ -350,9 +347,11 @@ int endorse_verify_history(endorse_state **out, const char *dir, const char *rev
 /* The pull-request check: head's log (NULL: HEAD) must extend base's byte for
  * byte; base's lines are replayed for their effect only (they were verified
  * when base was), the new lines are verified fully, and keys/orgs must agree
- * at head. */
+ * at head. *divergence (if not NULL) says, when the log does not extend the
+ * base, whether a rechain onto it would repair it (endorse_divergence). */
 int endorse_verify_base(endorse_state **out, const char *dir, const char *base,
-	const char *head, const endorse_verify_options *opt, uint64_t *problem_count);
+	const char *head, const endorse_verify_options *opt, uint64_t *problem_count,
+	endorse_divergence *divergence);
 
 /* After another branch's entries were merged into onto, moves this branch's
  * own new entries (the lines of HEAD's log that onto's lacks; statements

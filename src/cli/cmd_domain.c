@@ -406,7 +406,7 @@ check_log(struct check_run *run, char **orgs, size_t norgs, const char *base)
 	bool *is_new = NULL;
 	int rc, code = EXIT_VALID;
 
-	rc = base != NULL ? endorse_verify_base(&state, cli_log_root(), base, NULL, &vopt, &count)
+	rc = base != NULL ? endorse_verify_base(&state, cli_log_root(), base, NULL, &vopt, &count, NULL)
 			  : endorse_verify(&state, cli_log_root(), &vopt, &count);
 	if (rc == ENDORSE_EINVALID) {
 		code = cli_error("the log does not verify (%llu problem%s): 'endorse verify%s%s' "

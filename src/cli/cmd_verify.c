@@ -482,12 +482,9 @@ run_verify(const struct verify_args *a, endorse_verify_options *vopt, struct col
 
 	if (a->use_history)
 		rc = endorse_verify_history(&state, cli_log_root(), a->history, vopt, &count);
-	else if (a->base != NULL) {
-		endorse_verify_options with_advice = *vopt;
-
-		with_advice.divergence = &divergence;
-		rc = endorse_verify_base(&state, cli_log_root(), a->base, NULL, &with_advice, &count);
-	}
+	else if (a->base != NULL)
+		rc = endorse_verify_base(&state, cli_log_root(), a->base, NULL, vopt, &count,
+			&divergence);
 	else
 		rc = endorse_verify(&state, cli_log_root(), vopt, &count);
 	if (rc != 0 && rc != ENDORSE_EINVALID) {

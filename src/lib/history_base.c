@@ -474,7 +474,8 @@ tallied(struct tally *t)
 
 int
 endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
-	const char *head_rev, const endorse_verify_options *opt, uint64_t *problem_count)
+	const char *head_rev, const endorse_verify_options *opt, uint64_t *problem_count,
+	endorse_divergence *divergence)
 {
 	static const endorse_verify_options none = {0};
 	struct tally t = {opt != NULL ? opt : &none, 0};
@@ -485,8 +486,8 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 
 	if (out != NULL)
 		*out = NULL;
-	if (t.user->divergence != NULL)
-		*t.user->divergence = ENDORSE_DIVERGENCE_NONE;
+	if (divergence != NULL)
+		*divergence = ENDORSE_DIVERGENCE_NONE;
 	if ((rc = endorse_repo_open(&repo, dir)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, base_rev, &p.base)) != 0 ||
 	    (rc = endorse_repo_resolve(repo, head_rev != NULL ? head_rev : "HEAD", &p.head)) != 0 ||
@@ -496,9 +497,9 @@ endorse_verify_base(endorse_state **out, const char *dir, const char *base_rev,
 	if ((rc = check_pull(&p)) == ENDORSE_EINVALID)
 		rc = 0;
 	/* advice only: a diagnosis that cannot run leaves the verdict as it is */
-	if (rc == 0 && p.r.problems > 0 && t.others == 0 && t.user->divergence != NULL &&
-	    endorse_rechain_plan_divergence(t.user->divergence, repo, &p.base, &p.head) != 0)
-		*t.user->divergence = ENDORSE_DIVERGENCE_NONE;
+	if (rc == 0 && p.r.problems > 0 && t.others == 0 && divergence != NULL &&
+	    endorse_rechain_plan_divergence(divergence, repo, &p.base, &p.head) != 0)
+		*divergence = ENDORSE_DIVERGENCE_NONE;
 	if (rc == 0 && p.r.problems > 0)
 		rc = ENDORSE_EINVALID;
 out:

@@ -98,8 +98,7 @@ check_text(const char *what, const char *s)
 
 	if (n < 1 || n > TEXT_MAX_CHARS)
 		return endorse_error_set(ENDORSE_EINVALID, "field",
-			"%s must be 1 to %d characters, not %zu", what,
-			TEXT_MAX_CHARS, n);
+			"%s must be 1 to %d characters, not %zu", what, TEXT_MAX_CHARS, n);
 	return 0;
 }
 
@@ -109,8 +108,25 @@ check_url(const char *what, const char *s)
 	/* "https://" alone names no resource; spaces would not survive a link. */
 	if (strncmp(s, "https://", 8) != 0 || s[8] == '\0' || strchr(s, ' ') != NULL)
 		return endorse_error_set(ENDORSE_EINVALID, "field",
-			"%s must start with https:// and contain no spaces",
-			what);
+			"%s must start with https:// and contain no spaces", what);
+	return 0;
+}
+
+static int
+check_time(const char *t)
+{
+	if (!endorse_time_valid(t))
+		return endorse_error_set(ENDORSE_EINVALID, "time",
+			"time \"%.32s\" is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ", t);
+	return 0;
+}
+
+static int
+check_id(const char *id)
+{
+	if (!endorse_document_id_valid(id))
+		return endorse_error_set(ENDORSE_EINVALID, "field",
+			"document id must be 1 to 64 of a-z 0-9 -");
 	return 0;
 }
 
@@ -148,19 +164,15 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 	if (check_vkey(&entry->signer, "signer", st->signer, ENDORSE_KEY_ED25519, check_points,
 		points) != 0)
 		return ENDORSE_EINVALID;
-	if (!endorse_time_valid(st->time))
-		return endorse_error_set(ENDORSE_EINVALID, "time",
-			"time \"%.32s\" is not a real UTC time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
+	if (check_time(st->time) != 0)
+		return ENDORSE_EINVALID;
 	if (st->org_id != NULL && (why = endorse_org_id_problem(st->org_id)) != NULL)
 		return endorse_error_set(ENDORSE_EINVALID, "org-id",
 			"org \"%.64s%s\" is not an organization id: %s",
 			st->org_id, strlen(st->org_id) > 64 ? "..." : "", why);
 	switch (st->type) {
 	case ENDORSE_DOCUMENT:
-		if (!endorse_document_id_valid(st->id))
-			return endorse_error_set(ENDORSE_EINVALID, "field",
-				"document id must be 1 to 64 of a-z 0-9 -");
-		if (check_text("title", st->title) || check_url("url", st->url) ||
+		if (check_id(st->id) || check_text("title", st->title) || check_url("url", st->url) ||
 		    check_sha256("sha256", st->sha256))
 			return ENDORSE_EINVALID;
 		return 0;
@@ -186,8 +198,7 @@ endorse_statement_check_values(endorse_entry *entry, bool check_points, endorse_
 			return ENDORSE_EINVALID;
 		if (strcmp(st->method, "https") != 0 && strcmp(st->method, "dns") != 0)
 			return endorse_error_set(ENDORSE_EINVALID, "field",
-				"method must be \"https\" or \"dns\", not "
-				"\"%.32s\"", st->method);
+				"method must be \"https\" or \"dns\", not \"%.32s\"", st->method);
 		return 0;
 	}
 	return endorse_error_set(ENDORSE_EINVALID, "statement-type", "unknown statement type");
@@ -232,20 +243,16 @@ endorse_statement_check_fields(const endorse_statement *st)
 {
 	int rc = 0;
 
-	if (st->time != NULL && !endorse_time_valid(st->time))
-		return endorse_error_set(ENDORSE_EINVALID, "time",
-			"time \"%.32s\" is not a real UTC "
-			"time of the form YYYY-MM-DDTHH:MM:SSZ", st->time);
+	if (st->time != NULL && check_time(st->time) != 0)
+		return ENDORSE_EINVALID;
 	if (st->document != NULL && !endorse_document_ref_valid(st->document))
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "document \"%.72s\" is neither a "
 			"SHA-256 nor a prefix of one (at least 8 lowercase hex digits), latest, a "
 			"document id nor ID@VERSION", st->document);
 	switch (st->type) {
 	case ENDORSE_DOCUMENT:
-		if (st->id != NULL && !endorse_document_id_valid(st->id))
-			return endorse_error_set(ENDORSE_EINVALID, "field",
-				"document id must be 1 to 64 of a-z 0-9 -");
-		rc = (st->title != NULL && check_text("title", st->title)) ||
+		rc = (st->id != NULL && check_id(st->id)) ||
+			(st->title != NULL && check_text("title", st->title)) ||
 			(st->url != NULL && check_url("url", st->url));
 		break;
 	case ENDORSE_ENDORSE:

@@ -69,16 +69,29 @@ endorse_git_check_clean(const endorse_repo *r, const char *const *rels, size_t n
 	return 0;
 }
 
+/* The author (and committer) of a commit endorse makes: git's own, from
+ * user.name and user.email; hint ends the refusal. */
+static int
+commit_author(git_signature **sig, const endorse_repo *r, const char *hint)
+{
+	char what[128];
+
+	*sig = NULL;
+	if (git_signature_default(sig, r->git) == 0)
+		return 0;
+	(void)snprintf(what, sizeof(what), "no author for the commit; set git config user.name "
+		"and user.email%s", hint);
+	return endorse_git_fail(ENDORSE_EUSAGE, what);
+}
+
 int
 endorse_git_check_author(const endorse_repo *r)
 {
 	git_signature *sig = NULL;
+	int rc = commit_author(&sig, r, " (or use --no-commit)");
 
-	if (git_signature_default(&sig, r->git) != 0)
-		return endorse_git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name and "
-			"user.email (or use --no-commit)");
 	git_signature_free(sig);
-	return 0;
+	return rc;
 }
 
 static int
@@ -634,11 +647,8 @@ make_commit(const endorse_repo *r, const struct endorse_git_change *changes, siz
 	}
 	if ((rc = updated_tree(tree, r, base, changes, n)) != 0)
 		goto out;
-	if (git_signature_default(&sig, r->git) != 0) {
-		rc = endorse_git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name "
-			"and user.email");
+	if ((rc = commit_author(&sig, r, "")) != 0)
 		goto out;
-	}
 	rc = create_commit(oid, r, sig, message, *tree, nparents, parents);
 out:
 	git_signature_free(sig);
@@ -1060,11 +1070,8 @@ make_bridge(git_commit **out, const endorse_repo *r, const struct endorse_git_ch
 		return endorse_git_fail(ENDORSE_EIO, "cannot read the base tree");
 	if ((rc = updated_tree(&tree, r, base, changes, n)) != 0)
 		goto out;
-	if (git_signature_default(&sig, r->git) != 0) {
-		rc = endorse_git_fail(ENDORSE_EUSAGE, "no author for the commit; set git config user.name "
-			"and user.email");
+	if ((rc = commit_author(&sig, r, "")) != 0)
 		goto out;
-	}
 	if ((rc = create_commit(&oid, r, sig, message, tree, 1, parents)) == 0 &&
 	    git_commit_lookup(out, r->git, &oid) != 0)
 		rc = endorse_git_fail(ENDORSE_EIO, "cannot read the bridge commit");

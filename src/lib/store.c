@@ -97,8 +97,7 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 	if (st->time == NULL) {
 		if (clock_time(now, later, state, req) != 0)
 			return endorse_error_set(ENDORSE_EINVALID, NULL,
-				"refusing to write the entry: "
-				"no valid time follows %s (rule time-order)",
+				"refusing to write the entry: no valid time follows %s (rule time-order)",
 				endorse_state_time_floor(state, st->org_id));
 		if ((st->time = strdup(now)) == NULL)
 			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
@@ -132,6 +131,16 @@ make_line(char **line, size_t *len, endorse_state *state, const endorse_append_r
 	return rc;
 }
 
+/* org's active endorsement of the document of index doc, or NULL. */
+static const endorse_endorsement *
+active_of(const endorse_org *org, size_t doc)
+{
+	for (size_t j = 0; org != NULL && j < org->endorsement_count; j++)
+		if (org->endorsements[j].document == doc && org->endorsements[j].active)
+			return &org->endorsements[j];
+	return NULL;
+}
+
 /* The newest version org endorses, or NULL. */
 static const endorse_document *
 newest_endorsed(const endorse_state *state, const char *org_id)
@@ -139,9 +148,8 @@ newest_endorsed(const endorse_state *state, const char *org_id)
 	const endorse_org *org = endorse_state_find_org(state, org_id);
 
 	for (size_t i = endorse_state_document_count(state); org != NULL && i-- > 0;)
-		for (size_t j = 0; j < org->endorsement_count; j++)
-			if (org->endorsements[j].document == i && org->endorsements[j].active)
-				return endorse_state_document(state, i);
+		if (active_of(org, i) != NULL)
+			return endorse_state_document(state, i);
 	return NULL;
 }
 
@@ -164,8 +172,8 @@ choose_document(endorse_statement *st, const endorse_state *state, endorse_write
 		d = endorse_state_document(state, endorse_state_document_count(state) - 1);
 	else if ((d = newest_endorsed(state, st->org_id)) == NULL)
 		return endorse_error_set(ENDORSE_EINVALID, NULL,
-			"%s does not currently endorse any "
-			"document in this log; nothing to withdraw", st->org_id);
+			"%s does not currently endorse any document in this log; nothing to withdraw",
+			st->org_id);
 	if (d == NULL)
 		return endorse_error_wrap(ENDORSE_EUSAGE, "refusing to write");
 	if ((sha = strdup(d->sha256)) == NULL)
@@ -380,28 +388,16 @@ load_state(endorse_state **state, const endorse_append_request *req, const endor
 	return rc;
 }
 
-/* org_id's active endorsement of the version sha256, or NULL. */
-static const endorse_endorsement *
-active_endorsement(const endorse_state *state, const endorse_org *org, const char *sha256)
-{
-	const endorse_document *d = endorse_state_find_document(state, sha256);
-	size_t index = 0;
-
-	while (d != NULL && endorse_state_document(state, index) != d)
-		index++;
-	for (size_t j = 0; org != NULL && d != NULL && j < org->endorsement_count; j++)
-		if (org->endorsements[j].document == index && org->endorsements[j].active)
-			return &org->endorsements[j];
-	return NULL;
-}
-
 /* What a re-affirmation needs: an active endorsement of the version, made
  * with a key other than the current one, which signs the withdrawal. */
 static int
 check_reaffirm(const endorse_state *state, const endorse_statement *st)
 {
 	const endorse_org *org = endorse_state_find_org(state, st->org_id);
-	const endorse_endorsement *e = active_endorsement(state, org, st->document);
+	const endorse_document *d = endorse_state_find_document(state, st->document);
+	/* d is endorse_state_document(state, i) for its index i (endorse.h) */
+	const endorse_endorsement *e = d == NULL ? NULL :
+		active_of(org, (size_t)(d - endorse_state_document(state, 0)));
 
 	if (st->type != ENDORSE_ENDORSE)
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "only an endorsement is re-affirmed");
