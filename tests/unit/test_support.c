@@ -1,7 +1,10 @@
 /* The library's support modules: the error channel (error.h), the growable
- * array (array.h) and the hash set (hashset.h). */
+ * array (array.h), the hash set (hashset.h) and the memo of checked points
+ * (points.h), which is built on both. */
 #include "harness.h"
 #include "util.h"
+
+#include "points.h"
 
 #include "array.h"
 #include "hashset.h"
@@ -121,12 +124,52 @@ hashset_finds_every_index(void)
 	return 0;
 }
 
+/* The memo answers as crypto_core_ed25519_is_valid_point does, remembers
+ * only keys that passed (a bad point is refused every time, however many
+ * good ones came before), and keeps its answers as it grows. */
+static int
+points_memo_remembers_only_valid_points(void)
+{
+	/* small order 8 (ed25519-speccheck cases 0 and 1), the identity, and
+	 * all zeros (order 4) */
+	static const char *const bad_hex[] = {
+		"c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+		"0100000000000000000000000000000000000000000000000000000000000000",
+		"0000000000000000000000000000000000000000000000000000000000000000",
+	};
+	enum { KEYS = 600 }; /* the set grows six times */
+	uint8_t(*good)[32] = malloc((size_t)KEYS * 32), sk[64], bad[3][32];
+	endorse_points *p = endorse_points_new();
+
+	CHECK(good != NULL && p != NULL);
+	for (size_t i = 0; i < 3; i++)
+		CHECK(sodium_hex2bin(bad[i], 32, bad_hex[i], 64, NULL, NULL, NULL) == 0);
+	for (size_t i = 0; i < KEYS; i++) {
+		CHECK(crypto_sign_keypair(good[i], sk) == 0);
+		CHECK(endorse_points_valid(p, good[i]));
+		CHECK(endorse_points_valid(p, good[i])); /* now from the memo */
+		CHECK(!endorse_points_valid(p, bad[i % 3]));
+	}
+	for (size_t i = 0; i < KEYS; i++)
+		CHECK(endorse_points_valid(p, good[i]));
+	for (size_t i = 0; i < 3; i++) {
+		CHECK(!endorse_points_valid(p, bad[i]));
+		CHECK(!endorse_points_valid(NULL, bad[i]));
+	}
+	CHECK(endorse_points_valid(NULL, good[0]));
+	sodium_memzero(sk, sizeof(sk));
+	endorse_points_free(p);
+	free(good);
+	return 0;
+}
+
 static const test_case cases[] = {
 	CASE(error_record_holds_code_rule_place),
 	CASE(error_wrap_keeps_rule_prefixes_message),
 	CASE(error_save_restore_crosses_threads),
 	CASE(array_reserve_doubles_and_refuses_overflow),
 	CASE(hashset_finds_every_index),
+	CASE(points_memo_remembers_only_valid_points),
 };
 
 HARNESS_MAIN(cases)
