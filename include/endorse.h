@@ -578,11 +578,13 @@ typedef struct endorse_append_request {
 	const char *dir;
 	const endorse_secret_key *key;       /* signs statement */
 	const endorse_secret_key *new_key;   /* rotate: signs new_sig */
-	/* Completed in place: signer and time are filled in when NULL; so is
-	 * the document of an endorse (the newest version) or a withdraw (the
-	 * newest version the organization endorses), and a document given as
-	 * a reference (endorse_state_resolve_document) becomes its SHA-256. */
-	endorse_statement *statement;
+	/* Never changed: what it leaves out is filled in for the entry (and
+	 * read back from endorse_write_result): signer and time when NULL, the
+	 * document of an endorse (the newest version) or a withdraw (the
+	 * newest version the organization endorses) when NULL, and a document
+	 * given as a reference (endorse_state_resolve_document) becomes its
+	 * SHA-256. */
+	const endorse_statement *statement;
 	/* record the write as one commit when dir is in a git work tree */
 	bool commit;
 	/* init and document: the file registered; inside dir, its path is
@@ -614,6 +616,12 @@ typedef struct endorse_write_result {
 	 * already claimed that second or a later one: the entry claims one
 	 * second after its previous statement instead (time-order) */
 	bool time_after_previous;
+	/* The statement as written (set when the write succeeds): its signer
+	 * (vkey text), its time, and the SHA-256 of the version it registers
+	 * (document) or concerns (endorse, withdraw), else empty. */
+	char signer[ENDORSE_VKEY_MAX];
+	char time[21];
+	char document_sha256[65];
 } endorse_write_result;
 
 /* What endorse_append_statement (or _document) would refuse that needs no

@@ -39,7 +39,8 @@ struct audit_snapshot {
 	size_t count;
 	bool taken;
 };
-void audit_snapshot_take(struct audit_snapshot *s, const endorse_state *state);
+/* ENDORSE_ENOMEM when out of memory (s is then not taken). */
+int audit_snapshot_take(struct audit_snapshot *s, const endorse_state *state);
 
 /* which: NULL or "all", "latest", or a SHA-256. */
 int audit_view_build(struct audit_view *v, const endorse_state *state, const char *which,

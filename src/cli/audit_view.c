@@ -20,19 +20,19 @@ by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-void
+int
 audit_snapshot_take(struct audit_snapshot *s, const endorse_state *state)
 {
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 
 	for (size_t i = 0; i < endorse_state_org_count(state); i++) {
 		const endorse_org *org = endorse_state_org(state, i);
 		for (size_t j = 0; j < org->endorsement_count; j++) {
+			uint64_t *grown;
 			if (!org->endorsements[j].active)
 				continue;
-			uint64_t *grown = realloc(s->pairs, (n + 1) * sizeof(*grown));
-			if (grown == NULL)
-				continue;
+			if ((grown = cli_reserve(s->pairs, &cap, n + 1, sizeof(*grown))) == NULL)
+				return ENDORSE_ENOMEM;
 			s->pairs = grown;
 			s->pairs[n++] = pair(i, org->endorsements[j].document);
 		}
@@ -41,6 +41,7 @@ audit_snapshot_take(struct audit_snapshot *s, const endorse_state *state)
 		qsort(s->pairs, n, sizeof(*s->pairs), by_value);
 	s->count = n;
 	s->taken = true;
+	return 0;
 }
 
 static bool
@@ -65,6 +66,8 @@ static int
 rows_of(struct audit_doc *out, const endorse_state *state, size_t d,
 	const struct audit_snapshot *since)
 {
+	size_t cap = 0;
+
 	for (size_t i = 0; i < endorse_state_org_count(state); i++) {
 		const endorse_org *org = endorse_state_org(state, i);
 		for (size_t j = 0; j < org->endorsement_count; j++) {
@@ -76,7 +79,7 @@ rows_of(struct audit_doc *out, const endorse_state *state, size_t d,
 				continue;
 			if (since == NULL ? !e->active : e->active == before)
 				continue;
-			grown = realloc(out->rows, (out->count + 1) * sizeof(*grown));
+			grown = cli_reserve(out->rows, &cap, out->count + 1, sizeof(*grown));
 			if (grown == NULL)
 				return cli_error("out of memory");
 			out->rows = grown;

@@ -34,7 +34,7 @@ struct event {
 struct history {
 	const char *org;
 	struct event *events;
-	size_t count;
+	size_t count, cap;
 };
 
 static void
@@ -48,19 +48,18 @@ key_id_of(char out[9], const char *vkey_text)
 		out[0] = '\0';
 }
 
-static void
-record_event(void *ctx, const endorse_entry *entry, const endorse_state *state)
+/* ENDORSE_ENOMEM when the event cannot be kept. */
+static int
+record_event(struct history *h, const endorse_entry *entry, const endorse_state *state)
 {
-	struct history *h = ctx;
 	const endorse_statement *st = &entry->statement;
 	struct event *grown, *e;
 	endorse_vkey signer;
 
 	if (st->org_id == NULL || strcmp(st->org_id, h->org) != 0)
-		return;
-	grown = realloc(h->events, (h->count + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return;
+		return 0;
+	if ((grown = cli_reserve(h->events, &h->cap, h->count + 1, sizeof(*grown))) == NULL)
+		return ENDORSE_ENOMEM;
 	h->events = grown;
 	e = &h->events[h->count++];
 	memset(e, 0, sizeof(*e));
@@ -77,6 +76,12 @@ record_event(void *ctx, const endorse_entry *entry, const endorse_state *state)
 		(void)snprintf(e->method, sizeof(e->method), "%s", st->method);
 	e->by_log = endorse_vkey_parse(&signer, st->signer, strlen(st->signer)) == 0 &&
 		endorse_vkey_equal(&signer, endorse_state_log_key(state));
+	/* a copy that failed is shown as absent; the whole is refused instead */
+	if ((st->time != NULL && e->time == NULL) || (st->document != NULL && e->document == NULL) ||
+	    (st->org_name != NULL && e->name == NULL) || (st->org_url != NULL && e->url == NULL) ||
+	    (st->reason != NULL && e->reason == NULL))
+		return ENDORSE_ENOMEM;
+	return 0;
 }
 
 static void
@@ -254,6 +259,7 @@ struct replay_ctx {
 	struct audit_snapshot since;
 	bool want_since;
 	char newest_time[21];  /* the time of the newest entry (the HTML page's date) */
+	bool out_of_memory;    /* an event or the snapshot could not be kept */
 };
 
 static void
@@ -261,11 +267,12 @@ on_entry(void *ctx, const endorse_entry *entry, const endorse_state *state)
 {
 	struct replay_ctx *c = ctx;
 
-	if (c->history.org != NULL)
-		record_event(&c->history, entry, state);
+	if (c->history.org != NULL && record_event(&c->history, entry, state) != 0)
+		c->out_of_memory = true;
 	(void)snprintf(c->newest_time, sizeof(c->newest_time), "%s", entry->statement.time);
-	if (c->want_since && !c->since.taken && entry->seq + 1 == c->since.at)
-		audit_snapshot_take(&c->since, state);
+	if (c->want_since && !c->since.taken && entry->seq + 1 == c->since.at &&
+	    audit_snapshot_take(&c->since, state) != 0)
+		c->out_of_memory = true;
 }
 
 /* --since SEQ (digits) or a git revision: the log's size at that point. */
@@ -425,6 +432,8 @@ verify_for_audit(endorse_state **state, struct replay_ctx *ctx, const endorse_vk
 	} else if (rc != 0) {
 		return cli_library_error(rc);
 	}
+	if (ctx->out_of_memory)
+		return cli_error("out of memory");
 	if (ctx->want_since && ctx->since.at > endorse_state_size(*state))
 		return cli_error("--since %s: the log has only %llu entries", since,
 			(unsigned long long)endorse_state_size(*state));
@@ -527,7 +536,7 @@ cmd_audit(int argc, char **argv)
 {
 	struct audit_args a;
 	endorse_vkey log_key;
-	struct replay_ctx ctx = {{NULL, NULL, 0}, {0, NULL, 0, false}, false, ""};
+	struct replay_ctx ctx = {{NULL, NULL, 0, 0}, {0, NULL, 0, false}, false, "", false};
 	endorse_state *state = NULL;
 	char *temp = NULL;
 	int rc, code;

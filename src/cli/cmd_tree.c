@@ -81,7 +81,7 @@ read_leaves(uint8_t (**leaves)[32], uint64_t *count, endorse_merkle *tree)
 	static char buf[1 << 20];
 	crypto_hash_sha256_state st;
 	const uint8_t prefix = 0x00;
-	uint64_t cap = 0;
+	size_t cap = 0;
 	bool open_line = false;
 	ssize_t n;
 
@@ -112,12 +112,11 @@ read_leaves(uint8_t (**leaves)[32], uint64_t *count, endorse_merkle *tree)
 			if (tree != NULL)
 				endorse_merkle_add(tree, h);
 			if (leaves != NULL) {
-				if (*count == cap) {
-					void *grown = realloc(*leaves, (cap = cap ? 2 * cap : 4096) * 32);
-					if (grown == NULL)
-						return cli_error("out of memory");
-					*leaves = grown;
-				}
+				void *grown = *count >= SIZE_MAX ? NULL :
+					cli_reserve(*leaves, &cap, (size_t)*count + 1, 32);
+				if (grown == NULL)
+					return cli_error("out of memory");
+				*leaves = grown;
 				memcpy((*leaves)[*count], h, 32);
 			}
 			(*count)++;

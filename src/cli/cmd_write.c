@@ -197,12 +197,12 @@ report_append(const endorse_statement *st, const endorse_write_result *res)
 	else if (st->org_id != NULL)
 		printf(" by %s", st->org_id);
 	if (st->type == ENDORSE_DOCUMENT) {
-		printf(" %s (sha256 %s)", st->id, st->sha256);
-	} else if (st->document != NULL) {
+		printf(" %s (sha256 %s)", st->id, res->document_sha256);
+	} else if (res->document_sha256[0] != '\0') {
 		printf(" of ");
 		cli_print_safe(stdout, res->document_id);
 		printf("@%llu (sha256 %.12s)", (unsigned long long)res->document_version,
-			st->document);
+			res->document_sha256);
 	}
 	printf("\n");
 }
@@ -272,7 +272,7 @@ append(endorse_statement *st, const struct write_options *o)
 	if (res.time_after_previous)
 		fprintf(stderr, "endorse: note: %s's previous statement already claims this second "
 			"or a later one, so this entry claims %s, one second after it (times must "
-			"increase)\n", st->org_id, st->time);
+			"increase)\n", st->org_id, res.time);
 	report_commit(&res);
 	code = EXIT_VALID;
 out:
@@ -357,7 +357,7 @@ cmd_init(int argc, char **argv)
 	cli_report_completed(res.completed_hex);
 	endorse_secret_key_free(key);
 	if (rc == 0) {
-		printf("created a log with log key %s\n", st.signer);
+		printf("created a log with log key %s\n", res.signer);
 		report_append(&st, &res);
 		report_commit(&res);
 		warn_git_bytes(o.document, st.sha256);

@@ -207,28 +207,23 @@ int
 cli_read_file(char **out, size_t *len, const char *path, size_t max)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	size_t cap = 4096, n = 0;
+	size_t cap = 0, n = 0;
 	char *buf = NULL;
 
 	*out = NULL;
 	if (fd < 0)
 		return cli_error("%s: %s", path, strerror(errno));
-	buf = malloc(cap + 1);
 	for (;;) {
 		ssize_t r;
-		if (buf == NULL)
+		/* room for 4 KiB more and the NUL; past max + 1, the file is refused */
+		char *grown = n > max ? NULL : cli_reserve(buf, &cap, n + 4096 + 1, 1);
+		if (grown == NULL) {
+			free(buf);
+			buf = NULL;
 			break;
-		if (n == cap) {
-			char *grown = cap > max ? NULL : realloc(buf, 2 * cap + 1);
-			if (grown == NULL) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = grown;
-			cap *= 2;
 		}
-		r = read(fd, buf + n, cap - n);
+		buf = grown;
+		r = read(fd, buf + n, cap - 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
@@ -405,6 +400,23 @@ char *
 cli_strdup_or_null(const char *s)
 {
 	return s == NULL ? NULL : strdup(s);
+}
+
+void *
+cli_reserve(void *items, size_t *cap, size_t need, size_t size)
+{
+	size_t room = *cap > 0 ? *cap : 1;
+	void *grown;
+
+	if (need <= *cap)
+		return items;
+	while (room < need && room <= SIZE_MAX / 2)
+		room *= 2;
+	if (room < need || size == 0 || room > SIZE_MAX / size ||
+	    (grown = realloc(items, room * size)) == NULL)
+		return NULL;
+	*cap = room;
+	return grown;
 }
 
 bool

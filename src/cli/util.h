@@ -86,6 +86,11 @@ cli_stop(int *code, int exit_code)
 
 /* strdup that passes NULL through. */
 char *cli_strdup_or_null(const char *s);
+/* The commands' one way to make room: items (or a new block holding them)
+ * with room for at least need elements of size bytes, *cap set to that
+ * room; the room doubles, so n appends copy O(n) elements. NULL when out of
+ * memory or need * size overflows (items and *cap then unchanged). */
+void *cli_reserve(void *items, size_t *cap, size_t need, size_t size);
 
 /* -C DIR: changes directory at once, as git -C does, so that every
  * relative path given afterwards or before is taken relative to DIR. */

@@ -24,6 +24,36 @@
 #include "report.h"
 #include "storage.h"
 
+/* The statement a write signs: the caller's (borrowed, never changed: the
+ * request is const) with what it left out filled in here, in buffers of
+ * its own: the signer, the time, and for an endorse or withdraw the full
+ * SHA-256 of the version concerned. Never copied: st points into it. */
+struct completed {
+	endorse_statement st;
+	char signer[ENDORSE_VKEY_MAX];
+	char time[21];
+	char document[65];
+};
+
+static void
+completed_init(struct completed *c, const endorse_statement *given)
+{
+	c->st = *given;
+	c->signer[0] = c->time[0] = c->document[0] = '\0';
+}
+
+/* What the caller reads back of the statement written (endorse.h). */
+static void
+completed_result(endorse_write_result *res, const endorse_statement *st)
+{
+	const char *sha = st->type == ENDORSE_DOCUMENT ? st->sha256 : st->document;
+
+	(void)snprintf(res->signer, sizeof(res->signer), "%s", st->signer);
+	(void)snprintf(res->time, sizeof(res->time), "%s", st->time);
+	(void)snprintf(res->document_sha256, sizeof(res->document_sha256), "%s",
+		sha != NULL ? sha : "");
+}
+
 static int
 sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_append_request *req)
 {
@@ -61,9 +91,9 @@ pinned_key_text(char out[ENDORSE_VKEY_MAX + 1], const endorse_state *state, cons
  * *later is set: time-order stops replays, and a writer must not trip on it.
  * An explicit time is never changed (the caller asked for it). */
 static int
-clock_time(char now[21], bool *later, const endorse_state *state, const endorse_append_request *req)
+clock_time(char now[21], bool *later, const endorse_state *state, const endorse_append_request *req,
+	const endorse_statement *st)
 {
-	const endorse_statement *st = req->statement;
 	const char *floor;
 
 	endorse_time_now(now);
@@ -76,31 +106,32 @@ clock_time(char now[21], bool *later, const endorse_state *state, const endorse_
 	return endorse_time_next_second(now, floor);
 }
 
-/* Completes the statement (signer, time), signs it as the next entry of
- * state, and serialises the line; the line then goes through exactly the
- * checks verify will apply, and its effect is applied to state. */
+/* Completes c's statement (signer, time), signs it with req's keys as the
+ * next entry of state, and serialises the line; the line then goes through
+ * exactly the checks verify will apply, and its effect is applied to
+ * state. */
 static int
 make_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req,
-	bool *later)
+	struct completed *c, bool *later)
 {
-	endorse_statement *st = req->statement;
+	endorse_statement *st = &c->st;
 	endorse_entry entry, parsed;
 	endorse_error_saved why;
-	char signer[ENDORSE_VKEY_MAX], now[21], latest[21];
+	char latest[21];
 	int rc;
 
 	*line = NULL;
 	memset(&entry, 0, sizeof(entry));
-	endorse_vkey_format(signer, endorse_secret_key_vkey(req->key));
-	if (st->signer == NULL && (st->signer = strdup(signer)) == NULL)
-		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	if (st->signer == NULL) {
+		endorse_vkey_format(c->signer, endorse_secret_key_vkey(req->key));
+		st->signer = c->signer;
+	}
 	if (st->time == NULL) {
-		if (clock_time(now, later, state, req) != 0)
+		if (clock_time(c->time, later, state, req, st) != 0)
 			return endorse_error_set(ENDORSE_EINVALID, NULL,
 				"refusing to write the entry: no valid time follows %s (rule time-order)",
 				endorse_state_time_floor(state, st->org_id));
-		if ((st->time = strdup(now)) == NULL)
-			return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+		st->time = c->time;
 	}
 	/* A time far ahead would hold back the organization's next statements
 	 * (time-order), and verify refuses it. */
@@ -153,16 +184,16 @@ newest_endorsed(const endorse_state *state, const char *org_id)
 	return NULL;
 }
 
-/* The version an endorse or withdraw concerns, its document completed in
- * place with the full SHA-256: the reference given (a prefix, latest, ID
- * or ID@VERSION: endorse_state_resolve_document), or without one, for an
+/* The version an endorse or withdraw concerns, c's document completed
+ * with its full SHA-256: the reference given (a prefix, latest, ID or
+ * ID@VERSION: endorse_state_resolve_document), or without one, for an
  * endorsement the newest version and for a withdrawal the newest the
  * organization endorses. res says which it was, as ID@VERSION. */
 static int
-choose_document(endorse_statement *st, const endorse_state *state, endorse_write_result *res)
+choose_document(struct completed *c, const endorse_state *state, endorse_write_result *res)
 {
+	endorse_statement *st = &c->st;
 	const endorse_document *d;
-	char *sha;
 
 	if (st->type != ENDORSE_ENDORSE && st->type != ENDORSE_WITHDRAW)
 		return 0;
@@ -176,10 +207,8 @@ choose_document(endorse_statement *st, const endorse_state *state, endorse_write
 			st->org_id);
 	if (d == NULL)
 		return endorse_error_wrap(ENDORSE_EUSAGE, "refusing to write");
-	if ((sha = strdup(d->sha256)) == NULL)
-		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-	free(st->document);
-	st->document = sha;
+	(void)snprintf(c->document, sizeof(c->document), "%s", d->sha256);
+	st->document = c->document;
 	res->document_version = endorse_state_document_version(state, d);
 	(void)snprintf(res->document_id, sizeof(res->document_id), "%s", d->id);
 	return 0;
@@ -419,42 +448,36 @@ check_reaffirm(const endorse_state *state, const endorse_statement *st)
 /* A re-affirmation (req->reaffirm): the organisation's endorsement of the
  * version, made with a key since rotated away or revoked (check_reaffirm),
  * is ended by a withdrawal signed by the current key, written just before
- * the new endorsement in the same write; the endorsement then claims one
- * second after the withdrawal (time-order). *line is NULL without
+ * the new endorsement (c) in the same write; the endorsement then claims
+ * one second after the withdrawal (time-order). *line is NULL without
  * req->reaffirm. */
 static int
 reaffirm_line(char **line, size_t *len, endorse_state *state, const endorse_append_request *req,
-	bool *later)
+	struct completed *c, bool *later)
 {
-	endorse_statement *st = req->statement, w = {.type = ENDORSE_WITHDRAW};
+	const endorse_statement w = {.type = ENDORSE_WITHDRAW, .org_id = c->st.org_id,
+		.document = c->st.document, .time = c->st.time};
 	endorse_append_request wreq = *req;
+	struct completed withdraw;
 	uint8_t hash[32], leaf[32];
-	char next[21];
 	int rc;
 
 	*line = NULL;
 	if (!req->reaffirm)
 		return 0;
-	if ((rc = check_reaffirm(state, st)) != 0)
+	if ((rc = check_reaffirm(state, &c->st)) != 0)
 		return rc;
-	w.org_id = strdup(st->org_id);
-	w.document = strdup(st->document);
-	w.time = st->time != NULL ? strdup(st->time) : NULL;
+	completed_init(&withdraw, &w);
 	wreq.statement = &w;
 	wreq.new_key = NULL;
-	if (w.org_id == NULL || w.document == NULL || (st->time != NULL && w.time == NULL))
-		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-	else if ((rc = make_line(line, len, state, &wreq, later)) == 0 &&
-		 (rc = endorse_time_next_second(next, w.time)) == 0) {
-		crypto_hash_sha256(hash, (const uint8_t *)*line, *len);
-		endorse_merkle_leaf_hash(leaf, (const uint8_t *)*line, *len);
-		endorse_state_advance(state, hash, leaf); /* the endorsement follows it */
-		free(st->time);
-		if ((st->time = strdup(next)) == NULL)
-			rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-	}
-	endorse_statement_clear(&w);
-	return rc;
+	if ((rc = make_line(line, len, state, &wreq, &withdraw, later)) != 0 ||
+	    (rc = endorse_time_next_second(c->time, withdraw.st.time)) != 0)
+		return rc;
+	c->st.time = c->time;
+	crypto_hash_sha256(hash, (const uint8_t *)*line, *len);
+	endorse_merkle_leaf_hash(leaf, (const uint8_t *)*line, *len);
+	endorse_state_advance(state, hash, leaf); /* the endorsement follows it */
+	return 0;
 }
 
 /* The withdrawal of a re-affirmation and the endorsement, as the lines
@@ -620,7 +643,8 @@ static int
 append(const endorse_append_request *req, bool new_document, const endorse_verify_options *opt,
 	endorse_write_result *res)
 {
-	endorse_statement *st = req->statement;
+	const endorse_statement *st = req->statement;
+	struct completed c;
 	endorse_state *state = NULL;
 	endorse_storage *s = NULL;
 	char *line = NULL, *withdraw = NULL, vkey_rel[300], message[512];
@@ -633,6 +657,7 @@ append(const endorse_append_request *req, bool new_document, const endorse_verif
 	int rc;
 
 	*res = (endorse_write_result){0};
+	completed_init(&c, st);
 	vkey_rel[0] = '\0';
 	if (st->org_id != NULL)
 		(void)snprintf(vkey_rel, sizeof(vkey_rel), "%s/%s.vkey", ENDORSE_ORGS_DIR, st->org_id);
@@ -640,19 +665,21 @@ append(const endorse_append_request *req, bool new_document, const endorse_verif
 	    (rc = load_state(&state, req, opt)) != 0)
 		goto out;
 	seq = endorse_state_size(state);
-	if ((rc = choose_document(st, state, res)) != 0 ||
+	if ((rc = choose_document(&c, state, res)) != 0 ||
 	    (rc = check_document_id(st, state, new_document, res)) != 0 ||
-	    (rc = reaffirm_line(&withdraw, &withdraw_len, state, req,
+	    (rc = reaffirm_line(&withdraw, &withdraw_len, state, req, &c,
 		    &res->time_after_previous)) != 0 ||
-	    (rc = make_line(&line, &len, state, req,
+	    (rc = make_line(&line, &len, state, req, &c,
 		    withdraw != NULL ? &later : &res->time_after_previous)) != 0 ||
 	    (rc = join_lines(&line, &len, withdraw, withdraw_len)) != 0 ||
 	    (rc = endorse_storage_append(s, ENDORSE_LOG_PATH, line, len)) != 0 ||
 	    (rc = put_second(s, req, state, res)) != 0)
 		goto out;
-	describe(message, sizeof(message), st, state, withdraw != NULL);
-	if ((rc = commit_append(s, req, message, res)) == 0)
+	describe(message, sizeof(message), &c.st, state, withdraw != NULL);
+	if ((rc = commit_append(s, req, message, res)) == 0) {
 		res->seq = seq + (withdraw != NULL);
+		completed_result(res, &c.st);
+	}
 out:
 	free(withdraw);
 	free(line);
@@ -733,10 +760,11 @@ check_new(const char *dir)
 	return rc;
 }
 
-/* Stages init's files, in the order written: the log is the commit point. */
+/* Stages init's files, in the order written: the log is the commit point;
+ * c is the statement written. */
 static int
-put_created(endorse_storage *s, const endorse_append_request *req, endorse_state *state, char *message,
-	size_t size)
+put_created(endorse_storage *s, const endorse_append_request *req, endorse_state *state,
+	struct completed *c, char *message, size_t size)
 {
 	const endorse_vkey *log_key = endorse_secret_key_vkey(req->key);
 	char *policy = NULL, *line = NULL, *attr = NULL, *old_attr = NULL, title[256];
@@ -748,12 +776,12 @@ put_created(endorse_storage *s, const endorse_append_request *req, endorse_state
 	    (attr != NULL && (rc = endorse_storage_check_clean(s, ATTRIBUTES_PATH)) != 0))
 		goto out;
 	endorse_state_set_policy(state, log_key);
-	if ((rc = make_line(&line, &len, state, req, &later)) != 0 ||
+	if ((rc = make_line(&line, &len, state, req, c, &later)) != 0 ||
 	    (rc = endorse_policy_format_new(&policy, log_key)) != 0 ||
 	    (rc = make_dir(req->dir, "keys")) != 0 || (rc = make_dir(req->dir, "log")) != 0)
 		goto out;
 	line[len] = '\n'; /* json_dumps' NUL becomes the line's LF */
-	describe(title, sizeof(title), req->statement, state, false);
+	describe(title, sizeof(title), &c->st, state, false);
 	(void)snprintf(message, size, "endorse: create the log %s and %s", log_key->name,
 		title + strlen("endorse: "));
 	if ((rc = endorse_storage_put(s, ENDORSE_LOG_PATH, line, len + 1)) == 0 &&
@@ -777,10 +805,12 @@ endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 	enum endorse_storage_undo undo;
 	endorse_state *state = NULL;
 	endorse_storage *s = NULL;
+	struct completed c;
 	char message[640];
 	int rc;
 
 	*res = (endorse_write_result){0};
+	completed_init(&c, req->statement);
 	if (endorse_secret_key_vkey(req->key)->type != ENDORSE_KEY_ED25519)
 		return endorse_error_set(ENDORSE_EUSAGE, NULL,
 			"a log key must be an Ed25519 key, not a witness key");
@@ -788,9 +818,11 @@ endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = check_new(req->dir)) != 0 ||
 	    (rc = endorse_storage_begin(&s, &so, res->completed_hex)) != 0 ||
-	    (rc = put_created(s, req, state, message, sizeof(message))) != 0)
+	    (rc = put_created(s, req, state, &c, message, sizeof(message))) != 0)
 		goto out;
 	rc = endorse_storage_commit(s, message, NULL, &undo, res->commit_hex);
+	if (rc == 0)
+		completed_result(res, &c.st);
 	if (rc != 0 && undo != ENDORSE_STORAGE_KEPT)
 		rc = endorse_error_wrap(rc, undo == ENDORSE_STORAGE_UNDONE ? "nothing was written"
 			: "and the files could not all be put back: remove keys/policy and log/, and "
