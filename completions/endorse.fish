@@ -40,7 +40,9 @@ complete -c endorse -n '__fish_seen_subcommand_from key' -a 'export-go import-go
 complete -c endorse -n '__fish_seen_subcommand_from key' -l force
 complete -c endorse -n '__fish_seen_subcommand_from key' -s p -r -F
 complete -c endorse -n '__fish_seen_subcommand_from key' -l passphrase-file -r -F
+complete -c endorse -n '__fish_seen_subcommand_from key' -l public -r -F
 complete -c endorse -n '__fish_seen_subcommand_from key' -s s -r -F
+complete -c endorse -n '__fish_seen_subcommand_from key' -l secret -r -F
 complete -c endorse -n '__fish_seen_subcommand_from key' -l unencrypted
 complete -c endorse -n '__fish_seen_subcommand_from init' -s C -r -a '(__fish_complete_directories)'
 complete -c endorse -n '__fish_seen_subcommand_from init' -l document -r -F

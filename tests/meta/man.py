@@ -29,15 +29,17 @@ def check_pages(exe, man, cmds, problems):
             problems.append(f'{cmd}: no man page {page}')
             continue
         offered = options.help_options(options.run_help(exe, cmd))
-        documented = options.page_options(read(page))
-        for opt in sorted(offered - documented):
+        source = read(page)
+        documented = options.page_options(source)
+        for opt in sorted(offered - options.page_options(source, synopsis=False)):
             problems.append(f'{page}: {cmd} --help offers {opt}, the page does not document it')
         for opt in sorted(documented - offered):
             problems.append(f'{page}: documents {opt}, which {cmd} --help does not offer')
-        if f'endorse-{cmd}*(1)' not in read(os.path.join(man, 'endorse.1.scd')):
+        if f'*endorse-{cmd}*(1)' not in read(os.path.join(man, 'endorse.1.scd')):
             problems.append(f'endorse.1.scd: no pointer to endorse-{cmd}(1)')
     top = options.help_options(options.run_help(exe))
-    for opt in sorted(top - options.page_options(read(os.path.join(man, 'endorse.1.scd')))):
+    overview = read(os.path.join(man, 'endorse.1.scd'))
+    for opt in sorted(top - options.page_options(overview, synopsis=False)):
         problems.append(f'endorse.1.scd: endorse --help offers {opt}, the page does not document it')
     for name in sorted(os.listdir(man)):
         m = re.fullmatch(r'endorse-(.*)\.1\.scd', name)

@@ -39,15 +39,15 @@ def help_options(text):
     return found
 
 
-def page_options(source):
-    """The options a man page source documents: its SYNOPSIS and the
-    *terms* that open its definitions."""
+def page_options(source, synopsis=True):
+    """The options a man page source documents: those of the *terms* that
+    open its definitions and, unless synopsis is False, of its SYNOPSIS."""
     found = set()
     section = None
     for line in source.split('\n'):
         if line.startswith('# '):
             section = line[2:].strip()
             continue
-        if section == 'SYNOPSIS' or re.match(r'^\*-.*\*$', line):
+        if (synopsis and section == 'SYNOPSIS') or re.match(r'^\*-.*\*$', line):
             found.update(OPTION.findall(line))
     return found
