@@ -24,7 +24,15 @@ help(void)
 		"as the secret it is.\n\n"
 		"import-go reads such a key on standard input and stores it as an endorse key\n"
 		"file (encrypted unless --unencrypted), by default in\n"
-		"${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.key and .vkey.\n", usage_line);
+		"${XDG_CONFIG_HOME:-$HOME/.config}/endorse/NAME.key and .vkey.\n\n"
+		"      --passphrase-file FILE the key's passphrase, from FILE's first line\n"
+		"                             (export-go: - for standard input); without it,\n"
+		"                             ask on the terminal\n"
+		"  -s, --secret FILE          import-go: the secret key file to write; mode 0600\n"
+		"  -p, --public FILE          import-go: the public key file to write\n"
+		"      --unencrypted          import-go: store the key without a passphrase\n"
+		"      --force                import-go: replace existing key files, keeping the\n"
+		"                             old secret key as SECRET.old-<key ID>\n", usage_line);
 	return EXIT_VALID;
 }
 
