@@ -45,10 +45,12 @@ complete -c endorse -n '__fish_seen_subcommand_from key' -s s -r -F
 complete -c endorse -n '__fish_seen_subcommand_from key' -l secret -r -F
 complete -c endorse -n '__fish_seen_subcommand_from key' -l unencrypted
 complete -c endorse -n '__fish_seen_subcommand_from init' -s C -r -a '(__fish_complete_directories)'
+complete -c endorse -n '__fish_seen_subcommand_from init' -l action -r
 complete -c endorse -n '__fish_seen_subcommand_from init' -l document -r -F
 complete -c endorse -n '__fish_seen_subcommand_from init' -l id
 complete -c endorse -n '__fish_seen_subcommand_from init' -l key -r -a '(__fish_complete_suffix .key)'
 complete -c endorse -n '__fish_seen_subcommand_from init' -l no-commit
+complete -c endorse -n '__fish_seen_subcommand_from init' -l no-workflow
 complete -c endorse -n '__fish_seen_subcommand_from init' -l passphrase-file -r -F
 complete -c endorse -n '__fish_seen_subcommand_from init' -l time
 complete -c endorse -n '__fish_seen_subcommand_from init' -l title

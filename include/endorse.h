@@ -589,12 +589,18 @@ typedef struct endorse_append_request {
 	bool commit;
 	/* init and document: the file registered; inside dir, its path is
 	 * marked -text in dir/.gitattributes with keys/ and log/ (NULL: only
-	 * those two) */
+	 * those two), and inside the git work tree it is committed with the
+	 * entry when HEAD does not hold it as it is */
 	const char *document_file;
 	/* endorse: the organization already endorses the version, with a key
 	 * since rotated away or revoked: end that endorsement by a withdrawal
 	 * signed by the current key, in the same write (sign --reaffirm) */
 	bool reaffirm;
+	/* init: one more new file created and committed with the log, a path
+	 * relative to dir such as init's CI workflow (NULL: none); refused
+	 * when it exists, never overwritten */
+	const char *init_file;
+	const char *init_file_text;
 } endorse_append_request;
 
 /* What a write did. */
@@ -671,7 +677,8 @@ int endorse_document_files_check(const endorse_state *state, const char *dir,
 	void (*on_mismatch)(void *ctx, const char *path, const char *message), void *ctx);
 
 /* Creates keys/policy and log/endorsements.jsonl with a first document
- * statement signed by the log key (req->key). Refuses where either exists. */
+ * statement signed by the log key (req->key), and req->init_file. Refuses
+ * where any of them exists. */
 int endorse_log_create(const endorse_append_request *req, endorse_write_result *res);
 
 /* ---- checkpoints, witnesses and proofs of a log repository ---- */

@@ -701,7 +701,7 @@ append_confirm(const struct confirm_args *a, const endorse_vkey *key, int method
 	endorse_statement st = {0};
 	endorse_secret_key *log_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append_request req = {cli_log_root(), NULL, NULL, &st, a->commit, NULL, false};
+	endorse_append_request req = {.dir = cli_log_root(), .statement = &st, .commit = a->commit};
 	endorse_write_result res = {0};
 	char vkey[ENDORSE_VKEY_MAX];
 	int rc, code;

@@ -10,18 +10,20 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "init_workflow.h"
 #include "key_files.h"
 #include "util.h"
 
 struct write_options {
 	const char *dir, *key, *pass_file, *new_key, *new_pass_file, *time;
-	const char *document, *title, *url, *id, *name, *target, *reason;
-	bool no_commit, reaffirm;
+	const char *document, *title, *url, *id, *name, *target, *reason, *action;
+	bool no_commit, reaffirm, no_workflow;
 };
 
 enum {
 	OPT_KEY = 256, OPT_PASS, OPT_NEW_KEY, OPT_NEW_PASS, OPT_TIME, OPT_DOCUMENT, OPT_TITLE,
 	OPT_URL, OPT_ID, OPT_NAME, OPT_TARGET, OPT_REASON, OPT_NO_COMMIT, OPT_REAFFIRM,
+	OPT_ACTION, OPT_NO_WORKFLOW,
 };
 
 static const struct option all_options[] = {
@@ -39,6 +41,8 @@ static const struct option all_options[] = {
 	{"reason", required_argument, NULL, OPT_REASON},
 	{"no-commit", no_argument, NULL, OPT_NO_COMMIT},
 	{"reaffirm", no_argument, NULL, OPT_REAFFIRM},
+	{"action", required_argument, NULL, OPT_ACTION},
+	{"no-workflow", no_argument, NULL, OPT_NO_WORKFLOW},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
 };
@@ -88,6 +92,8 @@ parse(struct write_options *o, int argc, char **argv, const char *allowed, const
 		case OPT_REASON: o->reason = optarg; break;
 		case OPT_NO_COMMIT: o->no_commit = true; break;
 		case OPT_REAFFIRM: o->reaffirm = true; break;
+		case OPT_ACTION: o->action = optarg; break;
+		case OPT_NO_WORKFLOW: o->no_workflow = true; break;
 		case 'h': return -1;
 		default: cli_usage(usage); return 1;
 		}
@@ -220,8 +226,9 @@ append(endorse_statement *st, const struct write_options *o)
 {
 	endorse_secret_key *key = NULL, *new_key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit,
-		st->type == ENDORSE_DOCUMENT ? o->document : NULL, o->reaffirm};
+	endorse_append_request req = {.dir = o->dir, .statement = st, .commit = !o->no_commit,
+		.document_file = st->type == ENDORSE_DOCUMENT ? o->document : NULL,
+		.reaffirm = o->reaffirm};
 	endorse_write_result res = {0};
 	int rc, code = EXIT_TROUBLE;
 
@@ -308,8 +315,20 @@ warn_git_bytes(const char *file, const char *sha256)
 		"bytes meant, then register them\n", where, sha256, other);
 }
 
+/* After a write that registered file: says it was committed with it. */
+static void
+report_document_committed(const char *file, const endorse_write_result *res)
+{
+	if (!res->document_committed)
+		return;
+	printf("committed ");
+	cli_print_safe(stdout, file);
+	printf(" with its entry\n");
+}
+
 static const char init_usage[] =
-	"endorse init [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]";
+	"endorse init [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]\n"
+	"             [--action OWNER/REPO@COMMIT | --no-workflow]";
 static const char document_usage[] =
 	"endorse document [-C DIR] --key LOG.key --document FILE --title TITLE --url URL [--id ID]\n"
 	"                 [--new-document]";
@@ -327,31 +346,75 @@ document_help(const char *usage, const char *what)
 	return EXIT_VALID;
 }
 
+static int
+init_help(void)
+{
+	const char *built = init_workflow_built_action();
+	char what[1536];
+
+	(void)snprintf(what, sizeof(what),
+		"Creates a log in DIR: keys/policy naming the log key (quorum none),\n"
+		"log/endorsements.jsonl whose first entry registers the document,\n"
+		"DIR/.gitattributes marking keys/, log/ and the document (when inside DIR)\n"
+		"-text, so that git never converts their line endings, and the CI workflow\n"
+		"%s, which verifies the log on every push and pull\n"
+		"request with endorse's GitHub Action pinned by commit. Refuses where a log\n"
+		"or that workflow exists. Warns when git holds the document with other bytes.\n"
+		"The action this endorse pins: %s.\n\n"
+		"      --action OWNER/REPO@COMMIT\n"
+		"                             the action the workflow uses: endorse's repository\n"
+		"                             on GitHub and the full commit to pin\n"
+		"      --no-workflow          write no CI workflow",
+		INIT_WORKFLOW_PATH, built != NULL ? built : "none: it was built without -Daction");
+	return document_help(init_usage, what);
+}
+
+/* The workflow init writes, as req's init file: the text (malloc'd) in
+ * *text, NULL when none is wanted or none can be pinned. */
+static int
+init_workflow(char **text, const struct write_options *o, const endorse_secret_key *key)
+{
+	const char *action = o->action != NULL ? o->action : init_workflow_built_action();
+
+	*text = NULL;
+	if (o->no_workflow || action == NULL)
+		return 0;
+	if (!init_workflow_action_valid(action, o->action != NULL ? "--action" :
+		"the action this endorse was built with (-Daction)"))
+		return 1;
+	*text = init_workflow_text(action, endorse_secret_key_vkey(key));
+	return *text == NULL;
+}
+
 int
 cmd_init(int argc, char **argv)
 {
 	struct write_options o;
 	endorse_statement st;
 	endorse_secret_key *key = NULL;
+	char *workflow = NULL;
 	int rc = parse(&o, argc, argv, ALLOW(A(OPT_KEY), A(OPT_DOCUMENT), A(OPT_TITLE), A(OPT_URL),
-		A(OPT_ID)), init_usage);
+		A(OPT_ID), A(OPT_ACTION), A(OPT_NO_WORKFLOW)), init_usage);
 
 	if (rc < 0)
-		return document_help(init_usage,
-			"Creates a log in DIR: keys/policy naming the log key (quorum none),\n"
-			"log/endorsements.jsonl whose first entry registers the document, and\n"
-			"DIR/.gitattributes marking keys/, log/ and the document (when inside DIR)\n"
-			"-text, so that git never converts their line endings. Refuses where a log\n"
-			"exists. Warns when git holds the document with other bytes.");
+		return init_help();
 	o.dir = "."; /* a new log here, even below another one */
-	if (rc > 0 || document_statement(&st, &o) != 0)
+	if (rc == 0 && o.action != NULL && o.no_workflow) {
+		cli_error("--action and --no-workflow exclude each other");
+		rc = 1;
+	}
+	if (rc > 0 || (o.action != NULL && !init_workflow_action_valid(o.action, "--action")) ||
+	    document_statement(&st, &o) != 0)
 		return EXIT_TROUBLE;
 	if ((rc = endorse_statement_check_fields(&st)) != 0 ||
-	    cli_load_key(&key, o.key, o.pass_file) != 0) {
+	    cli_load_key(&key, o.key, o.pass_file) != 0 || init_workflow(&workflow, &o, key) != 0) {
 		endorse_statement_clear(&st);
+		endorse_secret_key_free(key);
 		return rc != 0 ? cli_library_error(rc) : EXIT_TROUBLE;
 	}
-	endorse_append_request req = {o.dir, key, NULL, &st, !o.no_commit, o.document, false};
+	endorse_append_request req = {.dir = o.dir, .key = key, .statement = &st,
+		.commit = !o.no_commit, .document_file = o.document,
+		.init_file = workflow != NULL ? INIT_WORKFLOW_PATH : NULL, .init_file_text = workflow};
 	endorse_write_result res = {0};
 	rc = endorse_log_create(&req, &res);
 	cli_report_completed(res.completed_hex);
@@ -359,9 +422,18 @@ cmd_init(int argc, char **argv)
 	if (rc == 0) {
 		printf("created a log with log key %s\n", res.signer);
 		report_append(&st, &res);
+		report_document_committed(o.document, &res);
+		if (workflow != NULL)
+			printf("wrote the CI workflow %s\n", INIT_WORKFLOW_PATH);
+		else if (!o.no_workflow)
+			fprintf(stderr, "endorse: warning: no CI workflow written: this endorse was "
+				"built without the action to pin (meson -Daction=OWNER/REPO@COMMIT); "
+				"for %s, run init with --action and endorse's repository on GitHub "
+				"with the commit you trust\n", INIT_WORKFLOW_PATH);
 		report_commit(&res);
 		warn_git_bytes(o.document, st.sha256);
 	}
+	free(workflow);
 	endorse_statement_clear(&st);
 	return rc == 0 ? EXIT_VALID : cli_library_error(rc);
 }
@@ -414,8 +486,8 @@ append_document(endorse_statement *st, const struct write_options *o, bool new_d
 {
 	endorse_secret_key *key = NULL;
 	endorse_verify_options vopt = {.on_problem = cli_print_problem};
-	endorse_append_request req = {o->dir, NULL, NULL, st, !o->no_commit, o->document,
-		false};
+	endorse_append_request req = {.dir = o->dir, .statement = st, .commit = !o->no_commit,
+		.document_file = o->document};
 	endorse_write_result res = {0};
 	int rc, code = EXIT_TROUBLE;
 
@@ -446,11 +518,7 @@ append_document(endorse_statement *st, const struct write_options *o, bool new_d
 	cli_print_safe(stdout, st->id);
 	printf("@%llu (sha256 %s)%s\n", (unsigned long long)res.document_version, st->sha256,
 		res.document_version == 1 ? ", a new document" : "");
-	if (res.document_committed) {
-		printf("committed ");
-		cli_print_safe(stdout, o->document);
-		printf(" with its entry\n");
-	}
+	report_document_committed(o->document, &res);
 	report_commit(&res);
 	code = EXIT_VALID;
 out:

@@ -18,7 +18,8 @@ struct endorse_git_change {
 };
 
 /* A commit made but not yet on the branch, and what it changes. */
-#define ENDORSE_PENDING_PATHS 3 /* init: the log, keys/policy, .gitattributes */
+/* init: the log, keys/policy, .gitattributes, the document, the workflow */
+#define ENDORSE_PENDING_PATHS 5
 #define ENDORSE_PENDING_PATH_MAX 300
 typedef struct endorse_git_pending {
 	endorse_commit_id commit;

@@ -760,14 +760,52 @@ check_new(const char *dir)
 	return rc;
 }
 
+/* Stages init's further file (its CI workflow) in directories made as
+ * needed; a file already there is refused, not replaced: it may be the
+ * repository's own. */
+static int
+put_init_file(endorse_storage *s, const endorse_append_request *req)
+{
+	char *path = endorse_path_join(req->dir, req->init_file);
+	const char *slash = strrchr(req->init_file, '/');
+	struct stat st;
+	int rc = 0;
+
+	if (path == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	if (req->init_file[0] == '/' || strstr(req->init_file, "..") != NULL)
+		rc = endorse_error_set(ENDORSE_EUSAGE, NULL, "%s: not a path inside the log's "
+			"directory", req->init_file);
+	else if (lstat(path, &st) == 0)
+		rc = endorse_error_set(ENDORSE_EEXISTS, NULL,
+			"%s exists: a new log never replaces it", req->init_file);
+	free(path);
+	if (rc == 0 && slash != NULL) {
+		char parent[256];
+
+		if ((size_t)(slash - req->init_file) >= sizeof(parent))
+			return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s: path too long",
+				req->init_file);
+		memcpy(parent, req->init_file, (size_t)(slash - req->init_file));
+		parent[slash - req->init_file] = '\0';
+		rc = make_dir(req->dir, parent);
+	}
+	if (rc == 0)
+		rc = endorse_storage_put(s, req->init_file, req->init_file_text,
+			strlen(req->init_file_text));
+	return rc;
+}
+
 /* Stages init's files, in the order written: the log is the commit point;
- * c is the statement written. */
+ * c is the statement written. The document's file is committed with them,
+ * as document does (put_document_file). */
 static int
 put_created(endorse_storage *s, const endorse_append_request *req, endorse_state *state,
-	struct completed *c, char *message, size_t size)
+	struct completed *c, char *message, size_t size, endorse_write_result *res)
 {
 	const endorse_vkey *log_key = endorse_secret_key_vkey(req->key);
-	char *policy = NULL, *line = NULL, *attr = NULL, *old_attr = NULL, title[256];
+	char *policy = NULL, *line = NULL, *attr = NULL, *old_attr = NULL, *doc = NULL;
+	char title[256];
 	size_t len = 0, attr_len = 0;
 	bool later = false; /* a new log holds no organisation */
 	int rc;
@@ -788,7 +826,12 @@ put_created(endorse_storage *s, const endorse_append_request *req, endorse_state
 	    (rc = endorse_storage_put(s, ENDORSE_POLICY_PATH, policy, strlen(policy))) == 0 &&
 	    attr != NULL)
 		rc = endorse_storage_put(s, ATTRIBUTES_PATH, attr, attr_len);
+	if (rc == 0 && (doc = document_in_dir(req->dir, req->document_file)) != NULL)
+		rc = put_document_file(s, req, doc, res);
+	if (rc == 0 && req->init_file != NULL)
+		rc = put_init_file(s, req);
 out:
+	free(doc);
 	free(policy);
 	free(line);
 	free(attr);
@@ -799,9 +842,9 @@ out:
 int
 endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 {
-	const char *paths[2] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH};
-	struct endorse_storage_options so = {req->dir, ENDORSE_STORAGE_CREATE, req->commit, paths, 2,
-		endorse_store_finish_pin};
+	const char *paths[3] = {ENDORSE_LOG_PATH, ENDORSE_POLICY_PATH, req->init_file};
+	struct endorse_storage_options so = {req->dir, ENDORSE_STORAGE_CREATE, req->commit, paths,
+		req->init_file != NULL ? 3 : 2, endorse_store_finish_pin};
 	enum endorse_storage_undo undo;
 	endorse_state *state = NULL;
 	endorse_storage *s = NULL;
@@ -818,7 +861,7 @@ endorse_log_create(const endorse_append_request *req, endorse_write_result *res)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = check_new(req->dir)) != 0 ||
 	    (rc = endorse_storage_begin(&s, &so, res->completed_hex)) != 0 ||
-	    (rc = put_created(s, req, state, &c, message, sizeof(message))) != 0)
+	    (rc = put_created(s, req, state, &c, message, sizeof(message), res)) != 0)
 		goto out;
 	rc = endorse_storage_commit(s, message, NULL, &undo, res->commit_hex);
 	if (rc == 0)

@@ -53,6 +53,45 @@ base() {
 		--time 2026-01-01T00:01:00Z
 }
 
+# new_repo: an empty git repository $R (branch main) holding the charter
+# charter.md, not committed, and the log key $K/log.key; $PIN a commit id.
+new_repo() {
+	rm -rf "$R"
+	mkdir -p "$R"
+	[ -e "$K/log.key" ] || keygen log example.org/charter
+	printf '# The Charter\n\nWe support it.\n' >"$T/charter.md"
+	cp "$T/charter.md" "$R/charter.md"
+	git init -q "$R"
+	g symbolic-ref HEAD refs/heads/main
+	g config user.name "E2E Maintainer"
+	g config user.email maint@example.org
+	PIN=0123456789abcdef0123456789abcdef01234567
+}
+
+# workflow_check FILE ACTION LOGKEY: the workflow parses as YAML, runs on
+# push and pull_request_target with read-only permissions, pins every
+# action it uses by a 40-hex commit, uses ACTION, and gives it LOGKEY.
+workflow_check() {
+	"$PY" -c 'import yaml' 2>/dev/null || skip "python3-yaml is needed to parse the workflow"
+	"$PY" - "$@" <<'EOF' || die "the workflow written by init is not as it should be"
+import re, sys, yaml
+path, action, log_key = sys.argv[1:4]
+w = yaml.safe_load(open(path))
+on = w.get("on", w.get(True))
+assert set(on) >= {"push", "pull_request_target"}, on
+assert "pull_request" not in on, "pull_request would run the pull request's own workflow"
+assert w["permissions"] == {"contents": "read"}, w["permissions"]
+uses = [s for job in w["jobs"].values() for s in job["steps"] if "uses" in s]
+for step in uses:
+    ref = step["uses"]
+    assert re.fullmatch(r"[A-Za-z0-9-]+/[A-Za-z0-9._-]+@[0-9a-f]{40}", ref), ref
+mine = [s for s in uses if s["uses"] == action]
+assert len(mine) == 1, [s["uses"] for s in uses]
+assert mine[0]["with"]["log-key"] == log_key, mine[0]["with"]
+print("workflow ok:", path)
+EOF
+}
+
 # edit_by_hand: changes org0's name in the work tree's log, as a hand would.
 edit_by_hand() {
 	"$PY" - "$LOG" <<'EOF'
@@ -326,6 +365,74 @@ hand-edited-write)
 	! grep -q "commit or stash" "$T/err" || die "the refusal still advises committing"
 	(cd "$R" && git restore --staged --worktree log/endorsements.jsonl)
 	expect_rc 0 sign -C "$R" --key "$K/org1.key" --name "Org One" --url https://org1.example.org/
+	;;
+init-workflow)
+	# Issue 18 item 4: init in a charter's repository commits, in one
+	# commit, the log, keys/policy, .gitattributes, the registered document
+	# and the CI workflow pinning endorse's action by commit; the workflow
+	# parses, every action it uses is pinned, and it names the log key.
+	new_repo
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+		--url https://example.org/charter --action "acme/endorse@$PIN"
+	out_has "wrote the CI workflow .github/workflows/endorse.yml"
+	out_has "committed charter.md with its entry"
+	[ "$(count)" -eq 1 ] || die "init made $(count) commits, expected 1"
+	[ "$(changed)" = ".gitattributes .github/workflows/endorse.yml charter.md keys/policy log/endorsements.jsonl " ] ||
+		die "init's commit changes: $(changed)"
+	clean "init"
+	workflow_check "$R/.github/workflows/endorse.yml" "acme/endorse@$PIN" "$(vkey log)"
+	expect_rc 0 verify -C "$R"
+	# without git, the same files, no commit
+	rm -rf "$R" && mkdir "$R" && cp "$T/charter.md" "$R/"
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+		--url https://example.org/charter --action "acme/endorse@$PIN"
+	workflow_check "$R/.github/workflows/endorse.yml" "acme/endorse@$PIN" "$(vkey log)"
+	;;
+init-workflow-unpinned)
+	# a build without -Daction and no --action: the log is made, no
+	# workflow, and a warning says how to get one; --no-workflow is quiet
+	new_repo
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+		--url https://example.org/charter
+	err_has "warning: no CI workflow written: this endorse was built without the action to pin"
+	err_has "run init with --action"
+	[ ! -e "$R/.github" ] || die "init wrote .github without a pinned action"
+	[ "$(changed)" = ".gitattributes charter.md keys/policy log/endorsements.jsonl " ] ||
+		die "init's commit changes: $(changed)"
+	new_repo
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+		--url https://example.org/charter --no-workflow
+	[ ! -s "$T/err" ] || die "--no-workflow still warned"
+	[ ! -e "$R/.github" ] || die "--no-workflow wrote .github"
+	;;
+init-workflow-refusals)
+	# an action not pinned by a full commit, both options, or a workflow
+	# already there: refused, nothing written
+	new_repo
+	for bad in "acme/endorse@v1" "acme/endorse@main" "acme/endorse@${PIN:0:39}" \
+		"acme/endorse@${PIN}0" "acme/endorse@$(printf %s "$PIN" | tr a-f A-F)" \
+		"endorse@$PIN" "/endorse@$PIN" "acme/@$PIN" "ac me/endorse@$PIN" \
+		"acme/endorse/sub@$PIN" "acme/endorse@$PIN;x"; do
+		expect_rc 2 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+			--url https://example.org/charter --action "$bad"
+		err_has "--action must read OWNER/REPO@COMMIT"
+		[ ! -e "$R/keys" ] && [ ! -e "$R/.github" ] || die "init wrote files for --action $bad"
+	done
+	expect_rc 2 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+		--url https://example.org/charter --action "acme/endorse@$PIN" --no-workflow
+	err_has "--action and --no-workflow exclude each other"
+	[ ! -e "$R/keys" ] || die "init wrote keys/ with both options"
+	# the repository's own workflow of that name is never replaced
+	mkdir -p "$R/.github/workflows"
+	printf 'name: mine\n' >"$R/.github/workflows/endorse.yml"
+	g add .github && g commit -q -m "own workflow"
+	expect_rc 2 init -C "$R" --key "$K/log.key" --document charter.md --title "The Charter" \
+		--url https://example.org/charter --action "acme/endorse@$PIN"
+	err_has ".github/workflows/endorse.yml exists: a new log never replaces it"
+	[ "$(cat "$R/.github/workflows/endorse.yml")" = "name: mine" ] || die "the workflow was changed"
+	[ ! -e "$R/keys/policy" ] && [ ! -e "$LOG" ] && [ "$(count)" -eq 1 ] ||
+		die "init wrote the log although it refused"
+	[ "$(g status --porcelain)" = "?? charter.md" ] || die "a refused init left: $(g status --porcelain)"
 	;;
 *)
 	die "unknown case"
