@@ -410,6 +410,13 @@ endorse_storage_put(endorse_storage *s, const char *rel, const char *data, size_
 	p->len = len;
 	if (s->mode == ENDORSE_STORAGE_REBASE)
 		return 0; /* git checks the commit out */
+	/* init has no log to lock yet: a temporary file of its target can only
+	 * be that of an init killed before its commit point (init refuses
+	 * where the log is), removed as the lock's holder removes a killed
+	 * writer's. (Two inits racing in one directory: one finds the other's
+	 * log, or fails and leaves nothing.) */
+	if (s->mode == ENDORSE_STORAGE_CREATE)
+		endorse_remove_temps_of(p->path);
 	return endorse_file_write_temp(&p->temp, p->path, data, len, 0644);
 }
 
@@ -465,15 +472,29 @@ apply(struct put *p)
 			"%s: already exists", p->path)
 			: endorse_error_set(ENDORSE_EIO, NULL,
 				"%s: cannot create: %s", p->path, strerror(errno));
+	if (!p->existed)
+		(void)unlink(p->temp); /* now the file's second name: nothing undo needs */
 	if (p->existed && rename(p->temp, p->path) != 0)
 		return endorse_error_set(ENDORSE_EIO, NULL,
 			"cannot replace %s: %s", p->path, strerror(errno));
 	p->applied = true;
-	if (p->existed) {
-		free(p->temp);
-		p->temp = NULL;
-	}
+	free(p->temp);
+	p->temp = NULL;
 	return endorse_fsync_dir(p->path);
+}
+
+/* Removes the old files' links of a write done. */
+static void
+remove_backups(endorse_storage *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct put *p = &s->puts[i];
+
+		if (p->backup != NULL)
+			(void)unlink(p->backup);
+		free(p->backup);
+		p->backup = NULL;
+	}
 }
 
 /* Puts back every file as it was; false if one could not be. */
@@ -562,8 +583,11 @@ endorse_storage_commit(endorse_storage *s, const char *message, const endorse_co
 		rc = apply(&s->puts[i]);
 		changed = changed || s->puts[i].applied;
 	}
-	if (rc == 0 && s->repo != NULL)
-		rc = endorse_git_publish(s->repo, &s->pending, &s->moved);
+	if (rc == 0 && s->repo != NULL && (rc = endorse_git_publish(s->repo, &s->pending,
+		&s->moved)) == 0) {
+		remove_backups(s); /* before the record: see endorse_git_publish */
+		endorse_git_forget(s->repo);
+	}
 	if (s->moved)
 		(void)snprintf(commit_hex, 41, "%s", s->pending.commit.hex);
 	if (rc != 0 && !s->moved && changed) {

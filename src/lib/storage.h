@@ -37,8 +37,11 @@
  *    removes the file. (document also puts the registered file, with the
  *    bytes it already holds and were hashed: renamed or not, it reads the
  *    same, so a kill leaves nothing to finish there.)
+ *    A new file's temporary name is removed as soon as it is linked.
  * 4. In git, the branch moves to the commit (only if it still points where
- *    it did), the index gets the changed paths, and the record is removed. A
+ *    it did), the index gets the changed paths, the old files' links (step
+ *    3) are removed, and then the record: whatever a kill leaves beside the
+ *    paths the record names, the next begin removes (under the lock). A
  *    kill before the branch moves leaves the work tree ahead of the branch
  *    and the record: the next begin finds the first file holding the
  *    commit's content, writes the other files from the commit, moves the
@@ -51,6 +54,13 @@
  * its hard link, the others from what was read) and forgets the commit. An
  * error after the branch moved leaves the write done and says what is left
  * (the index).
+ *
+ * init (ENDORSE_STORAGE_CREATE) has no log to lock: it writes keys/policy
+ * first, the commit point, so that a directory it leaves after a kill is
+ * one every command finds as a log, and in git the next write finishes it;
+ * before that point, init run again removes what a killed init left. In a
+ * plain directory nothing records init's other files: after a kill past
+ * its commit point, remove keys/ and log/ and run init again.
  *
  * rechain writes differently: git only, the whole work tree clean, no
  * record; its commit has another first parent and is checked out by git

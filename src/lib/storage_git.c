@@ -882,7 +882,6 @@ endorse_git_publish(const endorse_repo *r, const endorse_git_pending *p, bool *m
 	if (endorse_repo_has_work_tree(r) && (rc = stage(r, p)) != 0)
 		return endorse_error_wrap(rc, "committed %.12s, but the index could not be updated "
 			"(the next endorse write updates it, or run git reset)", p->commit.hex);
-	endorse_git_forget(r); /* a record left behind would only be staged again */
 	return 0;
 }
 
@@ -951,6 +950,21 @@ put_work_file(const endorse_repo *r, git_tree *tree, const char *rel)
 	free(path);
 	free(file);
 	return rc;
+}
+
+/* Removes the temporary files the killed writer of p left beside its
+ * paths (its replacements not yet renamed, new files' links not yet
+ * undone): under the log's lock, no writer uses them. */
+static void
+remove_temps(const endorse_repo *r, const endorse_git_pending *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		char *file = work_path(r, p->paths[i]);
+
+		if (file != NULL)
+			endorse_remove_temps_of(file);
+		free(file);
+	}
 }
 
 /* The branch has not moved since the record: the write's first file decides
@@ -1031,6 +1045,7 @@ endorse_git_recover(const endorse_repo *r, char completed[41])
 			record, p.ref, record);
 		goto out;
 	}
+	remove_temps(r, &p);
 	has_now = git_reference_name_to_id(&now, r->git, p.ref) == 0;
 	git_oid_fromraw(&new_id, p.commit.id);
 	git_oid_fromraw(&old_id, p.head);

@@ -45,10 +45,12 @@ int endorse_git_check_unlocked(const endorse_repo *r);
 int endorse_git_prepare(const endorse_repo *r, const struct endorse_git_change *changes,
 	size_t n, const char *message, endorse_git_pending *out);
 /* Moves the branch to the pending commit if it has not moved meanwhile
- * (*moved tells whether it did), stages the changed paths and forgets the
- * record. */
+ * (*moved tells whether it did) and stages the changed paths. The record
+ * stays until the caller forgets it, after removing its backups: a kill
+ * before leaves them to the next write's recovery, one after leaves none. */
 int endorse_git_publish(const endorse_repo *r, const endorse_git_pending *p, bool *moved);
-/* Forgets the pending commit of a write that failed and put its files back. */
+/* Forgets the pending commit: of a write done, or of one that failed and
+ * put its files back. */
 void endorse_git_forget(const endorse_repo *r);
 /* Finishes a write that was killed between its files and its branch: completes
  * it (moves the branch, stages the files; completed gets the commit) if the

@@ -796,8 +796,10 @@ put_init_file(endorse_storage *s, const endorse_append_request *req)
 	return rc;
 }
 
-/* Stages init's files, in the order written: the log is the commit point;
- * c is the statement written. The document's file is committed with them,
+/* Stages init's files, in the order written: keys/policy first, the commit
+ * point, so that a kill after it leaves a directory every command finds as
+ * a log (it looks for keys/policy), whose next write finishes the rest
+ * from git (storage.h, step 4); c is the statement written. The document's file is committed with them,
  * as document does (put_document_file). */
 static int
 put_created(endorse_storage *s, const endorse_append_request *req, endorse_state *state,
@@ -822,8 +824,8 @@ put_created(endorse_storage *s, const endorse_append_request *req, endorse_state
 	describe(title, sizeof(title), &c->st, state, false);
 	(void)snprintf(message, size, "endorse: create the log %s and %s", log_key->name,
 		title + strlen("endorse: "));
-	if ((rc = endorse_storage_put(s, ENDORSE_LOG_PATH, line, len + 1)) == 0 &&
-	    (rc = endorse_storage_put(s, ENDORSE_POLICY_PATH, policy, strlen(policy))) == 0 &&
+	if ((rc = endorse_storage_put(s, ENDORSE_POLICY_PATH, policy, strlen(policy))) == 0 &&
+	    (rc = endorse_storage_put(s, ENDORSE_LOG_PATH, line, len + 1)) == 0 &&
 	    attr != NULL)
 		rc = endorse_storage_put(s, ATTRIBUTES_PATH, attr, attr_len);
 	if (rc == 0 && (doc = document_in_dir(req->dir, req->document_file)) != NULL)

@@ -20,6 +20,17 @@ KILLS=${CRASH_KILLS:-200}
 # the memory of the same recovery code on a sample).
 STRIDE=${CRASH_STRIDE:-1}
 
+# killed_at N ARGS...: endorse ARGS, killed with SIGKILL just before its
+# step N that changes a file (tests/tools/failio.c); rc its exit status (137
+# when killed), its output in $T/out and $T/err.
+killed_at() {
+	local n=$1
+	shift
+	rc=0
+	ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAILIO_KILL_AT=$n \
+		LD_PRELOAD=$FAILIO "$ENDORSE" "$@" >"$T/out" 2>"$T/err" || rc=$?
+}
+
 # git_repo: makes $R a git repository with an author (every write commits).
 git_repo() {
 	git -C "$R" init -q -b main
@@ -146,10 +157,8 @@ kill_steps() {
 	for n in $(seq 0 "$STRIDE" 2000); do
 		rm -rf "$R"
 		cp -a "$T/base" "$R"
-		rc=0
-		ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAILIO_KILL_AT=$n \
-			LD_PRELOAD=$FAILIO "$ENDORSE" sign -C "$R" --key "$K/org2.key" --name "Org Two" \
-			--url https://org2.example.org/ --time 2026-02-01T00:00:00Z >"$T/out" 2>"$T/err" || rc=$?
+		killed_at "$n" sign -C "$R" --key "$K/org2.key" --name "Org Two" \
+			--url https://org2.example.org/ --time 2026-02-01T00:00:00Z
 		if [ "$rc" -eq 0 ]; then
 			echo "the write completed once it could take $n steps; $completed killed writes" \
 				"had replaced the log (completed by the next write), $discarded had not," \
@@ -240,10 +249,7 @@ kill_steps_checkpoint() {
 	for n in $(seq 0 "$STRIDE" 2000); do
 		rm -rf "$R"
 		cp -a "$T/base" "$R"
-		rc=0
-		ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAILIO_KILL_AT=$n \
-			LD_PRELOAD=$FAILIO "$ENDORSE" checkpoint -C "$R" --key "$K/log.key" \
-			>"$T/out" 2>"$T/err" || rc=$?
+		killed_at "$n" checkpoint -C "$R" --key "$K/log.key"
 		if [ "$rc" -eq 0 ]; then
 			echo "the checkpoint was written once it could take $n steps; $completed killed" \
 				"writes had replaced it, $discarded had not"
@@ -407,6 +413,58 @@ kill-steps-checkpoint)
 kill-steps-checkpoint-git)
 	git_repo
 	kill_steps_checkpoint
+	;;
+kill-steps-init-git)
+	# init with its document and CI workflow (five files, one commit: issue
+	# 18 item 4), killed before each step that changes a file. Afterwards
+	# either keys/policy (the commit point) is not there, and init run
+	# again makes the log; or it is, and the next write finishes init's
+	# commit first.
+	# Either way HEAD ends with all five files, the work tree clean.
+	[ -n "${FAILIO:-}" ] || skip "FAILIO (tests/tools/failio.c, built by meson) is not set"
+	make_docs
+	keygen log "$ORIGIN"
+	keygen org0 org0.example.org
+	pin=0123456789abcdef0123456789abcdef01234567
+	init_args=(init -C "$R" --key "$K/log.key" --document manifesto.txt --title "E2E Manifesto"
+		--url https://example.org/manifesto --time 2026-01-01T00:00:00Z --action "acme/endorse@$pin")
+	five=".gitattributes .github/workflows/endorse.yml keys/policy log/endorsements.jsonl manifesto.txt "
+	redone=0 finished=0
+	for n in $(seq 0 "$STRIDE" 2000); do
+		rm -rf "$R"
+		mkdir -p "$R"
+		git_repo
+		cp "$T/doc-v1.txt" "$R/manifesto.txt"
+		killed_at "$n" "${init_args[@]}"
+		if [ "$rc" -eq 0 ]; then
+			echo "init completed once it could take $n steps; of the killed ones, $redone" \
+				"left no log (init again), $finished were finished by the next write"
+			[ "$redone" -gt 0 ] && [ "$finished" -gt 0 ] ||
+				die "the kills never fell both before and after the commit point"
+			break
+		fi
+		[ "$rc" -eq 137 ] || die "step $n: exit $rc, expected a kill (137): $(cat "$T/err")"
+		rm -f "$R/.git/refs/heads/main.lock" "$R/.git/index.lock" # git's, as after any kill
+		if [ -e "$R/keys/policy" ]; then
+			org0_args sign 2026-01-01T00:01:00Z
+			run "${ARGS[@]}"
+			[ "$RC" -eq 0 ] || die "killed at step $n after the commit point, the next write failed"
+			[ "$(git -C "$R" show --name-only --format= HEAD~1 | tr '\n' ' ')" = "$five" ] ||
+				die "step $n: init's finished commit holds $(git -C "$R" show --name-only --format= HEAD~1 | tr '\n' ' ')"
+			finished=$((finished + 1))
+		else
+			run "${init_args[@]}"
+			[ "$RC" -eq 0 ] || die "killed at step $n before the commit point, init again failed"
+			[ "$(git -C "$R" show --name-only --format= HEAD | tr '\n' ' ')" = "$five" ] ||
+				die "step $n: init's commit holds $(git -C "$R" show --name-only --format= HEAD | tr '\n' ' ')"
+			redone=$((redone + 1))
+		fi
+		[ -z "$(git -C "$R" status --porcelain --untracked-files=all)" ] ||
+			die "step $n: the work tree is not clean: $(git -C "$R" status --porcelain --untracked-files=all)"
+		run verify -C "$R" --history
+		[ "$RC" -eq 0 ] || die "step $n: verify --history fails"
+	done
+	[ "$rc" -eq 0 ] || die "init never completed within 2000 steps"
 	;;
 kill-sign-git)
 	git_repo
