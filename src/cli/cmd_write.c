@@ -379,7 +379,8 @@ init_workflow(char **text, const struct write_options *o, const endorse_secret_k
 	*text = NULL;
 	if (o->no_workflow || action == NULL)
 		return 0;
-	if (!init_workflow_action_valid(action, o->action != NULL ? "--action" :
+	/* (--action was checked before the passphrase was asked for) */
+	if (o->action == NULL && !init_workflow_action_valid(action,
 		"the action this endorse was built with (-Daction)"))
 		return 1;
 	*text = init_workflow_text(action, endorse_secret_key_vkey(key));
