@@ -101,11 +101,10 @@ append(struct buffer *log, uint8_t prev[32], uint64_t seq, endorse_statement *st
 	e.statement = *st;
 	if (endorse_signed_message(&m, &mlen, ORIGIN, st) != 0)
 		die("cannot build the signed message");
-	endorse_secret_key_sign(e.sig, key, m, mlen);
-	if (new_key != NULL) {
-		endorse_secret_key_sign(e.new_sig, new_key, m, mlen);
-		e.has_new_sig = true;
-	}
+	if (endorse_secret_key_sign(e.sig, key, m, mlen) != 0 ||
+	    (new_key != NULL && endorse_secret_key_sign(e.new_sig, new_key, m, mlen) != 0))
+		die("cannot sign");
+	e.has_new_sig = new_key != NULL;
 	if (endorse_entry_serialize(&line, &len, &e) != 0)
 		die("cannot serialise an entry");
 	add(log, line, len);

@@ -50,8 +50,8 @@ _endorse()
 	fi
 	subs=
 	case $cmd in
-	keygen) opts='--force -p --passphrase-file --public -s --secret --unencrypted --witness' ;;
-	key) opts='--force -p --passphrase-file --public -s --secret --unencrypted'; subs='export-go import-go' ;;
+	keygen) opts='--force -p --passphrase-file --public -s --secret --ssh-agent --unencrypted --witness' ;;
+	key) opts='--force -p --passphrase-file --public -s --secret --unencrypted'; subs='show export-go import-go' ;;
 	init) opts='-C --action --document --id --key --no-commit --no-workflow --passphrase-file --time --title --url' ;;
 	document) opts='-C --document --id --key --new-document --no-commit --passphrase-file --time --title --url' ;;
 	sign) opts='-C --document --key --name --no-commit --passphrase-file --reaffirm --time --url' ;;

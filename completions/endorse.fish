@@ -34,9 +34,10 @@ complete -c endorse -n '__fish_seen_subcommand_from keygen' -l passphrase-file -
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l public -r -F
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -s s -r -F
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l secret -r -F
+complete -c endorse -n '__fish_seen_subcommand_from keygen' -l ssh-agent
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l unencrypted
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l witness
-complete -c endorse -n '__fish_seen_subcommand_from key' -a 'export-go import-go'
+complete -c endorse -n '__fish_seen_subcommand_from key' -a 'show export-go import-go'
 complete -c endorse -n '__fish_seen_subcommand_from key' -l force
 complete -c endorse -n '__fish_seen_subcommand_from key' -s p -r -F
 complete -c endorse -n '__fish_seen_subcommand_from key' -l passphrase-file -r -F

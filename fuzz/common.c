@@ -257,9 +257,10 @@ append_line(char **log, size_t *len, endorse_state *state, const struct step *s,
 	entry.seq = endorse_state_size(state);
 	memcpy(entry.prev, endorse_state_head(state), 32);
 	FUZZ_CHECK(endorse_signed_message(&m, &m_len, FUZZ_ORIGIN, &entry.statement) == 0);
-	endorse_secret_key_sign(entry.sig, fuzz_secret_key(s->signer), m, m_len);
+	FUZZ_CHECK(endorse_secret_key_sign(entry.sig, fuzz_secret_key(s->signer), m, m_len) == 0);
 	if (s->type == ENDORSE_ROTATE) {
-		endorse_secret_key_sign(entry.new_sig, fuzz_secret_key(s->other), m, m_len);
+		FUZZ_CHECK(endorse_secret_key_sign(entry.new_sig, fuzz_secret_key(s->other), m,
+			m_len) == 0);
 		entry.has_new_sig = true;
 	}
 	free(m);

@@ -42,6 +42,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_setup();
+	unsetenv("SSH_AUTH_SOCK"); /* a reference never reaches a real agent */
 	(void)snprintf(path, sizeof(path), "%.100s/endorse-fuzz-key-XXXXXX", fuzz_tmpdir());
 	fd = mkstemp(path);
 	FUZZ_CHECK(fd >= 0 && fchmod(fd, 0600) == 0);
@@ -68,16 +69,25 @@ cheap_kdf(const char *text, size_t len)
 	return sscanf(buf, "%llu %llu", &ops, &mem) == 2 && ops <= CHEAP_OPS && mem <= CHEAP_MEM;
 }
 
-/* A loaded key signs, and its Go form (Ed25519 keys) imports to the same key. */
+/* A loaded key signs, and its Go form (Ed25519 keys) imports to the same key.
+ * A reference to a key an ssh agent holds (no agent here: SSH_AUTH_SOCK is
+ * unset) cannot sign, and has no Go form. */
 static void
 use_key(const endorse_secret_key *key)
 {
 	const endorse_vkey *vk = endorse_secret_key_vkey(key);
 	endorse_secret_key *back = NULL;
+	const char *fingerprint = NULL;
 	uint8_t sig[64];
 	char *go = NULL;
 
-	endorse_secret_key_sign(sig, key, (const uint8_t *)"m", 1);
+	if (endorse_secret_key_holder(key, &fingerprint) != NULL) {
+		FUZZ_CHECK(fingerprint != NULL && strncmp(fingerprint, "SHA256:", 7) == 0);
+		FUZZ_CHECK(endorse_secret_key_sign(sig, key, (const uint8_t *)"m", 1) != 0);
+		FUZZ_CHECK(endorse_secret_key_export_go(&go, key) != 0);
+		return;
+	}
+	FUZZ_CHECK(endorse_secret_key_sign(sig, key, (const uint8_t *)"m", 1) == 0);
 	if (vk->type == ENDORSE_KEY_ED25519)
 		FUZZ_CHECK(endorse_vkey_verify(vk, sig, (const uint8_t *)"m", 1));
 	if (endorse_secret_key_export_go(&go, key) != 0) {

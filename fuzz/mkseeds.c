@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "common.h"
+#include "key_ref.h"
 
 static const char *out_dir;
 
@@ -178,6 +179,14 @@ key_files(void)
 			"endorse-secret-key-v1\nname %s\ntype %02x\nkdf none\nseed %s\n", vk->name, vk->type, b64);
 		seed_text("key", plain[i].name, text);
 	}
+	/* a reference to a key an ssh agent holds (key_ref.c) */
+	endorse_key_ref ref = {.vkey = *fuzz_vkey(FUZZ_KEY_LOG), .kind = "ssh-agent"};
+	uint8_t blob[ENDORSE_SSH_ED25519_BLOB_LEN];
+
+	endorse_ssh_ed25519_blob(blob, ref.vkey.public_key);
+	endorse_ssh_fingerprint(ref.fingerprint, blob, sizeof(blob));
+	FUZZ_CHECK(endorse_key_ref_format(text, sizeof(text), &ref) > 0);
+	seed_text("key", "ssh-agent-reference", text);
 	encrypted_key_file("encrypted-log", FUZZ_KEY_LOG);
 	encrypted_key_file("encrypted-witness", FUZZ_KEY_WITNESS1);
 	FUZZ_CHECK(endorse_secret_key_export_go(&go, fuzz_secret_key(FUZZ_KEY_ORG1)) == 0);

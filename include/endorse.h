@@ -133,8 +133,27 @@ int endorse_vkey_save(const endorse_vkey *key, const char *path, bool force);
  * directory passes: it will be made). */
 int endorse_key_dir_check(const char *path);
 const endorse_vkey *endorse_secret_key_vkey(const endorse_secret_key *key);
-void endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key,
+/* Signs msg. A key held by an ssh agent asks the agent, and its signature
+ * is returned only if it verifies with the key's public key; an agent that
+ * is gone, no longer holds the key or refuses is an error (sig zeroed). */
+int endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key,
 	const uint8_t *msg, size_t len);
+
+/* Keys that never touch the disk: the key file is a reference saying where
+ * the key lives (no secret in it), read by endorse_secret_key_load as any
+ * key file and written by endorse_secret_key_save (with no passphrase). */
+/* The key an ssh agent ($SSH_AUTH_SOCK: OpenSSH's ssh-agent, gpg-agent with
+ * enable-ssh-support) holds: the ssh-ed25519 key of that fingerprint (as
+ * ssh-add -l prints it, SHA256:...), or with fingerprint NULL the only one
+ * it holds; named name, of type ENDORSE_KEY_ED25519 or _COSIGNATURE. */
+int endorse_secret_key_from_ssh_agent(endorse_secret_key **out, const char *name, uint8_t type,
+	const char *fingerprint);
+/* Whether key can sign now: a key held by an agent is still there
+ * (ENDORSE_ENOTFOUND, with why, when not). Always 0 for a key in its file. */
+int endorse_secret_key_ready(const endorse_secret_key *key);
+/* Where key lives: NULL for a key in its file; else the holder's kind
+ * ("ssh-agent") and, in *fingerprint, the key's fingerprint there. */
+const char *endorse_secret_key_holder(const endorse_secret_key *key, const char **fingerprint);
 /* The Go note form PRIVATE+KEY+name+id+base64(type || seed), NUL-terminated,
  * in memory the library guards: release it with endorse_secret_text_free. */
 int endorse_secret_key_export_go(char **out, const endorse_secret_key *key);

@@ -1,4 +1,5 @@
-/* endorse key export-go | import-go: the explicit bridge to Go's note keys. */
+/* endorse key show | export-go | import-go: where a key lives, and the
+ * explicit bridge to Go's note keys. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,8 @@
 #include "util.h"
 
 static const char usage_line[] =
-	"endorse key export-go [--passphrase-file FILE] KEY\n"
+	"endorse key show KEY\n"
+	"       endorse key export-go [--passphrase-file FILE] KEY\n"
 	"       endorse key import-go [-s SECRET] [-p PUBLIC] [--unencrypted | --passphrase-file FILE] "
 	"[--force]";
 
@@ -19,6 +21,9 @@ static int
 help(void)
 {
 	printf("usage: %s\n\n"
+		"show says where KEY's secret lives (in the file, encrypted or not, or in an\n"
+		"ssh agent, and whether the agent holds it now) and prints its public key\n"
+		"when that needs no passphrase. It asks for nothing.\n\n"
 		"export-go prints KEY's secret key in the unencrypted Go note form\n"
 		"PRIVATE+KEY+<name>+<key ID>+<base64>, for other C2SP tools. Handle the output\n"
 		"as the secret it is.\n\n"
@@ -33,6 +38,48 @@ help(void)
 		"      --unencrypted          import-go: store the key without a passphrase\n"
 		"      --force                import-go: replace existing key files, keeping the\n"
 		"                             old secret key as SECRET.old-<key ID>\n", usage_line);
+	return EXIT_VALID;
+}
+
+/* key show: no passphrase asked; an encrypted key's public key is the one
+ * of the .vkey file beside it, when there is one. */
+static int
+show(const char *arg)
+{
+	endorse_secret_key *key = NULL;
+	const char *holder, *fingerprint = NULL;
+	char *path = NULL, vkey[ENDORSE_VKEY_MAX];
+	int rc;
+
+	if (cli_find_key(&path, arg) != 0)
+		return EXIT_TROUBLE;
+	rc = endorse_secret_key_load(&key, path, NULL, 0);
+	cli_print_safe(stdout, path);
+	free(path);
+	if (rc == ENDORSE_ENEEDPASS) {
+		printf(": a secret key in this file, encrypted with a passphrase\n");
+		return EXIT_VALID;
+	}
+	if (rc != 0) {
+		printf("\n");
+		return cli_library_error(rc);
+	}
+	holder = endorse_secret_key_holder(key, &fingerprint);
+	if (holder == NULL)
+		printf(": a secret key in this file, NOT encrypted\n");
+	else
+		printf(": a key an ssh agent holds (%s, %s); the file holds no secret\n", holder,
+			fingerprint);
+	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
+	printf("public key: %s\n", vkey);
+	if (holder != NULL && endorse_secret_key_ready(key) != 0) {
+		printf("not usable now: ");
+		cli_print_safe(stdout, endorse_error_last());
+		printf("\n");
+	} else if (holder != NULL) {
+		printf("the agent at $SSH_AUTH_SOCK holds it now\n");
+	}
+	endorse_secret_key_free(key);
 	return EXIT_VALID;
 }
 
@@ -112,6 +159,12 @@ cmd_key(int argc, char **argv)
 	}
 	if (to.unencrypted && to.passphrase_file != NULL)
 		return cli_error("--unencrypted and --passphrase-file exclude each other");
+	if (strcmp(verb, "show") == 0) {
+		if (optind + 1 != argc || to.secret_path || to.public_path || to.unencrypted ||
+		    to.force || to.passphrase_file)
+			return cli_usage(usage_line);
+		return show(argv[optind]);
+	}
 	if (strcmp(verb, "export-go") == 0) {
 		if (optind + 1 != argc || to.secret_path || to.public_path || to.unencrypted || to.force)
 			return cli_usage(usage_line);
@@ -125,6 +178,6 @@ cmd_key(int argc, char **argv)
 				"give the passphrase in a file");
 		return import_go(&to);
 	}
-	cli_error("unknown key command '%s': use export-go or import-go", verb);
+	cli_error("unknown key command '%s': use show, export-go or import-go", verb);
 	return cli_usage(usage_line);
 }

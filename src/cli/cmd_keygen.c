@@ -9,7 +9,9 @@
 
 static const char usage_line[] =
 	"endorse keygen [-s SECRET] [-p PUBLIC] [--unencrypted | --passphrase-file FILE] "
-	"[--witness] [--force] NAME";
+	"[--witness] [--force] NAME\n"
+	"       endorse keygen [-s SECRET] [-p PUBLIC] [--witness] [--force] NAME "
+	"--ssh-agent [SHA256:FINGERPRINT]";
 
 static int
 help(void)
@@ -28,6 +30,13 @@ help(void)
 		"                             terminal twice\n"
 		"      --unencrypted          store the secret key without a passphrase\n"
 		"      --witness              a cosignature key (type 0x04) for a witness\n"
+		"      --ssh-agent [SHA256:FINGERPRINT]\n"
+		"                             use the ssh-ed25519 key the ssh agent at\n"
+		"                             $SSH_AUTH_SOCK holds (of that fingerprint, as\n"
+		"                             ssh-add -l prints it, or its only one): SECRET\n"
+		"                             then says where the key lives, with no secret\n"
+		"                             in it, and every command that signs asks the\n"
+		"                             agent (gpg-agent with enable-ssh-support too)\n"
 		"      --force                replace existing key files, keeping the old secret\n"
 		"                             key as SECRET.old-<key ID> (named from the .vkey)\n", usage_line);
 	return EXIT_VALID;
@@ -62,13 +71,14 @@ cmd_keygen(int argc, char **argv)
 		{"unencrypted", no_argument, NULL, 'U'},
 		{"witness", no_argument, NULL, 'W'},
 		{"force", no_argument, NULL, 'F'},
+		{"ssh-agent", no_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct key_destination to = {0};
-	const char *name;
+	const char *name, *fingerprint = NULL;
 	char meant[256];
-	bool witness = false;
+	bool witness = false, agent = false;
 	endorse_secret_key *key = NULL;
 	int c, code, rc;
 
@@ -80,15 +90,24 @@ cmd_keygen(int argc, char **argv)
 		case 'U': to.unencrypted = true; break;
 		case 'W': witness = true; break;
 		case 'F': to.force = true; break;
+		case 'A': agent = true; break;
 		case 'h': return help();
 		default: return cli_usage(usage_line);
 		}
 	}
+	/* NAME, and with --ssh-agent the fingerprint, in either order */
+	if (agent && optind + 2 == argc && strncmp(argv[optind], "SHA256:", 7) == 0)
+		fingerprint = argv[optind++];
+	else if (agent && optind + 2 == argc && strncmp(argv[optind + 1], "SHA256:", 7) == 0)
+		fingerprint = argv[optind + 1], argc--;
 	if (optind + 1 != argc)
 		return cli_usage(usage_line);
 	name = argv[optind];
 	if (to.unencrypted && to.passphrase_file != NULL)
 		return cli_error("--unencrypted and --passphrase-file exclude each other");
+	if (agent && (to.unencrypted || to.passphrase_file != NULL))
+		return cli_error("a key the ssh agent holds has no passphrase in endorse: "
+			"--ssh-agent takes neither --unencrypted nor --passphrase-file");
 	if (!witness && org_id_meant(name, meant, sizeof(meant)))
 		return cli_error("'%s' is not an organization id: an id is the lowercase domain alone "
 			"(no https://, no path); the id would be %s: endorse keygen %s", name, meant,
@@ -104,8 +123,12 @@ cmd_keygen(int argc, char **argv)
 	if (!witness && !endorse_name_is_org_id(name) && strchr(name, '/') == NULL)
 		fprintf(stderr, "endorse: note: '%s' is not an organization id (a lowercase DNS domain "
 			"such as example.org); this key can sign as a log but never endorse\n", name);
-	rc = endorse_secret_key_generate(&key, name,
-		witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519);
+	if (agent)
+		rc = endorse_secret_key_from_ssh_agent(&key, name,
+			witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519, fingerprint);
+	else
+		rc = endorse_secret_key_generate(&key, name,
+			witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519);
 	if (rc != 0)
 		return cli_library_error(rc), EXIT_TROUBLE;
 	code = cli_store_key(key, &to);

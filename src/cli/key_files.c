@@ -217,7 +217,13 @@ cli_load_key(endorse_secret_key **out, const char *arg, const char *passphrase_f
 	rc = endorse_secret_key_load(out, path, NULL, 0);
 	if (rc == ENDORSE_ENEEDPASS)
 		rc = load_encrypted(out, path, passphrase_file);
-	else if (rc != 0)
+	else if (rc == 0 && (rc = endorse_secret_key_ready(*out)) != 0) {
+		/* an agent that no longer holds the key: said before anything is
+		 * asked or written */
+		endorse_secret_key_free(*out);
+		*out = NULL;
+	}
+	if (rc < 0)
 		rc = cli_library_error(rc);
 	free(path);
 	return rc;
@@ -265,8 +271,10 @@ keep_old_key(char *kept, size_t size, const char *secret_path, const char *publi
 int
 cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 {
-	const char *name = endorse_secret_key_vkey(key)->name;
+	const char *name = endorse_secret_key_vkey(key)->name, *fingerprint = NULL;
 	const char *secret_path = to->secret_path, *public_path = to->public_path;
+	const char *holder = endorse_secret_key_holder(key, &fingerprint);
+	bool held = holder != NULL; /* its file says where it lives: no passphrase */
 	char *default_secret = NULL, *default_public = NULL, *pass = NULL, vkey[ENDORSE_VKEY_MAX];
 	char kept[PATH_MAX + 16] = "";
 	size_t pass_len = 0;
@@ -291,7 +299,8 @@ cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 			"until its rotation is merged)", secret_path, public_path, secret_path);
 		goto out;
 	}
-	if (!to->unencrypted && cli_read_new_passphrase(&pass, &pass_len, to->passphrase_file) != 0)
+	if (!to->unencrypted && !held && cli_read_new_passphrase(&pass, &pass_len,
+		to->passphrase_file) != 0)
 		goto out;
 	if (to->force && keep_old_key(kept, sizeof(kept), secret_path, public_path) != 0)
 		goto out;
@@ -304,8 +313,13 @@ cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 	}
 	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
 	printf("%s\n", vkey);
-	fprintf(stderr, "endorse: secret key written to %s%s\nendorse: public key written to %s\n",
-		secret_path, to->unencrypted ? " (unencrypted)" : "", public_path);
+	if (held)
+		fprintf(stderr, "endorse: the key stays in the ssh agent (%s, %s); %s says where "
+			"it lives, with no secret in it\n", holder, fingerprint, secret_path);
+	else
+		fprintf(stderr, "endorse: secret key written to %s%s\n", secret_path,
+			to->unencrypted ? " (unencrypted)" : "");
+	fprintf(stderr, "endorse: public key written to %s\n", public_path);
 	if (to->force && kept[0] != '\0')
 		fprintf(stderr, "endorse: the old secret key is kept as %s: it still signs for its "
 			"key until a rotation or revocation is merged; delete it only then\n", kept);

@@ -12,6 +12,7 @@
 #include "error.h"
 #include "vkey.h"
 #include "key.h"
+#include "key_ref.h"
 
 #define KEY_FILE_MAGIC "endorse-secret-key-v1"
 #define SEED_LEN 32
@@ -28,6 +29,9 @@
 struct endorse_secret_key {
 	endorse_vkey vkey;
 	uint8_t *secret; /* sodium_malloc: seed (32) || libsodium secret key (64) */
+	/* a key held elsewhere (secret NULL): where, and what signs there */
+	endorse_key_ref *ref;
+	endorse_held_sign held_sign;
 };
 
 static int
@@ -65,6 +69,7 @@ endorse_secret_key_free(endorse_secret_key *key)
 	if (key == NULL)
 		return;
 	sodium_free(key->secret); /* wipes before releasing */
+	free(key->ref);
 	free(key);
 }
 
@@ -74,11 +79,56 @@ endorse_secret_key_vkey(const endorse_secret_key *key)
 	return &key->vkey;
 }
 
-void
+int
+endorse_secret_key_held(endorse_secret_key **out, const endorse_key_ref *ref,
+	endorse_held_sign sign)
+{
+	endorse_secret_key *k = calloc(1, sizeof(*k));
+
+	*out = NULL;
+	if (k == NULL || (k->ref = malloc(sizeof(*ref))) == NULL) {
+		free(k);
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	}
+	*k->ref = *ref;
+	k->vkey = ref->vkey;
+	k->held_sign = sign;
+	*out = k;
+	return 0;
+}
+
+const endorse_key_ref *
+endorse_secret_key_ref(const endorse_secret_key *key)
+{
+	return key->ref;
+}
+
+const char *
+endorse_secret_key_holder(const endorse_secret_key *key, const char **fingerprint)
+{
+	*fingerprint = key->ref != NULL ? key->ref->fingerprint : NULL;
+	return key->ref != NULL ? key->ref->kind : NULL;
+}
+
+int
 endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key, const uint8_t *msg,
 	size_t len)
 {
-	crypto_sign_detached(sig, NULL, msg, len, key->secret + SEED_LEN);
+	int rc;
+
+	if (key->secret != NULL) {
+		crypto_sign_detached(sig, NULL, msg, len, key->secret + SEED_LEN);
+		return 0;
+	}
+	/* a signature made elsewhere reaches the log only if it verifies */
+	if ((rc = key->held_sign(sig, key->ref, msg, len)) == 0 &&
+	    !endorse_vkey_verify(&key->vkey, sig, msg, len))
+		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "the signature the %s made with %s "
+			"does not verify with the key's public key: nothing was signed",
+			key->ref->kind, key->ref->fingerprint);
+	if (rc != 0)
+		sodium_memzero(sig, 64);
+	return rc;
 }
 
 int
@@ -107,6 +157,19 @@ format_header(char *out, size_t size, const endorse_secret_key *key, const char 
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
+/* A held key's file: its reference (no secret, so no passphrase). */
+static int
+seal_reference(char *file, size_t *file_len, const endorse_secret_key *key,
+	const char *passphrase)
+{
+	if (passphrase != NULL)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "a key held by an %s has no "
+			"passphrase in endorse", key->ref->kind);
+	if ((*file_len = endorse_key_ref_format(file, ENDORSE_KEY_FILE_MAX, key->ref)) == 0)
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "the key reference is too long");
+	return 0;
+}
+
 int
 endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *key,
 	const char *passphrase, size_t passphrase_len)
@@ -114,7 +177,7 @@ endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *k
 	char *file = NULL, kdf_line[256], salt_b64[100], nonce_b64[64];
 	uint8_t *derived = NULL, salt[SALT_LEN], nonce[NONCE_LEN], sealed[SEED_LEN + TAG_LEN];
 	int rc = 0, header_len;
-	size_t file_len;
+	size_t file_len = 0;
 	const unsigned long long ops = crypto_pwhash_OPSLIMIT_MODERATE;
 	const size_t mem = crypto_pwhash_MEMLIMIT_MODERATE;
 
@@ -123,7 +186,10 @@ endorse_secret_key_seal(char **out, size_t *out_len, const endorse_secret_key *k
 	file = sodium_malloc(ENDORSE_KEY_FILE_MAX);
 	if (file == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
-	if (passphrase == NULL) {
+	if (key->ref != NULL) { /* held elsewhere: the file says where */
+		if ((rc = seal_reference(file, &file_len, key, passphrase)) != 0)
+			goto out;
+	} else if (passphrase == NULL) {
 		header_len = format_header(file, ENDORSE_KEY_FILE_MAX, key, "kdf none\n");
 		endorse_base64_encode(salt_b64, sizeof(salt_b64), key->secret, SEED_LEN);
 		file_len = (size_t)header_len +
@@ -293,6 +359,11 @@ endorse_secret_key_export_go(char **out, const endorse_secret_key *key)
 	int rc = 0;
 
 	*out = NULL;
+	if (key->ref != NULL) {
+		sodium_free(text);
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "the key is held by an %s (%s): "
+			"its secret never leaves it", key->ref->kind, key->ref->fingerprint);
+	}
 	if (key->vkey.type != ENDORSE_KEY_ED25519) {
 		sodium_free(text);
 		return endorse_error_set(ENDORSE_EUSAGE, NULL,

@@ -1,5 +1,7 @@
 /* Key files on disk: the directory checks and the reads and writes around
- * key.c's sealed text. Passphrases only pass through here. */
+ * key.c's sealed text, and the reference files of keys an ssh agent holds
+ * (key_ref.c), which sign through ssh_agent.c. Passphrases only pass
+ * through here. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,8 @@
 #include "file.h"
 #include "vkey.h"
 #include "key.h"
+#include "key_ref.h"
+#include "ssh_agent.h"
 
 /* The directory a key file goes into (made with mode if missing, when
  * create) must be a directory itself, not a symbolic link: opened with
@@ -85,8 +89,33 @@ endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *
 
 	*out = NULL;
 	rc = endorse_file_read_private(&text, &len, path, ENDORSE_KEY_FILE_MAX);
-	if (rc == 0)
+	if (rc == 0 && endorse_key_ref_is(text, len)) {
+		endorse_key_ref ref;
+
+		if ((rc = endorse_key_ref_parse(&ref, text, len, path)) == 0)
+			rc = endorse_secret_key_held(out, &ref, endorse_ssh_agent_sign);
+	} else if (rc == 0) {
 		rc = endorse_secret_key_open(out, text, len, path, passphrase, passphrase_len);
+	}
 	sodium_free(text);
 	return rc;
+}
+
+int
+endorse_secret_key_from_ssh_agent(endorse_secret_key **out, const char *name, uint8_t type,
+	const char *fingerprint)
+{
+	endorse_key_ref ref;
+	int rc = endorse_ssh_agent_find(&ref, name, type, fingerprint);
+
+	*out = NULL;
+	return rc != 0 ? rc : endorse_secret_key_held(out, &ref, endorse_ssh_agent_sign);
+}
+
+int
+endorse_secret_key_ready(const endorse_secret_key *key)
+{
+	const endorse_key_ref *ref = endorse_secret_key_ref(key);
+
+	return ref != NULL ? endorse_ssh_agent_check(ref) : 0;
 }

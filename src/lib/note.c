@@ -309,6 +309,7 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 	uint8_t raw[4 + 8 + 64], *m;
 	char b64[sizeof(raw) / 3 * 4 + 5];
 	size_t len, line_len, raw_len = 0, slot = note->sig_count;
+	int rc;
 
 	if (vk->type == ENDORSE_KEY_COSIGNATURE && time > COSIGNATURE_MAX_TIME)
 		return endorse_error_set(ENDORSE_EUSAGE, NULL,
@@ -321,9 +322,11 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 		write_be64(raw + 4, time);
 		raw_len += 8;
 	}
-	endorse_secret_key_sign(raw + raw_len, key, m, len);
+	rc = endorse_secret_key_sign(raw + raw_len, key, m, len);
 	raw_len += 64;
 	free(m);
+	if (rc != 0)
+		return rc;
 	endorse_base64_encode(b64, sizeof(b64), raw, raw_len);
 	s.name = strdup(vk->name);
 	s.sig = malloc(raw_len - 4);

@@ -63,13 +63,13 @@ sign_entry(endorse_entry *entry, const endorse_state *state, const endorse_appen
 
 	if (rc != 0)
 		return rc;
-	endorse_secret_key_sign(entry->sig, req->key, m, len);
-	if (req->new_key != NULL) {
-		endorse_secret_key_sign(entry->new_sig, req->new_key, m, len);
-		entry->has_new_sig = true;
+	rc = endorse_secret_key_sign(entry->sig, req->key, m, len);
+	if (rc == 0 && req->new_key != NULL) {
+		rc = endorse_secret_key_sign(entry->new_sig, req->new_key, m, len);
+		entry->has_new_sig = rc == 0;
 	}
 	free(m);
-	return 0;
+	return rc;
 }
 
 /* The line keys/orgs/ID.vkey must hold after the append; false if the

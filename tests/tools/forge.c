@@ -240,8 +240,11 @@ cmd_line(int argc, char **argv)
 	if (m == NULL)
 		goto out;
 	snprintf((char *)m, m_len + 1, "endorse/v1\n%s\n%s", origin, jcs);
-	endorse_secret_key_sign(sig, key, m, m_len);
-	endorse_secret_key_sign(new_sig, new_key != NULL ? new_key : key, m, m_len);
+	if (endorse_secret_key_sign(sig, key, m, m_len) != 0 ||
+	    endorse_secret_key_sign(new_sig, new_key != NULL ? new_key : key, m, m_len) != 0) {
+		fail("cannot sign: %s", endorse_error_last());
+		goto out;
+	}
 	if (corrupt_sig)
 		sig[10] ^= 0x01;
 	if (corrupt_new_sig)
