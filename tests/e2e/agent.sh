@@ -184,6 +184,39 @@ EOF
 	expect_rc 1 key show "$T/loose.key"
 	err_has "group or others"
 	;;
+gpg-agent)
+	# gpg-agent with enable-ssh-support (and so an OpenPGP card) speaks the
+	# same protocol: its ed25519 authentication key, listed in sshcontrol,
+	# holds the log key.
+	command -v gpg >/dev/null && command -v gpgconf >/dev/null || skip "gpg and gpgconf are needed"
+	export GNUPGHOME="$T/gnupg"
+	mkdir -m 700 "$GNUPGHOME"
+	echo enable-ssh-support >"$GNUPGHOME/gpg-agent.conf"
+	trap 'gpgconf --kill gpg-agent 2>/dev/null || true; rm -rf "$T"' EXIT
+	gpg --batch --quiet --passphrase '' --quick-gen-key 'Agent Test <agent@example.org>' \
+		ed25519 auth never 2>/dev/null || die "gpg could not make an ed25519 key"
+	gpg --with-colons --with-keygrip -K | awk -F: '$1 == "grp" { print $10; exit }' \
+		>"$GNUPGHOME/sshcontrol"
+	gpgconf --launch gpg-agent
+	SSH_AUTH_SOCK=$(gpgconf --list-dirs agent-ssh-socket)
+	export SSH_AUTH_SOCK
+	fp=$(ssh-add -l | awk '{ print $2; exit }')
+	case "$fp" in SHA256:*) ;; *) die "gpg-agent lists no ssh key: $(ssh-add -l)" ;; esac
+	make_docs
+	expect_rc 0 keygen -s "$K/log.key" -p "$K/log.vkey" "$ORIGIN" --ssh-agent
+	expect_rc 0 key show "$K/log.key"
+	out_has "$fp"
+	out_has "holds it now"
+	expect_rc 0 init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E Manifesto" \
+		--url https://example.org/manifesto --id manifesto --no-workflow
+	keygen org0 org0.example.org
+	expect_rc 0 sign -C "$R" --key "$K/org0.key" --name "Org Zero" --url https://org0.example.org/
+	expect_rc 0 checkpoint -C "$R" --key "$K/log.key"
+	expect_rc 0 verify -C "$R"
+	out_has "valid: 2 entries"
+	note_sig "$R/log/checkpoint" "$ORIGIN" "$T/cp.sig"
+	openssl_verify "$(vkey log)" "$T/cp.sig.msg" "$T/cp.sig"
+	;;
 fake-agent)
 	# What no real agent here does: a FIDO key (a security key is needed to
 	# make one), a signature that does not verify, a message too long.
