@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # FP_<name>: set by ssh_key through printf -v
 # End-to-end cases of keys that never touch the disk (issue 19): keys an
 # ssh agent holds, with OpenSSH's real ssh-agent on a socket in the case's
 # directory. The key file is a reference (no secret); every command that
@@ -14,7 +15,6 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 command -v ssh-agent >/dev/null && command -v ssh-add >/dev/null &&
 	command -v ssh-keygen >/dev/null || skip "OpenSSH's ssh-agent, ssh-add and ssh-keygen are needed"
 need_plain_git
-# shellcheck disable=SC2154 # FP_NAME: set by ssh_key through printf -v
 
 AGENT_PID=
 FAKE_PID=
