@@ -5,7 +5,10 @@
 # an installed one), `endorse init` in a new repository, a bare repository
 # as "GitHub", two organisations each with a fork, their pull requests
 # racing, one rechained, both merged; each pull request and each push to
-# main checked with the commands of the workflow init wrote.
+# main checked with the workflow init wrote, run here: its checkout as a
+# clone, its action's steps by tests/e2e/actionrun.py from a copy of this
+# source tree standing for the pinned commit (and, under valgrind, where
+# that build is not the point, the same checks by the installed endorse).
 #
 # usage: charter.sh BUILD PREFIX BINDIR   (ENDORSE = the endorse binary)
 set -euo pipefail
@@ -39,19 +42,73 @@ PIN=0123456789abcdef0123456789abcdef01234567
 HUB="$T/hub"          # "GitHub": bare repositories
 mkdir -p "$HUB"
 
+# The action the workflow pins: a copy of this source tree standing for
+# that commit (not under valgrind: the action builds its own endorse).
+ACTION=
+if [ -z "${ENDORSE_UNDER_VALGRIND:-}" ] && [ -n "${ENDORSE_SOURCE:-}" ] &&
+   command -v meson >/dev/null && command -v ninja >/dev/null; then
+	ACTION="$T/action"
+	mkdir -p "$ACTION"
+	(cd "$ENDORSE_SOURCE" && git ls-files -z | xargs -0 cp --parents -t "$ACTION") ||
+		die "cannot copy the source tree for the action"
+	export RUNNER_TEMP="$T/runner"
+	mkdir -p "$RUNNER_TEMP"
+fi
+
+# workflow EVENT REPO REF BASE BEFORE WANT: the workflow init wrote, as
+# the maintainer's main holds it, run here as GitHub would for EVENT: its
+# checkout step is a clone of REPO at REF (the pull request's head or the
+# pushed commit, whole history) into the workspace's log/, and its action
+# step runs the action's steps (tests/e2e/actionrun.py; the install step
+# skipped) with the inputs the workflow gives, but domain-check off (the
+# organisations' domains are not on loopback; tests/e2e/domain.sh checks
+# domains). It must exit WANT.
+workflow() {
+	local event=$1 repo=$2 ref=$3 base=$4 before=$5 want=$6 ws="$T/ws" rc=0 with=()
+	[ -n "$ACTION" ] || return 0
+	rm -rf "$ws"
+	mkdir -p "$ws"
+	git clone -q "$repo" "$ws/log"
+	git -C "$ws/log" checkout -q "$ref"
+	"$PY" -c '
+import json, sys
+event, base, before = sys.argv[1:4]
+e = {"repository": {"default_branch": "main"}, "before": before}
+if base:
+    e["pull_request"] = {"base": {"sha": base}}
+print(json.dumps({"event_name": event, "ref": "refs/heads/main", "event": e}))' \
+		"$event" "$base" "$before" >"$ws/event.json"
+	mapfile -t with < <(git -C "$M" show main:.github/workflows/endorse.yml | "$PY" -c '
+import sys, yaml
+w = yaml.safe_load(sys.stdin)
+step, = [s for j in w["jobs"].values() for s in j["steps"] if s.get("uses") == sys.argv[1]]
+for k, v in step["with"].items():
+    print("--with")
+    print(f"{k}={v}")' "acme/endorse@$PIN")
+	(cd "$ws" && "$PY" "$HERE/actionrun.py" "$ACTION" event.json --skip install "${with[@]}" \
+		--with domain-check=false) >"$T/workflow.out" 2>&1 || rc=$?
+	echo "the workflow on $event of $ref -> exit $rc"
+	sed 's/^/    /' "$T/workflow.out"
+	[ "$rc" -eq "$want" ] || die "the workflow on $event exited $rc, expected $want"
+}
+
 # ci DIR BASE: the pull request check of the workflow init wrote, in a
 # clone DIR of the pull request's head: its log extends BASE's and
-# verifies, under the pinned log key; then the merged tree verifies.
+# verifies, under the pinned log key; then the head's log verifies.
 ci() {
 	local dir=$1 base=$2
 	expect_rc 0 verify -C "$dir" --base "$base" --log-key "$LOG_KEY" --format github
 	expect_rc 0 verify -C "$dir" --log-key "$LOG_KEY"
+	workflow pull_request_target "$dir" HEAD "$(git -C "$dir" rev-parse "$base")" "" 0
 }
 
 # ci_refuses DIR BASE: the same check fails, advising rechain.
 ci_refuses() {
 	expect_rc 1 verify -C "$1" --base "$2" --log-key "$LOG_KEY" --format github
 	grep -q "rechain --onto" "$T/out" "$T/err" || die "the failing check does not advise rechain"
+	workflow pull_request_target "$1" HEAD "$(git -C "$1" rev-parse "$2")" "" 1
+	[ -z "$ACTION" ] || grep -q "rechain --onto" "$T/workflow.out" ||
+		die "the workflow's failing check does not advise rechain"
 }
 
 # ci_push DIR BEFORE: the push check: the whole first-parent history,
@@ -60,6 +117,7 @@ ci_push() {
 	expect_rc 0 verify -C "$1" --history --log-key "$LOG_KEY"
 	expect_rc 0 verify -C "$1" --base "$2" --log-key "$LOG_KEY"
 	expect_rc 0 audit -C "$1"
+	workflow push "$1" HEAD "" "$2" 0
 }
 
 # --- the maintainer creates the repository and its log
