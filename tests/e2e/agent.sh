@@ -167,7 +167,8 @@ refusals)
 	# a reference edited by hand: another fingerprint, another kind, or
 	# mode 0644
 	cp -p "$K/log.key" "$T/loose.key"
-	sed -i 's/^fingerprint SHA256:./fingerprint SHA256:X/' "$K/log.key"
+	# (another first character: X, or Y where it was X)
+	sed -i 's/^fingerprint SHA256:X/fingerprint SHA256:Y/; t; s/^fingerprint SHA256:./fingerprint SHA256:X/' "$K/log.key"
 	expect_rc 1 key show "$K/log.key"
 	err_has "the key reference was edited"
 	expect_rc 0 keygen -s "$K/other.key" -p "$K/other.vkey" other.example --unencrypted
