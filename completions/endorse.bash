@@ -50,7 +50,7 @@ _endorse()
 	fi
 	subs=
 	case $cmd in
-	keygen) opts='--force -p --passphrase-file --public -s --secret --ssh-agent --unencrypted --witness' ;;
+	keygen) opts='--force --generate -p --passphrase-file --pin-file --pkcs11 --pkcs11-module --public -s --secret --ssh-agent --unencrypted --witness' ;;
 	key) opts='--force -p --passphrase-file --public -s --secret --unencrypted'; subs='show export-go import-go' ;;
 	init) opts='-C --action --document --id --key --no-commit --no-workflow --passphrase-file --time --title --url' ;;
 	document) opts='-C --document --id --key --new-document --no-commit --passphrase-file --time --title --url' ;;

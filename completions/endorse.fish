@@ -35,6 +35,10 @@ complete -c endorse -n '__fish_seen_subcommand_from keygen' -l public -r -F
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -s s -r -F
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l secret -r -F
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l ssh-agent
+complete -c endorse -n '__fish_seen_subcommand_from keygen' -l pkcs11 -r
+complete -c endorse -n '__fish_seen_subcommand_from keygen' -l pkcs11-module -r -F
+complete -c endorse -n '__fish_seen_subcommand_from keygen' -l pin-file -r -F
+complete -c endorse -n '__fish_seen_subcommand_from keygen' -l generate
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l unencrypted
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l witness
 complete -c endorse -n '__fish_seen_subcommand_from key' -a 'show export-go import-go'

@@ -152,8 +152,23 @@ int endorse_secret_key_from_ssh_agent(endorse_secret_key **out, const char *name
  * (ENDORSE_ENOTFOUND, with why, when not). Always 0 for a key in its file. */
 int endorse_secret_key_ready(const endorse_secret_key *key);
 /* Where key lives: NULL for a key in its file; else the holder's kind
- * ("ssh-agent") and, in *fingerprint, the key's fingerprint there. */
-const char *endorse_secret_key_holder(const endorse_secret_key *key, const char **fingerprint);
+ * ("ssh-agent", "pkcs11") and, in *where, the key's SSH fingerprint or its
+ * PKCS#11 URI. */
+const char *endorse_secret_key_holder(const endorse_secret_key *key, const char **where);
+/* The key a PKCS#11 token holds: the Ed25519 private key (CKK_EC_EDWARDS,
+ * signing with CKM_EDDSA) the RFC 7512 URI names, on the token it names,
+ * through module (a path; NULL: p11-kit's proxy, which loads the modules
+ * p11-kit is configured with), logging in with pin (len bytes; NULL when
+ * the token needs no login). With generate and no such key, the token
+ * makes a key pair labelled as the URI's object= says. Named name, of
+ * type ENDORSE_KEY_ED25519 or _COSIGNATURE. */
+int endorse_secret_key_from_pkcs11(endorse_secret_key **out, const char *name, uint8_t type,
+	const char *uri, const char *module, const char *pin, size_t len, bool generate);
+/* Whether key signs only after a PIN is set (a PKCS#11 token's key). */
+bool endorse_secret_key_needs_pin(const endorse_secret_key *key);
+/* Sets the PIN a token's key signs with (copied into guarded memory, wiped
+ * when the key is freed). */
+int endorse_secret_key_set_pin(endorse_secret_key *key, const char *pin, size_t len);
 /* The Go note form PRIVATE+KEY+name+id+base64(type || seed), NUL-terminated,
  * in memory the library guards: release it with endorse_secret_text_free. */
 int endorse_secret_key_export_go(char **out, const endorse_secret_key *key);

@@ -21,9 +21,9 @@ static int
 help(void)
 {
 	printf("usage: %s\n\n"
-		"show says where KEY's secret lives (in the file, encrypted or not, or in an\n"
-		"ssh agent, and whether the agent holds it now) and prints its public key\n"
-		"when that needs no passphrase. It asks for nothing.\n\n"
+		"show says where KEY's secret lives (in the file, encrypted or not, in an ssh\n"
+		"agent or on a PKCS#11 token, and whether the agent holds it now) and prints\n"
+		"its public key when that needs no passphrase. It asks for nothing.\n\n"
 		"export-go prints KEY's secret key in the unencrypted Go note form\n"
 		"PRIVATE+KEY+<name>+<key ID>+<base64>, for other C2SP tools. Handle the output\n"
 		"as the secret it is.\n\n"
@@ -68,11 +68,14 @@ show(const char *arg)
 	if (holder == NULL)
 		printf(": a secret key in this file, NOT encrypted\n");
 	else
-		printf(": a key an ssh agent holds (%s, %s); the file holds no secret\n", holder,
-			fingerprint);
+		printf(": a key %s holds (%s, %s); the file holds no secret\n",
+			cli_holder_text(holder), holder, fingerprint);
 	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
 	printf("public key: %s\n", vkey);
-	if (holder != NULL && endorse_secret_key_ready(key) != 0) {
+	if (holder != NULL && strcmp(holder, "pkcs11") == 0) {
+		/* (a token may need its PIN to show its keys: nothing is asked here) */
+		printf("the token is reached when the key signs, with its PIN\n");
+	} else if (holder != NULL && endorse_secret_key_ready(key) != 0) {
 		printf("not usable now: ");
 		cli_print_safe(stdout, endorse_error_last());
 		printf("\n");

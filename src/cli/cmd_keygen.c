@@ -3,6 +3,8 @@
 #include <getopt.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "key_files.h"
 #include "util.h"
@@ -11,7 +13,9 @@ static const char usage_line[] =
 	"endorse keygen [-s SECRET] [-p PUBLIC] [--unencrypted | --passphrase-file FILE] "
 	"[--witness] [--force] NAME\n"
 	"       endorse keygen [-s SECRET] [-p PUBLIC] [--witness] [--force] NAME "
-	"--ssh-agent [SHA256:FINGERPRINT]";
+	"--ssh-agent [SHA256:FINGERPRINT]\n"
+	"       endorse keygen [-s SECRET] [-p PUBLIC] [--witness] [--force] NAME "
+	"--pkcs11 URI [--pkcs11-module PATH] [--pin-file FILE] [--generate]";
 
 static int
 help(void)
@@ -37,6 +41,17 @@ help(void)
 		"                             then says where the key lives, with no secret\n"
 		"                             in it, and every command that signs asks the\n"
 		"                             agent (gpg-agent with enable-ssh-support too)\n"
+		"      --pkcs11 URI           use the Ed25519 key (CKK_EC_EDWARDS, CKM_EDDSA) a\n"
+		"                             PKCS#11 token holds, named by an RFC 7512 URI\n"
+		"                             (pkcs11:token=...;object=...): SECRET then says\n"
+		"                             where it lives (URI and module, no PIN)\n"
+		"      --pkcs11-module PATH   the module to load (default: p11-kit's proxy)\n"
+		"      --pin-file FILE        the token's PIN, from FILE's first line (default:\n"
+		"                             asked on the terminal, when the token needs it);\n"
+		"                             the commands that sign read it from their\n"
+		"                             --passphrase-file or the terminal\n"
+		"      --generate             make the key pair on the token, labelled as the\n"
+		"                             URI's object= says, when it holds none\n"
 		"      --force                replace existing key files, keeping the old secret\n"
 		"                             key as SECRET.old-<key ID> (named from the .vkey)\n", usage_line);
 	return EXIT_VALID;
@@ -61,6 +76,57 @@ org_id_meant(const char *name, char *out, size_t size)
 	return strcmp(out, name) != 0 && endorse_name_is_org_id(out);
 }
 
+/* Refuses a name that is no key's, or an organisation's mistyped; notes a
+ * name that can sign as a log but never endorse. */
+static int
+check_name(const char *name, bool witness)
+{
+	char meant[256];
+
+	if (!witness && org_id_meant(name, meant, sizeof(meant)))
+		return cli_error("'%s' is not an organization id: an id is the lowercase domain alone "
+			"(no https://, no path); the id would be %s: endorse keygen %s", name, meant,
+			meant);
+	if (!endorse_name_is_origin(name))
+		return cli_error("'%s' is not a valid key name: use 1 to 255 printable ASCII "
+			"characters without spaces or '+' (an organization uses its domain)", name);
+	/* A domain that SPEC 1.1 does not allow as an organization id (too long,
+	 * an IP address) was meant as one: refused rather than noted. */
+	if (!witness && endorse_name_is_domain(name) && !endorse_name_is_org_id(name))
+		return cli_error("'%s' is not an organization id: %s (rule org-id)", name,
+			endorse_org_id_problem(name));
+	if (!witness && !endorse_name_is_org_id(name) && strchr(name, '/') == NULL)
+		fprintf(stderr, "endorse: note: '%s' is not an organization id (a lowercase DNS domain "
+			"such as example.org); this key can sign as a log but never endorse\n", name);
+	return 0;
+}
+
+struct token_options {
+	const char *uri, *module, *pin_file;
+	bool generate;
+};
+
+/* The token's key: found (or made) without a PIN when the token needs
+ * none, else with the PIN asked once. */
+static int
+token_key(endorse_secret_key **key, const char *name, uint8_t type,
+	const struct token_options *t)
+{
+	char *pin = NULL;
+	size_t len = 0;
+	int rc = endorse_secret_key_from_pkcs11(key, name, type, t->uri, t->module, NULL, 0,
+		t->generate);
+
+	if (rc != ENDORSE_ENEEDPASS)
+		return rc;
+	if (cli_read_pin(&pin, &len, t->pin_file, t->uri) != 0)
+		return EXIT_TROUBLE;
+	rc = endorse_secret_key_from_pkcs11(key, name, type, t->uri, t->module, pin, len,
+		t->generate);
+	sodium_free(pin);
+	return rc;
+}
+
 int
 cmd_keygen(int argc, char **argv)
 {
@@ -72,13 +138,18 @@ cmd_keygen(int argc, char **argv)
 		{"witness", no_argument, NULL, 'W'},
 		{"force", no_argument, NULL, 'F'},
 		{"ssh-agent", no_argument, NULL, 'A'},
+		{"pkcs11", required_argument, NULL, 'K'},
+		{"pkcs11-module", required_argument, NULL, 'M'},
+		{"pin-file", required_argument, NULL, 'N'},
+		{"generate", no_argument, NULL, 'G'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	struct key_destination to = {0};
 	const char *name, *fingerprint = NULL;
-	char meant[256];
+	struct token_options token = {0};
 	bool witness = false, agent = false;
+	uint8_t type;
 	endorse_secret_key *key = NULL;
 	int c, code, rc;
 
@@ -91,6 +162,10 @@ cmd_keygen(int argc, char **argv)
 		case 'W': witness = true; break;
 		case 'F': to.force = true; break;
 		case 'A': agent = true; break;
+		case 'K': token.uri = optarg; break;
+		case 'M': token.module = optarg; break;
+		case 'N': token.pin_file = optarg; break;
+		case 'G': token.generate = true; break;
 		case 'h': return help();
 		default: return cli_usage(usage_line);
 		}
@@ -108,29 +183,23 @@ cmd_keygen(int argc, char **argv)
 	if (agent && (to.unencrypted || to.passphrase_file != NULL))
 		return cli_error("a key the ssh agent holds has no passphrase in endorse: "
 			"--ssh-agent takes neither --unencrypted nor --passphrase-file");
-	if (!witness && org_id_meant(name, meant, sizeof(meant)))
-		return cli_error("'%s' is not an organization id: an id is the lowercase domain alone "
-			"(no https://, no path); the id would be %s: endorse keygen %s", name, meant,
-			meant);
-	if (!endorse_name_is_origin(name))
-		return cli_error("'%s' is not a valid key name: use 1 to 255 printable ASCII "
-			"characters without spaces or '+' (an organization uses its domain)", name);
-	/* A domain that SPEC 1.1 does not allow as an organization id (too long,
-	 * an IP address) was meant as one: refused rather than noted. */
-	if (!witness && endorse_name_is_domain(name) && !endorse_name_is_org_id(name))
-		return cli_error("'%s' is not an organization id: %s (rule org-id)", name,
-			endorse_org_id_problem(name));
-	if (!witness && !endorse_name_is_org_id(name) && strchr(name, '/') == NULL)
-		fprintf(stderr, "endorse: note: '%s' is not an organization id (a lowercase DNS domain "
-			"such as example.org); this key can sign as a log but never endorse\n", name);
-	if (agent)
-		rc = endorse_secret_key_from_ssh_agent(&key, name,
-			witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519, fingerprint);
+	if (token.uri != NULL && (agent || to.unencrypted || to.passphrase_file != NULL))
+		return cli_error("a key a PKCS#11 token holds has no passphrase in endorse (its PIN "
+			"comes from --pin-file or the terminal): --pkcs11 takes neither --ssh-agent, "
+			"--unencrypted nor --passphrase-file");
+	if (token.uri == NULL && (token.module != NULL || token.pin_file != NULL || token.generate))
+		return cli_error("--pkcs11-module, --pin-file and --generate go with --pkcs11");
+	if (check_name(name, witness) != 0)
+		return EXIT_TROUBLE;
+	type = witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519;
+	if (token.uri != NULL)
+		rc = token_key(&key, name, type, &token);
+	else if (agent)
+		rc = endorse_secret_key_from_ssh_agent(&key, name, type, fingerprint);
 	else
-		rc = endorse_secret_key_generate(&key, name,
-			witness ? ENDORSE_KEY_COSIGNATURE : ENDORSE_KEY_ED25519);
-	if (rc != 0)
-		return cli_library_error(rc), EXIT_TROUBLE;
+		rc = endorse_secret_key_generate(&key, name, type);
+	if (rc != 0) /* (a PIN that could not be read was said) */
+		return rc > 0 ? EXIT_TROUBLE : (cli_library_error(rc), EXIT_TROUBLE);
 	code = cli_store_key(key, &to);
 	endorse_secret_key_free(key);
 	return code;

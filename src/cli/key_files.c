@@ -205,6 +205,41 @@ load_encrypted(endorse_secret_key **out, const char *path, const char *passphras
 	return 0;
 }
 
+const char *
+cli_holder_text(const char *kind)
+{
+	return strcmp(kind, "pkcs11") == 0 ? "a PKCS#11 token" : "an ssh agent";
+}
+
+int
+cli_read_pin(char **pin, size_t *len, const char *pin_file, const char *what)
+{
+	char prompt[PATH_MAX + 32];
+
+	(void)snprintf(prompt, sizeof(prompt), "PIN for %s: ", what);
+	return cli_read_passphrase(pin, len, pin_file, prompt);
+}
+
+/* A key held elsewhere can sign now: an agent still holds it; a token is
+ * there and holds it, logged in with its PIN (asked once, from the
+ * terminal or the --passphrase-file of the command, when the token needs
+ * one: a token locks after a few wrong PINs). */
+static int
+held_key_ready(endorse_secret_key *key, const char *path, const char *pin_file)
+{
+	char *pin = NULL;
+	size_t len = 0;
+	int rc = endorse_secret_key_ready(key);
+
+	if (rc != ENDORSE_ENEEDPASS || !endorse_secret_key_needs_pin(key))
+		return rc;
+	if (cli_read_pin(&pin, &len, pin_file, path) != 0)
+		return EXIT_TROUBLE;
+	rc = endorse_secret_key_set_pin(key, pin, len);
+	sodium_free(pin);
+	return rc != 0 ? rc : endorse_secret_key_ready(key);
+}
+
 int
 cli_load_key(endorse_secret_key **out, const char *arg, const char *passphrase_file)
 {
@@ -217,9 +252,9 @@ cli_load_key(endorse_secret_key **out, const char *arg, const char *passphrase_f
 	rc = endorse_secret_key_load(out, path, NULL, 0);
 	if (rc == ENDORSE_ENEEDPASS)
 		rc = load_encrypted(out, path, passphrase_file);
-	else if (rc == 0 && (rc = endorse_secret_key_ready(*out)) != 0) {
-		/* an agent that no longer holds the key: said before anything is
-		 * asked or written */
+	else if (rc == 0 && (rc = held_key_ready(*out, path, passphrase_file)) != 0) {
+		/* an agent that no longer holds the key, a token absent or a wrong
+		 * PIN: said before anything is written */
 		endorse_secret_key_free(*out);
 		*out = NULL;
 	}
@@ -314,8 +349,9 @@ cli_store_key(const endorse_secret_key *key, const struct key_destination *to)
 	endorse_vkey_format(vkey, endorse_secret_key_vkey(key));
 	printf("%s\n", vkey);
 	if (held)
-		fprintf(stderr, "endorse: the key stays in the ssh agent (%s, %s); %s says where "
-			"it lives, with no secret in it\n", holder, fingerprint, secret_path);
+		fprintf(stderr, "endorse: the key stays in %s (%s, %s); %s says where it lives, "
+			"with no secret in it\n", cli_holder_text(holder), holder, fingerprint,
+			secret_path);
 	else
 		fprintf(stderr, "endorse: secret key written to %s%s\n", secret_path,
 			to->unencrypted ? " (unencrypted)" : "");

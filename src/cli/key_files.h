@@ -31,5 +31,11 @@ struct key_destination {
 };
 /* Writes the secret key file and the vkey file, then prints the vkey. */
 int cli_store_key(const endorse_secret_key *key, const struct key_destination *to);
+/* The holder of a key held elsewhere, for people: "an ssh agent", "a
+ * PKCS#11 token". */
+const char *cli_holder_text(const char *kind);
+/* A token's PIN, from pin_file's first line or the terminal (echo off),
+ * prompting "PIN for WHAT: "; *pin sodium_malloc'd. */
+int cli_read_pin(char **pin, size_t *len, const char *pin_file, const char *what);
 
 #endif

@@ -32,6 +32,8 @@ struct endorse_secret_key {
 	/* a key held elsewhere (secret NULL): where, and what signs there */
 	endorse_key_ref *ref;
 	endorse_held_sign held_sign;
+	char *pin; /* sodium_malloc: a token's PIN, or NULL */
+	size_t pin_len;
 };
 
 static int
@@ -69,6 +71,7 @@ endorse_secret_key_free(endorse_secret_key *key)
 	if (key == NULL)
 		return;
 	sodium_free(key->secret); /* wipes before releasing */
+	sodium_free(key->pin);
 	free(key->ref);
 	free(key);
 }
@@ -103,11 +106,45 @@ endorse_secret_key_ref(const endorse_secret_key *key)
 	return key->ref;
 }
 
-const char *
-endorse_secret_key_holder(const endorse_secret_key *key, const char **fingerprint)
+/* Where a held key lives, for people: its fingerprint or its URI. */
+static const char *
+held_where(const endorse_key_ref *ref)
 {
-	*fingerprint = key->ref != NULL ? key->ref->fingerprint : NULL;
+	return strcmp(ref->kind, "pkcs11") == 0 ? ref->uri : ref->fingerprint;
+}
+
+const char *
+endorse_secret_key_holder(const endorse_secret_key *key, const char **where)
+{
+	*where = key->ref != NULL ? held_where(key->ref) : NULL;
 	return key->ref != NULL ? key->ref->kind : NULL;
+}
+
+bool
+endorse_secret_key_needs_pin(const endorse_secret_key *key)
+{
+	return key->ref != NULL && strcmp(key->ref->kind, "pkcs11") == 0;
+}
+
+int
+endorse_secret_key_set_pin(endorse_secret_key *key, const char *pin, size_t len)
+{
+	sodium_free(key->pin);
+	key->pin = NULL;
+	key->pin_len = 0;
+	if ((key->pin = sodium_malloc(len + 1)) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of secure memory");
+	memcpy(key->pin, pin, len);
+	key->pin[len] = '\0';
+	key->pin_len = len;
+	return 0;
+}
+
+const char *
+endorse_secret_key_pin(const endorse_secret_key *key, size_t *len)
+{
+	*len = key->pin_len;
+	return key->pin;
 }
 
 int
@@ -121,11 +158,11 @@ endorse_secret_key_sign(uint8_t sig[64], const endorse_secret_key *key, const ui
 		return 0;
 	}
 	/* a signature made elsewhere reaches the log only if it verifies */
-	if ((rc = key->held_sign(sig, key->ref, msg, len)) == 0 &&
+	if ((rc = key->held_sign(sig, key->ref, key->pin, key->pin_len, msg, len)) == 0 &&
 	    !endorse_vkey_verify(&key->vkey, sig, msg, len))
 		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "the signature the %s made with %s "
 			"does not verify with the key's public key: nothing was signed",
-			key->ref->kind, key->ref->fingerprint);
+			key->ref->kind, held_where(key->ref));
 	if (rc != 0)
 		sodium_memzero(sig, 64);
 	return rc;
@@ -361,8 +398,8 @@ endorse_secret_key_export_go(char **out, const endorse_secret_key *key)
 	*out = NULL;
 	if (key->ref != NULL) {
 		sodium_free(text);
-		return endorse_error_set(ENDORSE_EUSAGE, NULL, "the key is held by an %s (%s): "
-			"its secret never leaves it", key->ref->kind, key->ref->fingerprint);
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "the key is held by %s (%s): "
+			"its secret never leaves it", key->ref->kind, held_where(key->ref));
 	}
 	if (key->vkey.type != ENDORSE_KEY_ED25519) {
 		sodium_free(text);

@@ -14,6 +14,7 @@
 #include "vkey.h"
 #include "key.h"
 #include "key_ref.h"
+#include "pkcs11.h"
 #include "ssh_agent.h"
 
 /* The directory a key file goes into (made with mode if missing, when
@@ -79,6 +80,21 @@ endorse_secret_key_save(const endorse_secret_key *key, const char *path, const c
 	return rc;
 }
 
+/* The agent signs with no PIN. */
+static int
+agent_sign(uint8_t sig[64], const endorse_key_ref *ref, const char *pin, size_t pin_len,
+	const uint8_t *msg, size_t len)
+{
+	(void)pin, (void)pin_len;
+	return endorse_ssh_agent_sign(sig, ref, msg, len);
+}
+
+static endorse_held_sign
+held_sign(const endorse_key_ref *ref)
+{
+	return strcmp(ref->kind, "pkcs11") == 0 ? endorse_pkcs11_sign : agent_sign;
+}
+
 int
 endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *passphrase,
 	size_t passphrase_len)
@@ -93,7 +109,7 @@ endorse_secret_key_load(endorse_secret_key **out, const char *path, const char *
 		endorse_key_ref ref;
 
 		if ((rc = endorse_key_ref_parse(&ref, text, len, path)) == 0)
-			rc = endorse_secret_key_held(out, &ref, endorse_ssh_agent_sign);
+			rc = endorse_secret_key_held(out, &ref, held_sign(&ref));
 	} else if (rc == 0) {
 		rc = endorse_secret_key_open(out, text, len, path, passphrase, passphrase_len);
 	}
@@ -109,13 +125,34 @@ endorse_secret_key_from_ssh_agent(endorse_secret_key **out, const char *name, ui
 	int rc = endorse_ssh_agent_find(&ref, name, type, fingerprint);
 
 	*out = NULL;
-	return rc != 0 ? rc : endorse_secret_key_held(out, &ref, endorse_ssh_agent_sign);
+	return rc != 0 ? rc : endorse_secret_key_held(out, &ref, agent_sign);
+}
+
+int
+endorse_secret_key_from_pkcs11(endorse_secret_key **out, const char *name, uint8_t type,
+	const char *uri, const char *module, const char *pin, size_t len, bool generate)
+{
+	endorse_key_ref ref;
+	int rc = endorse_pkcs11_find(&ref, name, type, uri, module, pin, len, generate);
+
+	*out = NULL;
+	if (rc == 0 && (rc = endorse_secret_key_held(out, &ref, endorse_pkcs11_sign)) == 0 &&
+	    pin != NULL && (rc = endorse_secret_key_set_pin(*out, pin, len)) != 0) {
+		endorse_secret_key_free(*out);
+		*out = NULL;
+	}
+	return rc;
 }
 
 int
 endorse_secret_key_ready(const endorse_secret_key *key)
 {
 	const endorse_key_ref *ref = endorse_secret_key_ref(key);
+	size_t pin_len = 0;
+	const char *pin = endorse_secret_key_pin(key, &pin_len);
 
-	return ref != NULL ? endorse_ssh_agent_check(ref) : 0;
+	if (ref == NULL)
+		return 0;
+	return strcmp(ref->kind, "pkcs11") == 0 ? endorse_pkcs11_check(ref, pin, pin_len)
+		: endorse_ssh_agent_check(ref);
 }

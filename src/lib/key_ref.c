@@ -1,11 +1,12 @@
-/* Reference key files: a key held by an ssh agent, named by its name, type,
- * public key and SSH fingerprint; no secret. The form is line by line and
- * exact:
+/* Reference key files: a key held by an ssh agent or a PKCS#11 token,
+ * named by its name, type and public key, and where it lives; no secret, no
+ * PIN. The form is line by line and exact:
  *
- *     endorse-key-reference-v1
- *     kind ssh-agent
- *     vkey NAME+ID+BASE64
- *     fingerprint SHA256:...
+ *     endorse-key-reference-v1          endorse-key-reference-v1
+ *     kind ssh-agent                    kind pkcs11
+ *     vkey NAME+ID+BASE64               vkey NAME+ID+BASE64
+ *     fingerprint SHA256:...            uri pkcs11:token=...;object=...
+ *                                       module /usr/lib/.../module.so
  */
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,44 @@ take(const char **at, const char *prefix, char *out, size_t size)
 	return true;
 }
 
+/* Printable ASCII without spaces: a URI or a path as written. */
+static bool
+plain_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s <= ' ' || *s > '~')
+			return false;
+	return true;
+}
+
+bool
+endorse_key_ref_uri_valid(const char *uri)
+{
+	return strncmp(uri, "pkcs11:", 7) == 0 && strlen(uri) < ENDORSE_PKCS11_URI_MAX &&
+		plain_text(uri);
+}
+
+bool
+endorse_key_ref_module_valid(const char *module)
+{
+	return module[0] == '/' && strlen(module) < ENDORSE_PKCS11_MODULE_MAX && plain_text(module);
+}
+
+/* The lines of a pkcs11 reference after its vkey. (Whether the token's key
+ * is the vkey's is checked at the token: pkcs11.c.) */
+static int
+parse_pkcs11(endorse_key_ref *ref, const char *at, const char *path)
+{
+	if (!take(&at, "uri ", ref->uri, sizeof(ref->uri)) || !endorse_key_ref_uri_valid(ref->uri))
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s: corrupted key reference "
+			"(uri)", path);
+	if (!take(&at, "module ", ref->module, sizeof(ref->module)) || *at != '\0' ||
+	    !endorse_key_ref_module_valid(ref->module))
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s: corrupted key reference "
+			"(module)", path);
+	return 0;
+}
+
 int
 endorse_key_ref_parse(endorse_key_ref *ref, const char *text, size_t len, const char *path)
 {
@@ -76,13 +115,15 @@ endorse_key_ref_parse(endorse_key_ref *ref, const char *text, size_t len, const 
 	if (!take(&at, "kind ", ref->kind, sizeof(ref->kind)))
 		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s: corrupted key reference "
 			"(kind)", path);
-	if (strcmp(ref->kind, "ssh-agent") != 0)
+	if (strcmp(ref->kind, "ssh-agent") != 0 && strcmp(ref->kind, "pkcs11") != 0)
 		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s: a key held by '%s', which "
-			"this endorse does not know (it knows ssh-agent)", path, ref->kind);
+			"this endorse does not know (it knows ssh-agent and pkcs11)", path, ref->kind);
 	if (!take(&at, "vkey ", vkey, sizeof(vkey)) ||
 	    endorse_vkey_parse(&ref->vkey, vkey, strlen(vkey)) != 0)
 		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s: corrupted key reference "
 			"(vkey)", path);
+	if (strcmp(ref->kind, "pkcs11") == 0)
+		return parse_pkcs11(ref, at, path);
 	if (!take(&at, "fingerprint ", fingerprint, sizeof(fingerprint)) || *at != '\0')
 		return endorse_error_set(ENDORSE_EINVALID, NULL, "%s: corrupted key reference "
 			"(fingerprint)", path);
@@ -102,7 +143,11 @@ endorse_key_ref_format(char *out, size_t size, const endorse_key_ref *ref)
 	int n;
 
 	endorse_vkey_format(vkey, &ref->vkey);
-	n = snprintf(out, size, "%s\nkind %s\nvkey %s\nfingerprint %s\n", ENDORSE_KEY_REF_MAGIC,
-		ref->kind, vkey, ref->fingerprint);
+	if (strcmp(ref->kind, "pkcs11") == 0)
+		n = snprintf(out, size, "%s\nkind pkcs11\nvkey %s\nuri %s\nmodule %s\n",
+			ENDORSE_KEY_REF_MAGIC, vkey, ref->uri, ref->module);
+	else
+		n = snprintf(out, size, "%s\nkind %s\nvkey %s\nfingerprint %s\n",
+			ENDORSE_KEY_REF_MAGIC, ref->kind, vkey, ref->fingerprint);
 	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }

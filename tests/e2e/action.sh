@@ -71,7 +71,8 @@ need("domain check" in pr and pr.index("domain check") > pr.index("verify -C"),
      "a pull request's domain check runs after the log verified")
 need("--allow-pending" in pr, "a pull request allows a pending checkpoint by default")
 install = next(s for s in action["runs"]["steps"] if s["id"] == "install")["run"].split()
-for lib in ["libsodium-dev", "libjansson-dev", "libgit2-dev", "libcurl4-openssl-dev", "libc-ares-dev"]:
+for lib in ["libsodium-dev", "libjansson-dev", "libgit2-dev", "libcurl4-openssl-dev", "libc-ares-dev",
+            "libp11-kit-dev"]:
     need(lib in install, f"the action installs {lib}")
 
 def workflow(path, local_ok):

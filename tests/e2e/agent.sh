@@ -37,21 +37,6 @@ ssh_key() {
 	printf -v "FP_$1" '%s' "$(ssh-keygen -l -E sha256 -f "$T/ssh/$1.pub" | cut -d' ' -f2)"
 }
 
-# openssl_verify VKEY MSGFILE SIGFILE: OpenSSL verifies the raw Ed25519
-# signature with the vkey's public key, independently of endorse.
-openssl_verify() {
-	command -v openssl >/dev/null || { echo "openssl absent: its check skipped"; return 0; }
-	"$PY" - "$1" "$T/pub.pem" <<'EOF'
-import base64, sys
-raw = base64.b64decode(sys.argv[1].split("+", 2)[2])[1:]
-der = bytes.fromhex("302a300506032b6570032100") + raw
-pem = "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PUBLIC KEY-----\n"
-open(sys.argv[2], "w").write(pem)
-EOF
-	openssl pkeyutl -verify -pubin -inkey "$T/pub.pem" -rawin -in "$2" -sigfile "$3" >/dev/null ||
-		die "openssl does not verify the signature made through the agent"
-}
-
 # note_sig NOTE KEYNAME OUT: the raw 64-byte signature of KEYNAME in a signed
 # note (its base64 after the 4-byte key ID), and the note's text in OUT.msg.
 note_sig() {
@@ -80,7 +65,7 @@ journey)
 	ssh_key witness
 	make_docs
 	expect_rc 0 keygen -s "$K/log.key" -p "$K/log.vkey" "$ORIGIN" --ssh-agent "$FP_logkey"
-	err_has "the key stays in the ssh agent"
+	err_has "the key stays in an ssh agent"
 	grep -q '^endorse-key-reference-v1$' "$K/log.key" || die "log.key is not a reference"
 	[ "$(stat -c %a "$K/log.key")" = 600 ] || die "the reference is not mode 0600"
 	! grep -qi "seed\|private" "$K/log.key" || die "the reference holds a secret"

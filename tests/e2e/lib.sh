@@ -227,3 +227,19 @@ need_plain_git() {
 	# no automatic gc: git detaches it, and it could outlive the case and its cleanup
 	export GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=gc.auto GIT_CONFIG_VALUE_0=0
 }
+
+# openssl_verify VKEY MSGFILE SIGFILE: OpenSSL verifies the raw Ed25519
+# signature with the vkey's public key, independently of endorse (keys
+# held by agents and tokens: agent.sh, token.sh).
+openssl_verify() {
+	command -v openssl >/dev/null || { echo "openssl absent: its check skipped"; return 0; }
+	"$PY" - "$1" "$T/pub.pem" <<'EOF'
+import base64, sys
+raw = base64.b64decode(sys.argv[1].split("+", 2)[2])[1:]
+der = bytes.fromhex("302a300506032b6570032100") + raw
+pem = "-----BEGIN PUBLIC KEY-----\n" + base64.b64encode(der).decode() + "\n-----END PUBLIC KEY-----\n"
+open(sys.argv[2], "w").write(pem)
+EOF
+	openssl pkeyutl -verify -pubin -inkey "$T/pub.pem" -rawin -in "$2" -sigfile "$3" >/dev/null ||
+		die "openssl does not verify the signature made by $1"
+}

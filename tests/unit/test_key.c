@@ -1006,12 +1006,47 @@ reference_edits_refused(void)
 	return 0;
 }
 
+/* A token's reference: its URI and module as written, never a PIN; a URI
+ * or a module that is not one refused. */
+static int
+reference_pkcs11(void)
+{
+	endorse_key_ref ref, back;
+	char text[2048], edited[2100], *at;
+
+	CHECK(reference_text(text, sizeof(text), &ref) == 0);
+	(void)snprintf(ref.kind, sizeof(ref.kind), "pkcs11");
+	(void)snprintf(ref.uri, sizeof(ref.uri), "pkcs11:token=t%%20one;object=org;id=%%01");
+	(void)snprintf(ref.module, sizeof(ref.module), "/usr/lib/softhsm/libsofthsm2.so");
+	CHECK(endorse_key_ref_format(text, sizeof(text), &ref) > 0);
+	CHECK(strstr(text, "\nuri pkcs11:token=t%20one;object=org;id=%01\nmodule /usr/lib/") != NULL);
+	CHECK(strstr(text, "fingerprint") == NULL);
+	CHECK_INT(endorse_key_ref_parse(&back, text, strlen(text), "k"), 0);
+	CHECK_STR(back.uri, ref.uri);
+	CHECK_STR(back.module, ref.module);
+	CHECK(endorse_vkey_equal(&back.vkey, &ref.vkey));
+	static const char *const edits[][2] = {
+		{"uri pkcs11:", "uri http:"}, {"module /usr", "module usr"},
+		{"object=org", "object=o rg"}, {".so\n", ".so"}, {".so\n", ".so\npin 1234\n"},
+	};
+	for (size_t i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		CHECK((at = strstr(text, edits[i][0])) != NULL);
+		(void)snprintf(edited, sizeof(edited), "%.*s%s%s", (int)(at - text), text, edits[i][1],
+			at + strlen(edits[i][0]));
+		CHECK_INT(endorse_key_ref_parse(&back, edited, strlen(edited), "k"), ENDORSE_EINVALID);
+	}
+	CHECK(!endorse_key_ref_uri_valid("pkcs11:a b") && endorse_key_ref_uri_valid("pkcs11:"));
+	CHECK(!endorse_key_ref_module_valid("lib.so") && endorse_key_ref_module_valid("/lib.so"));
+	return 0;
+}
+
 /* A held key signs only through its holder, and a signature that does not
  * verify never comes back. */
 static int
-bad_holder(uint8_t sig[64], const endorse_key_ref *ref, const uint8_t *msg, size_t len)
+bad_holder(uint8_t sig[64], const endorse_key_ref *ref, const char *pin, size_t pin_len,
+	const uint8_t *msg, size_t len)
 {
-	(void)ref, (void)msg, (void)len;
+	(void)ref, (void)pin, (void)pin_len, (void)msg, (void)len;
 	memset(sig, 0x5a, 64);
 	return 0;
 }
@@ -1059,6 +1094,7 @@ static const test_case cases[] = {
 	CASE(go_import_bad_name_is_invalid),
 	CASE(reference_round_trip),
 	CASE(reference_edits_refused),
+	CASE(reference_pkcs11),
 	CASE(held_key_signature_checked),
 };
 
