@@ -26,6 +26,10 @@ softhsm2-util --init-token --free --label endorse-e2e --pin 1234 --so-pin 5678 >
 printf '1234\n' >"$T/pin"
 printf '9999\n' >"$T/wrong-pin"
 TOKEN='pkcs11:token=endorse-e2e'
+# What the modules keep or start that is not endorse's (token.supp,
+# token.lsan say what), for memcheck and LeakSanitizer in this script only.
+export VALGRIND_OPTS="--suppressions=$HERE/token.supp"
+export LSAN_OPTIONS="suppressions=$HERE/token.lsan${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 # tool_key LABEL ID: an Ed25519 key pair made on the token by pkcs11-tool
 tool_key() {
