@@ -200,8 +200,8 @@ seal_reference(char *file, size_t *file_len, const endorse_secret_key *key,
 	const char *passphrase)
 {
 	if (passphrase != NULL)
-		return endorse_error_set(ENDORSE_EUSAGE, NULL, "a key held by an %s has no "
-			"passphrase in endorse", key->ref->kind);
+		return endorse_error_set(ENDORSE_EUSAGE, NULL, "a key held elsewhere (%s) has "
+			"no passphrase in endorse", key->ref->kind);
 	if ((*file_len = endorse_key_ref_format(file, ENDORSE_KEY_FILE_MAX, key->ref)) == 0)
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "the key reference is too long");
 	return 0;

@@ -1,7 +1,7 @@
 /* Key files on disk: the directory checks and the reads and writes around
- * key.c's sealed text, and the reference files of keys an ssh agent holds
- * (key_ref.c), which sign through ssh_agent.c. Passphrases only pass
- * through here. */
+ * key.c's sealed text, and the reference files of keys held elsewhere
+ * (key_ref.c), which sign through ssh_agent.c or pkcs11.c. Passphrases
+ * only pass through here. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
