@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run-git.sh: the benchmarks of the log kept in git (README, "Performance").
+# run-git.sh: the benchmarks of the log kept in git (docs/performance.md).
 # Not a test: it builds large repositories in a scratch directory, times the
 # verification commands and prints a table with the wall-clock seconds and
 # the peak resident memory of each (GNU time: %e and %M), and the CPU
@@ -9,7 +9,7 @@
 #   bench/run-git.sh [BUILD [WORK]]
 #
 # BUILD is a build directory holding endorse, genhistory and genlog
-# (default: build; a release build is what the README's figures use:
+# (default: build; a release build is what docs/performance.md's figures use:
 # meson setup /tmp/b-rel --buildtype=release && ninja -C /tmp/b-rel). WORK is
 # a scratch directory (default: a new one under ${TMPDIR:-/tmp}); it is
 # deleted at the end unless KEEP=1. It needs about 2 GB of disk.

@@ -2,7 +2,7 @@
 # Benchmarks of issue 4's targets: the RFC 6962 root of 1,000,000 lines,
 # and prove / verify-proof on a 1,000,000-line log after the log was read
 # once. Not a test: it prints figures (GNU time's elapsed seconds and peak
-# RSS) for the README.
+# RSS) for docs/performance.md.
 #
 # usage: bench/run-transparency.sh BUILD-DIR   (e.g. a release build)
 set -euo pipefail

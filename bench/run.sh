@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: the performance table of the README ("Performance"). Not a test:
+# run.sh: the performance table of docs/performance.md. Not a test:
 # it generates a log of N entries (bench/genlog) and measures, in one run
 # and side by side, the cost floor (one core of raw crypto_sign_verify_detached
 # over the log's N signatures, bench/floor, the fastest of three timings of
@@ -17,7 +17,7 @@
 #   bench/run.sh [BUILD [WORK]]
 #
 # BUILD holds endorse, genlog, genhistory and floor (default: build; the
-# README's table uses a release build: meson setup /tmp/b-rel
+# docs/performance.md's table uses a release build: meson setup /tmp/b-rel
 # --buildtype=release && ninja -C /tmp/b-rel). WORK is a scratch directory
 # (default: a new one under ${TMPDIR:-/tmp}), deleted at the end unless
 # KEEP=1; 1,000,000 entries need about 2 GB of disk.

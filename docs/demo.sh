@@ -3,7 +3,7 @@
 # creates a log, two organizations endorse, one rotates its key and withdraws,
 # the log operator revokes the other's lost key, that organization endorses
 # again with a new key, and an auditor verifies and audits.
-# The examples in README.md were printed by this script. Keys are unencrypted
+# The first examples of docs/*.md were printed by this script. Keys are unencrypted
 # and times are fixed (--time) only to keep the demonstration short and
 # repeatable; real keys should have a passphrase. Key IDs differ on every run.
 #

@@ -275,7 +275,7 @@ int endorse_policy_quorum_describe(char **out, const endorse_policy *policy);
 /* Changes to keys/policy (policy_edit.c), each one write transaction (one
  * commit in git) under the log's lock, refused unless the new policy parses
  * and keeps the log line. No key signs them: the policy is not in the log
- * (README "Changing the policy" says what protects it). */
+ * (docs/witnesses.md, "Changing the policy", says what protects it). */
 typedef struct endorse_policy_change {
 	const char *dir;
 	bool commit;            /* one commit when dir is in a git work tree */

@@ -369,7 +369,7 @@ footer(FILE *f, const struct audit_view *v)
 		"<code class=\"cmd\">endorse verify</code> in it, which checks all of the above again; then "
 		"<code class=\"cmd\">endorse audit</code> lists these endorsements with their entries, and "
 		"<code class=\"cmd\">endorse domain check</code> looks for each organisation's key on its domain "
-		"today. The README of endorse explains each check.</p>\n<dl class=\"facts\">\n"
+		"today. endorse's docs/auditors.md explains each check.</p>\n<dl class=\"facts\">\n"
 		"<dt>Log</dt><dd><code>", f);
 	html(f, endorse_state_origin(v->state));
 	fprintf(f, "</code></dd>\n<dt>Entries</dt><dd>%llu</dd>\n<dt>Root hash</dt><dd><code "

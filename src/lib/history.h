@@ -12,7 +12,7 @@
 #include "report.h"
 
 /* Reports the log and every keys/orgs entry the commit holds with git mode
- * 100755 (README: the one rule for the file mode of the log and the pins). */
+ * 100755 (docs/design.md: the one rule for the file mode of the log and the pins). */
 int endorse_history_check_modes(const endorse_repo *repo, const endorse_commit_id *id,
 	endorse_reporter *r);
 

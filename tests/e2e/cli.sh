@@ -394,7 +394,7 @@ refused-unchanged)
 	verify_ok
 	;;
 refused-exit-status)
-	# A new entry refused by a rule of the log exits 1 (README: "1 the log or a
+	# A new entry refused by a rule of the log exits 1 (docs/auditors.md: "1 the log or a
 	# signature is invalid, or a new entry was refused by a rule of the log").
 	small_log
 	keygen org2 org2.example.org
@@ -984,7 +984,7 @@ assert [(p["file"], p["line"], p["rule"]) for p in r["problems"]] == [
 verify-workflow-commands)
 	# GitHub Actions runs "##[command]" anywhere in a line of a step's output
 	# and "::command::" at a line's start: verify (every format, its messages
-	# quoting the log) and audit (every format) write neither (README, "Output
+	# quoting the log) and audit (every format) write neither (docs/auditors.md, "Output
 	# in CI"); JSON still decodes to the exact text.
 	need_python
 	make_docs

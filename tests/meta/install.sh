@@ -2,7 +2,7 @@
 # What `meson install` puts in place, installed into a temporary DESTDIR
 # from the test's own build directory: exactly the binary, the man pages
 # (when scdoc was found), the three shell completions and the documents;
-# no library, header or pkg-config file (README, Choices).
+# no library, header or pkg-config file (docs/design.md, Choices).
 # Usage: install.sh BUILD PREFIX BINDIR DATADIR MANDIR SCDOC_FOUND
 set -u
 build=$1 prefix=$2 bindir=$3 datadir=$4 mandir=$5 scdoc=$6
