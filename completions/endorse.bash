@@ -2,7 +2,7 @@
 # files for --key. tests/meta/man.py checks that it names every command and
 # every option its --help prints; tests/e2e/completion.sh runs it.
 
-_endorse_commands="keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof note tree"
+_endorse_commands="keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof tiles note tree"
 
 _endorse()
 {
@@ -68,6 +68,7 @@ _endorse()
 	cosign) opts='-C --key --no-commit --passphrase-file --state --time' ;;
 	prove) opts='-C' ;;
 	verify-proof) opts='--entry --policy' ;;
+	tiles) opts='-C --out' ;;
 	note) opts='--key --passphrase-file --time'; subs='sign verify' ;;
 	tree) opts='--index --leaf --old-root --old-size --root --size'; subs='prove-consistency prove-inclusion root verify-consistency verify-inclusion' ;;
 	*) opts= ;;

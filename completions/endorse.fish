@@ -2,7 +2,7 @@
 # files for --key. tests/meta/man.py checks that it names every command and
 # every option its --help prints.
 
-set -l endorse_commands keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof note tree
+set -l endorse_commands keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof tiles note tree
 complete -c endorse -f
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -s C -r -a '(__fish_complete_directories)' -d 'run as if started in DIR'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -l help -d 'list the commands'
@@ -26,6 +26,7 @@ complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a ch
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a cosign -d 'cosign the log\'s checkpoint as a witness'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a prove -d 'print an offline proof that an entry is in the log'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a verify-proof -d 'check an offline proof with no repository'
+complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a tiles -d 'write the log as C2SP tlog-tiles for a static web host'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a note -d 'sign and verify C2SP signed notes'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a tree -d 'RFC 6962 roots and proofs of lines on standard input'
 complete -c endorse -n '__fish_seen_subcommand_from keygen' -l force
@@ -153,6 +154,8 @@ complete -c endorse -n '__fish_seen_subcommand_from cosign' -l time
 complete -c endorse -n '__fish_seen_subcommand_from prove' -s C -r -a '(__fish_complete_directories)'
 complete -c endorse -n '__fish_seen_subcommand_from verify-proof' -l entry -r -F
 complete -c endorse -n '__fish_seen_subcommand_from verify-proof' -l policy -r -F
+complete -c endorse -n '__fish_seen_subcommand_from tiles' -s C -r -a '(__fish_complete_directories)'
+complete -c endorse -n '__fish_seen_subcommand_from tiles' -l out -r -a '(__fish_complete_directories)'
 complete -c endorse -n '__fish_seen_subcommand_from note' -a 'sign verify'
 complete -c endorse -n '__fish_seen_subcommand_from note' -l key -r -a '(__fish_complete_suffix .key)'
 complete -c endorse -n '__fish_seen_subcommand_from note' -l passphrase-file -r -F

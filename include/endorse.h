@@ -767,6 +767,22 @@ int endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_o
 int endorse_prove(char **out, size_t *len, const char *dir, const char *selector,
 	uint64_t *index, const char *cache_dir);
 
+/* The log as C2SP tlog-tiles under out_dir, for the tree log/checkpoint
+ * signs (it must verify under keys/policy; the quorum is not needed):
+ * out_dir/checkpoint (its exact bytes, written last), tile/L/N[.p/W] and
+ * tile/entries/N[.p/W] (each entry a log line without its LF). A tile
+ * already there is never written again: it must hold exactly this log's
+ * bytes (ENDORSE_EINVALID otherwise: out_dir holds another log's tiles, or
+ * a rewritten history's), so only new tiles are written. No signature of
+ * the log is verified again (verify does); its first size lines must be the
+ * tree the checkpoint signs. */
+typedef struct endorse_tiles_outcome {
+	uint64_t size;   /* the checkpoint's number of entries */
+	size_t written;  /* files written: new tiles, new bundles, the checkpoint */
+	size_t kept;     /* tiles and bundles found as they must be */
+} endorse_tiles_outcome;
+int endorse_tiles_write(endorse_tiles_outcome *out, const char *dir, const char *out_dir);
+
 typedef struct endorse_proof_result {
 	uint64_t index;
 	endorse_checkpoint_result checkpoint;

@@ -16,6 +16,7 @@ int cmd_revoke(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_rechain(int argc, char **argv);
+int cmd_tiles(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_cosign(int argc, char **argv);
 int cmd_prove(int argc, char **argv);

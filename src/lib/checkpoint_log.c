@@ -2,6 +2,7 @@
  * against the policy, then against the log's own tree, with each problem
  * reported to the verifier's reporter. Not in the pure core: it reads the
  * clock and reports through the verifier. */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,8 +10,43 @@
 
 #include "error.h"
 #include "checkpoint_log.h"
+#include "file.h"
 #include "report.h"
 #include "state.h"
+
+int
+endorse_checkpoint_read_checked(endorse_checkpoint_result *res, char **note, size_t *len,
+	endorse_policy **policy_out, const char *dir)
+{
+	endorse_policy *policy = NULL;
+	char *cp_path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH);
+	char *policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH);
+	int rc;
+
+	*note = NULL;
+	if (cp_path == NULL || policy_path == NULL) {
+		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+		goto out;
+	}
+	rc = endorse_file_read(note, len, cp_path, ENDORSE_NOTE_MAX);
+	if (rc == ENDORSE_ENOTFOUND)
+		rc = endorse_error_set(rc, NULL, "%s: the log has no checkpoint yet; the log "
+			"operator signs one with 'endorse checkpoint'", cp_path);
+	if (rc == 0 && (rc = endorse_policy_load(&policy, policy_path)) == 0)
+		rc = endorse_checkpoint_check(res, policy, *note, *len, (uint64_t)time(NULL));
+out:
+	if (rc == 0 && policy_out != NULL)
+		*policy_out = policy;
+	else
+		endorse_policy_free(policy);
+	if (rc != 0) {
+		free(*note);
+		*note = NULL;
+	}
+	free(cp_path);
+	free(policy_path);
+	return rc;
+}
 
 int
 endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse_policy *policy,

@@ -20,4 +20,11 @@ int endorse_checkpoint_verify_log(endorse_checkpoint_status *seen, const endorse
 	const char *note, size_t len, const endorse_tree_view *tree,
 	const endorse_checkpoint_status *prev, bool check_quorum, endorse_reporter *r);
 
+/* Reads dir's log/checkpoint (*note, malloc'd) and checks it under dir's
+ * keys/policy (*policy, when policy is not NULL; else freed): it must be
+ * signed by the log key; res->quorum says whether its witnesses meet the
+ * quorum. ENDORSE_ENOTFOUND, saying how to sign one, when there is none. */
+int endorse_checkpoint_read_checked(endorse_checkpoint_result *res, char **note, size_t *len,
+	endorse_policy **policy, const char *dir);
+
 #endif

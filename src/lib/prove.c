@@ -14,6 +14,7 @@
 #include "line.h"
 #include "proof.h"
 #include "proof_cache.h"
+#include "checkpoint_log.h"
 #include "replay.h"
 
 /* What prove learns from one pass over the log: the leaf hashes of the
@@ -184,30 +185,14 @@ static int
 read_checkpoint(endorse_checkpoint_result *res, char **note, size_t *note_len, const char *dir)
 {
 	endorse_policy *policy = NULL;
-	char *cp_path = endorse_path_join(dir, ENDORSE_CHECKPOINT_PATH);
-	char *policy_path = endorse_path_join(dir, ENDORSE_POLICY_PATH);
-	int rc;
+	int rc = endorse_checkpoint_read_checked(res, note, note_len, &policy, dir);
 
-	if (cp_path == NULL || policy_path == NULL) {
-		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
-		goto out;
-	}
-	rc = endorse_file_read(note, note_len, cp_path, ENDORSE_NOTE_MAX);
-	if (rc == ENDORSE_ENOTFOUND)
-		rc = endorse_error_set(rc, NULL, "%s: the log has no checkpoint to prove against; the "
-			"log operator signs one with 'endorse checkpoint'", cp_path);
-	if (rc != 0 || (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
-	    (rc = endorse_checkpoint_check(res, policy, *note, *note_len, (uint64_t)time(NULL))) != 0)
-		goto out;
-	if (!res->quorum)
+	if (rc == 0 && !res->quorum)
 		rc = endorse_error_set(ENDORSE_EINVALID, NULL, "the checkpoint is cosigned by %zu "
 			"witnesses, which does not meet the policy's quorum \"%s\": a proof against it "
 			"would not verify; the witnesses cosign it first (endorse cosign)", res->witnesses,
 			endorse_policy_quorum_name(policy));
-out:
 	endorse_policy_free(policy);
-	free(cp_path);
-	free(policy_path);
 	return rc;
 }
 

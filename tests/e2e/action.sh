@@ -50,7 +50,7 @@ def need(ok, what):
 action = yaml.safe_load(open(f"{src}/action.yml"))
 need(action["runs"]["using"] == "composite", "action.yml is a composite action")
 ids = [s.get("id") for s in action["runs"]["steps"]]
-need(ids == ["guard", "install", "build", "verify"], f"the action's steps: {ids}")
+need(ids == ["guard", "install", "build", "verify", "tiles"], f"the action's steps: {ids}")
 for step in action["runs"]["steps"]:
     need("${{" not in step["run"], f"{step['id']}: an expression pasted into its script")
     need(step.get("shell") == "bash", f"{step['id']}: shell bash")
@@ -64,7 +64,7 @@ need(build["env"]["ACTION_PATH"] == "${{ github.action_path }}" and
 for name, spec in action["inputs"].items():
     need(spec.get("description"), f"input {name} is documented")
 need(set(action["inputs"]) == {"directory", "log-key", "base", "allow-pending", "domain-check",
-                               "allow-unsafe-pr-checkout"}, f"inputs {sorted(action['inputs'])}")
+                               "tiles", "allow-unsafe-pr-checkout"}, f"inputs {sorted(action['inputs'])}")
 verify = next(s for s in action["runs"]["steps"] if s["id"] == "verify")["run"]
 pr = verify[verify.index("pull_request | pull_request_target)"):verify.index("schedule)")]
 need("domain check" in pr and pr.index("domain check") > pr.index("verify -C"),
@@ -81,12 +81,14 @@ def workflow(path, local_ok):
     need("pull_request_target" in on and "push" in on, f"{path}: push and pull_request_target")
     need("pull_request" not in on, f"{path}: pull_request would run the pull request's own workflow")
     need(w["permissions"] == {"contents": "read"}, f"{path}: read-only")
-    steps = [s for job in w["jobs"].values() for s in job["steps"]]
-    for s in steps:
-        u = s.get("uses")
-        if u is not None:
-            need(pinned.fullmatch(u) or (local_ok and u == "./trusted"), f"{path}: {u} not pinned")
-        need("${{" not in s.get("run", ""), f"{path}: an expression pasted into a script")
+    for name, job in w["jobs"].items():
+        for s in job["steps"]:
+            u = s.get("uses")
+            if u is not None:
+                need(pinned.fullmatch(u) or (local_ok and u == "./trusted"), f"{path}: {u} not pinned")
+            need("${{" not in s.get("run", ""), f"{path}: an expression pasted into a script")
+        need(name == "tiles" or "permissions" not in job, f"{path}: job {name} asks for permissions")
+    steps = w["jobs"]["verify"]["steps"]
     checkouts = [s for s in steps if str(s.get("uses", "")).startswith("actions/checkout@")]
     data = [s for s in checkouts if s["with"].get("path") == "log"]
     need(len(data) == 1 and data[0]["with"]["ref"] ==
@@ -98,6 +100,17 @@ def workflow(path, local_ok):
     return steps, users
 
 steps, users = workflow(f"{src}/.github/workflows/verify.yml", True)
+# the tiles job: only on a push to the default branch, after verify, the
+# only one that writes, and it publishes what the base's action verified
+tiles = yaml.safe_load(open(f"{src}/.github/workflows/verify.yml"))["jobs"].get("tiles", {})
+need(tiles.get("needs") == "verify" and tiles.get("permissions") == {"contents": "write"} and
+     tiles.get("if") == "github.event_name == 'push' && github.ref == "
+     "format('refs/heads/{0}', github.event.repository.default_branch)",
+     "the tiles job runs after verify, on a push to the default branch, and alone writes")
+tile_users = [s for s in tiles.get("steps", []) if s.get("with", {}).get("tiles")]
+need(len(tile_users) == 1 and tile_users[0]["uses"] == "./trusted" and
+     tile_users[0]["with"]["log-key"].startswith("openoperations.org/manifesto+"),
+     "the tiles job writes the tiles with the action, the log key pinned")
 trusted = [s for s in steps if s.get("with", {}).get("path") == "trusted"]
 need(len(trusted) == 1 and trusted[0]["with"]["ref"] ==
      "${{ github.event.pull_request.base.sha || github.sha }}", "the verifier is the base branch's tree")
@@ -227,6 +240,14 @@ EOF
 	action_has "PENDING"
 	action --with directory="$R" --with log-key="$(vkey log)" --with allow-pending=true
 	[ "$RC" -eq 0 ] || die "allow-pending did not let a pending checkpoint pass"
+	[ ! -e "$T/pages" ] || die "tiles written without the tiles input"
+	# the tiles input: the log written as tiles once the checks passed, and
+	# read back by the independent reader
+	action --with directory="$R" --with log-key="$(vkey log)" --with allow-pending=true \
+		--with tiles="$T/pages/log"
+	[ "$RC" -eq 0 ] || die "the action with tiles failed"
+	action_has "wrote the tiles of the checkpoint's 3 entries"
+	"$PY" "$HERE/tiles_read.py" "$T/pages/log" "$R/log/endorsements.jsonl" || die "the action's tiles do not read back"
 	event pull_request_target refs/heads/main "" "$before"
 	action --with directory="$R" --with log-key="$(vkey log)" --with domain-check=false
 	[ "$RC" -eq 0 ] || die "a pull request with a pending checkpoint failed"
