@@ -25,8 +25,12 @@ endorse_tile_path(char buf[ENDORSE_TILE_PATH_MAX], int level, uint64_t index, un
 		buf[at++] = '/';
 		if (!last)
 			buf[at++] = 'x';
-		for (size_t k = group * 3; k < group * 3 + 3; k++)
-			buf[at++] = k < lead ? '0' : digits[k - lead];
+		for (size_t k = group * 3; k < group * 3 + 3; k++) {
+			if (k < lead)
+				buf[at++] = '0';
+			else
+				buf[at++] = digits[k - lead];
+		}
 	}
 	buf[at] = '\0';
 	if (width < ENDORSE_TILE_WIDTH)
