@@ -38,14 +38,6 @@ endorse_tile_path(char buf[ENDORSE_TILE_PATH_MAX], int level, uint64_t index, un
 	return 0;
 }
 
-uint64_t
-endorse_tile_level_count(uint64_t size, int level)
-{
-	for (int l = 0; l < level && size > 0; l++)
-		size /= ENDORSE_TILE_WIDTH;
-	return size;
-}
-
 void
 endorse_tile_level_up(uint8_t (*up)[32], const uint8_t (*hashes)[32], uint64_t count)
 {

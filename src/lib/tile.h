@@ -21,10 +21,6 @@
 int endorse_tile_path(char buf[ENDORSE_TILE_PATH_MAX], int level, uint64_t index,
 	unsigned width);
 
-/* The number of hashes at level (of tree height 8 * level) in a tree of
- * size leaves: floor(size / 256^level). */
-uint64_t endorse_tile_level_count(uint64_t size, int level);
-
 /* The hashes one level up from count hashes of a level: each is the Merkle
  * Tree Hash of one full tile of 256 (RFC 6962: a tile is a complete
  * subtree of height 8); count / 256 of them, written to up. */

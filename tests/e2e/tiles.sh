@@ -141,6 +141,21 @@ beyond-checkpoint)
 	out_has "the checkpoint's 300 entries"
 	[ -f "$OUT/tile/0/001.p/44" ] && [ ! -e "$OUT/tile/0/001.p/54" ] || die "tiles beyond the checkpoint"
 	;;
+line-too-long)
+	# A line longer than an entry bundle can hold (SPEC.md 1.1's 65,535
+	# bytes), under a checkpoint the log key signed: exit 1, nothing written.
+	make_docs
+	keygen log "$ORIGIN"
+	fixture init -C "$R" --key "$K/log.key" --document "$T/doc-v1.txt" --title "E2E" \
+		--url https://example.org/e2e --no-workflow
+	"$PY" -c 'print("x" * 70000)' >>"$LOG"
+	printf '%s\n2\n%s\n' "$ORIGIN" "$("$FIXTURE" tree root <"$LOG")" >"$T/body"
+	fixture note sign --key "$K/log.key" <"$T/body"
+	cp "$T/ok.out" "$R/log/checkpoint"
+	expect_rc 1 -C "$R" tiles --out "$OUT"
+	err_has "line 2 of the log is longer than 65535 bytes"
+	[ ! -e "$OUT" ] || die "tiles were written for a line no bundle can hold"
+	;;
 out-symlink)
 	# The output directory, or a directory inside it, as a symbolic link: refused.
 	genlog_of "$R" 10

@@ -1,5 +1,5 @@
 /* C2SP tlog-tiles' pure part (src/lib/tile.c): tile paths as the
- * specification spells them, level counts, and the hashes one level up
+ * specification spells them, and the hashes one level up
  * against a direct RFC 6962 Merkle Tree Hash. */
 #include <sodium.h>
 
@@ -44,22 +44,6 @@ paths_refused(void)
 	return 0;
 }
 
-static int
-level_counts(void)
-{
-	/* the specification's example: a tree of 70,000 has 273 full level 0
-	 * tiles and one of 112, one full level 1 tile and one of 17, and one
-	 * level 2 tile of 1 */
-	CHECK_INT(endorse_tile_level_count(70000, 0), 70000);
-	CHECK_INT(endorse_tile_level_count(70000, 1), 273);
-	CHECK_INT(endorse_tile_level_count(70000, 2), 1);
-	CHECK_INT(endorse_tile_level_count(70000, 3), 0);
-	CHECK_INT(endorse_tile_level_count(256, 1), 1);
-	CHECK_INT(endorse_tile_level_count(255, 1), 0);
-	CHECK_INT(endorse_tile_level_count(UINT64_MAX, 8), 0);
-	return 0;
-}
-
 /* RFC 6962's MTH over hashes taken as the tree's nodes of one height. */
 static void
 mth(uint8_t out[32], const uint8_t (*h)[32], size_t n)
@@ -100,7 +84,6 @@ level_up(void)
 static const test_case cases[] = {
 	CASE(paths),
 	CASE(paths_refused),
-	CASE(level_counts),
 	CASE(level_up),
 };
 
