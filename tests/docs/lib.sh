@@ -73,7 +73,11 @@ docs_endorsement_merged() {
 
 # docs_cleanup: stop what a scene started (run.py calls it at the end).
 docs_cleanup() {
+	local pid
 	[ -z "${SSH_AGENT_PID:-}" ] || kill "$SSH_AGENT_PID" 2>/dev/null
+	for pid in "$DOCS_DIR"/witness-*.pid; do
+		[ -e "$pid" ] && kill "$(cat "$pid")" 2>/dev/null
+	done
 	command -v gpgconf >/dev/null && gpgconf --kill all 2>/dev/null
 	true
 }
@@ -170,4 +174,51 @@ docs_demo_log() {
 		endorse sign --key "$new/example.org.key" --name "Example Org" --url https://example.org/ \
 			--time 2025-05-02T10:00:00Z
 	} >"$DOCS_DIR/demo.log" 2>&1 || { cat "$DOCS_DIR/demo.log"; return 1; }
+}
+
+# docs_need_witness_commands: skip the examples up to the next scene (exit
+# 77) while this endorse has no `witness serve` and `witness request`.
+docs_need_witness_commands() {
+	if ! endorse witness serve --help >/dev/null 2>&1 || ! endorse witness request --help >/dev/null 2>&1; then
+		echo "docs test: TODO: endorse witness serve and request are not yet built"
+		exit 77
+	fi
+}
+
+# docs_witness_server VAR ARG...: `endorse witness serve ARG... --listen
+# 127.0.0.1:0` in the background, in a session of its own (the end of the
+# scene's terminal must not hang it up, nor wait for it), its standard error
+# in $DOCS_DIR/witness-VAR.log; exports VAR, the URL it says it listens on
+# without the final /, once it has said so (10 seconds at most).
+# docs_witness_stop VAR stops it; docs_cleanup stops any left running.
+docs_witness_server() {
+	local var="$1" log="$DOCS_DIR/witness-$1.log" pid url="" i
+	shift
+	setsid endorse witness serve "$@" --listen 127.0.0.1:0 </dev/null >/dev/null 2>"$log" &
+	pid=$!
+	echo "$pid" >"$DOCS_DIR/witness-$var.pid"
+	for ((i = 0; i < 100; i++)); do
+		url=$(sed -n 's|.*listening on \(http://127\.0\.0\.1:[0-9]*\)/.*|\1|p' "$log")
+		[ -n "$url" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ -n "$url" ] || { echo "docs test: endorse witness serve did not start:"; cat "$log"; return 1; }
+	export "$var=$url"
+}
+
+# docs_witness_stop VAR: SIGTERM to the server docs_witness_server VAR
+# started, and wait (10 seconds at most) until it has stopped (gone, or a
+# zombie that nobody reaps: its parent, the scene's shell, has exited).
+docs_witness_stop() {
+	local pidfile="$DOCS_DIR/witness-$1.pid" pid state i
+	pid=$(cat "$pidfile")
+	kill "$pid"
+	for ((i = 0; i < 100; i++)); do
+		state=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -c1)
+		case "$state" in '' | Z) rm -f "$pidfile"; return 0 ;; esac
+		sleep 0.1
+	done
+	echo "docs test: endorse witness serve ($1) did not stop on SIGTERM"
+	return 1
 }
