@@ -194,7 +194,8 @@ docs_need_witness_commands() {
 docs_witness_server() {
 	local var="$1" log="$DOCS_DIR/witness-$1.log" pid url="" i
 	shift
-	setsid endorse witness serve "$@" --listen 127.0.0.1:0 </dev/null >/dev/null 2>"$log" &
+	: >"$log"
+	setsid endorse witness serve "$@" --listen 127.0.0.1:0 </dev/null >/dev/null 2>>"$log" &
 	pid=$!
 	echo "$pid" >"$DOCS_DIR/witness-$var.pid"
 	for ((i = 0; i < 100; i++)); do
