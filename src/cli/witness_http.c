@@ -130,9 +130,10 @@ answer(endorse_witness_answer *a, const endorse_witness_service *w, const char *
 	} else {
 		plain(a, 404, "no such resource (POST /add-checkpoint, GET /<origin hash>/checkpoint)");
 	}
-	if (rc != 0) {
+	if (rc != 0) { /* the details for the log only: they name the state's files */
 		endorse_witness_answer_clear(a);
-		plain(a, 500, endorse_error_get()->message);
+		plain(a, 500, "the witness could not read or record its state; try again later");
+		(void)snprintf(a->why, sizeof(a->why), "%s", endorse_error_get()->message);
 	}
 }
 
