@@ -852,4 +852,76 @@ const char *endorse_domain_method_name(endorse_domain_method m);
  * of _endorse.ID (without quotes). */
 int endorse_domain_published_texts(char **well_known, char **txt, const char *vkey);
 
+
+/* ---- a tlog-witness server (C2SP tlog-witness) ---- */
+
+#define ENDORSE_ADD_CHECKPOINT_MAX (64 * 1024) /* bytes of a request body */
+#define ENDORSE_ADD_CHECKPOINT_MAX_PROOF 63
+#define ENDORSE_LOG_LIST_MAX 4096
+
+/* An add-checkpoint request body: "old N", up to 63 base64 consistency
+ * proof hashes, an empty line, then the signed checkpoint (note, pointing
+ * into the body, checked by the caller). */
+typedef struct endorse_add_checkpoint {
+	uint64_t old_size;
+	uint8_t proof[ENDORSE_ADD_CHECKPOINT_MAX_PROOF][32];
+	size_t proof_len;
+	const char *note;
+	size_t note_len;
+} endorse_add_checkpoint;
+int endorse_add_checkpoint_parse(endorse_add_checkpoint *req, const char *body, size_t len);
+
+/* The logs a witness witnesses, from a list in the witness network's
+ * logs/v0 format: "vkey VKEY" (an Ed25519 log key), then optionally
+ * "origin ORIGIN|none" (none: the vkey's name), "qpd", "bastion",
+ * "contact" (accepted, not used); # comments and empty lines. */
+typedef struct endorse_witnessed_log {
+	endorse_vkey key;
+	char origin[ENDORSE_NAME_MAX + 1];
+} endorse_witnessed_log;
+typedef struct endorse_log_list endorse_log_list;
+int endorse_log_list_parse(endorse_log_list **out, const char *text, size_t len);
+void endorse_log_list_free(endorse_log_list *list);
+size_t endorse_log_list_count(const endorse_log_list *list);
+const endorse_witnessed_log *endorse_log_list_at(const endorse_log_list *list, size_t i);
+const endorse_witnessed_log *endorse_log_list_find(const endorse_log_list *list,
+	const char *origin);
+
+/* A witness server's answer to one request: an HTTP status, its body
+ * (malloc'd) and content type, and for the server's log line the origin
+ * and size asked about and, when refused, why (in plain words). */
+typedef struct endorse_witness_answer {
+	unsigned status;
+	const char *content_type;
+	char *body;
+	size_t len;
+	char origin[ENDORSE_NAME_MAX + 1];
+	uint64_t size;
+	char why[256];
+} endorse_witness_answer;
+void endorse_witness_answer_clear(endorse_witness_answer *a);
+
+/* What a witness server serves: the logs it witnesses, its key, its state
+ * directory (the same memory as endorse_cosign's state_dir). */
+typedef struct endorse_witness_service {
+	const endorse_log_list *logs;
+	const endorse_secret_key *key;
+	const char *state_dir;
+} endorse_witness_service;
+
+/* Before serving: the key is a witness key (type 0x04), and the state
+ * directory can be made (0700) and locked. */
+int endorse_witness_service_check(const endorse_witness_service *w);
+/* POST add-checkpoint: checks the request as C2SP tlog-witness says (400,
+ * 403, 404, 409 with the size it holds, 422), then, under the state's lock,
+ * records the checkpoint with its cosignature (fsynced) and answers 200
+ * with the cosignature line. Returns 0 with the answer set, or < 0 on local
+ * trouble (the state cannot be read or written: the server answers 500). */
+int endorse_witness_add_checkpoint(endorse_witness_answer *a, const endorse_witness_service *w,
+	const char *body, size_t len, uint64_t now);
+/* GET <hex SHA-256 of an origin>/checkpoint: the last checkpoint cosigned
+ * for that origin, as recorded (200), or 404. */
+int endorse_witness_get_checkpoint(endorse_witness_answer *a, const endorse_witness_service *w,
+	const char *origin_hex);
+
 #endif

@@ -4,22 +4,16 @@
  * witness's state directory) is what turns one witness into a defence
  * against a split view: an operator who shows two histories must get the
  * same witness to cosign both, and it refuses the second. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <sodium.h>
 
 #include "encoding.h"
 #include "error.h"
 #include "file.h"
 #include "store.h"
 #include "storage.h"
+#include "witness_state.h"
 
 void
 endorse_checkpoint_outcome_clear(endorse_checkpoint_outcome *out)
@@ -127,68 +121,6 @@ out:
 	return rc;
 }
 
-/* The witness's memory: state_dir/<SHA-256 of the origin, hex>.<witness
- * key ID>, the checkpoint note it last cosigned for that origin exactly as
- * it published it (the operator's signature and its own cosignature; the
- * origin is the note's first line). A hash, so that every origin SPEC.md
- * allows fits in a file name and origins differing in case do not meet on
- * a file system that ignores case. */
-static void
-state_file_name(char name[80], const char *origin, const endorse_vkey *witness)
-{
-	uint8_t digest[32];
-	char hex[65], id[9];
-
-	crypto_hash_sha256(digest, (const uint8_t *)origin, strlen(origin));
-	endorse_hex_encode(hex, digest, sizeof(digest));
-	endorse_vkey_id_hex(id, witness);
-	(void)snprintf(name, 80, "%s.%s", hex, id);
-}
-
-/* Before: state_dir/<origin, percent-encoded>.<witness key ID>, holding the
- * checkpoint's text only. Read when there is no state under the new name,
- * and removed once the new one is written. false if the name cannot be
- * (it is too long: no such file was ever written). */
-static bool
-old_state_file_name(char name[256], const char *origin, const endorse_vkey *witness)
-{
-	char id[9];
-	size_t n = 0;
-
-	for (const char *c = origin; *c; c++) {
-		bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-			(*c >= '0' && *c <= '9') || *c == '.' || *c == '-' || *c == '_';
-
-		if (n + (plain ? 1 : 3) > 255 - 9) /* NAME_MAX, less ".<key ID>" */
-			return false;
-		if (plain)
-			name[n++] = *c;
-		else
-			n += (size_t)snprintf(name + n, 4, "%%%02X", (unsigned char)*c);
-	}
-	endorse_vkey_id_hex(id, witness);
-	(void)snprintf(name + n, 256 - n, ".%s", id);
-	return true;
-}
-
-/* Opens (making it, 0700, if needed) and locks the state directory; *dir
- * gets it, opened without following a symbolic link. */
-static int
-lock_state_dir(int *lock, int *dir, const char *state_dir)
-{
-	int rc = endorse_dir_open_path(dir, state_dir, true, 0700);
-
-	*lock = -1;
-	if (rc != 0)
-		return endorse_error_wrap(rc, "cannot open the witness state directory %s", state_dir);
-	*lock = openat(*dir, ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (*lock < 0 || flock(*lock, LOCK_EX) != 0)
-		return endorse_error_set(ENDORSE_EIO, NULL,
-			"cannot lock the witness state directory %s: %s",
-			state_dir, strerror(errno));
-	return 0;
-}
-
 /* Refuses a checkpoint that does not extend prev, keeping both as
  * evidence of a split view. */
 static int
@@ -225,82 +157,6 @@ check_extends(endorse_checkpoint_outcome *out, const endorse_checkpoint *prev, c
 		"refusing to cosign, this is %s (split view)", why);
 }
 
-/* The state under the new name: a note of the origin's checkpoint that
- * carries this witness's own valid cosignature. */
-static bool
-state_note_valid(endorse_checkpoint *prev, const char *text, size_t len, const char *origin,
-	const endorse_vkey *witness)
-{
-	endorse_note *note = NULL;
-	bool mine = false, ok;
-
-	ok = memchr(text, '\0', len) == NULL && endorse_note_parse(&note, text, len) == 0 &&
-		endorse_checkpoint_parse(prev, note->text, note->text_len) == 0 &&
-		strcmp(prev->origin, origin) == 0 &&
-		endorse_note_verify(note, witness, 1, &mine, NULL) == 0 && mine;
-	endorse_note_free(note);
-	return ok;
-}
-
-/* Reads the witness's memory for the origin; *text is NULL if none. *signed_note
- * tells whether it is the signed note (else the text of a state of the old
- * form); *old whether it was found under the old name. */
-static int
-read_state(char **text, bool *signed_note, bool *old, endorse_checkpoint *prev, int dir,
-	const char *state_dir, const char *origin, const endorse_vkey *witness)
-{
-	char name[256], shown[4096];
-	size_t len = 0;
-	int rc;
-
-	*text = NULL;
-	*signed_note = true;
-	*old = false;
-	memset(prev, 0, sizeof(*prev));
-	state_file_name(name, origin, witness);
-	(void)snprintf(shown, sizeof(shown), "%s/%s", state_dir, name);
-	/* the witness's own state, not input to judge: a file that cannot be
-	 * read as one (a link, too large) is trouble, exit 2, not invalid */
-	if ((rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX)) ==
-	    ENDORSE_EINVALID)
-		rc = ENDORSE_EIO;
-	if (rc == 0 && !state_note_valid(prev, *text, len, origin, witness))
-		goto damaged;
-	if (rc != ENDORSE_ENOTFOUND || !old_state_file_name(name, origin, witness))
-		return rc == ENDORSE_ENOTFOUND ? 0 : rc;
-	(void)snprintf(shown, sizeof(shown), "%s/%s", state_dir, name);
-	if ((rc = endorse_file_read_at(text, &len, dir, name, shown, ENDORSE_NOTE_MAX)) ==
-	    ENDORSE_EINVALID)
-		rc = ENDORSE_EIO;
-	if (rc == ENDORSE_ENOTFOUND)
-		return 0;
-	if (rc != 0)
-		return rc;
-	*signed_note = false;
-	*old = true;
-	if (memchr(*text, '\0', len) != NULL || endorse_checkpoint_parse(prev, *text, len) != 0)
-		goto damaged;
-	if (strcmp(prev->origin, origin) != 0) {
-		free(*text);
-		*text = NULL;
-		/* the old name of an origin differing only in case, on a file
-		 * system that ignores case: that origin's memory, not this one's */
-		if (strcasecmp(prev->origin, origin) == 0) {
-			*old = false;
-			return 0;
-		}
-		goto damaged;
-	}
-	return 0;
-damaged:
-	free(*text);
-	*text = NULL;
-	return endorse_error_set(ENDORSE_EIO, NULL,
-		"%s: not a checkpoint of %s cosigned by %s; the witness "
-		"state is damaged, refusing to cosign (restore it from a backup)", shown, origin,
-		witness->name);
-}
-
 static int
 read_checkpoint(char **note, size_t *len, const char *dir)
 {
@@ -324,15 +180,15 @@ endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_optio
 {
 	const endorse_vkey *key = endorse_secret_key_vkey(req->key);
 	endorse_checkpoint_result res = {0};
-	endorse_checkpoint prev;
+	endorse_witness_state ws = {-1, -1, NULL};
+	endorse_witness_memory memory = {0};
 	endorse_policy *policy = NULL;
 	endorse_state *state = NULL;
 	endorse_storage *s = NULL;
-	char *note = NULL, *policy_path = NULL, *state_path = NULL, *prev_text = NULL;
-	char *data = NULL, message[400], name[256];
+	char *note = NULL, *policy_path = NULL, *data = NULL, message[400];
 	size_t len = 0, data_len = 0;
-	int state_lock = -1, state_dir = -1, rc;
-	bool signed_before = false, signed_note = true, old = false;
+	bool signed_before = false;
+	int rc;
 
 	*out = (endorse_checkpoint_outcome){0};
 	if (key->type != ENDORSE_KEY_COSIGNATURE)
@@ -349,18 +205,12 @@ endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_optio
 	    (rc = endorse_checkpoint_check(&res, policy, note, len, req->now)) != 0)
 		goto out;
 	out->checkpoint = res.checkpoint;
-	state_file_name(name, res.checkpoint.origin, key);
-	if ((state_path = endorse_path_join(req->state_dir, name)) == NULL) {
-		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	if ((rc = endorse_witness_state_open(&ws, req->state_dir)) != 0 ||
+	    (rc = endorse_witness_state_read(&memory, &ws, res.checkpoint.origin, key)) != 0)
 		goto out;
-	}
-	if ((rc = lock_state_dir(&state_lock, &state_dir, req->state_dir)) != 0 ||
-	    (rc = read_state(&prev_text, &signed_note, &old, &prev, state_dir, req->state_dir,
-		     res.checkpoint.origin, key)) != 0)
-		goto out;
-	out->evidence_before_signed = signed_note;
-	if (prev_text != NULL &&
-	    (rc = check_extends(out, &prev, prev_text, &res.checkpoint, note, state)) != 0)
+	out->evidence_before_signed = memory.signed_note;
+	if (memory.text != NULL && (rc = check_extends(out, &memory.prev, memory.text,
+					    &res.checkpoint, note, state)) != 0)
 		goto out;
 	/* Already cosigned by this witness (a bad signature in its name is
 	 * replaced by a good one): the note as it is. */
@@ -375,25 +225,18 @@ endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_optio
 	}
 	/* Remember before publishing: a crash in between leaves a witness that
 	 * knows more than it has shown, never less. */
-	if ((rc = endorse_file_write_atomic(state_path, data, data_len, 0600, false)) != 0)
-		goto out;
-	if (old && old_state_file_name(name, res.checkpoint.origin, key))
-		(void)unlinkat(state_dir, name, 0); /* migrated */
-	if (out->unchanged)
+	if ((rc = endorse_witness_state_write(&ws, &memory, res.checkpoint.origin, key, data,
+		     data_len)) != 0 || out->unchanged)
 		goto out;
 	(void)snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
 		key->name, (unsigned long long)res.checkpoint.size);
 	rc = put_checkpoint(s, out, data, data_len, message);
 out:
-	if (state_lock >= 0)
-		close(state_lock);
-	if (state_dir >= 0)
-		close(state_dir);
+	endorse_witness_state_close(&ws);
+	endorse_witness_memory_clear(&memory);
 	endorse_checkpoint_result_clear(&res);
 	free(note);
 	free(policy_path);
-	free(state_path);
-	free(prev_text);
 	free(data);
 	endorse_policy_free(policy);
 	endorse_state_free(state);

@@ -72,7 +72,7 @@ need("domain check" in pr and pr.index("domain check") > pr.index("verify -C"),
 need("--allow-pending" in pr, "a pull request allows a pending checkpoint by default")
 install = next(s for s in action["runs"]["steps"] if s["id"] == "install")["run"].split()
 for lib in ["libsodium-dev", "libjansson-dev", "libgit2-dev", "libcurl4-openssl-dev", "libc-ares-dev",
-            "libp11-kit-dev"]:
+            "libp11-kit-dev", "libmicrohttpd-dev"]:
     need(lib in install, f"the action installs {lib}")
 
 def workflow(path, local_ok):

@@ -28,7 +28,7 @@ check.(scheduled.include?('run domain check -C "$DATA" --format github') && !sch
        "the weekly run checks every organisation's domain and nothing else")
 check.(steps.none? { |s| s["run"].to_s =~ /\bgh |issue/ }, "the action opens nothing")
 
-needed = %w[libsodium-dev libjansson-dev libgit2-dev libcurl4-openssl-dev libc-ares-dev libp11-kit-dev]
+needed = %w[libsodium-dev libjansson-dev libgit2-dev libcurl4-openssl-dev libc-ares-dev libp11-kit-dev libmicrohttpd-dev]
 install = steps.find { |s| s["id"] == "install" }["run"].split
 needed.each { |p| check.(install.include?(p), "the action installs #{p}") }
 readme = File.read(File.join(repo, "README.md"))
