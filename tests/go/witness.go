@@ -263,7 +263,7 @@ type cosigner struct {
 }
 
 func newCosigner(vkey string) *cosigner {
-	parts := strings.Split(vkey, "+")
+	parts := strings.SplitN(vkey, "+", 3)
 	if len(parts) != 3 || parts[0] == "" || len(parts[1]) != 8 {
 		fail(2, "not a witness vkey NAME+HASH+KEY: %q", vkey)
 	}
