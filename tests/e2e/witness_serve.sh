@@ -221,6 +221,25 @@ refused() {
 	[ "$(state_sum)" = "$before" ] || die "the state changed after a refused request (${3:-$2})"
 }
 
+# refused_or_cosigned BODY-FILE N: A's checkpoint of N (from the size
+# $held) refused with 400 or 403, the state as it was; or cosigned, the
+# state and GET the checkpoint of N as a Go monitor accepts it (held = N).
+refused_or_cosigned() {
+	local before
+	before=$(state_sum)
+	T0=$(date +%s)
+	post "$1"
+	if [ "$CODE" = 200 ]; then
+		cosigned "$A" "$2"
+		state_has "$A" "$2"
+		served "$A" "$2"
+		held=$2
+	else
+		[ "$CODE" = 400 ] || [ "$CODE" = 403 ] || die "$(basename "$1"): $CODE, expected 200, 400 or 403"
+		[ "$(state_sum)" = "$before" ] || die "the state changed after a refused $(basename "$1")"
+	fi
+}
+
 # edited NAME FROM SED-SCRIPT: $T/NAME is $T/FROM edited by sed.
 edited() {
 	sed "$3" "$T/$2" >"$T/$1"
@@ -372,27 +391,30 @@ malformed)
 	;;
 too-large)
 	cosigned_a5
-	# the valid request padded with signature lines of an unknown key to
-	# 65,537 bytes: 413; to 65,536 bytes: not refused for its size
+	# the valid request with the signature lines of other cosigners, of the
+	# size of ML-DSA-44 cosignatures (4 + 8 + 2,420 bytes), up to 65,537
+	# bytes: 413; up to 65,536 bytes: cosigned, the other lines dropped
 	for size in 65537 65536; do
 		"$PY" - "$T/a9.req" "$T/big.req" "$size" <<'PY'
-import base64, sys
+import base64, os, sys
 body = open(sys.argv[1], "rb").read()
 size = int(sys.argv[3])
-sig = base64.b64encode(b"\x01\x02\x03\x04" + b"\x00" * 64)
+sig = base64.b64encode(os.urandom(4 + 8 + 2420))
 line = lambda name: "— ".encode() + name + b" " + sig + b"\n"
-while size - len(body) > 2 * len(line(b"pad.example/x")):
-    body += line(b"pad.example/x")
+while size - len(body) > 2 * len(line(b"mldsa.example/w")):
+    body += line(b"mldsa.example/w")
 rest = size - len(body) - len(line(b""))
-body += line(b"p" * rest)
+body += line(b"w" * rest)
 assert len(body) == size, len(body)
 open(sys.argv[2], "wb").write(body)
 PY
 		if [ "$size" = 65537 ]; then
 			refused 413 "$T/big.req" "a body of 65,537 bytes"
 		else
+			T0=$(date +%s)
 			post "$T/big.req"
-			[ "$CODE" != 413 ] || die "a body of 65,536 bytes was refused as too large"
+			cosigned "$A" 9
+			state_has "$A" 9
 		fi
 	done
 	# a body of 1 MiB, with its length given and chunked
@@ -403,6 +425,62 @@ PY
 	CURL_MAY_FAIL=1 post "$T/huge.req" -H 'Transfer-Encoding: chunked'
 	code_is 413 "a chunked body of 1 MiB"
 	[ "$(state_sum)" = "$before" ] || die "the state changed after a body of 1 MiB"
+	stop_server
+	;;
+unknown-signatures)
+	cosigned_a5
+	# the checkpoint also signed by keys the witness does not know, before
+	# and after the log's line: another key of the log's name, another
+	# witness, a line of an ML-DSA-44 cosignature's size; cosigned, and the
+	# witness keeps and serves the log's signature and its own alone
+	"$GO" checkpoint "$A" 9 other | tail -n 1 >"$T/sig.other"
+	printf '— witness2.example.net %s\n' "$(head -c 76 /dev/urandom | base64 -w0)" >"$T/sig.w2"
+	printf '— mldsa.example.net %s\n' "$(head -c 2432 /dev/urandom | base64 -w0)" >"$T/sig.mldsa"
+	{
+		head -n -1 "$T/a9.req"
+		cat "$T/sig.other" "$T/sig.w2"
+		tail -n 1 "$T/a9.req"
+		cat "$T/sig.mldsa"
+	} >"$T/unknown.req"
+	T0=$(date +%s)
+	post "$T/unknown.req"
+	cosigned "$A" 9
+	state_has "$A" 9
+	served "$A" 9
+	stop_server
+	;;
+log-signature-twice)
+	cosigned_a5
+	# a broken signature of the log's key before its valid one: refused
+	# (the state as it was), or cosigned with the broken line dropped (a
+	# monitor using Go's note would refuse the note that kept it)
+	"$GO" request "$A" 5 9 broken | tail -n 1 >"$T/sig.broken"
+	{ head -n -1 "$T/a9.req"; cat "$T/sig.broken"; tail -n 1 "$T/a9.req"; } >"$T/broken-first.req"
+	held=5
+	refused_or_cosigned "$T/broken-first.req" 9
+	# the log's valid line twice
+	"$GO" grow "$A" 3
+	request a12.req "$A" "$held" 12
+	{ cat "$T/a12.req"; tail -n 1 "$T/a12.req"; } >"$T/twice.req"
+	refused_or_cosigned "$T/twice.req" 12
+	stop_server
+	;;
+extension-lines)
+	setup
+	# C2SP tlog-checkpoint's extension lines after the root: signed by the
+	# log, cosigned with the rest of the text
+	printf 'Timestamp: 1700000000\nextension.example/note 42\n' >"$A/extensions"
+	serve
+	first "$A" 5
+	state_has "$A" 5
+	served "$A" 5
+	"$GO" grow "$A" 4
+	request a9.req "$A" 5 9
+	T0=$(date +%s)
+	post "$T/a9.req"
+	cosigned "$A" 9
+	state_has "$A" 9
+	served "$A" 9
 	stop_server
 	;;
 wrong-old)

@@ -8,8 +8,9 @@
 // (written here from tlog-cosignature.md, which Go's note does not know).
 //
 // A log lives in a directory DIR: origin, skey, vkey (the log key), other.skey
-// (another key of the same name, whose signatures the witness must refuse)
-// and leaves (one base64 leaf a line).
+// (another key of the same name, whose signatures the witness must refuse),
+// leaves (one base64 leaf a line) and, if the test writes it, extensions
+// (the extension lines of its checkpoints).
 //
 //	witness new DIR ORIGIN                 makes a log of no leaves
 //	witness fork DIR NEWDIR                the same keys, none of the leaves
@@ -133,14 +134,19 @@ func sizeOf(dir string, n int64) ([][]byte, tlog.HashReaderFunc) {
 	return all[:n], tree(all[:n])
 }
 
-// checkpointText is C2SP tlog-checkpoint's body: origin, size, root.
+// checkpointText is C2SP tlog-checkpoint's body: origin, size, root, and
+// the extension lines of DIR/extensions if the test wrote that file.
 func checkpointText(dir string, n int64) string {
 	_, hashes := sizeOf(dir, n)
 	root, err := tlog.TreeHash(n, hashes)
 	if err != nil {
 		fail(2, "root: %v", err)
 	}
-	return fmt.Sprintf("%s\n%d\n%s\n", field(dir, "origin"), n, root.String())
+	ext, err := os.ReadFile(filepath.Join(dir, "extensions"))
+	if err != nil && !os.IsNotExist(err) {
+		fail(2, "%v", err)
+	}
+	return fmt.Sprintf("%s\n%d\n%s\n%s", field(dir, "origin"), n, root.String(), ext)
 }
 
 // signedCheckpoint signs the checkpoint of n with the log's key (skey), the
