@@ -221,6 +221,23 @@ refused() {
 	[ "$(state_sum)" = "$before" ] || die "the state changed after a refused request (${3:-$2})"
 }
 
+# burst DIR BODY-FILE...: 50 requests at once, the i-th (0 to 49) with the
+# body i modulo the number of bodies; status and answer in DIR/i.code and
+# DIR/i.answer (curl's error there if it failed).
+burst() {
+	local dir=$1 i pids=()
+	shift
+	local bodies=("$@")
+	mkdir -p "$dir"
+	for ((i = 0; i < 50; i++)); do
+		curl -sS --noproxy '*' --max-time $((15 * SLOW)) -o "$dir/$i.answer" -w '%{http_code}' \
+			--data-binary "@${bodies[i % ${#bodies[@]}]}" -H 'Content-Type:' "$URL/add-checkpoint" \
+			>"$dir/$i.code" 2>&1 &
+		pids+=($!)
+	done
+	wait "${pids[@]}" || true
+}
+
 # refused_or_cosigned BODY-FILE N: A's checkpoint of N (from the size
 # $held) refused with 400 or 403, the state as it was; or cosigned, the
 # state and GET the checkpoint of N as a Go monitor accepts it (held = N).
@@ -603,40 +620,39 @@ restart-kill)
 concurrent-same)
 	setup
 	"$GO" grow "$A" 95
+	"$GO" grow "$B" 47
 	serve
+	# 50 requests at once, all old 0 -> N: the first cosigned, the others
+	# find the size N stored; for A, then for B
 	request a100.req "$A" 0 100
-	# 50 requests at once, all old 0 -> 100: the first cosigned, the others
-	# find the size 100 stored
-	mkdir "$T/c"
-	pids=()
-	T0=$(date +%s)
-	for i in $(seq 50); do
-		curl -sS --noproxy '*' --max-time $((15 * SLOW)) -o "$T/c/$i.answer" -w '%{http_code}' \
-			--data-binary "@$T/a100.req" -H 'Content-Type:' "$URL/add-checkpoint" >"$T/c/$i.code" 2>&1 &
-		pids+=($!)
+	request b50.req "$B" 0 50
+	for run in "$A 100 a100.req" "$B 50 b50.req"; do
+		read -r log n body <<<"$run"
+		T0=$(date +%s)
+		burst "$T/c-$n" "$T/$body"
+		ok_count=0 conflict_count=0
+		for ((i = 0; i < 50; i++)); do
+			case "$(cat "$T/c-$n/$i.code")" in
+			200)
+				ok_count=$((ok_count + 1))
+				cp "$T/c-$n/$i.answer" "$T/answer"
+				CODE=200
+				cosigned "$log" "$n"
+				;;
+			409)
+				conflict_count=$((conflict_count + 1))
+				printf '%s\n' "$n" | cmp -s - "$T/c-$n/$i.answer" ||
+					die "request $i: 409 '$(cat "$T/c-$n/$i.answer")'"
+				;;
+			*) die "request $i answered '$(cat "$T/c-$n/$i.code")'" ;;
+			esac
+		done
+		echo "$(cat "$log/origin"): $ok_count cosigned, $conflict_count 409"
+		[ "$ok_count" -eq 1 ] && [ "$conflict_count" -eq 49 ] ||
+			die "$ok_count answers 200 and $conflict_count 409, expected 1 and 49"
+		state_has "$log" "$n"
+		served "$log" "$n"
 	done
-	wait "${pids[@]}" || true
-	ok_count=0 conflict_count=0
-	for i in $(seq 50); do
-		case "$(cat "$T/c/$i.code")" in
-		200)
-			ok_count=$((ok_count + 1))
-			cp "$T/c/$i.answer" "$T/answer"
-			CODE=200
-			cosigned "$A" 100
-			;;
-		409)
-			conflict_count=$((conflict_count + 1))
-			printf '100\n' | cmp -s - "$T/c/$i.answer" || die "request $i: 409 '$(cat "$T/c/$i.answer")'"
-			;;
-		*) die "request $i answered '$(cat "$T/c/$i.code")'" ;;
-		esac
-	done
-	echo "$ok_count cosigned, $conflict_count 409"
-	[ "$ok_count" -eq 1 ] && [ "$conflict_count" -eq 49 ] ||
-		die "$ok_count answers 200 and $conflict_count 409, expected 1 and 49"
-	state_has "$A" 100
-	served "$A" 100
 	stop_server
 	;;
 concurrent-sizes)
@@ -647,19 +663,11 @@ concurrent-sizes)
 	# each step 5+k-1 -> 5+k (k = 1..5) sent 10 times, all 50 at once: a
 	# step is cosigned only once its old size is the witness's, so each
 	# size at most once, in order; 5 -> 6 exactly once
-	mkdir "$T/c"
 	for k in 1 2 3 4 5; do
 		request "step$k.req" "$A" $((4 + k)) $((5 + k))
 	done
-	pids=()
 	T0=$(date +%s)
-	for i in $(seq 0 49); do
-		k=$((i % 5 + 1))
-		curl -sS --noproxy '*' --max-time $((15 * SLOW)) -o "$T/c/$i.answer" -w '%{http_code}' \
-			--data-binary "@$T/step$k.req" -H 'Content-Type:' "$URL/add-checkpoint" >"$T/c/$i.code" 2>&1 &
-		pids+=($!)
-	done
-	wait "${pids[@]}" || true
+	burst "$T/c" "$T"/step{1,2,3,4,5}.req
 	declare -A won=()
 	top=5
 	for i in $(seq 0 49); do
