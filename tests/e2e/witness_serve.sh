@@ -34,6 +34,7 @@ WNAME=witness.example.net/w1
 A="$T/log-a"       # a listed log, origin given in the list
 B="$T/log-b"       # a listed log, origin its key's name (no origin line)
 SERVER=""          # the witness's process id while it runs
+NLOGS=2            # the logs in the list
 
 # The witness never outlives the case: on any exit it is killed, and its
 # stderr shown, before the temporary directory goes.
@@ -92,7 +93,7 @@ serve() {
 	[[ $line =~ $re ]] || die "the witness's first line is not its address: '$line'"
 	PORT=${BASH_REMATCH[1]}
 	[ "${BASH_REMATCH[2]}" = "$WNAME" ] || die "the witness says it is '${BASH_REMATCH[2]}', not $WNAME"
-	[ "${BASH_REMATCH[3]}" = 2 ] || die "the witness says ${BASH_REMATCH[3]} logs, not 2"
+	[ "${BASH_REMATCH[3]}" = "$NLOGS" ] || die "the witness says ${BASH_REMATCH[3]} logs, not $NLOGS"
 	[ "$PORT" -gt 0 ] && [ "$PORT" -lt 65536 ] || die "port $PORT"
 	URL="http://127.0.0.1:$PORT"
 	echo "the witness listens at $URL (process $SERVER)"
@@ -498,6 +499,45 @@ extension-lines)
 	cosigned "$A" 9
 	state_has "$A" 9
 	served "$A" 9
+	stop_server
+	;;
+shared-state)
+	# one memory per witness key, however it is asked: endorse cosign
+	# and the server, on the same state directory
+	setup
+	build_base
+	{ echo "log $(vkey log)"; echo "witness w $(vkey w)"; echo "quorum w"; } >"$R/keys/policy"
+	ok checkpoint -C "$R" --key "$K/log.key"
+	ok cosign -C "$R" --key "$K/w.key" --state "$ST"
+	{ echo; echo "vkey $(vkey log)"; echo "origin $ORIGIN"; } >>"$T/logs"
+	NLOGS=3
+	serve
+	# what cosign remembers, the server knows: old 0 is a 409 that says 5
+	{ printf 'old 0\n\n'; cat "$R/log/checkpoint"; } >"$T/e0.req"
+	refused 409 "$T/e0.req" "old 0 after endorse cosign cosigned 5"
+	size_is 5
+	# the log grows; the server cosigns 6 with endorse's own proof, and
+	# verify accepts its cosignature for the policy's quorum
+	need_org2
+	ok sign -C "$R" --key "$K/org2.key" --name "Org Two" --url https://org2.example.org/ \
+		--time 2026-01-01T00:05:00Z
+	ok checkpoint -C "$R" --key "$K/log.key"
+	{
+		echo "old 5"
+		"$ENDORSE" tree prove-consistency 5 <"$LOG" || die "tree prove-consistency failed"
+		echo
+		cat "$R/log/checkpoint"
+	} >"$T/e6.req"
+	post "$T/e6.req"
+	code_is 200 "the endorse log's checkpoint of 6"
+	cat "$T/answer" >>"$R/log/checkpoint"
+	verify_ok
+	ask GET "/$(origin_hash "$ORIGIN")/checkpoint"
+	code_is 200 "GET of the endorse log's checkpoint"
+	cmp -s "$T/answer" "$R/log/checkpoint" || die "GET does not give the checkpoint the server cosigned"
+	# and what the server remembers, cosign knows: 6 is already cosigned
+	ok cosign -C "$R" --key "$K/w.key" --state "$ST"
+	grep -q -F "already cosigned" "$T/ok.out" || die "cosign does not know the server cosigned 6"
 	stop_server
 	;;
 wrong-old)
