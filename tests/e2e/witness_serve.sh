@@ -35,6 +35,7 @@ A="$T/log-a"       # a listed log, origin given in the list
 B="$T/log-b"       # a listed log, origin its key's name (no origin line)
 SERVER=""          # the witness's process id while it runs
 NLOGS=2            # the logs in the list
+SERVE_ENV=()       # the witness's environment beyond the case's
 
 # The witness never outlives the case: on any exit it is killed, and its
 # stderr shown, before the temporary directory goes.
@@ -80,8 +81,8 @@ setup() {
 serve() {
 	local i line re
 	: >"$T/serve.err"
-	"$ENDORSE" witness serve --key "$K/w.key" --listen 127.0.0.1:0 --logs "$T/logs" --state "$ST" \
-		</dev/null >"$T/serve.out" 2>>"$T/serve.err" &
+	env "${SERVE_ENV[@]}" "$ENDORSE" witness serve --key "$K/w.key" --listen 127.0.0.1:0 \
+		--logs "$T/logs" --state "$ST" </dev/null >"$T/serve.out" 2>>"$T/serve.err" &
 	SERVER=$!
 	for ((i = 0; i < 100 * SLOW; i++)); do
 		[ "$(wc -l <"$T/serve.err")" -ge 1 ] && break
@@ -538,6 +539,34 @@ shared-state)
 	# and what the server remembers, cosign knows: 6 is already cosigned
 	ok cosign -C "$R" --key "$K/w.key" --state "$ST"
 	grep -q -F "already cosigned" "$T/ok.out" || die "cosign does not know the server cosigned 6"
+	stop_server
+	;;
+full-disk)
+	[ -z "${ENDORSE_UNDER_VALGRIND:-}" ] || skip "the full disk's shim would stand between valgrind and the witness"
+	[ -n "${FAILIO:-}" ] || skip "FAILIO (tests/tools/failio.c, built by meson) is not set"
+	cosigned_a5
+	stop_server
+	# every write to a file fails, as on a full disk: a 5xx answer without
+	# a cosignature, the state as it was, and no temporary file left
+	SERVE_ENV=("ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0" FAILIO_AFTER=0 "LD_PRELOAD=$FAILIO")
+	serve
+	before=$(state_sum)
+	post "$T/a9.req"
+	[[ $CODE =~ ^5[0-9][0-9]$ ]] || die "a checkpoint the witness could not remember: $CODE, expected 5xx"
+	! grep -q -F '—' "$T/answer" || die "the witness answered a cosignature it could not remember"
+	[ "$(state_sum)" = "$before" ] || die "the state changed on a full disk"
+	served "$A" 5
+	# the shim also breaks the HTTP library's signalling between its
+	# threads, which its stop needs: SIGKILL, then the disk has room again
+	kill_server
+	SERVE_ENV=()
+	serve
+	refused 409 "$T/log-a-first.req" "old 0 after the full disk"
+	size_is 5
+	T0=$(date +%s)
+	post "$T/a9.req"
+	cosigned "$A" 9
+	state_has "$A" 9
 	stop_server
 	;;
 wrong-old)

@@ -15,7 +15,6 @@
 //	witness new DIR ORIGIN                 makes a log of no leaves
 //	witness fork DIR NEWDIR                the same keys, none of the leaves
 //	witness grow DIR K                     appends K leaves of random bytes
-//	witness size DIR                       prints the number of leaves
 //	witness vkey DIR                       prints the log's vkey
 //	witness logs-entry DIR                 prints its logs/v0 lines (vkey, origin)
 //	witness checkpoint DIR N [other|broken] prints the signed checkpoint of the
@@ -402,8 +401,6 @@ func main() {
 	case "grow":
 		need(2)
 		grow(args[0], number(args[1]))
-	case "size":
-		fmt.Println(len(leaves(args[0])))
 	case "vkey":
 		fmt.Println(field(args[0], "vkey"))
 	case "logs-entry":
