@@ -114,9 +114,10 @@ stop_server() {
 	[ "$rc" -eq 0 ] || die "the witness exited $rc on SIGTERM, expected 0"
 }
 
-# kill_server: SIGKILL, as a crash or a power cut would stop it.
+# kill_server: SIGKILL, as a crash or a power cut would stop it (if it
+# did not kill itself already).
 kill_server() {
-	kill -KILL "$SERVER"
+	kill -KILL "$SERVER" 2>/dev/null || true
 	wait "$SERVER" 2>/dev/null || true
 	SERVER=""
 }
@@ -568,6 +569,39 @@ full-disk)
 	cosigned "$A" 9
 	state_has "$A" 9
 	stop_server
+	;;
+kill-steps)
+	[ -z "${ENDORSE_UNDER_VALGRIND:-}" ] || skip "kill timing means nothing under valgrind"
+	[ -n "${FAILIO:-}" ] || skip "FAILIO (tests/tools/failio.c, built by meson) is not set"
+	cosigned_a5
+	stop_server
+	cp -a "$ST" "$T/state-5"
+	# the witness killed at each step that changes a file while it records
+	# 5 -> 9 (n = 0, 1, ... until it answers): restarted, it holds 5 or 9,
+	# a whole cosigned checkpoint; 9 if it had answered
+	done=""
+	for ((n = 0; n < 40; n++)); do
+		rm -rf "$ST" && cp -a "$T/state-5" "$ST"
+		SERVE_ENV=("ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0" "FAILIO_KILL_AT=$n" "LD_PRELOAD=$FAILIO")
+		serve
+		T0=$(date +%s)
+		CURL_MAY_FAIL=1 post "$T/a9.req"
+		[ "$CODE" = 200 ] && { cosigned "$A" 9; done=$n; }
+		[ "$CODE" = 200 ] || [ "$CODE" = 000 ] || die "step $n: the witness answered $CODE"
+		kill_server
+		SERVE_ENV=()
+		serve
+		refused 409 "$T/log-a-first.req" "old 0 after the witness was killed at step $n"
+		held=$(cat "$T/answer")
+		[ "$held" = 9 ] || { [ "$held" = 5 ] && [ -z "$done" ]; } ||
+			die "step $n: the witness holds '$held' after it was killed (it answered $CODE)"
+		state_has "$A" "$held"
+		served "$A" "$held"
+		stop_server
+		[ -z "$done" ] || break
+	done
+	[ -n "$done" ] || die "the witness never answered in 40 steps"
+	echo "killed at each of the $done steps of a write"
 	;;
 wrong-old)
 	cosigned_a5
