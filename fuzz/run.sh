@@ -15,14 +15,14 @@
 set -eu
 
 usage() {
-	echo "usage: $0 SECONDS [entry|replay|note|checkpoint|proof|policy|vkey|key|domain ...]" >&2
+	echo "usage: $0 SECONDS [entry|replay|note|checkpoint|proof|policy|vkey|key|domain|add_checkpoint|logs_list ...]" >&2
 	exit 2
 }
 [ $# -ge 1 ] || usage
 secs=$1
 shift
 case $secs in '' | *[!0-9]*) usage ;; esac
-all="entry replay note checkpoint proof policy vkey key domain"
+all="entry replay note checkpoint proof policy vkey key domain add_checkpoint logs_list"
 targets=${*:-$all}
 for t in $targets; do
 	case " $all " in *" $t "*) ;; *) echo "$0: unknown target $t" >&2; usage ;; esac

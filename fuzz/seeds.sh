@@ -17,7 +17,7 @@ shared=${ENDORSE_SHARED:-$src/../shared}
 rm -rf "$out"
 mkdir -p "$out"
 "$mkseeds" "$out"
-for t in entry replay note checkpoint proof policy vkey key domain; do
+for t in entry replay note checkpoint proof policy vkey key domain add_checkpoint logs_list; do
 	mkdir -p "$out/$t"
 done
 
@@ -50,6 +50,16 @@ add_repo() {
 	if [ -f "$repo/log/checkpoint" ]; then
 		cp "$repo/log/checkpoint" "$out/note/$name-checkpoint"
 		cp "$repo/log/checkpoint" "$out/checkpoint/$name-checkpoint"
+		# a witness asked to cosign it: first, then from a size before
+		{ printf 'old 0\n\n'; cat "$repo/log/checkpoint"; } >"$out/add_checkpoint/$name-first"
+		{ printf 'old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n\n'
+			cat "$repo/log/checkpoint"; } >"$out/add_checkpoint/$name-proof"
+	fi
+	if [ -f "$repo/keys/policy" ]; then
+		# a witness's list of logs holding this log's key
+		awk '$1 == "log" { printf "# %s\nlogs/v0\n\nvkey %s\norigin none\nqpd 24\n", FILENAME, $2
+			printf "bastion none\ncontact ops (at) example.org\n" }' \
+			"$repo/keys/policy" >"$out/logs_list/$name"
 	fi
 }
 
@@ -82,6 +92,6 @@ for f in "$src"/fuzz/crashes-found/*; do
 	[ -d "$out/$t" ] && cp "$f" "$out/$t/found-${f##*/}"
 done
 
-for t in entry replay note checkpoint proof policy vkey key domain; do
+for t in entry replay note checkpoint proof policy vkey key domain add_checkpoint logs_list; do
 	printf '%s: %s seeds\n' "$t" "$(find "$out/$t" -type f | wc -l)"
 done

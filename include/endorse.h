@@ -855,7 +855,7 @@ int endorse_domain_published_texts(char **well_known, char **txt, const char *vk
 
 /* ---- a tlog-witness server (C2SP tlog-witness) ---- */
 
-#define ENDORSE_ADD_CHECKPOINT_MAX (64 * 1024) /* bytes of a request body */
+#define ENDORSE_ADD_CHECKPOINT_MAX ((size_t)64 * 1024) /* bytes of a request body */
 #define ENDORSE_ADD_CHECKPOINT_MAX_PROOF 63
 #define ENDORSE_LOG_LIST_MAX 4096
 

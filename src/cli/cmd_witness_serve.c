@@ -62,23 +62,30 @@ parse_listen(struct addrinfo **ai, const char *listen)
 	size_t n;
 	int rc;
 
-	if (colon == NULL || colon[1] == '\0')
-		return cli_error("--listen %s: expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
+	*ai = NULL;
+	if (colon == NULL || colon[1] == '\0') {
+		(void)cli_error("--listen %s: expected ADDR:PORT, e.g. 127.0.0.1:8080 or [::1]:8080",
 			listen);
+		return -1;
+	}
 	n = (size_t)(colon - listen);
 	if (n >= 2 && listen[0] == '[' && listen[n - 1] == ']') {
 		listen++;
 		n -= 2;
 	}
-	if (n == 0 || n >= sizeof(host))
-		return cli_error("--listen: the address is missing or too long");
+	if (n == 0 || n >= sizeof(host)) {
+		(void)cli_error("--listen: the address is missing or too long");
+		return -1;
+	}
 	memcpy(host, listen, n);
 	host[n] = '\0';
 	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
 	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(host, colon + 1, &hints, ai)) != 0)
-		return cli_error("--listen: %s:%s is not a numeric address and port: %s", host,
+	if ((rc = getaddrinfo(host, colon + 1, &hints, ai)) != 0) {
+		(void)cli_error("--listen: %s:%s is not a numeric address and port: %s", host,
 			colon + 1, gai_strerror(rc));
+		return -1;
+	}
 	return 0;
 }
 
@@ -140,7 +147,7 @@ serve(const endorse_witness_service *w, const struct addrinfo *ai, const char *l
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
 	if (witness_http_start(&http, w, ai->ai_addr, &port) != 0)
 		return cli_error("cannot listen on %s (in use, or not an address of this machine)",
 			listen);
@@ -168,8 +175,8 @@ cmd_witness_serve(int argc, char **argv)
 
 	if ((rc = parse(&o, argc, argv)) != 0)
 		return rc < 0 ? EXIT_VALID : cli_usage(usage_line);
-	if ((rc = parse_listen(&ai, o.listen)) != 0 || (rc = load_logs(&logs, o.logs)) != 0 ||
-	    (rc = cli_load_key(&key, o.key, o.pass_file)) != 0) {
+	if (parse_listen(&ai, o.listen) != 0 || load_logs(&logs, o.logs) != 0 ||
+	    cli_load_key(&key, o.key, o.pass_file) != 0) {
 		rc = EXIT_TROUBLE;
 		goto out;
 	}

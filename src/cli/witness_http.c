@@ -136,7 +136,7 @@ answer(endorse_witness_answer *a, const endorse_witness_service *w, const char *
 	}
 }
 
-/* Adds a chunk of the body; past the bound, the rest is read and dropped. */
+/* Adds a chunk of the body, up to the bound. */
 static void
 take_upload(struct upload *u, const char *data, size_t len)
 {
@@ -156,32 +156,57 @@ take_upload(struct upload *u, const char *data, size_t len)
 	u->body[u->len] = '\0';
 }
 
+/* Whether the request's Content-Length is over the bound. */
+static bool
+declared_too_large(struct MHD_Connection *c)
+{
+	const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		MHD_HTTP_HEADER_CONTENT_LENGTH);
+	uint64_t n;
+
+	return length != NULL && (!cli_parse_u64(&n, length, UINT64_MAX) ||
+		n > ENDORSE_ADD_CHECKPOINT_MAX);
+}
+
+/* Answers the request and logs it; a body cut short (read no further) is
+ * logged and its connection closed: no answer can be sent mid-body. */
+static enum MHD_Result
+respond(struct witness_http *h, struct MHD_Connection *c, const char *method, const char *url,
+	const struct upload *u, bool cut_short)
+{
+	endorse_witness_answer a;
+	enum MHD_Result ok;
+
+	answer(&a, h->service, method, url, u);
+	log_request(c, method, url, &a);
+	ok = cut_short ? MHD_NO : send_answer(c, &a);
+	endorse_witness_answer_clear(&a);
+	return ok;
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 	const char *version, const char *data, size_t *data_len, void **con_cls)
 {
-	struct witness_http *h = cls;
 	struct upload *u = *con_cls;
-	endorse_witness_answer a;
-	enum MHD_Result ok;
 
 	(void)version;
 	if (u == NULL) { /* the headers: the body, if any, comes next */
 		if ((u = calloc(1, sizeof(*u))) == NULL)
 			return MHD_NO;
 		*con_cls = u;
-		return MHD_YES;
+		/* a body said to be too large is refused before it is read */
+		if (!declared_too_large(c))
+			return MHD_YES;
+		u->too_large = true;
+		return respond(cls, c, method, url, u, false);
 	}
 	if (*data_len != 0) {
 		take_upload(u, data, *data_len);
 		*data_len = 0;
-		return MHD_YES;
+		return u->too_large ? respond(cls, c, method, url, u, true) : MHD_YES;
 	}
-	answer(&a, h->service, method, url, u);
-	log_request(c, method, url, &a);
-	ok = send_answer(c, &a);
-	endorse_witness_answer_clear(&a);
-	return ok;
+	return respond(cls, c, method, url, u, false);
 }
 
 static void
