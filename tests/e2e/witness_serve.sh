@@ -626,6 +626,26 @@ kill-steps)
 	[ -n "$done" ] || die "the witness never answered in 40 steps"
 	echo "killed at each of the $done steps of a write"
 	;;
+keep-alive)
+	cosigned_a5
+	# three requests on one connection (tlog-witness: witnesses SHOULD
+	# support keep-alive), each answered as if it came alone
+	o=(-sS --noproxy '*' --max-time $((15 * SLOW)) -w '%{http_code} %{num_connects}\n')
+	T0=$(date +%s)
+	curl "${o[@]}" -o "$T/k1" --data-binary "@$T/a9.req" -H 'Content-Type:' "$URL/add-checkpoint" \
+		--next "${o[@]}" -o "$T/k2" --data-binary "@$T/log-a-first.req" -H 'Content-Type:' \
+		"$URL/add-checkpoint" --next "${o[@]}" -o "$T/k3" "$URL/$(origin_hash "$(cat "$A/origin")")/checkpoint" \
+		>"$T/k.codes" || die "curl failed on one connection"
+	cat "$T/k.codes"
+	[ "$(cat "$T/k.codes")" = "$(printf '200 1\n409 0\n200 0')" ] ||
+		die "three requests on one connection: '$(tr '\n' ' ' <"$T/k.codes")', expected 200, 409, 200 on one connection"
+	cp "$T/k1" "$T/answer"
+	CODE=200
+	cosigned "$A" 9
+	printf '9\n' | cmp -s - "$T/k2" || die "the 409 on a kept connection says '$(cat "$T/k2")'"
+	"$GO" monitor "$WVKEY" "$A" 9 "$T/k3" || die "GET on a kept connection is not the checkpoint of 9"
+	stop_server
+	;;
 wrong-old)
 	cosigned_a5
 	# the proof 3 -> 9 is valid, the witness's size is 5
