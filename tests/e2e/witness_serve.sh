@@ -331,6 +331,11 @@ unknown-origin)
 	cp "$A/skey" "$T/log-c2/skey"
 	request c2.req "$T/log-c2" 0 4
 	refused 404 "$T/c2.req" "an unlisted origin signed by a listed key"
+	# A's origin in capitals, signed by A's key: origins are compared exactly
+	cp -r "$A" "$T/log-a-caps"
+	tr a-z A-Z <"$A/origin" >"$T/log-a-caps/origin"
+	request caps.req "$T/log-a-caps" 5 9
+	refused 404 "$T/caps.req" "A's origin in capitals"
 	stop_server
 	;;
 other-key)
@@ -644,6 +649,35 @@ keep-alive)
 	cosigned "$A" 9
 	printf '9\n' | cmp -s - "$T/k2" || die "the 409 on a kept connection says '$(cat "$T/k2")'"
 	"$GO" monitor "$WVKEY" "$A" 9 "$T/k3" || die "GET on a kept connection is not the checkpoint of 9"
+	stop_server
+	;;
+origin-not-key-name)
+	setup
+	# D: an origin line other than its key's name; E: origin none (its
+	# key's name)
+	"$GO" new "$T/log-d" example.com/thirdparty/d example.com/d-key
+	"$GO" grow "$T/log-d" 4
+	"$GO" new "$T/log-e" example.com/thirdparty/e
+	"$GO" grow "$T/log-e" 2
+	{
+		echo
+		"$GO" logs-entry "$T/log-d"
+		echo "vkey $("$GO" vkey "$T/log-e")"
+		echo "origin none"
+	} >>"$T/logs"
+	NLOGS=4
+	serve
+	first "$T/log-d" 4
+	state_has "$T/log-d" 4
+	served "$T/log-d" 4
+	first "$T/log-e" 2
+	state_has "$T/log-e" 2
+	# D's key signing a checkpoint whose origin is the key's name: not a
+	# listed origin
+	cp -r "$T/log-d" "$T/log-d-name"
+	echo example.com/d-key >"$T/log-d-name/origin"
+	request dname.req "$T/log-d-name" 0 4
+	refused 404 "$T/dname.req" "D's key's name as the origin"
 	stop_server
 	;;
 wrong-old)

@@ -12,7 +12,8 @@
 // leaves (one base64 leaf a line) and, if the test writes it, extensions
 // (the extension lines of its checkpoints).
 //
-//	witness new DIR ORIGIN                 makes a log of no leaves
+//	witness new DIR ORIGIN [KEY-NAME]      makes a log of no leaves (its key's
+//	                                       name: ORIGIN unless given)
 //	witness fork DIR NEWDIR                the same keys, none of the leaves
 //	witness grow DIR K                     appends K leaves of random bytes
 //	witness vkey DIR                       prints the log's vkey
@@ -180,15 +181,15 @@ func broken(msg []byte) []byte {
 	return []byte(strings.Join(lines, "\n") + "\n")
 }
 
-func newLog(dir, origin string) {
+func newLog(dir, origin, name string) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		fail(2, "%v", err)
 	}
-	skey, vkey, err := note.GenerateKey(rand.Reader, origin)
+	skey, vkey, err := note.GenerateKey(rand.Reader, name)
 	if err != nil {
 		fail(2, "key: %v", err)
 	}
-	other, _, err := note.GenerateKey(rand.Reader, origin)
+	other, _, err := note.GenerateKey(rand.Reader, name)
 	if err != nil {
 		fail(2, "key: %v", err)
 	}
@@ -394,7 +395,11 @@ func main() {
 	switch os.Args[1] {
 	case "new":
 		need(2)
-		newLog(args[0], args[1])
+		name := args[1]
+		if len(args) > 2 {
+			name = args[2]
+		}
+		newLog(args[0], args[1], name)
 	case "fork":
 		need(2)
 		fork(args[0], args[1])
