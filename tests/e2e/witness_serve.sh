@@ -6,7 +6,9 @@
 # checkpoints and consistency proofs; the same program checks each answer
 # as such a log would (the cosignature/v1 line appended to the checkpoint,
 # opened with Go's note). Every refusal leaves the witness's state as it
-# was, byte for byte. Skips (exit 77) without curl, Go or Go's sumdb.
+# was, byte for byte; a full disk and a kill at each step of a write
+# (tests/tools/failio.c, through FAILIO) leave it whole. Skips (exit 77)
+# without curl, Go or Go's sumdb.
 #
 # usage: witness_serve.sh CASE   (ENDORSE = the endorse binary)
 set -euo pipefail
