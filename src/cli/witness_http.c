@@ -130,13 +130,14 @@ answer(endorse_witness_answer *a, const endorse_witness_service *w, const char *
 	} else {
 		plain(a, 404, "no such resource (POST /add-checkpoint, GET /<origin hash>/checkpoint)");
 	}
-	if (rc != 0) {
+	if (rc != 0) { /* the details for the log only: they name the state's files */
 		endorse_witness_answer_clear(a);
-		plain(a, 500, endorse_error_get()->message);
+		plain(a, 500, "the witness could not read or record its state; try again later");
+		(void)snprintf(a->why, sizeof(a->why), "%s", endorse_error_get()->message);
 	}
 }
 
-/* Adds a chunk of the body, up to the bound. */
+/* Adds a chunk of the body, up to the bound; past it, drops the rest. */
 static void
 take_upload(struct upload *u, const char *data, size_t len)
 {
@@ -168,18 +169,17 @@ declared_too_large(struct MHD_Connection *c)
 		n > ENDORSE_ADD_CHECKPOINT_MAX);
 }
 
-/* Answers the request and logs it; a body cut short (read no further) is
- * logged and its connection closed: no answer can be sent mid-body. */
+/* Answers the request and logs it. */
 static enum MHD_Result
 respond(struct witness_http *h, struct MHD_Connection *c, const char *method, const char *url,
-	const struct upload *u, bool cut_short)
+	const struct upload *u)
 {
 	endorse_witness_answer a;
 	enum MHD_Result ok;
 
 	answer(&a, h->service, method, url, u);
 	log_request(c, method, url, &a);
-	ok = cut_short ? MHD_NO : send_answer(c, &a);
+	ok = send_answer(c, &a);
 	endorse_witness_answer_clear(&a);
 	return ok;
 }
@@ -199,14 +199,17 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 		if (!declared_too_large(c))
 			return MHD_YES;
 		u->too_large = true;
-		return respond(cls, c, method, url, u, false);
+		return respond(cls, c, method, url, u);
 	}
 	if (*data_len != 0) {
+		/* a body without its length that grows too large is read to
+		 * its end and dropped (libmicrohttpd answers only before a
+		 * body or after it), then answered 413 */
 		take_upload(u, data, *data_len);
 		*data_len = 0;
-		return u->too_large ? respond(cls, c, method, url, u, true) : MHD_YES;
+		return MHD_YES;
 	}
-	return respond(cls, c, method, url, u, false);
+	return respond(cls, c, method, url, u);
 }
 
 static void

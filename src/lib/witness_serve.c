@@ -105,7 +105,9 @@ check_request(endorse_witness_answer *a, endorse_add_checkpoint *req, endorse_no
 	a->size = cp->size;
 	if ((*log = endorse_log_list_find(w->logs, cp->origin)) == NULL)
 		return refuse(a, 404, "this witness does not witness the log of this origin");
-	if (endorse_note_verify(*note, &(*log)->key, 1, &verified, NULL) != 0 || !verified)
+	if (endorse_note_verify(*note, &(*log)->key, 1, &verified, NULL) != 0)
+		return refuse(a, 403, endorse_error_get()->message);
+	if (!verified)
 		return refuse(a, 403, "the checkpoint is not signed by the log's key");
 	if (req->old_size > cp->size) {
 		(void)snprintf(why, sizeof(why), "old size %llu is larger than the checkpoint's size",

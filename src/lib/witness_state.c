@@ -195,6 +195,7 @@ endorse_witness_state_write(const endorse_witness_state *ws, const endorse_witne
 	endorse_witness_state_name(name, origin, witness);
 	if ((path = endorse_path_join(ws->path, name)) == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	endorse_remove_temps_of(path); /* a writer killed before its rename left them */
 	rc = endorse_file_write_atomic(path, note, len, 0600, false);
 	free(path);
 	if (rc == 0 && m->old && old_state_file_name(name, origin, witness))
