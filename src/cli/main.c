@@ -29,6 +29,7 @@ static const struct command {
 	{"policy", cmd_policy, "show keys/policy, add a witness, set the quorum"},
 	{"checkpoint", cmd_checkpoint, "sign a checkpoint of the log (log operator)"},
 	{"cosign", cmd_cosign, "cosign the log's checkpoint as a witness"},
+	{"witness", cmd_witness, "ask the witnesses to cosign (request), or be one (serve)"},
 	{"prove", cmd_prove, "print an offline proof that an entry is in the log"},
 	{"verify-proof", cmd_verify_proof, "check an offline proof with no repository"},
 	{"tiles", cmd_tiles, "write the log as C2SP tlog-tiles for a static web host"},

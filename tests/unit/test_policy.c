@@ -251,6 +251,14 @@ refuses_extra_args(void)
 	REFUSE("log\nquorum none\n", 1);
 	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example extra\nquorum none\n", 2);
 	REFUSE("log {LOG}\nwitness w1\nquorum none\n", 2);
+	/* a witness URL: http:// or https://, a host, no query or fragment */
+	ACCEPT("log {LOG}\nwitness w1 {W1} http://127.0.0.1:8080/w\nquorum none\n");
+	REFUSE("log {LOG}\nwitness w1 {W1} ftp://w1.example\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https:///path\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example/?a=1\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example/#x\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example/\xc3\xa9\nquorum none\n", 2);
 	REFUSE("log {LOG}\nquorum none extra\n", 2);
 	REFUSE("log {LOG}\nquorum\n", 2);
 	REFUSE("log {LOG}\nwitness w1 {W1}\ngroup g 1\nquorum none\n", 3);
