@@ -339,7 +339,7 @@ static int
 add_line(endorse_note *note, const char *line)
 {
 	endorse_note *one = NULL;
-	size_t size = note->text_len + 1 + strlen(line) + 1;
+	size_t size = note->text_len + 1 + strlen(line) + 2; /* LF, NUL */
 	char *msg = malloc(size);
 	int rc;
 
