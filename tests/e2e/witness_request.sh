@@ -20,7 +20,17 @@ command -v "$PY" >/dev/null || skip "python3 is needed for the scripted witnesse
 
 CP="$R/log/checkpoint"
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$T"' EXIT
+PORT_w1='' PORT_w2=''
+
+# stop_all: the scripted witnesses stopped, the case's directory removed.
+stop_all() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+trap stop_all EXIT
 
 g() {
 	git -C "$R" "$@"
@@ -29,12 +39,12 @@ g() {
 # start_witness NAME: a scripted witness serving from $T/fw-NAME (its mode
 # file says how it answers); its port in PORT_NAME.
 start_witness() {
-	local dir="$T/fw-$1" i
+	local dir="$T/fw-$1"
 	mkdir -p "$dir"
 	echo ok >"$dir/mode"
 	"$PY" "$HERE/fake_witness.py" "$dir" >"$dir/port" 2>"$dir/log" &
 	PIDS+=($!)
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		[ -s "$dir/port" ] && break
 		sleep 0.1
 	done
