@@ -6,7 +6,7 @@ in DIR/answer by the test.
 
 usage: fake_witness.py DIR
 
-Prints the port it listens on (one line), then serves until killed (or 120
+Prints the port it listens on (one line), then serves until killed (or 300
 seconds). Each request is saved as DIR/request.N (N from 1) and its path in
 DIR/path.N. What it answers is read at that moment from DIR/mode:
     ok              200, the body DIR/answer
@@ -22,7 +22,7 @@ DIR/path.N. What it answers is read at that moment from DIR/mode:
     size-untyped    409 with DIR/size as text/plain
     big             200 and 70,000 bytes
     hang            no answer for 60 seconds
-    wait            waits (at most 30 s) until DIR/go exists, then as ok
+    wait            waits (at most 90 s) until DIR/go exists, then as ok
 """
 import base64
 import hashlib
@@ -149,7 +149,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif mode[0] == "hang":
             time.sleep(60)
         elif mode[0] == "wait":
-            for _ in range(300):
+            for _ in range(900):
                 if os.path.exists(os.path.join(DIR, "go")):
                     break
                 time.sleep(0.1)
@@ -167,7 +167,7 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 def main():
     server = Server(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
-    timer = threading.Timer(120, server.shutdown)
+    timer = threading.Timer(300, server.shutdown)
     timer.daemon = True
     timer.start()
     server.serve_forever()

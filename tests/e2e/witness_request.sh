@@ -477,7 +477,7 @@ cosigned-meanwhile)
 	mode w1 wait
 	"$ENDORSE" witness request -C "$R" --timeout 30 >"$T/out" 2>"$T/err" &
 	bg=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do # at most a minute (valgrind is slow)
 		[ -e "$T/fw-w1/request.1" ] && break
 		sleep 0.1
 	done
@@ -501,7 +501,7 @@ changed-meanwhile)
 	need_org2
 	"$ENDORSE" witness request -C "$R" --timeout 30 >"$T/out" 2>"$T/err" &
 	bg=$!
-	for _ in $(seq 100); do
+	for _ in $(seq 600); do # at most a minute (valgrind is slow)
 		[ -e "$T/fw-w1/request.1" ] && break
 		sleep 0.1
 	done
