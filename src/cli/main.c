@@ -49,9 +49,9 @@ usage(FILE *f, int code)
 		"Commands that read or write a log work on the nearest directory, from the\n"
 		"current one up, that holds keys/policy (or on -C DIR).\n"
 		"Exit status: 0 valid or done, 1 the log or a signature is invalid,\n"
-		"2 the command could not run (usage, I/O, missing file), 3 (verify) valid,\n"
-		"but log/checkpoint waits for its witnesses. endorse --version (-V) prints\n"
-		"the version.\n");
+		"2 the command could not run (usage, I/O, missing file), 3 (verify, witness\n"
+		"request) valid, but log/checkpoint waits for its witnesses.\n"
+		"endorse --version (-V) prints the version.\n");
 	return code;
 }
 
