@@ -64,6 +64,10 @@ show(void)
 		cli_print_safe(stdout, endorse_policy_witness_name(p, i));
 		printf(" ");
 		cli_print_safe(stdout, vkey);
+		if (endorse_policy_witness_url(p, i) != NULL) {
+			printf(" ");
+			cli_print_safe(stdout, endorse_policy_witness_url(p, i));
+		}
 		printf("\n");
 	}
 	missing = endorse_policy_quorum_missing(p, NULL);

@@ -191,6 +191,10 @@ cosigned)
 	has_cosignature w2
 	one_commit "endorse: 2 witnesses cosign the checkpoint of 5 entries"
 	verify_ok
+	# policy show gives each witness's URL
+	expect_rc 0 policy -C "$R" show
+	out_has "witness   w1 $(vkey w1) http://127.0.0.1:$PORT_w1/w1"
+	out_has "witness   w2 $(vkey w2) http://127.0.0.1:$PORT_w2/w2/"
 	# the request: old 0, no proof, a blank line, then log/checkpoint as it was
 	{ printf 'old 0\n\n'; cat "$T/cp-before"; } | cmp -s - "$T/fw-w1/request.1" ||
 		die "the request body is not 'old 0', a blank line and the checkpoint"
