@@ -222,6 +222,10 @@ judge_status(endorse_witness_answer *w, const struct ask *a, long status)
 	else if (status == 404)
 		fail(w, "it does not witness this log (404 Not Found): ask its operator to add the "
 			"origin %s with the log's vkey", a->cp->origin);
+	else if (status == 409 && w->witness_size == a->cp->size)
+		fail(w, "it answered 409 Conflict again from its own size, %llu: it cosigned another "
+			"root for a tree of that size (a fork: a split view)",
+			(unsigned long long)a->cp->size);
 	else if (status == 409)
 		fail(w, "it answered 409 Conflict again: it cosigned another checkpoint meanwhile; "
 			"run the request again");

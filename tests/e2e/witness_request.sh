@@ -155,6 +155,20 @@ refused_by() {
 	expect_pending
 }
 
+# conflict MODE SIZE REQUESTS TEXT: w1 answers 409 as MODE says (size,
+# size-always, size-untyped) with SIZE; the request exits 3 saying TEXT
+# after exactly REQUESTS requests, and nothing changes.
+conflict() {
+	setup
+	mode w1 "$1"
+	printf '%s\n' "$2" >"$T/fw-w1/size"
+	request
+	[ "$RC" -eq 3 ] || die "exit $RC, expected 3"
+	err_has "$4"
+	[ "$(requests w1)" -eq "$3" ] || die "$(requests w1) requests, expected $3"
+	unchanged
+}
+
 # malformed_answer TEXT FILE: w1 answers 200 with FILE; refused saying TEXT.
 malformed_answer() {
 	cp "$2" "$T/fw-w1/answer"
@@ -333,34 +347,20 @@ size-fork)
 	unchanged
 	;;
 size-larger)
-	setup
-	mode w1 size-always
-	printf '9\n' >"$T/fw-w1/size"
-	request
-	[ "$RC" -eq 3 ] || die "exit $RC, expected 3"
-	err_has "it has cosigned a larger tree of this log (9 entries) than log/checkpoint's (5)"
-	[ "$(requests w1)" -eq 1 ] || die "asked again after a larger size"
-	unchanged
+	# asked no more after a larger size
+	conflict size-always 9 1 "it has cosigned a larger tree of this log (9 entries) than log/checkpoint's (5)"
 	;;
 size-again)
-	setup
-	mode w1 size-always
-	printf '3\n' >"$T/fw-w1/size"
-	request
-	[ "$RC" -eq 3 ] || die "exit $RC, expected 3"
-	err_has "it answered 409 Conflict again"
-	[ "$(requests w1)" -eq 2 ] || die "not exactly one retry"
-	unchanged
+	conflict size-always 3 2 "it answered 409 Conflict again: it cosigned another checkpoint meanwhile"
+	;;
+size-same-fork)
+	# the witness cosigned another root for 5 entries: 409 with 5 to the
+	# retry from 5 as well
+	conflict size-always 5 2 "it answered 409 Conflict again from its own size, 5: it cosigned another root for a tree of that size (a fork: a split view)"
 	;;
 size-untyped)
-	setup
-	mode w1 size-untyped
-	printf '3\n' >"$T/fw-w1/size"
-	request
-	[ "$RC" -eq 3 ] || die "exit $RC, expected 3"
-	err_has "it answered 409 Conflict without its size (no text/x.tlog.size body)"
-	[ "$(requests w1)" -eq 1 ] || die "retried without a size"
-	unchanged
+	# no retry without a size
+	conflict size-untyped 3 1 "it answered 409 Conflict without its size (no text/x.tlog.size body)"
 	;;
 size-malformed)
 	setup
@@ -375,13 +375,7 @@ size-malformed)
 	unchanged
 	;;
 size-zero)
-	setup
-	mode w1 size-always
-	printf '0\n' >"$T/fw-w1/size"
-	request
-	[ "$RC" -eq 3 ] || die "exit $RC, expected 3"
-	err_has "it answered 409 Conflict naming size 0, the size asked from"
-	unchanged
+	conflict size-always 0 1 "it answered 409 Conflict naming size 0, the size asked from"
 	;;
 too-large)
 	setup
