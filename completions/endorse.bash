@@ -2,7 +2,7 @@
 # files for --key. tests/meta/man.py checks that it names every command and
 # every option its --help prints; tests/e2e/completion.sh runs it.
 
-_endorse_commands="keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof tiles note tree"
+_endorse_commands="keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign witness prove verify-proof tiles note tree"
 
 _endorse()
 {
@@ -39,7 +39,7 @@ _endorse()
 	--method)
 		mapfile -t COMPREPLY < <(compgen -W "https dns any" -- "$cur")
 		return ;;
-	--passphrase-file|--new-passphrase-file|--secret|-s|--public|-p|--output|--cacert|--entry|--policy|--leaf|--state|--log-key|--target|--document)
+	--passphrase-file|--new-passphrase-file|--secret|-s|--public|-p|--output|--cacert|--entry|--policy|--leaf|--state|--logs|--log-key|--target|--document)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return ;;
@@ -66,6 +66,7 @@ _endorse()
 	policy) opts='-C --no-commit'; subs='add-witness set-quorum show' ;;
 	checkpoint) opts='-C --key --no-commit --passphrase-file' ;;
 	cosign) opts='-C --key --no-commit --passphrase-file --state --time' ;;
+	witness) opts='-C --key --listen --logs --no-commit --passphrase-file --state --timeout'; subs='request serve' ;;
 	prove) opts='-C' ;;
 	verify-proof) opts='--entry --policy' ;;
 	tiles) opts='-C --out' ;;

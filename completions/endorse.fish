@@ -2,7 +2,7 @@
 # files for --key. tests/meta/man.py checks that it names every command and
 # every option its --help prints.
 
-set -l endorse_commands keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof tiles note tree
+set -l endorse_commands keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign witness prove verify-proof tiles note tree
 complete -c endorse -f
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -s C -r -a '(__fish_complete_directories)' -d 'run as if started in DIR'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -l help -d 'list the commands'
@@ -24,6 +24,7 @@ complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a co
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a policy -d 'show keys/policy, add a witness, set the quorum'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a checkpoint -d 'sign a checkpoint of the log (log operator)'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a cosign -d 'cosign the log\'s checkpoint as a witness'
+complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a witness -d 'ask the witnesses to cosign (request), or be one (serve)'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a prove -d 'print an offline proof that an entry is in the log'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a verify-proof -d 'check an offline proof with no repository'
 complete -c endorse -n "not __fish_seen_subcommand_from $endorse_commands" -a tiles -d 'write the log as C2SP tlog-tiles for a static web host'
@@ -151,6 +152,15 @@ complete -c endorse -n '__fish_seen_subcommand_from cosign' -l no-commit
 complete -c endorse -n '__fish_seen_subcommand_from cosign' -l passphrase-file -r -F
 complete -c endorse -n '__fish_seen_subcommand_from cosign' -l state -r -F
 complete -c endorse -n '__fish_seen_subcommand_from cosign' -l time
+complete -c endorse -n '__fish_seen_subcommand_from witness' -a 'request serve'
+complete -c endorse -n '__fish_seen_subcommand_from witness' -s C -r -a '(__fish_complete_directories)'
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l timeout -r
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l no-commit
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l key -r -a '(__fish_complete_suffix .key)'
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l passphrase-file -r -F
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l listen -r
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l logs -r -F
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l state -r -F
 complete -c endorse -n '__fish_seen_subcommand_from prove' -s C -r -a '(__fish_complete_directories)'
 complete -c endorse -n '__fish_seen_subcommand_from verify-proof' -l entry -r -F
 complete -c endorse -n '__fish_seen_subcommand_from verify-proof' -l policy -r -F

@@ -260,6 +260,9 @@ int endorse_policy_format_new(char **out, const endorse_vkey *log_key);
 size_t endorse_policy_witness_count(const endorse_policy *policy);
 const endorse_vkey *endorse_policy_witness_key(const endorse_policy *policy, size_t i);
 const char *endorse_policy_witness_name(const endorse_policy *policy, size_t i);
+/* The witness's URL (its C2SP tlog-witness submission prefix), NULL if its
+ * line has none. */
+const char *endorse_policy_witness_url(const endorse_policy *policy, size_t i);
 /* Whether the witnesses with cosigned[i] set meet the quorum. */
 bool endorse_policy_quorum_met(const endorse_policy *policy, const bool *cosigned);
 /* The quorum line's name, or "none". */
@@ -284,7 +287,7 @@ typedef struct endorse_policy_change {
 } endorse_policy_change;
 /* Adds "witness NAME VKEY [URL]" after the policy's last witness line: a
  * new name, a cosignature vkey (type 0x04) not listed yet, a URL (NULL:
- * none) of https:// without white space. */
+ * none) of http:// or https:// as keys/policy allows it. */
 int endorse_policy_add_witness(endorse_policy_change *c, const char *name, const char *vkey,
 	const char *url);
 /* Sets the quorum: "none", the name of a witness or group of the policy,
@@ -478,6 +481,10 @@ int endorse_note_verify(const endorse_note *note, const endorse_vkey *keys, size
 /* Adds key's signature (a cosignature/v1 at time for a 0x04 key),
  * replacing the key's earlier signature if the note has one. */
 int endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t time);
+/* Adds a copy of sig (a signature line of another note of the same text),
+ * replacing the signature of the same name and key ID if the note has one.
+ * Nothing is verified: verify the note afterwards. */
+int endorse_note_add_signature(endorse_note *note, const endorse_note_signature *sig);
 /* A note with text and no signatures yet (text must end with LF). */
 int endorse_note_new(endorse_note **out, const char *text, size_t len);
 /* The note's bytes, malloc'd. */
@@ -758,6 +765,56 @@ int endorse_checkpoint_sign(const endorse_checkpoint_request *req,
 int endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_options *opt,
 	endorse_checkpoint_outcome *out);
 
+/* ---- asking the witnesses to cosign (C2SP tlog-witness, the client) ---- */
+
+/* What became of one policy witness. */
+typedef enum endorse_witness_status {
+	ENDORSE_WITNESS_NO_URL,   /* keys/policy gives it no URL: not asked */
+	ENDORSE_WITNESS_ALREADY,  /* log/checkpoint already has its valid cosignature: not asked */
+	ENDORSE_WITNESS_COSIGNED, /* its cosignature verified and was added */
+	ENDORSE_WITNESS_FAILED,   /* asked, no valid cosignature: message says why */
+} endorse_witness_status;
+
+typedef struct endorse_witness_answer {
+	char *name;                    /* the policy's name for it */
+	endorse_witness_status status;
+	long http_status;              /* the last answer's status, 0 when none came */
+	uint64_t witness_size;         /* the size a 409 answer gave, 0 when none */
+	size_t ignored;                /* signature lines of other keys in its answer */
+	char *message;                 /* FAILED: what happened, in words */
+	char *line;                    /* COSIGNED: the cosignature line (no LF) */
+} endorse_witness_answer;
+
+typedef struct endorse_witness_request {
+	const char *dir;
+	long timeout_ms;               /* for each HTTP exchange, all included */
+	bool commit;                   /* one commit when dir is in a git work tree */
+} endorse_witness_request;
+
+/* What a request did (set whole by the call). */
+typedef struct endorse_witness_outcome {
+	endorse_checkpoint checkpoint;  /* log/checkpoint's */
+	endorse_witness_answer *answers; /* one per policy witness, in its order */
+	size_t count;
+	size_t added;                   /* cosignatures added to log/checkpoint */
+	bool quorum;                    /* log/checkpoint meets the quorum now */
+	char commit_hex[41];            /* the commit made (empty when none) */
+	char completed_hex[41];         /* an interrupted earlier write completed first */
+} endorse_witness_outcome;
+void endorse_witness_outcome_clear(endorse_witness_outcome *out);
+
+/* Verifies the log and log/checkpoint, then sends the checkpoint to each
+ * policy witness with a URL and no valid cosignature yet (POST
+ * URL/add-checkpoint, old size 0, then once the size a 409 names with its
+ * consistency proof), keeps each answer's cosignature that verifies with
+ * THAT witness's policy key, and adds them all to log/checkpoint in one
+ * write under the log's lock, if it still holds the same checkpoint. No
+ * network exchange happens under the lock. A witness's failure is in its
+ * answer, not in the return value: ENDORSE_EINVALID means the log or its
+ * checkpoint does not verify. */
+int endorse_witness_request_all(const endorse_witness_request *req,
+	const endorse_verify_options *opt, endorse_witness_outcome *out);
+
 /* A C2SP tlog-proof of one entry against log/checkpoint. selector is a seq
  * or an organisation id (its newest endorsement still in effect). No
  * signature of the log is verified again (verify does): the checkpoint must
@@ -890,7 +947,7 @@ const endorse_witnessed_log *endorse_log_list_find(const endorse_log_list *list,
 /* A witness server's answer to one request: an HTTP status, its body
  * (malloc'd) and content type, and for the server's log line the origin
  * and size asked about and, when refused, why (in plain words). */
-typedef struct endorse_witness_answer {
+typedef struct endorse_witness_reply {
 	unsigned status;
 	const char *content_type;
 	char *body;
@@ -898,8 +955,8 @@ typedef struct endorse_witness_answer {
 	char origin[ENDORSE_NAME_MAX + 1];
 	uint64_t size;
 	char why[256];
-} endorse_witness_answer;
-void endorse_witness_answer_clear(endorse_witness_answer *a);
+} endorse_witness_reply;
+void endorse_witness_reply_clear(endorse_witness_reply *a);
 
 /* What a witness server serves: the logs it witnesses, its key, its state
  * directory (the same memory as endorse_cosign's state_dir). */
@@ -917,11 +974,11 @@ int endorse_witness_service_check(const endorse_witness_service *w);
  * records the checkpoint with its cosignature (fsynced) and answers 200
  * with the cosignature line. Returns 0 with the answer set, or < 0 on local
  * trouble (the state cannot be read or written: the server answers 500). */
-int endorse_witness_add_checkpoint(endorse_witness_answer *a, const endorse_witness_service *w,
+int endorse_witness_add_checkpoint(endorse_witness_reply *a, const endorse_witness_service *w,
 	const char *body, size_t len, uint64_t now);
 /* GET <hex SHA-256 of an origin>/checkpoint: the last checkpoint cosigned
  * for that origin, as recorded (200), or 404. */
-int endorse_witness_get_checkpoint(endorse_witness_answer *a, const endorse_witness_service *w,
+int endorse_witness_get_checkpoint(endorse_witness_reply *a, const endorse_witness_service *w,
 	const char *origin_hex);
 
 #endif

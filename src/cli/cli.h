@@ -28,5 +28,7 @@ int cmd_tree(int argc, char **argv);
 int cmd_domain(int argc, char **argv);
 int cmd_confirm(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
+int cmd_witness(int argc, char **argv);
+int cmd_witness_serve(int argc, char **argv);
 
 #endif

@@ -25,7 +25,9 @@ help(void)
 		"                             adds the line 'witness NAME VKEY [URL]' after the\n"
 		"                             last witness: NAME new (A-Z a-z 0-9 . _ -), VKEY a\n"
 		"                             witness key (endorse keygen --witness; the vkey or a\n"
-		"                             file holding it) not listed yet, URL https://\n"
+		"                             file holding it) not listed yet, URL where endorse\n"
+		"                             witness request sends the checkpoint: https://...\n"
+		"                             (http://... for a witness behind no TLS)\n"
 		"  set-quorum none|NAME|K NAME...\n"
 		"                             the quorum: none, a witness or group of the policy,\n"
 		"                             or K (a number, any or all) of the names given,\n"
@@ -64,6 +66,10 @@ show(void)
 		cli_print_safe(stdout, endorse_policy_witness_name(p, i));
 		printf(" ");
 		cli_print_safe(stdout, vkey);
+		if (endorse_policy_witness_url(p, i) != NULL) {
+			printf(" ");
+			cli_print_safe(stdout, endorse_policy_witness_url(p, i));
+		}
 		printf("\n");
 	}
 	missing = endorse_policy_quorum_missing(p, NULL);

@@ -29,6 +29,7 @@ static const struct command {
 	{"policy", cmd_policy, "show keys/policy, add a witness, set the quorum"},
 	{"checkpoint", cmd_checkpoint, "sign a checkpoint of the log (log operator)"},
 	{"cosign", cmd_cosign, "cosign the log's checkpoint as a witness"},
+	{"witness", cmd_witness, "ask the witnesses to cosign (request), or be one (serve)"},
 	{"prove", cmd_prove, "print an offline proof that an entry is in the log"},
 	{"verify-proof", cmd_verify_proof, "check an offline proof with no repository"},
 	{"witness", cmd_witness, "ask witnesses over HTTP, or serve as one (tlog-witness)"},
@@ -49,9 +50,9 @@ usage(FILE *f, int code)
 		"Commands that read or write a log work on the nearest directory, from the\n"
 		"current one up, that holds keys/policy (or on -C DIR).\n"
 		"Exit status: 0 valid or done, 1 the log or a signature is invalid,\n"
-		"2 the command could not run (usage, I/O, missing file), 3 (verify) valid,\n"
-		"but log/checkpoint waits for its witnesses. endorse --version (-V) prints\n"
-		"the version.\n");
+		"2 the command could not run (usage, I/O, missing file), 3 (verify, witness\n"
+		"request) valid, but log/checkpoint waits for its witnesses.\n"
+		"endorse --version (-V) prints the version.\n");
 	return code;
 }
 

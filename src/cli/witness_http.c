@@ -36,7 +36,7 @@ struct upload {
  * safely). */
 static void
 log_request(struct MHD_Connection *c, const char *method, const char *url,
-	const endorse_witness_answer *a)
+	const endorse_witness_reply *a)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -71,7 +71,7 @@ log_request(struct MHD_Connection *c, const char *method, const char *url,
 }
 
 static enum MHD_Result
-send_answer(struct MHD_Connection *c, const endorse_witness_answer *a)
+send_answer(struct MHD_Connection *c, const endorse_witness_reply *a)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(a->len, a->body,
 		MHD_RESPMEM_MUST_COPY);
@@ -88,7 +88,7 @@ send_answer(struct MHD_Connection *c, const endorse_witness_answer *a)
 
 /* An answer the server gives by itself: status and a line of text. */
 static void
-plain(endorse_witness_answer *a, unsigned status, const char *why)
+plain(endorse_witness_reply *a, unsigned status, const char *why)
 {
 	a->status = status;
 	a->content_type = "text/plain; charset=utf-8";
@@ -102,14 +102,14 @@ plain(endorse_witness_answer *a, unsigned status, const char *why)
 
 /* What the request asks for, once its body is in. */
 static void
-answer(endorse_witness_answer *a, const endorse_witness_service *w, const char *method,
+answer(endorse_witness_reply *a, const endorse_witness_service *w, const char *method,
 	const char *url, const struct upload *u)
 {
 	bool post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
 	size_t n = strlen(url);
 	int rc = 0;
 
-	*a = (endorse_witness_answer){0};
+	*a = (endorse_witness_reply){0};
 	if (strcmp(url, ADD_CHECKPOINT) == 0) {
 		if (!post)
 			plain(a, 405, "add-checkpoint takes a POST");
@@ -131,7 +131,7 @@ answer(endorse_witness_answer *a, const endorse_witness_service *w, const char *
 		plain(a, 404, "no such resource (POST /add-checkpoint, GET /<origin hash>/checkpoint)");
 	}
 	if (rc != 0) { /* the details for the log only: they name the state's files */
-		endorse_witness_answer_clear(a);
+		endorse_witness_reply_clear(a);
 		plain(a, 500, "the witness could not read or record its state; try again later");
 		(void)snprintf(a->why, sizeof(a->why), "%s", endorse_error_get()->message);
 	}
@@ -174,13 +174,13 @@ static enum MHD_Result
 respond(struct witness_http *h, struct MHD_Connection *c, const char *method, const char *url,
 	const struct upload *u)
 {
-	endorse_witness_answer a;
+	endorse_witness_reply a;
 	enum MHD_Result ok;
 
 	answer(&a, h->service, method, url, u);
 	log_request(c, method, url, &a);
 	ok = send_answer(c, &a);
-	endorse_witness_answer_clear(&a);
+	endorse_witness_reply_clear(&a);
 	return ok;
 }
 

@@ -20,4 +20,24 @@ int endorse_https_init(void);
 int endorse_https_get(char **body, size_t *len, char **reason, const char *host,
 	const char *path, const char *pinned, const endorse_net_options *net, long timeout_ms);
 
+/* What a POST got back: the status (0 if none came), the Content-Type
+ * (malloc'd, or NULL) and the whole body (malloc'd, NUL-terminated) when
+ * the exchange completed; else reason (malloc'd) says why not (a timeout,
+ * a body over the limit, no connection). */
+typedef struct endorse_http_response {
+	long status;
+	char *content_type;
+	char *body;
+	size_t len;
+	char *reason;
+} endorse_http_response;
+void endorse_http_response_clear(endorse_http_response *res);
+
+/* One POST of body to url (http:// or https://), hardened as
+ * endorse_https_get: no redirect followed, no proxy, at most max bytes of
+ * answer, timeout_ms in all; the answer is kept whatever its status.
+ * Returns < 0 only on local errors. */
+int endorse_http_post(endorse_http_response *res, const char *url, const char *content_type,
+	const char *body, size_t len, size_t max, long timeout_ms);
+
 #endif

@@ -359,6 +359,37 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 }
 
 int
+endorse_note_add_signature(endorse_note *note, const endorse_note_signature *sig)
+{
+	endorse_note_signature s = {0};
+	size_t slot = note->sig_count;
+
+	for (size_t i = 0; i < note->sig_count; i++)
+		if (strcmp(note->sigs[i].name, sig->name) == 0 &&
+		    memcmp(note->sigs[i].key_id, sig->key_id, 4) == 0)
+			slot = i;
+	if (slot == ENDORSE_NOTE_MAX_SIGNATURES)
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "the note already has %d signatures",
+			ENDORSE_NOTE_MAX_SIGNATURES);
+	s.name = strdup(sig->name);
+	s.line = strdup(sig->line);
+	s.sig = malloc(sig->sig_len > 0 ? sig->sig_len : 1);
+	if (s.name == NULL || s.line == NULL || s.sig == NULL) {
+		clear_signature(&s);
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
+	}
+	memcpy(s.key_id, sig->key_id, 4);
+	memcpy(s.sig, sig->sig, sig->sig_len);
+	s.sig_len = sig->sig_len;
+	if (slot < note->sig_count)
+		clear_signature(&note->sigs[slot]);
+	else
+		note->sig_count++;
+	note->sigs[slot] = s;
+	return 0;
+}
+
+int
 endorse_note_format(char **out, size_t *len, const endorse_note *note)
 {
 	size_t n = note->text_len + 1;

@@ -20,6 +20,7 @@ struct policy_name {
 	char *name;
 	enum name_kind kind;
 	endorse_vkey key;      /* witness */
+	char *url;             /* witness: its submission prefix, or NULL */
 	size_t threshold;      /* group: k */
 	size_t *members;       /* group: indices of earlier names */
 	size_t member_count;
@@ -49,6 +50,7 @@ endorse_policy_free(endorse_policy *p)
 		return;
 	for (size_t i = 0; i < p->name_count; i++) {
 		free(p->names[i].name);
+		free(p->names[i].url);
 		free(p->names[i].members);
 	}
 	free(p->names);
@@ -202,6 +204,25 @@ parse_log(endorse_policy *p, char **f, size_t n)
 	return 0;
 }
 
+/* A witness's URL is where endorse witness request sends the checkpoint
+ * (C2SP tlog-witness's submission prefix): http:// or https://, then a
+ * host, in printable ASCII with no space, query or fragment (the request
+ * appends "/add-checkpoint"). Plain http:// is allowed: every answer that
+ * counts is a signature endorse verifies, as C2SP tlog-witness says. */
+bool
+endorse_policy_url_valid(const char *url)
+{
+	size_t prefix = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+	size_t len = strlen(url);
+
+	if (prefix == 0 || len == prefix || len > ENDORSE_POLICY_URL_MAX || url[prefix] == '/')
+		return false;
+	for (size_t i = prefix; i < len; i++)
+		if (url[i] <= 0x20 || url[i] >= 0x7f || url[i] == '?' || url[i] == '#')
+			return false;
+	return true;
+}
+
 static int
 parse_witness(endorse_policy *p, char **f, size_t n)
 {
@@ -215,6 +236,11 @@ parse_witness(endorse_policy *p, char **f, size_t n)
 			"witness takes a name, a vkey and an optional URL");
 	if ((rc = parse_key(&k, f[2], ENDORSE_KEY_COSIGNATURE, "witness")) != 0)
 		return rc;
+	if (n == 4 && !endorse_policy_url_valid(f[3]))
+		return endorse_error_set(ENDORSE_EINVALID, "policy",
+			"the URL of witness \"%.64s\" is not http:// or https:// then a host, "
+			"in printable ASCII without spaces, '?' or '#', at most %d bytes",
+			f[1], ENDORSE_POLICY_URL_MAX);
 	if (key_is_duplicate(p, &k))
 		return endorse_error_set(ENDORSE_EINVALID, "policy",
 			"witness key of \"%.64s\" is listed twice", f[1]);
@@ -222,6 +248,8 @@ parse_witness(endorse_policy *p, char **f, size_t n)
 		return rc;
 	w->kind = NAME_WITNESS;
 	w->key = k;
+	if (n == 4 && (w->url = strdup(f[3])) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	if ((rc = endorse_hashset_add(&p->by_key, p, p->name_count - 1)) != 0)
 		return rc;
 	grown = endorse_array_reserve(p->witnesses, &p->witness_cap, p->witness_count + 1,
@@ -458,6 +486,14 @@ endorse_policy_witness_name(const endorse_policy *p, size_t i)
 	const struct policy_name *w = witness_at(p, i);
 
 	return w != NULL ? w->name : NULL;
+}
+
+const char *
+endorse_policy_witness_url(const endorse_policy *p, size_t i)
+{
+	const struct policy_name *w = witness_at(p, i);
+
+	return w != NULL ? w->url : NULL;
 }
 
 const char *

@@ -17,4 +17,9 @@
 int endorse_policy_parse_at(endorse_policy **out, const char *text, size_t len,
 	uint64_t *line_no);
 
+/* A witness URL of keys/policy: http:// or https://, a host, printable
+ * ASCII without spaces, '?' or '#', at most ENDORSE_POLICY_URL_MAX bytes. */
+#define ENDORSE_POLICY_URL_MAX 1024
+bool endorse_policy_url_valid(const char *url);
+
 #endif

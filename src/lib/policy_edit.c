@@ -237,10 +237,11 @@ endorse_policy_add_witness(endorse_policy_change *c, const char *name, const cha
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "%s is not a witness key (type 0x04, "
 			"made by 'endorse keygen --witness'): a witness cosigns with its own key",
 			w.key.name);
-	if (url != NULL && (strncmp(url, "https://", 8) != 0 || url[8] == '\0' ||
-		strpbrk(url, " \t\r\n") != NULL || strlen(url) > 1024))
+	if (url != NULL && !endorse_policy_url_valid(url))
 		return endorse_error_set(ENDORSE_EUSAGE, NULL,
-			"a witness URL is https://... without white space, at most 1024 bytes");
+			"a witness URL is https://HOST/... (or http:// for a witness behind no TLS), "
+			"printable ASCII without spaces, '?' or '#', at most %d bytes",
+			ENDORSE_POLICY_URL_MAX);
 	return change(c, add_witness_edit, &w);
 }
 

@@ -8,11 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint_write.h"
 #include "encoding.h"
 #include "error.h"
 #include "file.h"
-#include "store.h"
-#include "storage.h"
 #include "witness_state.h"
 
 void
@@ -21,53 +20,6 @@ endorse_checkpoint_outcome_clear(endorse_checkpoint_outcome *out)
 	free(out->evidence_before);
 	free(out->evidence_now);
 	out->evidence_before = out->evidence_now = NULL;
-}
-
-/* Verifies the log under its lock, as every write does first. A checkpoint
- * still waiting for its witnesses does not stop a write. */
-static int
-verify_for_write(endorse_state **state, const char *dir, const endorse_verify_options *opt)
-{
-	endorse_verify_options vopt = {0};
-	uint64_t problems = 0;
-	int rc;
-
-	if (opt != NULL)
-		vopt = *opt;
-	vopt.quorum_optional = true;
-	vopt.want = ENDORSE_WANT_LEAVES;  /* consistency with the checkpoints before */
-	rc = endorse_verify(state, dir, &vopt, &problems);
-	if (rc == ENDORSE_EINVALID)
-		rc = endorse_error_set(rc, NULL,
-			"the log does not verify (%llu problem%s); refusing to write %s",
-			(unsigned long long)problems, problems == 1 ? "" : "s", ENDORSE_CHECKPOINT_PATH);
-	return rc;
-}
-
-/* Begins the write of log/checkpoint (storage.h). */
-static int
-begin_checkpoint(endorse_storage **s, const endorse_checkpoint_request *req,
-	endorse_checkpoint_outcome *out)
-{
-	static const char *const paths[1] = {ENDORSE_CHECKPOINT_PATH};
-	struct endorse_storage_options so = {req->dir, ENDORSE_STORAGE_WRITE, req->commit, paths, 1,
-		endorse_store_finish_pin};
-
-	return endorse_storage_begin(s, &so, out->completed_hex);
-}
-
-/* Replaces log/checkpoint with data, as one commit in git. */
-static int
-put_checkpoint(endorse_storage *s, endorse_checkpoint_outcome *out, const char *data, size_t len,
-	const char *message)
-{
-	enum endorse_storage_undo undo;
-	int rc = endorse_storage_put(s, ENDORSE_CHECKPOINT_PATH, data, len);
-
-	if (rc == 0 && (rc = endorse_storage_commit(s, message, NULL, &undo, out->commit_hex)) != 0 &&
-	    undo != ENDORSE_STORAGE_KEPT)
-		rc = endorse_error_wrap(rc, "nothing was written");
-	return rc;
 }
 
 int
@@ -84,8 +36,8 @@ endorse_checkpoint_sign(const endorse_checkpoint_request *req, const endorse_ver
 	int rc;
 
 	*out = (endorse_checkpoint_outcome){0};
-	if ((rc = begin_checkpoint(&s, req, out)) != 0 ||
-	    (rc = verify_for_write(&state, req->dir, opt)) != 0)
+	if ((rc = endorse_checkpoint_write_begin(&s, req->dir, req->commit, out->completed_hex)) != 0 ||
+	    (rc = endorse_checkpoint_write_verify(&state, req->dir, opt)) != 0)
 		goto out;
 	if (!endorse_vkey_equal(key, endorse_state_log_key(state))) {
 		rc = endorse_error_set(ENDORSE_EUSAGE, NULL,
@@ -111,7 +63,7 @@ endorse_checkpoint_sign(const endorse_checkpoint_request *req, const endorse_ver
 	    (rc = endorse_note_sign(note, req->key, 0)) != 0 ||
 	    (rc = endorse_note_format(&data, &len, note)) != 0)
 		goto out;
-	rc = put_checkpoint(s, out, data, len, message);
+	rc = endorse_checkpoint_write_put(s, data, len, message, out->commit_hex);
 out:
 	free(text);
 	free(data);
@@ -198,8 +150,8 @@ endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_optio
 		rc = endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 		goto out;
 	}
-	if ((rc = begin_checkpoint(&s, req, out)) != 0 ||
-	    (rc = verify_for_write(&state, req->dir, opt)) != 0 ||
+	if ((rc = endorse_checkpoint_write_begin(&s, req->dir, req->commit, out->completed_hex)) != 0 ||
+	    (rc = endorse_checkpoint_write_verify(&state, req->dir, opt)) != 0 ||
 	    (rc = endorse_policy_load(&policy, policy_path)) != 0 ||
 	    (rc = read_checkpoint(&note, &len, req->dir)) != 0 ||
 	    (rc = endorse_checkpoint_check(&res, policy, note, len, req->now)) != 0)
@@ -230,7 +182,7 @@ endorse_cosign(const endorse_checkpoint_request *req, const endorse_verify_optio
 		goto out;
 	(void)snprintf(message, sizeof(message), "endorse: %s cosigns the checkpoint of %llu entries",
 		key->name, (unsigned long long)res.checkpoint.size);
-	rc = put_checkpoint(s, out, data, data_len, message);
+	rc = endorse_checkpoint_write_put(s, data, data_len, message, out->commit_hex);
 out:
 	endorse_witness_state_close(&ws);
 	endorse_witness_memory_clear(&memory);

@@ -19,7 +19,7 @@
 #define ANSWERED 1
 
 void
-endorse_witness_answer_clear(endorse_witness_answer *a)
+endorse_witness_reply_clear(endorse_witness_reply *a)
 {
 	free(a->body);
 	a->body = NULL;
@@ -29,7 +29,7 @@ endorse_witness_answer_clear(endorse_witness_answer *a)
 /* A refusal: status, and why for the server's log and as a line of text
  * for the client to show. ANSWERED. */
 static int
-refuse(endorse_witness_answer *a, unsigned status, const char *why)
+refuse(endorse_witness_reply *a, unsigned status, const char *why)
 {
 	(void)snprintf(a->why, sizeof(a->why), "%s", why);
 	a->status = status;
@@ -47,7 +47,7 @@ refuse(endorse_witness_answer *a, unsigned status, const char *why)
 /* 409: the size of the last checkpoint cosigned, as text/x.tlog.size.
  * ANSWERED. */
 static int
-conflict(endorse_witness_answer *a, uint64_t size, const char *why)
+conflict(endorse_witness_reply *a, uint64_t size, const char *why)
 {
 	char text[24];
 
@@ -90,7 +90,7 @@ keep_log_signatures(endorse_note *note, const endorse_vkey *log_key)
  * log this witness witnesses, signed by its key. *log is that log.
  * ANSWERED when refused. */
 static int
-check_request(endorse_witness_answer *a, endorse_add_checkpoint *req, endorse_note **note,
+check_request(endorse_witness_reply *a, endorse_add_checkpoint *req, endorse_note **note,
 	endorse_checkpoint *cp, const endorse_witnessed_log **log, const endorse_witness_service *w,
 	const char *body, size_t len)
 {
@@ -125,7 +125,7 @@ check_request(endorse_witness_answer *a, endorse_add_checkpoint *req, endorse_no
  * already matched): 409 for another root of the same size, 422 for a
  * proof that does not lead from it (ANSWERED). */
 static int
-check_consistent(endorse_witness_answer *a, const endorse_add_checkpoint *req,
+check_consistent(endorse_witness_reply *a, const endorse_add_checkpoint *req,
 	const endorse_witness_memory *m, const endorse_checkpoint *cp)
 {
 	if (m->text == NULL)
@@ -150,7 +150,7 @@ check_consistent(endorse_witness_answer *a, const endorse_add_checkpoint *req,
 
 /* Cosigns, remembers (fsynced), then answers with the cosignature line. */
 static int
-cosign_and_record(endorse_witness_answer *a, const endorse_witness_service *w,
+cosign_and_record(endorse_witness_reply *a, const endorse_witness_service *w,
 	const endorse_witness_state *ws, const endorse_witness_memory *m, endorse_note *note,
 	const endorse_witnessed_log *log, uint64_t now)
 {
@@ -184,7 +184,7 @@ cosign_and_record(endorse_witness_answer *a, const endorse_witness_service *w,
 }
 
 int
-endorse_witness_add_checkpoint(endorse_witness_answer *a, const endorse_witness_service *w,
+endorse_witness_add_checkpoint(endorse_witness_reply *a, const endorse_witness_service *w,
 	const char *body, size_t len, uint64_t now)
 {
 	endorse_witness_state ws = {-1, -1, NULL};
@@ -196,7 +196,7 @@ endorse_witness_add_checkpoint(endorse_witness_answer *a, const endorse_witness_
 	uint64_t held;
 	int rc;
 
-	*a = (endorse_witness_answer){0};
+	*a = (endorse_witness_reply){0};
 	if ((rc = check_request(a, &req, &note, &cp, &log, w, body, len)) != 0)
 		goto out;
 	/* From here to the answer, one request at a time: the size checked is
@@ -217,19 +217,19 @@ out:
 	endorse_witness_memory_clear(&memory);
 	endorse_note_free(note);
 	if (rc != 0)
-		endorse_witness_answer_clear(a);
+		endorse_witness_reply_clear(a);
 	return rc;
 }
 
 int
-endorse_witness_get_checkpoint(endorse_witness_answer *a, const endorse_witness_service *w,
+endorse_witness_get_checkpoint(endorse_witness_reply *a, const endorse_witness_service *w,
 	const char *origin_hex)
 {
 	char name[80], id[9], *path;
 	size_t n = strlen(origin_hex);
 	int rc;
 
-	*a = (endorse_witness_answer){0};
+	*a = (endorse_witness_reply){0};
 	if (n != 64 || strspn(origin_hex, "0123456789abcdef") != 64)
 		return refuse(a, 404, "not the SHA-256 of an origin in lowercase hex") == ANSWERED ?
 			0 : ENDORSE_ENOMEM;

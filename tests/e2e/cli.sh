@@ -923,7 +923,7 @@ key-go-roundtrip)
 help)
 	# every command endorse --help lists, which must be all of them
 	"$ENDORSE" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }' >"$T/commands"
-	[ "$(tr '\n' ' ' <"$T/commands")" = "keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign prove verify-proof tiles note tree " ] ||
+	[ "$(tr '\n' ' ' <"$T/commands")" = "keygen key init document sign withdraw rotate revoke rechain verify audit domain confirm policy checkpoint cosign witness prove verify-proof tiles note tree " ] ||
 		die "endorse --help lists: $(tr '\n' ' ' <"$T/commands")"
 	while read -r cmd; do
 		expect_rc 0 "$cmd" --help

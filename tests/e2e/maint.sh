@@ -305,7 +305,7 @@ policy-refusals)
 	expect_rc 2 policy -C "$R" add-witness org0 "$(vkey org0)"
 	err_has "is not a witness key (type 0x04"
 	expect_rc 2 policy -C "$R" add-witness w2 "not-a-vkey"
-	expect_rc 2 policy -C "$R" add-witness w2 "$(vkey w2)" http://witness2.example.org/
+	expect_rc 2 policy -C "$R" add-witness w2 "$(vkey w2)" ftp://witness2.example.org/
 	err_has "https://"
 	expect_rc 2 policy -C "$R" add-witness "bad name" "$(vkey w2)"
 	expect_rc 2 policy -C "$R" set-quorum w9

@@ -53,7 +53,7 @@ files)
 		for p in endorse endorse-audit endorse-checkpoint endorse-confirm endorse-cosign \
 			endorse-document endorse-domain endorse-init endorse-key endorse-keygen endorse-note \
 			endorse-policy endorse-prove endorse-rechain endorse-revoke endorse-rotate endorse-sign \
-			endorse-tiles endorse-tree endorse-verify-proof endorse-verify endorse-withdraw; do
+			endorse-tiles endorse-tree endorse-verify-proof endorse-verify endorse-withdraw endorse-witness; do
 			echo "/usr/share/man/man1/$p.1.gz"
 		done
 		echo /usr/share/man/man5/endorse-formats.5.gz

@@ -58,4 +58,6 @@ expect github endorse verify --format g
 expect jekyll endorse audit --format j
 expect add-witness endorse policy a
 expect check endorse domain c
+expect request endorse witness r
+expect serve endorse witness s
 exit $failed

@@ -21,7 +21,7 @@ fi
 		for page in endorse endorse-keygen endorse-key endorse-init endorse-document \
 			endorse-sign endorse-withdraw endorse-rotate endorse-revoke endorse-rechain \
 			endorse-verify endorse-audit endorse-domain endorse-confirm endorse-policy \
-			endorse-checkpoint endorse-cosign endorse-prove endorse-verify-proof endorse-tiles \
+			endorse-checkpoint endorse-cosign endorse-witness endorse-prove endorse-verify-proof endorse-tiles \
 			endorse-note endorse-tree; do
 			echo "$mandir/man1/$page.1"
 		done

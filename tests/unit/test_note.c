@@ -305,6 +305,44 @@ sign_replaces_own_signature(void)
 	return 0;
 }
 
+/* A signature line of another note of the same text is added as it is,
+ * replacing the one of the same name and key ID (a witness's newer
+ * cosignature), and the note then verifies with both keys. */
+static int
+add_signature_replaces_same_key(void)
+{
+	endorse_secret_key *a = NULL, *b = NULL;
+	endorse_note *note = NULL, *other = NULL;
+	endorse_vkey keys[2];
+	uint64_t times[2];
+	bool ok[2];
+
+	CHECK(endorse_secret_key_generate(&a, "a.example.org", ENDORSE_KEY_ED25519) == 0);
+	CHECK(endorse_secret_key_generate(&b, "b.example.org", ENDORSE_KEY_COSIGNATURE) == 0);
+	CHECK_INT(endorse_note_new(&note, "t\n", 2), 0);
+	CHECK_INT(endorse_note_new(&other, "t\n", 2), 0);
+	CHECK_INT(endorse_note_sign(note, a, 0), 0);
+	CHECK_INT(endorse_note_sign(note, b, 100), 0);
+	CHECK_INT(endorse_note_sign(other, b, 300), 0);
+	CHECK_INT(endorse_note_add_signature(note, &other->sigs[0]), 0);
+	CHECK_INT(note->sig_count, 2);
+	CHECK(strcmp(note->sigs[1].line, other->sigs[0].line) == 0);
+	keys[0] = *endorse_secret_key_vkey(a);
+	keys[1] = *endorse_secret_key_vkey(b);
+	CHECK_INT(endorse_note_verify(note, keys, 2, ok, times), 0);
+	CHECK(ok[0] && ok[1]);
+	CHECK_INT(times[1], 300);
+	/* another key's line is added beside them */
+	other->sigs[0].key_id[0] ^= 1;
+	CHECK_INT(endorse_note_add_signature(note, &other->sigs[0]), 0);
+	CHECK_INT(note->sig_count, 3);
+	endorse_note_free(note);
+	endorse_note_free(other);
+	endorse_secret_key_free(a);
+	endorse_secret_key_free(b);
+	return 0;
+}
+
 static const test_case cases[] = {
 	CASE(spec_example),
 	CASE(shared_vector),
@@ -315,6 +353,7 @@ static const test_case cases[] = {
 	CASE(bad_and_repeated_signatures),
 	CASE(cosignature_message),
 	CASE(sign_replaces_own_signature),
+	CASE(add_signature_replaces_same_key),
 };
 
 HARNESS_MAIN(cases)

@@ -211,6 +211,28 @@ witnesses_groups_quorum(void)
 	return 0;
 }
 
+/* A witness's URL is kept (endorse witness request sends to it); a
+ * witness without one has none. */
+static int
+witness_urls(void)
+{
+	char *text;
+	endorse_policy *p = NULL;
+
+	make_keys();
+	text = expand("log {LOG}\nwitness w1 {W1} https://witness1.example/w\nwitness w2 {W2}\n"
+		"witness w3 {W3} http://127.0.0.1:8080/\nquorum none\n");
+	CHECK(text != NULL);
+	CHECK_INT(endorse_policy_parse(&p, text, strlen(text)), 0);
+	CHECK(strcmp(endorse_policy_witness_url(p, 0), "https://witness1.example/w") == 0);
+	CHECK(endorse_policy_witness_url(p, 1) == NULL);
+	CHECK(strcmp(endorse_policy_witness_url(p, 2), "http://127.0.0.1:8080/") == 0);
+	CHECK(endorse_policy_witness_url(p, 3) == NULL);
+	endorse_policy_free(p);
+	free(text);
+	return 0;
+}
+
 static int
 refuses_no_log(void)
 {
@@ -251,6 +273,14 @@ refuses_extra_args(void)
 	REFUSE("log\nquorum none\n", 1);
 	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example extra\nquorum none\n", 2);
 	REFUSE("log {LOG}\nwitness w1\nquorum none\n", 2);
+	/* a witness URL: http:// or https://, a host, no query or fragment */
+	ACCEPT("log {LOG}\nwitness w1 {W1} http://127.0.0.1:8080/w\nquorum none\n");
+	REFUSE("log {LOG}\nwitness w1 {W1} ftp://w1.example\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https:///path\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example/?a=1\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example/#x\nquorum none\n", 2);
+	REFUSE("log {LOG}\nwitness w1 {W1} https://w1.example/\xc3\xa9\nquorum none\n", 2);
 	REFUSE("log {LOG}\nquorum none extra\n", 2);
 	REFUSE("log {LOG}\nquorum\n", 2);
 	REFUSE("log {LOG}\nwitness w1 {W1}\ngroup g 1\nquorum none\n", 3);
@@ -477,6 +507,7 @@ static const test_case cases[] = {
 	CASE(valid_minimal),
 	CASE(comments_and_blank_lines),
 	CASE(witnesses_groups_quorum),
+	CASE(witness_urls),
 	CASE(refuses_no_log),
 	CASE(refuses_two_logs),
 	CASE(refuses_unknown_keyword),
