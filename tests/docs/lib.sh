@@ -176,15 +176,6 @@ docs_demo_log() {
 	} >"$DOCS_DIR/demo.log" 2>&1 || { cat "$DOCS_DIR/demo.log"; return 1; }
 }
 
-# docs_need_witness_commands: skip the examples up to the next scene (exit
-# 77) while this endorse has no `witness serve` and `witness request`.
-docs_need_witness_commands() {
-	if ! endorse witness serve --help >/dev/null 2>&1 || ! endorse witness request --help >/dev/null 2>&1; then
-		echo "docs test: TODO: endorse witness serve and request are not yet built"
-		exit 77
-	fi
-}
-
 # docs_witness_server VAR ARG...: `endorse witness serve ARG... --listen
 # 127.0.0.1:0` in the background, in a session of its own (the end of the
 # scene's terminal must not hang it up, nor wait for it), its standard error
