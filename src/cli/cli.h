@@ -17,8 +17,6 @@ int cmd_verify(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_rechain(int argc, char **argv);
 int cmd_tiles(int argc, char **argv);
-int cmd_witness(int argc, char **argv);
-int cmd_witness_serve(int argc, char **argv);
 int cmd_checkpoint(int argc, char **argv);
 int cmd_cosign(int argc, char **argv);
 int cmd_prove(int argc, char **argv);

@@ -32,7 +32,6 @@ static const struct command {
 	{"witness", cmd_witness, "ask the witnesses to cosign (request), or be one (serve)"},
 	{"prove", cmd_prove, "print an offline proof that an entry is in the log"},
 	{"verify-proof", cmd_verify_proof, "check an offline proof with no repository"},
-	{"witness", cmd_witness, "ask witnesses over HTTP, or serve as one (tlog-witness)"},
 	{"tiles", cmd_tiles, "write the log as C2SP tlog-tiles for a static web host"},
 	{"note", cmd_note, "sign and verify C2SP signed notes"},
 	{"tree", cmd_tree, "RFC 6962 roots and proofs of lines on standard input"},
