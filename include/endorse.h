@@ -914,7 +914,8 @@ int endorse_domain_published_texts(char **well_known, char **txt, const char *vk
 
 #define ENDORSE_ADD_CHECKPOINT_MAX ((size_t)64 * 1024) /* bytes of a request body */
 #define ENDORSE_ADD_CHECKPOINT_MAX_PROOF 63
-#define ENDORSE_LOG_LIST_MAX 4096
+#define ENDORSE_LOG_LIST_MAX 100000     /* logs a witness serves */
+#define ENDORSE_LOG_LIST_FILE_MAX ((size_t)64 << 20) /* bytes of their list */
 
 /* An add-checkpoint request body: "old N", up to 63 base64 consistency
  * proof hashes, an empty line, then the signed checkpoint (note, pointing

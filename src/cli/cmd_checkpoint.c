@@ -127,7 +127,8 @@ print_quorum_wait(void)
 		printf("signed; waiting for %zu witness%s (policy quorum ", missing,
 			missing == 1 ? "" : "es");
 		cli_print_safe(stdout, quorum);
-		printf("): until they cosign ('endorse cosign'), verify reports the checkpoint as "
+		printf("): until they cosign ('endorse cosign'; 'endorse witness request' asks those "
+			"with a URL), verify reports the checkpoint as "
 			"PENDING (exit status 3; --allow-pending exits 0)\n");
 	}
 	free(quorum);

@@ -157,8 +157,8 @@ report_pending(const endorse_state *state, const struct verify_args *a)
 	if (strcmp(a->format, "github") == 0) {
 		printf("::warning file=%s,title=endorse checkpoint pending::the checkpoint of %llu "
 			"entries is cosigned by %zu policy witness%s, short of the quorum: it waits for its "
-			"witnesses (endorse cosign); the log itself is valid\n", ENDORSE_CHECKPOINT_PATH,
-			(unsigned long long)c->size, c->witnesses, c->witnesses == 1 ? "" : "es");
+			"witnesses (endorse cosign, endorse witness request); the log itself is valid\n",
+			ENDORSE_CHECKPOINT_PATH, (unsigned long long)c->size, c->witnesses, c->witnesses == 1 ? "" : "es");
 	}
 	if (strcmp(a->format, "json") != 0) {
 		fprintf(stderr, "endorse: %s is PENDING: signed by the log key, cosigned by %zu "
@@ -166,7 +166,8 @@ report_pending(const endorse_state *state, const struct verify_args *a)
 			c->witnesses == 1 ? "" : "es");
 		print_waiting(stderr);
 		fprintf(stderr, ". The log is valid; this is not a problem of the log. The witnesses "
-			"add their cosignatures with 'endorse cosign'. Exit status %d%s\n",
+			"add their cosignatures with 'endorse cosign', or 'endorse witness request' asks "
+			"those with a URL. Exit status %d%s\n",
 			a->allow_pending ? EXIT_VALID : EXIT_PENDING,
 			a->allow_pending ? " (--allow-pending)" : "; --allow-pending exits 0 (CI of a "
 			"pull request)");

@@ -125,7 +125,7 @@ load_logs(endorse_log_list **logs, const char *path)
 {
 	char *text = NULL;
 	size_t len = 0;
-	int rc = cli_read_file(&text, &len, path, ENDORSE_NOTE_MAX);
+	int rc = cli_read_file(&text, &len, path, ENDORSE_LOG_LIST_FILE_MAX);
 
 	if (rc == 0 && (rc = endorse_log_list_parse(logs, text, len)) != 0)
 		rc = cli_error("%s: %s", path, endorse_error_get()->message);

@@ -67,6 +67,7 @@ endorse_add_checkpoint_parse(endorse_add_checkpoint *req, const char *body, size
 struct endorse_log_list {
 	endorse_witnessed_log *logs;
 	size_t count, cap;
+	const endorse_witnessed_log **by_origin; /* sorted: found by bsearch */
 };
 
 void
@@ -75,6 +76,7 @@ endorse_log_list_free(endorse_log_list *list)
 	if (list == NULL)
 		return;
 	free(list->logs);
+	free(list->by_origin);
 	free(list);
 }
 
@@ -90,13 +92,25 @@ endorse_log_list_at(const endorse_log_list *list, size_t i)
 	return i < list->count ? &list->logs[i] : NULL;
 }
 
+static int
+by_origin(const void *a, const void *b)
+{
+	const endorse_witnessed_log *const *x = a, *const *y = b;
+
+	return strcmp((*x)->origin, (*y)->origin);
+}
+
 const endorse_witnessed_log *
 endorse_log_list_find(const endorse_log_list *list, const char *origin)
 {
-	for (size_t i = 0; i < list->count; i++)
-		if (strcmp(list->logs[i].origin, origin) == 0)
-			return &list->logs[i];
-	return NULL;
+	endorse_witnessed_log key;
+	const endorse_witnessed_log *k = &key, *const *found;
+
+	if (list->count == 0 || strlen(origin) > ENDORSE_NAME_MAX)
+		return NULL;
+	memcpy(key.origin, origin, strlen(origin) + 1);
+	found = bsearch(&k, list->by_origin, list->count, sizeof(*list->by_origin), by_origin);
+	return found != NULL ? *found : NULL;
 }
 
 static int
@@ -125,7 +139,7 @@ add_log(endorse_log_list *list, const char *arg, size_t n, size_t line_no)
 	endorse_witnessed_log *grown, *log;
 
 	if (list->count == ENDORSE_LOG_LIST_MAX)
-		return list_invalid(line_no, "more logs than a witness serves (4096)");
+		return list_invalid(line_no, "more logs than a witness serves (100,000)");
 	grown = endorse_array_reserve(list->logs, &list->cap, list->count + 1, sizeof(*grown));
 	if (grown == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
@@ -187,16 +201,22 @@ list_line(endorse_log_list *list, const char *line, size_t n, size_t line_no, bo
 		"contact)");
 }
 
-/* Two logs with one origin would make the witness's choice of key depend
- * on their order. */
+/* The index by origin; two logs with one origin would make the witness's
+ * choice of key depend on their order. */
 static int
-check_unique(const endorse_log_list *list)
+index_origins(endorse_log_list *list)
 {
+	if (list->count == 0)
+		return 0;
+	if ((list->by_origin = malloc(list->count * sizeof(*list->by_origin))) == NULL)
+		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < list->count; i++)
-		for (size_t j = i + 1; j < list->count; j++)
-			if (strcmp(list->logs[i].origin, list->logs[j].origin) == 0)
-				return endorse_error_set(ENDORSE_EINVALID, "logs",
-					"two logs have the origin \"%.64s\"", list->logs[i].origin);
+		list->by_origin[i] = &list->logs[i];
+	qsort(list->by_origin, list->count, sizeof(*list->by_origin), by_origin);
+	for (size_t i = 1; i < list->count; i++)
+		if (strcmp(list->by_origin[i - 1]->origin, list->by_origin[i]->origin) == 0)
+			return endorse_error_set(ENDORSE_EINVALID, "logs",
+				"two logs have the origin \"%.64s\"", list->by_origin[i]->origin);
 	return 0;
 }
 
@@ -230,7 +250,7 @@ endorse_log_list_parse(endorse_log_list **out, const char *text, size_t len)
 	if (rc == 0 && !header)
 		rc = endorse_error_set(ENDORSE_EINVALID, "logs", "no \"logs/v0\" header");
 	if (rc == 0)
-		rc = check_unique(list);
+		rc = index_origins(list);
 	if (rc != 0) {
 		endorse_log_list_free(list);
 		return rc;
