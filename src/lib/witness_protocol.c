@@ -64,10 +64,13 @@ endorse_add_checkpoint_parse(endorse_add_checkpoint *req, const char *body, size
 
 /* ---- logs/v0 ---- */
 
+/* A log of the list, as the index by origin holds it. */
+typedef const endorse_witnessed_log *log_ref;
+
 struct endorse_log_list {
 	endorse_witnessed_log *logs;
 	size_t count, cap;
-	const endorse_witnessed_log **by_origin; /* sorted: found by bsearch */
+	log_ref *by_origin; /* sorted: found by bsearch */
 };
 
 void
@@ -95,7 +98,7 @@ endorse_log_list_at(const endorse_log_list *list, size_t i)
 static int
 by_origin(const void *a, const void *b)
 {
-	const endorse_witnessed_log *const *x = a, *const *y = b;
+	const log_ref *x = a, *y = b;
 
 	return strcmp((*x)->origin, (*y)->origin);
 }
@@ -104,12 +107,13 @@ const endorse_witnessed_log *
 endorse_log_list_find(const endorse_log_list *list, const char *origin)
 {
 	endorse_witnessed_log key;
-	const endorse_witnessed_log *k = &key, *const *found;
+	log_ref k = &key;
+	const log_ref *found;
 
 	if (list->count == 0 || strlen(origin) > ENDORSE_NAME_MAX)
 		return NULL;
 	memcpy(key.origin, origin, strlen(origin) + 1);
-	found = bsearch(&k, list->by_origin, list->count, sizeof(*list->by_origin), by_origin);
+	found = bsearch(&k, list->by_origin, list->count, sizeof(log_ref), by_origin);
 	return found != NULL ? *found : NULL;
 }
 
@@ -208,11 +212,11 @@ index_origins(endorse_log_list *list)
 {
 	if (list->count == 0)
 		return 0;
-	if ((list->by_origin = malloc(list->count * sizeof(*list->by_origin))) == NULL)
+	if ((list->by_origin = malloc(list->count * sizeof(log_ref))) == NULL)
 		return endorse_error_set(ENDORSE_ENOMEM, NULL, "out of memory");
 	for (size_t i = 0; i < list->count; i++)
 		list->by_origin[i] = &list->logs[i];
-	qsort(list->by_origin, list->count, sizeof(*list->by_origin), by_origin);
+	qsort(list->by_origin, list->count, sizeof(log_ref), by_origin);
 	for (size_t i = 1; i < list->count; i++)
 		if (strcmp(list->by_origin[i - 1]->origin, list->by_origin[i]->origin) == 0)
 			return endorse_error_set(ENDORSE_EINVALID, "logs",
