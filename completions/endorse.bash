@@ -66,7 +66,7 @@ _endorse()
 	policy) opts='-C --no-commit'; subs='add-witness set-quorum show' ;;
 	checkpoint) opts='-C --key --no-commit --passphrase-file' ;;
 	cosign) opts='-C --key --no-commit --passphrase-file --state --time' ;;
-	witness) opts='-C --key --listen --logs --no-commit --passphrase-file --state --timeout'; subs='request serve' ;;
+	witness) opts='-C --cacert --key --listen --logs --no-commit --passphrase-file --state --timeout'; subs='request serve' ;;
 	prove) opts='-C' ;;
 	verify-proof) opts='--entry --policy' ;;
 	tiles) opts='-C --out' ;;

@@ -155,6 +155,7 @@ complete -c endorse -n '__fish_seen_subcommand_from cosign' -l time
 complete -c endorse -n '__fish_seen_subcommand_from witness' -a 'request serve'
 complete -c endorse -n '__fish_seen_subcommand_from witness' -s C -r -a '(__fish_complete_directories)'
 complete -c endorse -n '__fish_seen_subcommand_from witness' -l timeout -r
+complete -c endorse -n '__fish_seen_subcommand_from witness' -l cacert -r -F
 complete -c endorse -n '__fish_seen_subcommand_from witness' -l no-commit
 complete -c endorse -n '__fish_seen_subcommand_from witness' -l key -r -a '(__fish_complete_suffix .key)'
 complete -c endorse -n '__fish_seen_subcommand_from witness' -l passphrase-file -r -F

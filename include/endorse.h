@@ -788,6 +788,7 @@ typedef struct endorse_witness_answer {
 typedef struct endorse_witness_request {
 	const char *dir;
 	long timeout_ms;               /* for each HTTP exchange, all included */
+	const char *cacert;            /* https: the CAs to trust (NULL: the system's) */
 	bool commit;                   /* one commit when dir is in a git work tree */
 } endorse_witness_request;
 

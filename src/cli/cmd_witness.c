@@ -13,7 +13,7 @@
 #define TIMEOUT_MAX 600
 
 static const char usage[] =
-	"endorse witness request [-C DIR] [--timeout SECONDS] [--no-commit]\n"
+	"endorse witness request [-C DIR] [--timeout SECONDS] [--cacert FILE] [--no-commit]\n"
 	"       endorse witness serve --key KEY [--passphrase-file FILE] --listen ADDR:PORT\n"
 	"                             --logs FILE --state DIR";
 
@@ -34,6 +34,8 @@ help(void)
 		"                             repository holding keys/ and log/\n"
 		"      --timeout SECONDS      the most time for each witness's answer (1 to %d,\n"
 		"                             default %d)\n"
+		"      --cacert FILE          trust only the CA certificates in FILE (PEM) for\n"
+		"                             https:// witnesses (default: the system's)\n"
 		"      --no-commit            write log/checkpoint but make no git commit (by\n"
 		"                             default, in a git work tree, the write is one commit)\n\n"
 		"Exit status: 0 log/checkpoint meets the policy's quorum, 1 the log or its\n"
@@ -128,6 +130,7 @@ request(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"timeout", required_argument, NULL, 't'},
+		{"cacert", required_argument, NULL, 'a'},
 		{"no-commit", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -151,6 +154,7 @@ request(int argc, char **argv)
 			req.timeout_ms = (long)seconds * 1000L;
 			break;
 		case 'n': req.commit = false; break;
+		case 'a': req.cacert = optarg; break;
 		case 'h': return help();
 		default: return cli_usage(usage);
 		}

@@ -133,6 +133,20 @@ set_common(struct sink *s, char *errbuf, const char *url, const char *protocols,
 	return code;
 }
 
+/* --cacert replaces the trust store, as curl's option says: Debian's
+ * libcurl also reads the CA directory /etc/ssl/certs unless told not to. */
+static CURLcode
+set_trust(CURL *curl, const char *cacert)
+{
+	CURLcode code = CURLE_OK;
+
+	if (cacert != NULL)
+		code = curl_easy_setopt(curl, CURLOPT_CAINFO, cacert);
+	if (code == CURLE_OK && cacert != NULL)
+		code = curl_easy_setopt(curl, CURLOPT_CAPATH, NULL);
+	return code;
+}
+
 int
 endorse_https_get(char **body, size_t *len, char **reason, const char *host, const char *path,
 	const char *pinned, const endorse_net_options *net, long timeout_ms)
@@ -157,12 +171,8 @@ endorse_https_get(char **body, size_t *len, char **reason, const char *host, con
 	}
 	(void)snprintf(url, url_size, "https://%s%s", host, path);
 	code = set_common(&s, errbuf, url, "https", timeout_ms);
-	/* --cacert replaces the trust store, as curl's option says: Debian's
-	 * libcurl also reads the CA directory /etc/ssl/certs unless told not to */
-	if (code == CURLE_OK && net->cacert != NULL)
-		code = curl_easy_setopt(s.curl, CURLOPT_CAINFO, net->cacert);
-	if (code == CURLE_OK && net->cacert != NULL)
-		code = curl_easy_setopt(s.curl, CURLOPT_CAPATH, NULL);
+	if (code == CURLE_OK)
+		code = set_trust(s.curl, net->cacert);
 	if (code == CURLE_OK && resolve != NULL)
 		code = curl_easy_setopt(s.curl, CURLOPT_RESOLVE, resolve);
 	if (code == CURLE_OK && connect_to != NULL)
@@ -225,7 +235,7 @@ keep_answer(endorse_http_response *res, struct sink *s)
 
 int
 endorse_http_post(endorse_http_response *res, const char *url, const char *content_type,
-	const char *body, size_t len, size_t max, long timeout_ms)
+	const char *body, size_t len, size_t max, long timeout_ms, const char *cacert)
 {
 	struct sink s = {.max = max, .any_status = true};
 	struct curl_slist *headers = NULL, *grown;
@@ -248,6 +258,7 @@ endorse_http_post(endorse_http_response *res, const char *url, const char *conte
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_POSTFIELDSIZE_LARGE,
 		(curl_off_t)len);
 	if (code == CURLE_OK) code = curl_easy_setopt(s.curl, CURLOPT_HTTPHEADER, headers);
+	if (code == CURLE_OK) code = set_trust(s.curl, cacert);
 	if (code != CURLE_OK) {
 		rc = endorse_error_set(ENDORSE_EIO, NULL, "libcurl refused an option of the request: %s",
 			curl_easy_strerror(code));

@@ -35,9 +35,10 @@ void endorse_http_response_clear(endorse_http_response *res);
 
 /* One POST of body to url (http:// or https://), hardened as
  * endorse_https_get: no redirect followed, no proxy, at most max bytes of
- * answer, timeout_ms in all; the answer is kept whatever its status.
+ * answer, timeout_ms in all; the answer is kept whatever its status. cacert
+ * (NULL: the system's trust store) replaces the CAs trusted for https.
  * Returns < 0 only on local errors. */
 int endorse_http_post(endorse_http_response *res, const char *url, const char *content_type,
-	const char *body, size_t len, size_t max, long timeout_ms);
+	const char *body, size_t len, size_t max, long timeout_ms, const char *cacert);
 
 #endif

@@ -35,6 +35,7 @@ struct ask {
 	const uint8_t (*leaves)[32]; /* the log's leaf hashes (consistency proofs) */
 	uint64_t leaf_count;
 	long timeout_ms;
+	const char *cacert;
 	uint64_t now;
 };
 
@@ -256,7 +257,7 @@ exchange(endorse_http_response *res, int *rc, endorse_witness_answer *w, const s
 		*rc = 0;
 	} else if (*rc == 0) {
 		*rc = endorse_http_post(res, url, "text/plain; charset=utf-8", body, len, ANSWER_MAX,
-			a->timeout_ms);
+			a->timeout_ms, a->cacert);
 		if (*rc == 0 && res->reason != NULL)
 			fail(w, "no answer from %s: %s", url, res->reason);
 	}
@@ -424,7 +425,7 @@ endorse_witness_request_all(const endorse_witness_request *req,
 	out->checkpoint = res.checkpoint;
 	out->quorum = res.quorum;
 	a = (struct ask){.note = note, .note_len = len, .parsed = res.note, .cp = &res.checkpoint,
-		.timeout_ms = req->timeout_ms, .now = (uint64_t)time(NULL)};
+		.timeout_ms = req->timeout_ms, .cacert = req->cacert, .now = (uint64_t)time(NULL)};
 	a.leaves = endorse_state_leaves(state, &a.leaf_count);
 	if ((rc = ask_all(out, policy, &res, &a)) != 0 || out->added == 0)
 		goto out;

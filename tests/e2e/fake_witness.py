@@ -29,6 +29,7 @@ import hashlib
 import http.server
 import os
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -166,6 +167,10 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 def main():
     server = Server(("127.0.0.1", 0), Handler)
+    if len(sys.argv) == 4:  # CERT KEY: over TLS
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     timer = threading.Timer(300, server.shutdown)
     timer.daemon = True

@@ -19,6 +19,7 @@ need_plain_git
 command -v "$PY" >/dev/null || skip "python3 is needed for the scripted witnesses"
 
 CP="$R/log/checkpoint"
+SCHEME=http  # https: w1 over TLS (tls_witness)
 PIDS=()
 PORT_w1='' PORT_w2=''
 
@@ -37,12 +38,14 @@ g() {
 }
 
 # start_witness NAME: a scripted witness serving from $T/fw-NAME (its mode
-# file says how it answers); its port in PORT_NAME.
+# file says how it answers), over TLS when TLS holds its certificate and
+# key; its port in PORT_NAME.
+TLS=()
 start_witness() {
 	local dir="$T/fw-$1"
 	mkdir -p "$dir"
 	echo ok >"$dir/mode"
-	"$PY" "$HERE/fake_witness.py" "$dir" >"$dir/port" 2>"$dir/log" &
+	"$PY" "$HERE/fake_witness.py" "$dir" "${TLS[@]}" >"$dir/port" 2>"$dir/log" &
 	PIDS+=($!)
 	for _ in $(seq 100); do
 		[ -s "$dir/port" ] && break
@@ -87,7 +90,7 @@ setup() {
 	build_base_git
 	keygen w1 witness1.example.org --witness
 	start_witness w1
-	fixture policy -C "$R" add-witness w1 "$(vkey w1)" "http://127.0.0.1:$PORT_w1/w1"
+	fixture policy -C "$R" add-witness w1 "$(vkey w1)" "$SCHEME://127.0.0.1:$PORT_w1/w1"
 	if $two; then
 		keygen w2 witness2.example.org --witness
 		start_witness w2
@@ -192,6 +195,17 @@ open(sys.argv[1], "w", encoding="utf-8").write(head + " " + base64.b64encode(byt
 EOF
 }
 
+# tls_witness: w1 speaks https with a certificate for 127.0.0.1 from a
+# CA of the case's own, in $T/ca.pem.
+tls_witness() {
+	command -v openssl >/dev/null || skip "openssl is needed for the certificate"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout "$T/tls.key" \
+		-out "$T/ca.pem" 2>/dev/null || die "openssl cannot make the certificate"
+	TLS=("$T/ca.pem" "$T/tls.key")
+	SCHEME=https
+}
+
 case "$CASE" in
 cosigned)
 	setup two
@@ -226,6 +240,27 @@ already)
 	out_has "witness w1: already cosigned, not asked"
 	out_has "witness w2: already cosigned, not asked"
 	[ "$(requests w1)" -eq 1 ] && [ "$(requests w2)" -eq 1 ] || die "a witness that cosigned was asked again"
+	unchanged
+	;;
+tls)
+	# an https:// witness, its certificate checked against --cacert only
+	tls_witness
+	setup
+	request --cacert "$T/ca.pem"
+	[ "$RC" -eq 0 ] || die "exit $RC, expected 0"
+	out_has "witness w1: cosigned"
+	has_cosignature w1
+	one_commit "endorse: 1 witness cosigns the checkpoint of 5 entries"
+	;;
+tls-untrusted)
+	# the same witness without its CA: the system's trust store does not
+	# know it, no request reaches it, nothing changes
+	tls_witness
+	setup
+	request
+	[ "$RC" -eq 3 ] || die "exit $RC, expected 3"
+	err_has "endorse: witness w1: no cosignature: no answer from https://127.0.0.1:$PORT_w1/w1/add-checkpoint:"
+	[ "$(requests w1)" -eq 0 ] || die "a request reached the witness"
 	unchanged
 	;;
 quorum-two)
