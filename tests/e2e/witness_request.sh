@@ -594,7 +594,7 @@ usage)
 		[ "$RC" -eq 2 ] || die "endorse $args: exit $RC, expected 2"
 	done
 	expect_rc 0 witness --help
-	out_has "endorse witness request [-C DIR] [--timeout SECONDS] [--no-commit]"
+	out_has "endorse witness request [-C DIR] [--timeout SECONDS] [--cacert FILE] [--no-commit]"
 	expect_rc 0 witness request --help
 	[ "$(requests w1)" -eq 0 ] || die "a usage error asked a witness"
 	unchanged
