@@ -470,6 +470,9 @@ typedef struct endorse_note {
  * "— name base64(key ID || signature)" with canonical base64. */
 int endorse_note_parse(endorse_note **out, const char *msg, size_t len);
 void endorse_note_free(endorse_note *note);
+/* Whether the signature line names key: its name and key ID (not whether
+ * the signature verifies). */
+bool endorse_note_signed_by(const endorse_note_signature *sig, const endorse_vkey *key);
 /* Checks the note's signatures by the known keys (type 0x01: Ed25519 over
  * the text; 0x04: a cosignature/v1 with its timestamp). Signatures by other
  * keys are ignored. A known key's signature that does not verify, a known

@@ -254,8 +254,8 @@ verify_signature(const endorse_note *note, const endorse_note_signature *s,
 	return 0;
 }
 
-static bool
-signed_by(const endorse_note_signature *s, const endorse_vkey *key)
+bool
+endorse_note_signed_by(const endorse_note_signature *s, const endorse_vkey *key)
 {
 	return strcmp(s->name, key->name) == 0 && memcmp(s->key_id, key->key_id, 4) == 0;
 }
@@ -276,7 +276,7 @@ endorse_note_verify(const endorse_note *note, const endorse_vkey *keys, size_t n
 		for (size_t i = 0; i < n; i++) {
 			uint64_t time;
 
-			if (!signed_by(&note->sigs[j], &keys[i]))
+			if (!endorse_note_signed_by(&note->sigs[j], &keys[i]))
 				continue;
 			if (verified[i])
 				return endorse_error_set(ENDORSE_EINVALID, NULL,
@@ -301,6 +301,31 @@ write_be64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)v;
 }
 
+/* Puts s (owned from here on) into the note: a key's new signature
+ * replaces its old one (same name and key ID), else it is added, up to
+ * ENDORSE_NOTE_MAX_SIGNATURES. */
+static int
+put_signature(endorse_note *note, endorse_note_signature *s)
+{
+	size_t slot = note->sig_count;
+
+	for (size_t i = 0; i < note->sig_count; i++)
+		if (strcmp(note->sigs[i].name, s->name) == 0 &&
+		    memcmp(note->sigs[i].key_id, s->key_id, 4) == 0)
+			slot = i;
+	if (slot == ENDORSE_NOTE_MAX_SIGNATURES) {
+		clear_signature(s);
+		return endorse_error_set(ENDORSE_EINVALID, NULL, "the note already has %d signatures",
+			ENDORSE_NOTE_MAX_SIGNATURES);
+	}
+	if (slot < note->sig_count)
+		clear_signature(&note->sigs[slot]);
+	else
+		note->sig_count++;
+	note->sigs[slot] = *s;
+	return 0;
+}
+
 int
 endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t time)
 {
@@ -308,7 +333,7 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 	endorse_note_signature s = {0};
 	uint8_t raw[4 + 8 + 64], *m;
 	char b64[sizeof(raw) / 3 * 4 + 5];
-	size_t len, line_len, raw_len = 0, slot = note->sig_count;
+	size_t len, line_len, raw_len = 0;
 	int rc;
 
 	if (vk->type == ENDORSE_KEY_COSIGNATURE && time > COSIGNATURE_MAX_TIME)
@@ -340,37 +365,14 @@ endorse_note_sign(endorse_note *note, const endorse_secret_key *key, uint64_t ti
 	s.sig_len = raw_len - 4;
 	memcpy(s.sig, raw + 4, s.sig_len);
 	(void)snprintf(s.line, line_len, EM_DASH_SPACE "%s %s", vk->name, b64);
-	/* A key's new signature replaces its old one. */
-	for (size_t i = 0; i < note->sig_count; i++)
-		if (signed_by(&note->sigs[i], vk))
-			slot = i;
-	if (slot == ENDORSE_NOTE_MAX_SIGNATURES) {
-		clear_signature(&s);
-		return endorse_error_set(ENDORSE_EINVALID, NULL,
-			"the note already has %d signatures",
-			ENDORSE_NOTE_MAX_SIGNATURES);
-	}
-	if (slot < note->sig_count)
-		clear_signature(&note->sigs[slot]);
-	else
-		note->sig_count++;
-	note->sigs[slot] = s;
-	return 0;
+	return put_signature(note, &s);
 }
 
 int
 endorse_note_add_signature(endorse_note *note, const endorse_note_signature *sig)
 {
 	endorse_note_signature s = {0};
-	size_t slot = note->sig_count;
 
-	for (size_t i = 0; i < note->sig_count; i++)
-		if (strcmp(note->sigs[i].name, sig->name) == 0 &&
-		    memcmp(note->sigs[i].key_id, sig->key_id, 4) == 0)
-			slot = i;
-	if (slot == ENDORSE_NOTE_MAX_SIGNATURES)
-		return endorse_error_set(ENDORSE_EINVALID, NULL, "the note already has %d signatures",
-			ENDORSE_NOTE_MAX_SIGNATURES);
 	s.name = strdup(sig->name);
 	s.line = strdup(sig->line);
 	s.sig = malloc(sig->sig_len > 0 ? sig->sig_len : 1);
@@ -381,12 +383,7 @@ endorse_note_add_signature(endorse_note *note, const endorse_note_signature *sig
 	memcpy(s.key_id, sig->key_id, 4);
 	memcpy(s.sig, sig->sig, sig->sig_len);
 	s.sig_len = sig->sig_len;
-	if (slot < note->sig_count)
-		clear_signature(&note->sigs[slot]);
-	else
-		note->sig_count++;
-	note->sigs[slot] = s;
-	return 0;
+	return put_signature(note, &s);
 }
 
 int

@@ -22,7 +22,6 @@
 /* The most bytes of a witness's answer: a few signature lines, or a size. */
 #define ANSWER_MAX 65536
 /* The most decimal digits of a size (2^64 - 1 has 20). */
-#define SIZE_DIGITS_MAX 20
 
 /* What is sent to a witness, and what its answer must verify with. */
 struct ask {
@@ -113,24 +112,13 @@ request_body(char **out, size_t *len, const struct ask *a, uint64_t old)
 	return 0;
 }
 
-/* A text/x.tlog.size body: a decimal without leading zeros, then LF. */
+/* A text/x.tlog.size body: a tree size as checkpoints write it (a decimal
+ * without leading zeros, at most 2^63-1), then LF. */
 static bool
 parse_size(uint64_t *out, const char *body, size_t len)
 {
-	uint64_t v = 0;
-
-	if (len < 2 || len > SIZE_DIGITS_MAX + 1 || body[len - 1] != '\n' ||
-	    (body[0] == '0' && len > 2))
-		return false;
-	for (size_t i = 0; i + 1 < len; i++) {
-		unsigned d = (unsigned)(unsigned char)body[i] - '0';
-
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
+	return len >= 2 && body[len - 1] == '\n' &&
+		endorse_parse_decimal(out, body, len - 1, (uint64_t)INT64_MAX);
 }
 
 /* Whether a Content-Type is text/x.tlog.size (parameters aside). */
@@ -186,8 +174,7 @@ read_cosignature(endorse_witness_answer *w, const struct ask *a, const char *bod
 		goto out;
 	}
 	for (size_t i = 0; i < reply->sig_count; i++)
-		if (strcmp(reply->sigs[i].name, a->key->name) == 0 &&
-		    memcmp(reply->sigs[i].key_id, a->key->key_id, 4) == 0)
+		if (endorse_note_signed_by(&reply->sigs[i], a->key))
 			mine = &reply->sigs[i];
 	w->ignored = reply->sig_count - (mine != NULL);
 	if (mine == NULL)

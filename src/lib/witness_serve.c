@@ -74,8 +74,7 @@ keep_log_signatures(endorse_note *note, const endorse_vkey *log_key)
 	for (size_t i = 0; i < note->sig_count; i++) {
 		endorse_note_signature *s = &note->sigs[i];
 
-		if (strcmp(s->name, log_key->name) == 0 &&
-		    memcmp(s->key_id, log_key->key_id, 4) == 0) {
+		if (endorse_note_signed_by(s, log_key)) {
 			note->sigs[kept++] = *s;
 			continue;
 		}
@@ -169,8 +168,7 @@ cosign_and_record(endorse_witness_reply *a, const endorse_witness_service *w,
 	}
 	free(data);
 	for (size_t i = 0; i < note->sig_count; i++)
-		if (memcmp(note->sigs[i].key_id, key->key_id, 4) == 0 &&
-		    strcmp(note->sigs[i].name, key->name) == 0)
+		if (endorse_note_signed_by(&note->sigs[i], key))
 			line = note->sigs[i].line;
 	if (line == NULL)
 		return endorse_error_set(ENDORSE_EUSAGE, NULL, "the cosignature was not added");
